@@ -1,0 +1,24 @@
+export { TestModesError, NetworkBlockedError, isTestModesError, type TestModesErrorCode } from './errors.js';
+export {
+  MODES,
+  RECORD_POLICIES,
+  currentMode,
+  currentRecordPolicy,
+  isCi,
+  parseMode,
+  parseRecordPolicy,
+  resolveModeSettings,
+  whenMode,
+  type Mode,
+  type ModeChoices,
+  type ModeDefaults,
+  type ModeSettings,
+  type RecordPolicy,
+} from './mode.js';
+export { isAllowedHost, isLoopbackHost, type AllowedHost } from './host-policy.js';
+export { CONFIG_FILE_NAMES, CONFIG_PATH_ENV, defineConfig, loadConfig, validateConfig, type LoadedConfig, type TestModesConfig } from './config-file.js';
+export { live, onlyIn, LIVE_SMOKE_SKIP_REASON, type ModeScopedApi } from './live.js';
+export { installTestModes } from './install.js';
+export { formatBanner } from './banner.js';
+export { networkGuard } from './network-guard.js';
+export type { BlockedAttempt, GuardConfig, InterceptedRequest, NetworkGuardRuntime, RequestHandler } from './runtime.js';

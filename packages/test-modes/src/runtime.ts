@@ -1,0 +1,207 @@
+/**
+ * The network guard's process-wide runtime.
+ *
+ * Jest evaluates setup and test files once per test file inside its own module registry, and in
+ * CommonJS mode that registry cannot load ESM-only packages such as `@mswjs/interceptors`. The
+ * setup entry therefore loads this module through Node's own `require` (see
+ * `internal/native-runtime.ts`), so it is evaluated once per worker process, patches the socket
+ * layer once, and outlives the test files that configure it. Cassettes and other packages plug
+ * in through {@link NetworkGuardRuntime.addRequestHandler}.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Interceptor, RequestController } from '@mswjs/interceptors';
+import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
+import { SocketInterceptor } from '@mswjs/interceptors/net';
+import { NetworkBlockedError } from './errors.js';
+import { isAllowedHost, isLoopbackHost, type AllowedHost } from './host-policy.js';
+import type { Mode } from './mode.js';
+import { BANNER_PRINTED_ENV } from './runtime-constants.js';
+
+/** What the guard enforces. */
+export interface GuardConfig {
+  mode: Mode;
+  /** Hosts reachable in `mock` and `golden` besides loopback. */
+  allowHosts: readonly AllowedHost[];
+  /** Let loopback connections through (default true). */
+  allowLoopback?: boolean | undefined;
+  /** Name of the config file, for messages; undefined when there is none. */
+  configFile?: string | undefined;
+}
+
+/** A real outbound connection the guard refused. */
+export interface BlockedAttempt {
+  method: string;
+  target: string;
+  mode: Mode;
+  error: NetworkBlockedError;
+}
+
+/** Arguments of a {@link RequestHandler}: the intercepted request and the controller to answer it. */
+export interface InterceptedRequest {
+  request: Request;
+  requestId: string;
+  controller: RequestController;
+}
+
+/**
+ * Answers intercepted HTTP requests before the guard judges them (the cassettes package replays
+ * recordings this way). Call `controller.respondWith()` to answer; leave it pending to pass on.
+ */
+export type RequestHandler = (intercepted: InterceptedRequest) => void | Promise<void>;
+
+/** The process-wide network guard. */
+export interface NetworkGuardRuntime {
+  /** Replace what the guard enforces; takes effect for the next connection. */
+  configure(config: GuardConfig): void;
+  /** The configuration in force. */
+  readonly config: GuardConfig;
+  /** Allow `host` until the returned function is called (used for services resolved by URL). */
+  allowHost(host: AllowedHost): () => void;
+  /** Register a handler that may answer requests before the guard; returns its removal. */
+  addRequestHandler(handler: RequestHandler): () => void;
+  /** The attempts blocked since the last call, oldest first; clears them. */
+  takeViolations(): BlockedAttempt[];
+  /** Print `text` to stderr once per test run (see `announceOnce` in the README). */
+  announceOnce(text: string): void;
+}
+
+
+const kRuntime = Symbol.for('@proving-ground/test-modes/runtime');
+
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+
+function howToAllow(config: GuardConfig, host: string): string {
+  const where = config.configFile ?? 'test-modes.config.json';
+  return `add "${host}" to allowHosts in ${where}`;
+}
+
+function httpBlockedMessage(method: string, url: string, host: string, config: GuardConfig): string {
+  const fixes =
+    config.mode === 'golden'
+      ? `Record it with TEST_MODE=live_smoke TEST_RECORD=missing and replay it from a cassette, mock it with a request handler (msw), or ${howToAllow(config, host)}.`
+      : `Answer it with a request handler (msw), run the test with TEST_MODE=live_smoke, or ${howToAllow(config, host)}.`;
+  return `[test-modes] Blocked ${method} ${url} in ${config.mode} mode: real network access is not allowed in ${config.mode} mode, and ${host} is not loopback or an allowed host. ${fixes}`;
+}
+
+function socketBlockedMessage(protocol: string, target: string, host: string, config: GuardConfig): string {
+  return `[test-modes] Blocked ${protocol} ${target} in ${config.mode} mode: real network connections are not allowed in ${config.mode} mode, and ${host} is not loopback or an allowed host. Point the client at a local service (defineService), run the test with TEST_MODE=live_smoke, or ${howToAllow(config, host)}.`;
+}
+
+/** Whether this process is a Jest worker (forked with an IPC channel) or the Jest process itself. */
+function runProcessId(): number {
+  return typeof process.send === 'function' ? process.ppid : process.pid;
+}
+
+function createRuntime(): NetworkGuardRuntime {
+  let config: GuardConfig = { mode: 'mock', allowHosts: [] };
+  const temporaryAllowances: AllowedHost[] = [];
+  const handlers: RequestHandler[] = [];
+  let violations: BlockedAttempt[] = [];
+  let announced = false;
+
+  const isAllowed = (host: string | null | undefined, port: number | string | undefined): boolean =>
+    config.mode === 'live_smoke' ||
+    (config.allowLoopback !== false && isLoopbackHost(host)) ||
+    isAllowedHost(host ?? '', port, config.allowHosts) ||
+    isAllowedHost(host ?? '', port, temporaryAllowances);
+
+  const block = (method: string, target: string, message: string): NetworkBlockedError => {
+    const error = new NetworkBlockedError(method, target, message);
+    violations.push({ method, target, mode: config.mode, error });
+    return error;
+  };
+
+  const http = new HttpRequestInterceptor();
+  http.on('request', async ({ request, requestId, controller }) => {
+    for (const handler of [...handlers]) {
+      await handler({ request, requestId, controller });
+      if (controller.readyState !== RequestController.PENDING) return;
+    }
+    const url = new URL(request.url);
+    const port = url.port === '' ? DEFAULT_PORTS[url.protocol] : url.port;
+    if (isAllowed(url.hostname, port)) return;
+    controller.errorWith(block(request.method, request.url, httpBlockedMessage(request.method, request.url, url.hostname, config)));
+  });
+
+  http.apply();
+
+  // The backstop below HTTP: a connection that nobody answered (raw TCP/TLS, or HTTP that another
+  // copy of the interceptors passed through) is about to reach the real network.
+  const sockets = Interceptor.singleton(SocketInterceptor);
+  sockets.on('connection', ({ connectionOptions, controller }) => {
+    const host = connectionOptions.host ?? undefined;
+    const port = connectionOptions.port ?? undefined;
+    if (connectionOptions.path) return;
+    if (isAllowed(host, port ?? undefined)) return;
+    const passthrough = controller.passthrough.bind(controller);
+    const blockingController = controller as unknown as { passthrough: typeof passthrough; socket: import('node:net').Socket };
+    blockingController.passthrough = ((...args: Parameters<typeof passthrough>) => {
+      if (isAllowed(host, port ?? undefined)) return passthrough(...args);
+      const protocol = 'servername' in connectionOptions || connectionOptions.protocol === 'https:' ? 'TLS' : 'TCP';
+      const target = `${host ?? 'localhost'}:${String(port ?? '')}`;
+      const error = block(protocol, target, socketBlockedMessage(`${protocol} connection to`, target, host ?? '', config));
+      const client = blockingController.socket;
+      process.nextTick(() => client.destroy(error));
+      return client;
+    }) as typeof passthrough;
+  });
+
+  sockets.apply(kRuntime);
+
+  return {
+    configure(next) {
+      config = { ...next, allowHosts: [...next.allowHosts] };
+    },
+    get config() {
+      return config;
+    },
+    allowHost(host) {
+      temporaryAllowances.push(host);
+      return () => {
+        const index = temporaryAllowances.indexOf(host);
+        if (index !== -1) temporaryAllowances.splice(index, 1);
+      };
+    },
+    addRequestHandler(handler) {
+      handlers.push(handler);
+      return () => {
+        const index = handlers.indexOf(handler);
+        if (index !== -1) handlers.splice(index, 1);
+      };
+    },
+    takeViolations() {
+      const taken = violations;
+      violations = [];
+      return taken;
+    },
+    announceOnce(text) {
+      if (announced || process.env[BANNER_PRINTED_ENV] === '1') return;
+      announced = true;
+      // Workers of one run share the Jest process as parent: the first to create the marker prints.
+      const marker = join(tmpdir(), `proving-ground-test-modes-${runProcessId()}.banner`);
+      try {
+        if (existsSync(marker)) return;
+        writeFileSync(marker, String(process.pid), { flag: 'wx' });
+      } catch {
+        return;
+      }
+      process.stderr.write(`${text}\n`);
+    },
+  };
+}
+
+/**
+ * The network guard of this process, created and installed on first use.
+ *
+ * @example
+ * getNetworkGuard().addRequestHandler(({ request, controller }) => {
+ *   if (request.url === 'https://api.example.com/ping') controller.respondWith(new Response('pong'))
+ * })
+ */
+export function getNetworkGuard(): NetworkGuardRuntime {
+  const holder = globalThis as unknown as Record<symbol, NetworkGuardRuntime | undefined>;
+  holder[kRuntime] ??= createRuntime();
+  return holder[kRuntime];
+}
