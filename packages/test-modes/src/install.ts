@@ -2,8 +2,8 @@ import { formatBanner } from './banner.js';
 import { loadConfig } from './config-file.js';
 import { NetworkBlockedError } from './errors.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
-import { withJestGlobals } from './jest-globals.js';
-import { skipUnmarkedInLiveSmoke } from './live.js';
+import { addCircusEventHandler, withJestGlobals } from './jest-globals.js';
+import { skipUnmarkedTests } from './live.js';
 import { DEFAULT_MODE_ENV, DEFAULT_RECORD_ENV, resolveModeSettings, type ModeSettings } from './mode.js';
 
 /**
@@ -39,8 +39,11 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
         throw new NetworkBlockedError(first.method, first.target, `${first.error.message}${others}`);
       });
     }
-    if (settings.mode !== 'live_smoke') return {};
-    return { test: skipUnmarkedInLiveSmoke(jest.test), it: skipUnmarkedInLiveSmoke(jest.it) };
+    if (settings.mode === 'live_smoke' && !addCircusEventHandler(skipUnmarkedTests)) {
+      throw new Error(
+        '[test-modes] Failed to select live tests: the test runner is not jest-circus, so tests not marked live cannot be skipped in live_smoke mode. Use Jest\'s default runner (jest-circus).',
+      );
+    }
   });
   return settings;
 }

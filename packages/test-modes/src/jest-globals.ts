@@ -1,12 +1,7 @@
-/** The subset of Jest's test and describe functions this package wraps. */
+/** The subset of Jest's test and describe functions this package calls. */
 export interface JestTestFunction {
-  (name: unknown, fn?: (...args: never[]) => unknown, timeout?: number): unknown;
-  skip: JestTestFunction;
-  only: JestTestFunction;
-  todo?: (name: string) => unknown;
-  each: (...table: unknown[]) => (name: unknown, fn?: (...args: never[]) => unknown, timeout?: number) => unknown;
-  concurrent?: JestTestFunction;
-  failing?: JestTestFunction;
+  (name: string, fn?: (...args: never[]) => unknown, timeout?: number): unknown;
+  skip: (name: string, fn?: (...args: never[]) => unknown, timeout?: number) => unknown;
 }
 
 /** Jest's globals as the setup entry needs them. */
@@ -18,16 +13,14 @@ export interface JestGlobals {
   afterEach: (fn: () => unknown) => void;
 }
 
-const kOriginals = Symbol.for('@proving-ground/test-modes/jest-originals');
 const NEEDED = ['test', 'it', 'describe', 'beforeEach', 'afterEach'] as const;
 
 type GlobalHolder = Record<string | symbol, unknown>;
 
-/** Jest's own `test`, `it` and `describe`, before the setup entry wrapped them; falls back to the globals. */
-export function originalJestGlobals(): Partial<JestGlobals> {
+/** Jest's `test`, `it` and `describe` globals of the current test file. */
+export function jestGlobals(): Partial<JestGlobals> {
   const holder = globalThis as GlobalHolder;
-  const originals = holder[kOriginals] as Partial<JestGlobals> | undefined;
-  return originals ?? (Object.fromEntries(NEEDED.map((key) => [key, holder[key]])) as Partial<JestGlobals>);
+  return Object.fromEntries(NEEDED.map((key) => [key, holder[key]])) as Partial<JestGlobals>;
 }
 
 function haveAll(holder: GlobalHolder): boolean {
@@ -35,26 +28,18 @@ function haveAll(holder: GlobalHolder): boolean {
 }
 
 /**
- * Run `callback` with Jest's globals as soon as they exist, and let it replace them.
+ * Run `callback` with Jest's globals as soon as they exist.
  *
- * In `setupFilesAfterEnv` they exist already. In `setupFiles` (which run before Jest installs its
- * test framework) a setter on each name catches the moment jest-circus assigns it.
+ * In `setupFilesAfterEnv` they exist already. `setupFiles` run before Jest installs its test
+ * framework, so there a setter on each name catches the moment jest-circus assigns it.
  */
-export function withJestGlobals(callback: (globals: JestGlobals) => Partial<JestGlobals>): void {
+export function withJestGlobals(callback: (globals: JestGlobals) => void): void {
   const holder = globalThis as GlobalHolder;
-  const install = (): void => {
-    const globals = Object.fromEntries(NEEDED.map((key) => [key, holder[key]])) as unknown as JestGlobals;
-    holder[kOriginals] = { ...globals };
-    const replacements = callback(globals);
-    for (const [key, value] of Object.entries(replacements)) {
-      Object.defineProperty(holder, key, { value, writable: true, configurable: true, enumerable: true });
-    }
-  };
   if (haveAll(holder)) {
-    install();
+    callback(jestGlobals() as JestGlobals);
     return;
   }
-  let installed = false;
+  let called = false;
   for (const key of NEEDED) {
     let current = holder[key];
     Object.defineProperty(holder, key, {
@@ -64,11 +49,26 @@ export function withJestGlobals(callback: (globals: JestGlobals) => Partial<Jest
       set: (value: unknown) => {
         current = value;
         Object.defineProperty(holder, key, { value, writable: true, configurable: true, enumerable: true });
-        if (!installed && haveAll(holder)) {
-          installed = true;
-          install();
+        if (!called && haveAll(holder)) {
+          called = true;
+          callback(jestGlobals() as JestGlobals);
         }
       },
     });
   }
+}
+
+const kEventHandlers = Symbol.for('EVENT_HANDLERS');
+
+/**
+ * Run `handler` on every jest-circus event of this test file, before Jest's own handler (so an
+ * `add_test` event can still be rewritten). Call it once the globals exist (see {@link withJestGlobals}).
+ *
+ * @returns false when the running test framework is not jest-circus
+ */
+export function addCircusEventHandler(handler: (event: { name: string }) => void): boolean {
+  const handlers = (globalThis as GlobalHolder)[kEventHandlers];
+  if (!Array.isArray(handlers)) return false;
+  handlers.unshift(handler);
+  return true;
 }

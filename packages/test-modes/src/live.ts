@@ -1,5 +1,5 @@
 import { currentMode, MODES, type Mode } from './mode.js';
-import { originalJestGlobals, type JestTestFunction } from './jest-globals.js';
+import { jestGlobals, type JestTestFunction } from './jest-globals.js';
 
 type TestBody = (...args: never[]) => unknown;
 
@@ -13,15 +13,24 @@ export interface ModeScopedApi {
   describe(name: string, fn: () => void): void;
 }
 
-let liveDepth = 0;
+const kLiveDepth = Symbol.for('@proving-ground/test-modes/live-depth');
+const depthHolder = globalThis as unknown as Record<symbol, number | undefined>;
 
-/** Whether tests being declared now sit inside a `live.describe()` callback. */
+function enterLive(): void {
+  depthHolder[kLiveDepth] = (depthHolder[kLiveDepth] ?? 0) + 1;
+}
+
+function leaveLive(): void {
+  depthHolder[kLiveDepth] = (depthHolder[kLiveDepth] ?? 1) - 1;
+}
+
+/** Whether tests being declared now are marked live (inside `live.test()` or a `live.describe()` callback). */
 export function insideLiveDescribe(): boolean {
-  return liveDepth > 0;
+  return (depthHolder[kLiveDepth] ?? 0) > 0;
 }
 
 function jestFunction(name: 'test' | 'it' | 'describe'): JestTestFunction {
-  const fn = originalJestGlobals()[name];
+  const fn = jestGlobals()[name];
   if (typeof fn !== 'function') {
     throw new Error(
       `[test-modes] Failed to declare a mode-scoped ${name}: Jest's global "${name}" is missing. Call it from a Jest test file with injectGlobals left on.`,
@@ -52,11 +61,11 @@ export function onlyIn(...modes: Mode[]): ModeScopedApi {
   const declare = (kind: 'test' | 'it') => (name: string, fn: TestBody, timeout?: number) => {
     const jestTest = jestFunction(kind);
     if (runs()) {
-      liveDepth++;
+      enterLive();
       try {
         jestTest(name, fn, timeout);
       } finally {
-        liveDepth--;
+        leaveLive();
       }
     } else {
       jestTest.skip(`${name} ${skipReason(modes, currentMode())}`, fn, timeout);
@@ -72,11 +81,11 @@ export function onlyIn(...modes: Mode[]): ModeScopedApi {
         return;
       }
       jestDescribe(name, () => {
-        liveDepth++;
+        enterLive();
         try {
           fn();
         } finally {
-          liveDepth--;
+          leaveLive();
         }
       });
     },
@@ -95,39 +104,21 @@ export const live: ModeScopedApi = onlyIn('live_smoke');
 /** The title suffix for an unmarked test in a live_smoke run. */
 export const LIVE_SMOKE_SKIP_REASON = '[skipped: live_smoke runs only tests marked with live.test() or onlyIn(); TEST_MODE=live_smoke]';
 
-function labelOf(name: unknown): string {
-  if (typeof name === 'function') return name.name;
-  return String(name);
+/** The shape of jest-circus's `add_test` event that the live_smoke filter rewrites. */
+interface AddTestEvent {
+  name: string;
+  testName?: unknown;
+  mode?: string | undefined;
 }
 
 /**
- * Wrap Jest's `test`/`it` so that, in a live_smoke run, every test not marked live is declared
- * skipped with {@link LIVE_SMOKE_SKIP_REASON} in its title.
+ * A jest-circus event handler that, in a live_smoke run, declares every test not marked live as
+ * skipped, with {@link LIVE_SMOKE_SKIP_REASON} in its title. It works on the test as Jest records
+ * it, so tests declared through `@jest/globals` imports are covered as well as global ones.
  */
-export function skipUnmarkedInLiveSmoke(original: JestTestFunction): JestTestFunction {
-  const skipped = (name: unknown, ...rest: unknown[]): unknown =>
-    (original.skip as (...args: unknown[]) => unknown)(`${labelOf(name)} ${LIVE_SMOKE_SKIP_REASON}`, ...rest);
-  const wrap = (variant: JestTestFunction): JestTestFunction =>
-    new Proxy(variant, {
-      apply(target, thisArg, args: unknown[]) {
-        if (insideLiveDescribe()) return Reflect.apply(target, thisArg, args);
-        return skipped(args[0], ...args.slice(1));
-      },
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (property === 'each' && typeof value === 'function') {
-          return (...table: unknown[]) => {
-            if (insideLiveDescribe()) return (value as (...args: unknown[]) => unknown)(...table);
-            const skipEach = original.skip.each(...table);
-            return (name: unknown, ...rest: unknown[]) =>
-              (skipEach as (...args: unknown[]) => unknown)(`${labelOf(name)} ${LIVE_SMOKE_SKIP_REASON}`, ...rest);
-          };
-        }
-        if ((property === 'only' || property === 'concurrent' || property === 'failing') && typeof value === 'function') {
-          return wrap(value as JestTestFunction);
-        }
-        return value;
-      },
-    });
-  return wrap(original);
+export function skipUnmarkedTests(event: AddTestEvent): void {
+  if (event.name !== 'add_test' || insideLiveDescribe()) return;
+  if (event.mode === 'skip' || event.mode === 'todo') return;
+  event.mode = 'skip';
+  event.testName = `${typeof event.testName === 'function' ? event.testName.name : String(event.testName)} ${LIVE_SMOKE_SKIP_REASON}`;
 }

@@ -113,6 +113,7 @@ function createRuntime(): NetworkGuardRuntime {
     return error;
   };
 
+  const guardOwner = { name: '@proving-ground/test-modes network guard' };
   const http = new HttpRequestInterceptor();
   http.on('request', async ({ request, requestId, controller }) => {
     for (const handler of [...handlers]) {
@@ -148,7 +149,7 @@ function createRuntime(): NetworkGuardRuntime {
     }) as typeof passthrough;
   });
 
-  sockets.apply(kRuntime);
+  sockets.apply(guardOwner);
 
   return {
     configure(next) {

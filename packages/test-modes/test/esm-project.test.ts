@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createJestProject, LOCAL_SERVER_HELPER, type JestProject, type JestRun } from './jest-project.js';
+
+const ESM_TESTS = `
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createRequire } from 'node:module';
+import { setupServer } from 'msw/node';
+import { http as mswHttp, HttpResponse } from 'msw';
+import { currentMode, live, networkGuard, onlyIn, whenMode } from '@proving-ground/test-modes';
+
+const { startLocalServer, lookup, http } = createRequire(import.meta.url)('./local-server.cjs');
+const msw = setupServer(mswHttp.get('http://mocked.example.com/hello', () => HttpResponse.json({ from: 'msw' })));
+let local;
+beforeAll(async () => { local = await startLocalServer(); msw.listen({ onUnhandledRequest: 'bypass' }); });
+afterAll(async () => { msw.close(); await local.close(); });
+
+test('msw answers its handlers while the guard blocks what msw lets through', async () => {
+  const mocked = await fetch('http://mocked.example.com/hello');
+  expect(await mocked.json()).toEqual({ from: 'msw' });
+
+  const error = await new Promise((done) => http.get({ host: 'unmocked.example.com', port: local.port, path: '/through', lookup }, () => done(null)).on('error', done));
+  expect(error.message).toContain('[test-modes] Blocked GET http://unmocked.example.com:' + local.port + '/through in ' + currentMode() + ' mode');
+  expect(local.seen).toEqual([]);
+  expect(networkGuard().takeViolations()).toHaveLength(1);
+});
+
+test('global fetch is guarded (loopback disallowed by the config here)', async () => {
+  const error = await fetch('http://127.0.0.1:' + local.port + '/fetch').catch((e) => e);
+  expect(String(error.cause?.message)).toContain('[test-modes] Blocked GET http://127.0.0.1:' + local.port + '/fetch');
+  expect(local.seen).toEqual([]);
+  networkGuard().takeViolations();
+});
+
+test('whenMode picks the value of the current mode', () => {
+  expect(whenMode({ mock: 'from-mock', golden: 'from-golden', live_smoke: 'from-live' })).toBe('from-' + (currentMode() === 'live_smoke' ? 'live' : currentMode()));
+});
+
+onlyIn('golden').test('runs only in golden', () => {
+  expect(currentMode()).toBe('golden');
+});
+
+live.describe('live suite', () => {
+  test('declared with the plain test() inside live.describe', () => {
+    expect(currentMode()).toBe('live_smoke');
+  });
+});
+`;
+
+function byTitle(run: JestRun): Record<string, string> {
+  return Object.fromEntries(run.tests.map((test) => [test.title, test.status]));
+}
+
+describe('test-modes in a native ESM Jest project', () => {
+  let project: JestProject;
+
+  beforeAll(() => {
+    project = createJestProject(
+      {
+        'jest.config.js': `export default { testEnvironment: 'node', transform: {}, setupFiles: ['@proving-ground/test-modes/setup'] };`,
+        'test-modes.config.json': JSON.stringify({ allowLoopback: false, allowHosts: ['mocked.example.com'] }),
+        'local-server.cjs': LOCAL_SERVER_HELPER,
+        'modes.test.js': ESM_TESTS,
+      },
+      { esm: true },
+    );
+  });
+  afterAll(() => project.remove());
+
+  it('should compose with msw, guard fetch, and skip mode-scoped tests with their reason in mock mode', async () => {
+    const run = await project.run();
+
+    expect(byTitle(run)).toEqual({
+      'msw answers its handlers while the guard blocks what msw lets through': 'passed',
+      'global fetch is guarded (loopback disallowed by the config here)': 'passed',
+      'whenMode picks the value of the current mode': 'passed',
+      'runs only in golden [skipped: runs only in golden; TEST_MODE=mock]': 'pending',
+      'declared with the plain test() inside live.describe': 'pending',
+    });
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('should run golden-only tests in golden mode', async () => {
+    const run = await project.run({ env: { TEST_MODE: 'Golden' } });
+
+    expect(byTitle(run)['runs only in golden']).toBe('passed');
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('should run only live tests in live_smoke, including tests imported from @jest/globals', async () => {
+    const run = await project.run({ env: { TEST_MODE: 'live_smoke' } });
+
+    const statuses = byTitle(run);
+    expect(statuses['declared with the plain test() inside live.describe']).toBe('passed');
+    expect(statuses['whenMode picks the value of the current mode [skipped: live_smoke runs only tests marked with live.test() or onlyIn(); TEST_MODE=live_smoke]']).toBe('pending');
+    expect(statuses['runs only in golden [skipped: runs only in golden; TEST_MODE=live_smoke]']).toBe('pending');
+    expect(run.exitCode).toBe(0);
+  });
+});
