@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { TestModesError } from './errors.js';
 import { describeInvalidAllowedHost, type AllowedHost } from './host-policy.js';
 import { nearestMatch } from './internal/did-you-mean.js';
+import { nativeRequire } from './internal/native-require.js';
 import { MODES, RECORD_POLICIES, type Mode, type RecordPolicy } from './mode.js';
 
 /** The options of `test-modes.config.{ts,js,json}`. Every option is optional. */
@@ -30,7 +30,15 @@ export interface LoadedConfig {
 }
 
 /** File names searched, in order, from the starting folder up to the file system root. */
-export const CONFIG_FILE_NAMES = ['test-modes.config.ts', 'test-modes.config.js', 'test-modes.config.mjs', 'test-modes.config.cjs', 'test-modes.config.json'] as const;
+export const CONFIG_FILE_NAMES = [
+  'test-modes.config.ts',
+  'test-modes.config.mts',
+  'test-modes.config.cts',
+  'test-modes.config.js',
+  'test-modes.config.mjs',
+  'test-modes.config.cjs',
+  'test-modes.config.json',
+] as const;
 
 /** Set this variable to a path to use that config file instead of searching. */
 export const CONFIG_PATH_ENV = 'TEST_MODES_CONFIG';
@@ -119,14 +127,19 @@ function readConfigFile(file: string): unknown {
     }
   }
   try {
-    // Node's own require: loads ESM (.mjs, type: module) and, on Node >= 22.18, TypeScript with erasable syntax.
-    const loaded = createRequire(file)(file) as { default?: unknown; __esModule?: boolean } | unknown;
+    // Node's own require, not Jest's: loads ESM (.mjs, type: module) and, on Node >= 22.18,
+    // TypeScript with erasable syntax, without a Jest transform.
+    const loaded = nativeRequire(file);
     const asModule = loaded as { default?: unknown };
     return typeof loaded === 'object' && loaded !== null && 'default' in asModule ? asModule.default : loaded;
   } catch (error) {
+    const esmInCommonJs = /\.(ts|js)$/.test(file) && /Unexpected token 'export'|Cannot use import statement/.test(String((error as Error).message));
+    const hint = esmInCommonJs
+      ? ` The file uses ESM syntax in a CommonJS package: rename it to ${file.replace(/\.(ts|js)$/, (ext) => (ext === '.ts' ? '.mts' : '.mjs'))}, or set "type": "module" in package.json.`
+      : '';
     throw new TestModesError(
       'TEST_MODES_INVALID_CONFIG',
-      `[test-modes] Failed to load ${file}: ${(error as Error).message}. Fix the file so that it loads, and export the options object as its default export.`,
+      `[test-modes] Failed to load ${file}: ${(error as Error).message}.${hint} Fix the file so that it loads, and export the options object as its default export.`,
       { cause: error },
     );
   }
