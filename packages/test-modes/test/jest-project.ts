@@ -65,6 +65,7 @@ export function createJestProject(files: Record<string, string>, options: { esm?
       for (const [key, value] of Object.entries(process.env)) {
         if (value !== undefined && !INHERITED_VARIABLES_TO_DROP.test(key)) childEnv[key] = value;
       }
+      childEnv['NODE_OPTIONS'] = `--require ${join(packageDir, 'test', 'safety-net.cjs')}`;
       Object.assign(childEnv, env);
       const nodeArgs = options.esm === true ? ['--experimental-vm-modules', '--no-warnings'] : [];
       const child = spawn(process.execPath, [...nodeArgs, jestBin, '--rootDir', dir, '--ci', '--json', `--outputFile=${outputFile}`, ...args], {
