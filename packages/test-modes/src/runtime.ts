@@ -10,6 +10,8 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { Interceptor, RequestController } from '@mswjs/interceptors';
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
@@ -94,6 +96,38 @@ function runProcessId(): number {
   return typeof process.send === 'function' ? process.ppid : process.pid;
 }
 
+type ConnectArgs = Parameters<Socket['connect']>;
+
+function connectOptionsOf(args: ConnectArgs): { lookup?: unknown; host?: string; port?: number | string; servername?: string } {
+  const first: unknown = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+  return typeof first === 'object' && first !== null ? (first as { lookup?: unknown }) : {};
+}
+
+function isFlaggedByInterceptors(socket: Socket): boolean {
+  return Object.getOwnPropertySymbols(socket).some((symbol) => symbol.description === 'kPatched' && (socket as unknown as Record<symbol, unknown>)[symbol] === true);
+}
+
+/**
+ * Another copy of the interceptors (msw in a test file, loaded by Jest) patches `connect` on top of
+ * the guard, and the two copies must not both control one socket.
+ * - For each socket it controls, that copy makes a mock connect (options with its `mockLookup`)
+ *   that it expects to reach Node directly: route it past the guard's copy.
+ * - Its plain TCP passthrough connections reach the guard's copy as any client connection would.
+ * - Its TLS passthrough connection is layered by that copy on the real socket handle, which a
+ *   second interceptor cannot emulate: the guard decides it by host alone (`decideTls`).
+ */
+function yieldToOuterInterceptors(nativeConnect: Socket['connect'], decideTls: (socket: TLSSocket, args: ConnectArgs) => Socket | undefined): void {
+  const guardedConnect = Socket.prototype.connect;
+  Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
+    const { lookup } = connectOptionsOf(args);
+    if (typeof lookup === 'function' && lookup.name === 'mockLookup') return Reflect.apply(nativeConnect, this, args) as Socket;
+    if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
+      return decideTls(this, args) ?? (Reflect.apply(nativeConnect, this, args) as Socket);
+    }
+    return Reflect.apply(guardedConnect, this, args) as Socket;
+  } as Socket['connect'];
+}
+
 function createRuntime(): NetworkGuardRuntime {
   let config: GuardConfig = { mode: 'mock', allowHosts: [] };
   const temporaryAllowances: AllowedHost[] = [];
@@ -114,6 +148,7 @@ function createRuntime(): NetworkGuardRuntime {
   };
 
   const guardOwner = { name: '@proving-ground/test-modes network guard' };
+  const nativeConnect = Socket.prototype.connect;
   const http = new HttpRequestInterceptor();
   http.on('request', async ({ request, requestId, controller }) => {
     for (const handler of [...handlers]) {
@@ -137,7 +172,7 @@ function createRuntime(): NetworkGuardRuntime {
     if (connectionOptions.path) return;
     if (isAllowed(host, port ?? undefined)) return;
     const passthrough = controller.passthrough.bind(controller);
-    const blockingController = controller as unknown as { passthrough: typeof passthrough; socket: import('node:net').Socket };
+    const blockingController = controller as unknown as { passthrough: typeof passthrough; socket: Socket };
     blockingController.passthrough = ((...args: Parameters<typeof passthrough>) => {
       if (isAllowed(host, port ?? undefined)) return passthrough(...args);
       const protocol = 'servername' in connectionOptions || connectionOptions.protocol === 'https:' ? 'TLS' : 'TCP';
@@ -150,6 +185,14 @@ function createRuntime(): NetworkGuardRuntime {
   });
 
   sockets.apply(guardOwner);
+  yieldToOuterInterceptors(nativeConnect, (socket, args) => {
+    const { host, port } = connectOptionsOf(args);
+    if (isAllowed(host, port)) return undefined;
+    const target = `${host ?? 'localhost'}:${String(port ?? '')}`;
+    const error = block('TLS', target, socketBlockedMessage('TLS connection to', target, host ?? '', config));
+    process.nextTick(() => socket.destroy(error));
+    return socket;
+  });
 
   return {
     configure(next) {

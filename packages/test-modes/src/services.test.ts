@@ -1,20 +1,560 @@
-import { describe, it, expect } from '@jest/globals';
-import { nativeRequire, nativeRequireFromProject } from './internal/native-require.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type LookupFunction, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { isTestModesError, type TestModesError } from './errors.js';
+import { nativeRequire, nativeRequireFrom } from './internal/native-require.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
+import { createPostgresService } from './postgres-service.js';
+import {
+  createServiceDefinition,
+  defaultServiceEnvironment,
+  defineService,
+  upperSnake,
+  type ServiceEnvironment,
+  type StartedService,
+  type TestcontainersModule,
+} from './services.js';
 
-describe('probe', () => {
-  it('should probe', () => {
-    const vm = nativeRequire('node:vm') as typeof import('node:vm');
-    const g1 = vm.runInThisContext('globalThis');
-    const rt = loadNativeRuntime();
-    const g2 = (rt.getNetworkGuard as any).constructor('return globalThis')();
-    const k = Symbol.for('@proving-ground/test-modes/runtime');
-    console.log('same sandbox?', g1 === globalThis, g2 === globalThis, g1 === g2, (g1 as any)[k], (g2 as any)[k]);
-    rt.getNetworkGuard();
-    console.log('after', (g1 as any)[k] !== undefined, (g2 as any)[k] !== undefined, (globalThis as any)[k]);
-    const tc = nativeRequireFromProject('testcontainers') as any;
-    const pgl = nativeRequireFromProject('@electric-sql/pglite') as any;
-    console.log(typeof tc.getContainerRuntimeClient, typeof pgl.PGlite);
-    expect(1).toBe(1);
+/** A real TCP server on 127.0.0.1 standing for a started dependency; counts how often it is stopped. */
+async function startLocalServer(): Promise<StartedService & { server: Server; stops: number }> {
+  const server = createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const started = {
+    server,
+    stops: 0,
+    url: `tcp://127.0.0.1:${port}`,
+    async stop() {
+      started.stops += 1;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return started;
+}
+
+function environment(env: Record<string, string | undefined>, overrides: Partial<ServiceEnvironment> = {}): ServiceEnvironment {
+  return { ...defaultServiceEnvironment, env: () => env, networkGuard: () => undefined, ...overrides };
+}
+
+async function failure(promise: Promise<unknown> | (() => unknown)): Promise<TestModesError> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (error) {
+    if (isTestModesError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a TestModesError, but nothing was thrown');
+}
+
+/** Resolves from an empty folder, where no package is installed, as on a machine without the peer. */
+const emptyProject = mkdtempSync(join(tmpdir(), 'test-modes-services-'));
+const loadFromEmptyProject = (specifier: string): unknown => nativeRequireFrom(emptyProject, specifier);
+
+const realTestcontainers = nativeRequire('testcontainers') as TestcontainersModule;
+const dockerAnswers = await realTestcontainers.getContainerRuntimeClient().then(
+  () => true,
+  () => false,
+);
+
+/** A testcontainers module whose runtime check answers: stands in for a Docker engine this machine lacks. */
+const testcontainersWithRuntime = { ...realTestcontainers, getContainerRuntimeClient: async () => ({}) } as unknown as TestcontainersModule;
+const withRuntime = (specifier: string): unknown => (specifier === 'testcontainers' ? testcontainersWithRuntime : nativeRequire(specifier));
+
+afterAll(() => {
+  rmSync(emptyProject, { recursive: true, force: true });
+});
+
+describe('upperSnake', () => {
+  it('should turn service names into environment variable stems', () => {
+    expect([upperSnake('postgres'), upperSnake('myCache'), upperSnake('object-store'), upperSnake('queue_2')]).toEqual(['POSTGRES', 'MY_CACHE', 'OBJECT_STORE', 'QUEUE_2']);
+  });
+});
+
+describe('defineService', () => {
+  type LocalServer = Awaited<ReturnType<typeof startLocalServer>>;
+  const started: LocalServer[] = [];
+  const track = async (): Promise<LocalServer> => {
+    const service = await startLocalServer();
+    started.push(service);
+    return service;
+  };
+
+  afterEach(async () => {
+    for (const service of started.splice(0)) if (service.stops === 0) await service.stop();
+  });
+
+  it('should report every problem of a definition at once, by option name', () => {
+    // Arrange
+    const options = { contianer: async () => ({}), embedded: 'pglite', url: 'postgres://127.0.0.1/app' } as never;
+
+    // Act
+    const error = (() => {
+      try {
+        defineService('', options);
+      } catch (caught) {
+        return caught as TestModesError;
+      }
+      throw new Error('expected defineService to throw');
+    })();
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
+    expect(error.message).toMatch(/^\[test-modes\] Failed to define a service: 4 problems\./);
+    expect(error.message).toContain('- name: expected a non-empty name');
+    expect(error.message).toContain('- contianer: unknown option. Did you mean "container"?');
+    expect(error.message).toContain('- embedded: expected a function returning a promise of { url, stop }, got "pglite".');
+    expect(error.message).toContain('- url: expected the name of an environment variable (letters, digits and "_"), got "postgres://127.0.0.1/app"; to hard-code a URL, pass a function');
+  });
+
+  it('should use the URL from the environment before the container and the embedded options', async () => {
+    // Arrange
+    const calls: string[] = [];
+    const service = createServiceDefinition(
+      'cache',
+      {
+        container: async () => {
+          calls.push('container');
+          return track();
+        },
+        embedded: async () => {
+          calls.push('embedded');
+          return track();
+        },
+      },
+      environment({ CACHE_URL: 'redis://127.0.0.1:6390/0' }, { loadModule: withRuntime }),
+    );
+
+    // Act
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    expect(handle).toMatchObject({ name: 'cache', kind: 'url', url: 'redis://127.0.0.1:6390/0', passedOver: [] });
+    expect(calls).toEqual([]);
+  });
+
+  it('should use the container when the URL variable is unset and a container runtime answers', async () => {
+    // Arrange
+    let received: unknown;
+    const service = createServiceDefinition(
+      'cache',
+      {
+        container: async (testcontainers) => {
+          received = testcontainers;
+          return track();
+        },
+        embedded: track,
+      },
+      environment({ CACHE_URL: '  ' }, { loadModule: withRuntime }),
+    );
+
+    // Act
+    const handle = await service.start();
+
+    // Assert
+    expect(handle.kind).toBe('container');
+    expect(received).toBe(testcontainersWithRuntime);
+    expect(handle.passedOver).toEqual([{ kind: 'url', reason: 'CACHE_URL is not set' }]);
+    expect(handle.url).toBe(started[0]!.url);
+    await handle.stop();
+  });
+
+  it('should fail naming the variable when the URL in the environment is invalid, without trying the next option', async () => {
+    // Arrange
+    let embeddedCalled = false;
+    const service = createServiceDefinition(
+      'postgres',
+      {
+        url: 'DATABASE_URL',
+        embedded: async () => {
+          embeddedCalled = true;
+          return track();
+        },
+      },
+      environment({ DATABASE_URL: 'localhost:5432' }),
+    );
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
+    expect(error.message).toBe(
+      '[test-modes] Failed to start service "postgres": DATABASE_URL="localhost:5432" is not a valid URL (it does not start with scheme://). Set DATABASE_URL to a URL such as scheme://user@host:port/path, or unset it to try the next option.',
+    );
+    expect(embeddedCalled).toBe(false);
+  });
+
+  it('should hide the password of an invalid URL in the error', async () => {
+    // Arrange
+    const service = createServiceDefinition('postgres', { url: 'DATABASE_URL' }, environment({ DATABASE_URL: 'postgres://app:s3cret@db host/app' }));
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.message).toContain('DATABASE_URL="postgres://app:***@db host/app" is not a valid URL (it cannot be parsed)');
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('should read the URL from a function option', async () => {
+    // Arrange
+    const service = createServiceDefinition('search', { url: () => 'http://127.0.0.1:9200' }, environment({}));
+
+    // Act
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    expect(handle).toMatchObject({ kind: 'url', url: 'http://127.0.0.1:9200' });
+  });
+
+  it(`should pass over the container with testcontainers' reason when ${dockerAnswers ? 'a' : 'no'} Docker engine answers`, async () => {
+    // Arrange
+    const service = createServiceDefinition('cache', { container: track, embedded: track }, environment({}));
+
+    // Act
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    if (dockerAnswers) {
+      expect(handle.kind).toBe('container');
+    } else {
+      expect(handle.kind).toBe('embedded');
+      expect(handle.passedOver).toEqual([
+        { kind: 'url', reason: 'CACHE_URL is not set' },
+        { kind: 'container', reason: 'no Docker engine answered: Could not find a working container runtime strategy' },
+      ]);
+    }
+  });
+
+  it('should pass over the container when testcontainers is not installed', async () => {
+    // Arrange
+    let containerCalled = false;
+    const service = createServiceDefinition(
+      'cache',
+      {
+        container: async () => {
+          containerCalled = true;
+          return track();
+        },
+        embedded: track,
+      },
+      environment({}, { loadModule: loadFromEmptyProject }),
+    );
+
+    // Act
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    expect(handle.kind).toBe('embedded');
+    expect(handle.passedOver[1]).toEqual({ kind: 'container', reason: 'testcontainers is not installed (npm i -D testcontainers)' });
+    expect(containerCalled).toBe(false);
+  });
+
+  it('should fail listing every option and why it was passed over when none is available', async () => {
+    // Arrange
+    const service = createServiceDefinition('cache', { container: track }, environment({}, { loadModule: loadFromEmptyProject }));
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_SERVICE_UNAVAILABLE');
+    expect(error.message).toBe(
+      [
+        '[test-modes] Failed to start service "cache": no option is available.',
+        '- url: CACHE_URL is not set',
+        '- container: testcontainers is not installed (npm i -D testcontainers)',
+        '- embedded: the service has no embedded option',
+        'To provide it, set CACHE_URL to the URL of a running cache, start a Docker engine (or point DOCKER_HOST at one) for the container option, or give the service an embedded option.',
+      ].join('\n'),
+    );
+  });
+
+  it('should force one option with TEST_SERVICE_<NAME>, over TEST_SERVICES and over a URL in the environment', async () => {
+    // Arrange
+    const service = createServiceDefinition(
+      'postgres',
+      { url: 'DATABASE_URL', container: track, embedded: track },
+      environment({ DATABASE_URL: 'postgres://127.0.0.1:5432/dev', TEST_SERVICES: 'container', TEST_SERVICE_POSTGRES: 'Embedded' }, { loadModule: withRuntime }),
+    );
+
+    // Act
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    expect(handle.kind).toBe('embedded');
+    expect(handle.passedOver).toEqual([
+      { kind: 'url', reason: 'skipped because TEST_SERVICE_POSTGRES=embedded' },
+      { kind: 'container', reason: 'skipped because TEST_SERVICE_POSTGRES=embedded' },
+    ]);
+  });
+
+  it('should fail when the forced option is not available, saying how to lift the override', async () => {
+    // Arrange
+    const service = createServiceDefinition('cache', { container: track, embedded: track }, environment({ TEST_SERVICES: 'url' }));
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_SERVICE_UNAVAILABLE');
+    expect(error.message).toContain('- url: CACHE_URL is not set\n- container: skipped because TEST_SERVICES=url\n- embedded: skipped because TEST_SERVICES=url\n');
+    expect(error.message).toContain('or unset TEST_SERVICES to let every option be tried.');
+  });
+
+  it('should reject an unknown TEST_SERVICES value with the nearest valid one', async () => {
+    // Arrange
+    const service = createServiceDefinition('cache', { embedded: track }, environment({ TEST_SERVICES: 'embeded' }));
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
+    expect(error.message).toContain('TEST_SERVICES="embeded" is not a valid value. Valid values: url, container, embedded, auto (case-insensitive). Did you mean "embedded"?');
+  });
+
+  it('should report a failing container instead of falling back to the embedded option', async () => {
+    // Arrange
+    const cause = new Error('pull access denied for postgres:99');
+    const service = createServiceDefinition(
+      'postgres',
+      {
+        url: 'DATABASE_URL',
+        container: async () => {
+          throw cause;
+        },
+        embedded: track,
+      },
+      environment({}, { loadModule: withRuntime }),
+    );
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_SERVICE_UNAVAILABLE');
+    expect(error.cause).toBe(cause);
+    expect(error.message).toContain('Failed to start service "postgres": the container option failed: pull access denied for postgres:99.');
+    expect(error.message).toContain('set TEST_SERVICE_POSTGRES=embedded to skip the container');
+    expect(started).toEqual([]);
+  });
+
+  it('should say how to install a peer the embedded option needs, and what else would work', async () => {
+    // Arrange
+    const service = createServiceDefinition(
+      'postgres',
+      {
+        url: 'DATABASE_URL',
+        container: track,
+        embedded: async (context) => {
+          context.requirePeer('@electric-sql/pglite');
+          return track();
+        },
+      },
+      environment({}, { loadModule: loadFromEmptyProject }),
+    );
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_MISSING_PEER');
+    expect(error.message).toBe(
+      [
+        '[test-modes] Failed to start service "postgres": @electric-sql/pglite is not installed. Install it with npm i -D @electric-sql/pglite, or set DATABASE_URL to the URL of a running postgres, or start a Docker engine (or point DOCKER_HOST at one) for the container option.',
+        'Passed over before the embedded option:',
+        '- url: DATABASE_URL is not set',
+        '- container: testcontainers is not installed (npm i -D testcontainers)',
+      ].join('\n'),
+    );
+  });
+
+  it('should return the same running handle from concurrent and repeated starts', async () => {
+    // Arrange
+    let starts = 0;
+    const service = createServiceDefinition(
+      'cache',
+      {
+        embedded: async () => {
+          starts += 1;
+          return track();
+        },
+      },
+      environment({}),
+    );
+
+    // Act
+    const [first, second] = await Promise.all([service.start(), service.start()]);
+    const third = await service.start();
+
+    // Assert
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(starts).toBe(1);
+    await first.stop();
+  });
+
+  it('should stop once however often it is stopped, and start anew afterwards', async () => {
+    // Arrange
+    const service = createServiceDefinition('cache', { embedded: track }, environment({}));
+    const handle = await service.start();
+
+    // Act
+    await Promise.all([handle.stop(), handle.stop()]);
+    await handle.stop();
+    await service.stop();
+    const restarted = await service.start();
+
+    // Assert
+    expect(started[0]!.stops).toBe(1);
+    expect(started[0]!.server.listening).toBe(false);
+    expect(restarted).not.toBe(handle);
+    expect(started).toHaveLength(2);
+    await service.stop();
+    expect(started[1]!.stops).toBe(1);
+  });
+
+  it('should retry after a failed start', async () => {
+    // Arrange
+    let attempts = 0;
+    const service = createServiceDefinition(
+      'cache',
+      {
+        embedded: async () => {
+          attempts += 1;
+          if (attempts === 1) throw new Error('port in use');
+          return track();
+        },
+      },
+      environment({}),
+    );
+
+    // Act
+    const error = await failure(service.start());
+    const handle = await service.start();
+    await handle.stop();
+
+    // Assert
+    expect(error.message).toContain('the embedded option failed: port in use.');
+    expect(handle.kind).toBe('embedded');
+  });
+});
+
+describe('defineService with the network guard', () => {
+  const guard = loadNativeRuntime().getNetworkGuard();
+  const previous = guard.config;
+  let upstream: Server;
+  let port: number;
+
+  /** Resolves every name to 127.0.0.1, so a "remote" host is reached without leaving this machine. */
+  const toLoopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+    options?.all === true ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+
+  /** One request/response exchange with the upstream: 'pong', or the code of the error that ended it. */
+  const exchange = (host: string): Promise<string> =>
+    new Promise((resolve) => {
+      const socket = connect({ host, port, lookup: toLoopback }, () => socket.write('ping'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString());
+      });
+      socket.once('error', (error: Error & { code?: string }) => resolve(error.code ?? error.message));
+    });
+
+  beforeAll(async () => {
+    upstream = createServer((socket) => socket.once('data', () => socket.end('pong')));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    ({ port } = upstream.address() as { port: number });
+    guard.configure({ mode: 'mock', allowHosts: [] });
+  });
+
+  afterAll(async () => {
+    guard.configure(previous);
+    guard.takeViolations();
+    await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  });
+
+  it('should let a remote service resolved by URL through the guard until it is stopped', async () => {
+    // Arrange
+    const env = { SEARCH_URL: `http://search.example.com:${port}/` };
+    const service = createServiceDefinition('search', {}, { ...defaultServiceEnvironment, env: () => env });
+    const before = await exchange('search.example.com');
+
+    // Act
+    const handle = await service.start();
+    const during = await exchange('search.example.com');
+    const otherHost = await exchange('other.example.com');
+    await handle.stop();
+    const after = await exchange('search.example.com');
+
+    // Assert
+    expect(before).toBe('TEST_MODES_NETWORK_BLOCKED');
+    expect(during).toBe('pong');
+    expect(otherHost).toBe('TEST_MODES_NETWORK_BLOCKED');
+    expect(after).toBe('TEST_MODES_NETWORK_BLOCKED');
+  });
+
+  it('should not install a network guard when none is installed', () => {
+    // Arrange
+    const realm = runInThisContext('globalThis') as Record<symbol, unknown>;
+    const key = Symbol.for('@proving-ground/test-modes/runtime');
+    const installed = realm[key];
+    delete realm[key];
+
+    // Act
+    let seen: unknown;
+    try {
+      seen = defaultServiceEnvironment.networkGuard();
+    } finally {
+      realm[key] = installed;
+    }
+
+    // Assert
+    expect(seen).toBeUndefined();
+    expect(defaultServiceEnvironment.networkGuard()).toBe(guard);
+  });
+});
+
+describe('createPostgresService', () => {
+  it('should report every invalid preset option at once', () => {
+    // Arrange
+    const options = { image: 'postgres 17', maxConnection: 5, container: 'no' } as never;
+
+    // Act
+    const act = (): unknown => createPostgresService(options, defaultServiceEnvironment);
+
+    // Assert
+    expect(act).toThrow(
+      [
+        '[test-modes] Failed to define service "postgres": 3 problems.',
+        '- image: expected an image reference such as "postgres:17-alpine", got "postgres 17".',
+        '- maxConnection: unknown option. Did you mean "maxConnections"? Known options: name, url, image, container, maxConnections.',
+        '- container: expected true or false, got "no".',
+      ].join('\n'),
+    );
+  });
+
+  it('should name the missing pglite-socket peer when only PGlite is installed', async () => {
+    // Arrange
+    const service = createPostgresService(
+      { container: false },
+      environment({}, { loadModule: (specifier) => (specifier === '@electric-sql/pglite-socket' ? loadFromEmptyProject(specifier) : nativeRequire(specifier)) }),
+    );
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_MISSING_PEER');
+    expect(error.message).toMatch(/^\[test-modes\] Failed to start service "postgres": @electric-sql\/pglite-socket is not installed\. Install it with npm i -D @electric-sql\/pglite-socket, or set DATABASE_URL to the URL of a running postgres, or give the service a container option\./);
   });
 });

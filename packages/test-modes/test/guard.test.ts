@@ -44,6 +44,15 @@ test('a raw TCP connection to a remote host is blocked', async () => {
   networkGuard().takeViolations();
 });
 
+test('a raw TCP connection is blocked before any DNS lookup of the remote host', async () => {
+  const error = await failureOf((done) => {
+    const socket = net.connect({ host: 'no-lookup.example.com', port: 5432 }, () => socket.write('hello'));
+    socket.on('error', done);
+  });
+  expect(error.message).toContain('[test-modes] Blocked TCP connection to no-lookup.example.com:5432');
+  networkGuard().takeViolations();
+});
+
 test('a raw TLS connection to a remote host is blocked', async () => {
   const error = await failureOf((done) => {
     // Like the interceptors it builds on, the guard lets the handshake look done and fails the first exchange.
@@ -103,6 +112,7 @@ describe('network guard (CommonJS project)', () => {
       'undici.request to a remote host is blocked',
       'a raw TCP connection to a remote host is blocked',
       'a raw TLS connection to a remote host is blocked',
+      'a raw TCP connection is blocked before any DNS lookup of the remote host',
       'loopback stays reachable',
       'an allowed host is reachable',
     ]) {

@@ -35,13 +35,23 @@ function hostModule(directory: string): NativeModule {
 }
 
 /**
+ * Load `specifier` with Node's own `require`, resolved as from a file in `directory`.
+ *
+ * @example
+ * const pg = nativeRequireFrom(process.cwd(), 'pg') as typeof import('pg')
+ */
+export function nativeRequireFrom(directory: string, specifier: string): unknown {
+  return hostModule(directory).require(specifier);
+}
+
+/**
  * Load `specifier` with Node's own `require`, resolved from this package's location.
  *
  * @example
  * const { PGlite } = nativeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite')
  */
 export function nativeRequire(specifier: string): unknown {
-  return hostModule(dirname(fileURLToPath(import.meta.url))).require(specifier);
+  return nativeRequireFrom(dirname(fileURLToPath(import.meta.url)), specifier);
 }
 
 /**
@@ -54,7 +64,7 @@ export function nativeRequire(specifier: string): unknown {
  */
 export function nativeRequireFromProject(specifier: string, cwd: string = process.cwd()): unknown {
   try {
-    return hostModule(cwd).require(specifier);
+    return nativeRequireFrom(cwd, specifier);
   } catch (error) {
     if (!isModuleNotFound(error, specifier)) throw error;
     return nativeRequire(specifier);
