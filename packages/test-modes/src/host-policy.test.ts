@@ -2,14 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { describeInvalidAllowedHost, isAllowedHost, isLoopbackHost } from './host-policy.js';
 
 describe('isLoopbackHost', () => {
-  it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '0.0.0.0', undefined, ''])(
+  it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', new URL('http://[::ffff:127.0.0.2]/').hostname.slice(1, -1), '0.0.0.0', undefined, ''])(
     'should treat %p as loopback',
     (host) => {
       expect(isLoopbackHost(host)).toBe(true);
     },
   );
 
-  it.each(['api.openai.com', '10.0.0.1', '192.168.1.10', '128.0.0.1', '::ffff:10.0.0.1', '2001:db8::1', 'localhost.example.com', 'mylocalhost'])(
+  it.each(['api.openai.com', '10.0.0.1', '192.168.1.10', '128.0.0.1', '::ffff:10.0.0.1', '::ffff:a00:1', '2001:db8::1', 'localhost.example.com', 'mylocalhost'])(
     'should treat %p as remote',
     (host) => {
       expect(isLoopbackHost(host)).toBe(false);

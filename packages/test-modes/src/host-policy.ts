@@ -27,7 +27,10 @@ export function isLoopbackHost(host: string | null | undefined): boolean {
   if (isIP(bare) === 6) {
     if (bare === '::1' || bare === '0:0:0:0:0:0:0:1' || bare === '::') return true;
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-    return mapped !== null && mapped[1]!.startsWith('127.');
+    if (mapped !== null) return mapped[1]!.startsWith('127.');
+    // The URL parser writes an IPv4-mapped address in hex: [::ffff:127.0.0.1] becomes [::ffff:7f00:1].
+    const mappedHex = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(bare);
+    return mappedHex !== null && parseInt(mappedHex[1]!, 16) >> 8 === 127;
   }
   return false;
 }

@@ -22,3 +22,24 @@ export { installTestModes } from './install.js';
 export { formatBanner } from './banner.js';
 export { networkGuard } from './network-guard.js';
 export type { BlockedAttempt, GuardConfig, InterceptedRequest, NetworkGuardRuntime, RequestHandler } from './runtime.js';
+export {
+  defineService,
+  SERVICE_KINDS,
+  SERVICES_ENV,
+  SERVICE_ENV_PREFIX,
+  type PassedOverOption,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceHandle,
+  type ServiceKind,
+  type ServiceOptions,
+  type StartedService,
+  type TestcontainersModule,
+} from './services.js';
+export {
+  postgresService,
+  DEFAULT_POSTGRES_IMAGE,
+  DEFAULT_EMBEDDED_MAX_CONNECTIONS,
+  type PostgresServiceHandle,
+  type PostgresServiceOptions,
+} from './postgres-service.js';

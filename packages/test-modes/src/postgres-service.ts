@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type * as PGliteModule from '@electric-sql/pglite';
 import type { PGlite } from '@electric-sql/pglite';
 import type * as PGliteSocket from '@electric-sql/pglite-socket';
 import {
@@ -17,7 +18,7 @@ import {
 } from './services.js';
 
 /** The image the container option runs unless told otherwise. */
-export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
+export const DEFAULT_POSTGRES_IMAGE = 'postgres:18-alpine';
 
 /**
  * How many client connections the embedded server accepts at once. PGlite is a single session:
@@ -32,7 +33,7 @@ export interface PostgresServiceOptions {
   name?: string;
   /** The environment variable holding an explicit connection string, or a function. Default `DATABASE_URL`. */
   url?: string | (() => string | undefined);
-  /** The image of the container option. Default `postgres:17-alpine`. */
+  /** The image of the container option. Default `postgres:18-alpine`. */
   image?: string;
   /** Offer the container option at all. Default `true`. */
   container?: boolean;
@@ -49,9 +50,15 @@ export interface PostgresServiceHandle extends ServiceHandle {
 const POSTGRES_OPTION_CHECKS: Record<keyof PostgresServiceOptions, OptionCheck> = {
   name: (value) => describeInvalidServiceName(value),
   url: checkUrlOption,
-  image: (value) => (typeof value === 'string' && value.trim() !== '' && !/\s/.test(value) ? undefined : `expected an image reference such as "${DEFAULT_POSTGRES_IMAGE}", got ${JSON.stringify(value)}`),
+  image: (value) =>
+    typeof value === 'string' && value.trim() !== '' && !/\s/.test(value)
+      ? undefined
+      : `expected an image reference such as "${DEFAULT_POSTGRES_IMAGE}", got ${JSON.stringify(value)}`,
   container: (value) => (typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`),
-  maxConnections: (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 1 ? undefined : `expected a whole number of at least 1, got ${JSON.stringify(value)}`),
+  maxConnections: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1
+      ? undefined
+      : `expected a whole number of at least 1, got ${JSON.stringify(value)}`,
 };
 
 function startPostgresContainer(image: string) {
@@ -75,7 +82,7 @@ function startPostgresContainer(image: string) {
 
 function startEmbeddedPostgres(maxConnections: number, onStarted: (db: PGlite | undefined) => void) {
   return async (context: ServiceContext): Promise<StartedService> => {
-    const { PGlite } = context.requirePeer<typeof import('@electric-sql/pglite')>('@electric-sql/pglite');
+    const { PGlite } = context.requirePeer<typeof PGliteModule>('@electric-sql/pglite');
     const { PGLiteSocketServer } = context.requirePeer<typeof PGliteSocket>('@electric-sql/pglite-socket');
     const db = await PGlite.create();
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
@@ -106,9 +113,18 @@ function startEmbeddedPostgres(maxConnections: number, onStarted: (db: PGlite | 
  * @example
  * const db = createPostgresService({}, { ...defaultServiceEnvironment, env: () => ({}) })
  */
-export function createPostgresService(options: PostgresServiceOptions, environment: ServiceEnvironment): ServiceDefinition<PostgresServiceHandle> {
+export function createPostgresService(
+  options: PostgresServiceOptions,
+  environment: ServiceEnvironment,
+): ServiceDefinition<PostgresServiceHandle> {
   validateServiceOptions(`service "${typeof options?.name === 'string' ? options.name : 'postgres'}"`, options, POSTGRES_OPTION_CHECKS);
-  const { name = 'postgres', url = 'DATABASE_URL', image = DEFAULT_POSTGRES_IMAGE, container = true, maxConnections = DEFAULT_EMBEDDED_MAX_CONNECTIONS } = options;
+  const {
+    name = 'postgres',
+    url = 'DATABASE_URL',
+    image = DEFAULT_POSTGRES_IMAGE,
+    container = true,
+    maxConnections = DEFAULT_EMBEDDED_MAX_CONNECTIONS,
+  } = options;
   let pglite: PGlite | undefined;
   const service = createServiceDefinition(
     name,
@@ -126,7 +142,8 @@ export function createPostgresService(options: PostgresServiceOptions, environme
     async start() {
       const handle = await service.start();
       // start() is memoized, so this decorates the one running handle (and keeps its identity).
-      if (!('pglite' in handle)) Object.defineProperty(handle, 'pglite', { value: handle.kind === 'embedded' ? pglite : undefined, enumerable: true });
+      if (!('pglite' in handle))
+        Object.defineProperty(handle, 'pglite', { value: handle.kind === 'embedded' ? pglite : undefined, enumerable: true });
       return handle as PostgresServiceHandle;
     },
     stop: () => service.stop(),
@@ -134,7 +151,7 @@ export function createPostgresService(options: PostgresServiceOptions, environme
 }
 
 /**
- * A PostgreSQL database for the run: `DATABASE_URL` when set; otherwise a `postgres:17-alpine`
+ * A PostgreSQL database for the run: `DATABASE_URL` when set; otherwise a `postgres:18-alpine`
  * container when `testcontainers` is installed and a Docker engine answers; otherwise PGlite (an
  * in-memory PostgreSQL compiled to WebAssembly) served on 127.0.0.1 over the PostgreSQL protocol,
  * which needs `@electric-sql/pglite` and `@electric-sql/pglite-socket`.

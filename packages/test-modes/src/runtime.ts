@@ -237,6 +237,16 @@ function createRuntime(): NetworkGuardRuntime {
 }
 
 /**
+ * The network guard of this process if one was installed, without installing one.
+ *
+ * @example
+ * installedNetworkGuard()?.allowHost('db.internal:5432')
+ */
+export function installedNetworkGuard(): NetworkGuardRuntime | undefined {
+  return (globalThis as unknown as Record<symbol, NetworkGuardRuntime | undefined>)[kRuntime];
+}
+
+/**
  * The network guard of this process, created and installed on first use.
  *
  * @example

@@ -60,7 +60,10 @@ const dockerAnswers = await realTestcontainers.getContainerRuntimeClient().then(
 );
 
 /** A testcontainers module whose runtime check answers: stands in for a Docker engine this machine lacks. */
-const testcontainersWithRuntime = { ...realTestcontainers, getContainerRuntimeClient: async () => ({}) } as unknown as TestcontainersModule;
+const testcontainersWithRuntime = {
+  ...realTestcontainers,
+  getContainerRuntimeClient: () => Promise.resolve({}),
+} as unknown as TestcontainersModule;
 const withRuntime = (specifier: string): unknown => (specifier === 'testcontainers' ? testcontainersWithRuntime : nativeRequire(specifier));
 
 afterAll(() => {
@@ -69,7 +72,12 @@ afterAll(() => {
 
 describe('upperSnake', () => {
   it('should turn service names into environment variable stems', () => {
-    expect([upperSnake('postgres'), upperSnake('myCache'), upperSnake('object-store'), upperSnake('queue_2')]).toEqual(['POSTGRES', 'MY_CACHE', 'OBJECT_STORE', 'QUEUE_2']);
+    expect([upperSnake('postgres'), upperSnake('myCache'), upperSnake('object-store'), upperSnake('queue_2')]).toEqual([
+      'POSTGRES',
+      'MY_CACHE',
+      'OBJECT_STORE',
+      'QUEUE_2',
+    ]);
   });
 });
 
@@ -88,7 +96,7 @@ describe('defineService', () => {
 
   it('should report every problem of a definition at once, by option name', () => {
     // Arrange
-    const options = { contianer: async () => ({}), embedded: 'pglite', url: 'postgres://127.0.0.1/app' } as never;
+    const options = { contianer: () => Promise.resolve({}), embedded: 'pglite', url: 'postgres://127.0.0.1/app' } as never;
 
     // Act
     const error = (() => {
@@ -106,7 +114,9 @@ describe('defineService', () => {
     expect(error.message).toContain('- name: expected a non-empty name');
     expect(error.message).toContain('- contianer: unknown option. Did you mean "container"?');
     expect(error.message).toContain('- embedded: expected a function returning a promise of { url, stop }, got "pglite".');
-    expect(error.message).toContain('- url: expected the name of an environment variable (letters, digits and "_"), got "postgres://127.0.0.1/app"; to hard-code a URL, pass a function');
+    expect(error.message).toContain(
+      '- url: expected the name of an environment variable (letters, digits and "_"), got "postgres://127.0.0.1/app"; to hard-code a URL, pass a function',
+    );
   });
 
   it('should use the URL from the environment before the container and the embedded options', async () => {
@@ -190,7 +200,11 @@ describe('defineService', () => {
 
   it('should hide the password of an invalid URL in the error', async () => {
     // Arrange
-    const service = createServiceDefinition('postgres', { url: 'DATABASE_URL' }, environment({ DATABASE_URL: 'postgres://app:s3cret@db host/app' }));
+    const service = createServiceDefinition(
+      'postgres',
+      { url: 'DATABASE_URL' },
+      environment({ DATABASE_URL: 'postgres://app:s3cret@db host/app' }),
+    );
 
     // Act
     const error = await failure(service.start());
@@ -221,15 +235,16 @@ describe('defineService', () => {
     await handle.stop();
 
     // Assert
-    if (dockerAnswers) {
-      expect(handle.kind).toBe('container');
-    } else {
-      expect(handle.kind).toBe('embedded');
-      expect(handle.passedOver).toEqual([
-        { kind: 'url', reason: 'CACHE_URL is not set' },
-        { kind: 'container', reason: 'no Docker engine answered: Could not find a working container runtime strategy' },
-      ]);
-    }
+    const expected = dockerAnswers
+      ? { kind: 'container' }
+      : {
+          kind: 'embedded',
+          passedOver: [
+            { kind: 'url', reason: 'CACHE_URL is not set' },
+            { kind: 'container', reason: 'no Docker engine answered: Could not find a working container runtime strategy' },
+          ],
+        };
+    expect(handle).toMatchObject(expected);
   });
 
   it('should pass over the container when testcontainers is not installed', async () => {
@@ -282,7 +297,10 @@ describe('defineService', () => {
     const service = createServiceDefinition(
       'postgres',
       { url: 'DATABASE_URL', container: track, embedded: track },
-      environment({ DATABASE_URL: 'postgres://127.0.0.1:5432/dev', TEST_SERVICES: 'container', TEST_SERVICE_POSTGRES: 'Embedded' }, { loadModule: withRuntime }),
+      environment(
+        { DATABASE_URL: 'postgres://127.0.0.1:5432/dev', TEST_SERVICES: 'container', TEST_SERVICE_POSTGRES: 'Embedded' },
+        { loadModule: withRuntime },
+      ),
     );
 
     // Act
@@ -306,7 +324,9 @@ describe('defineService', () => {
 
     // Assert
     expect(error.code).toBe('TEST_MODES_SERVICE_UNAVAILABLE');
-    expect(error.message).toContain('- url: CACHE_URL is not set\n- container: skipped because TEST_SERVICES=url\n- embedded: skipped because TEST_SERVICES=url\n');
+    expect(error.message).toContain(
+      '- url: CACHE_URL is not set\n- container: skipped because TEST_SERVICES=url\n- embedded: skipped because TEST_SERVICES=url\n',
+    );
     expect(error.message).toContain('or unset TEST_SERVICES to let every option be tried.');
   });
 
@@ -319,7 +339,9 @@ describe('defineService', () => {
 
     // Assert
     expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
-    expect(error.message).toContain('TEST_SERVICES="embeded" is not a valid value. Valid values: url, container, embedded, auto (case-insensitive). Did you mean "embedded"?');
+    expect(error.message).toContain(
+      'TEST_SERVICES="embeded" is not a valid value. Valid values: url, container, embedded, auto (case-insensitive). Did you mean "embedded"?',
+    );
   });
 
   it('should report a failing container instead of falling back to the embedded option', async () => {
@@ -329,9 +351,7 @@ describe('defineService', () => {
       'postgres',
       {
         url: 'DATABASE_URL',
-        container: async () => {
-          throw cause;
-        },
+        container: () => Promise.reject(cause),
         embedded: track,
       },
       environment({}, { loadModule: withRuntime }),
@@ -457,7 +477,9 @@ describe('defineService with the network guard', () => {
 
   /** Resolves every name to 127.0.0.1, so a "remote" host is reached without leaving this machine. */
   const toLoopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
-    options?.all === true ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+    options?.all === true
+      ? callback(null, [{ address: '127.0.0.1', family: 4 }])
+      : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
 
   /** One request/response exchange with the upstream: 'pong', or the code of the error that ended it. */
   const exchange = (host: string): Promise<string> =>
@@ -536,7 +558,7 @@ describe('createPostgresService', () => {
     expect(act).toThrow(
       [
         '[test-modes] Failed to define service "postgres": 3 problems.',
-        '- image: expected an image reference such as "postgres:17-alpine", got "postgres 17".',
+        '- image: expected an image reference such as "postgres:18-alpine", got "postgres 17".',
         '- maxConnection: unknown option. Did you mean "maxConnections"? Known options: name, url, image, container, maxConnections.',
         '- container: expected true or false, got "no".',
       ].join('\n'),
@@ -547,7 +569,13 @@ describe('createPostgresService', () => {
     // Arrange
     const service = createPostgresService(
       { container: false },
-      environment({}, { loadModule: (specifier) => (specifier === '@electric-sql/pglite-socket' ? loadFromEmptyProject(specifier) : nativeRequire(specifier)) }),
+      environment(
+        {},
+        {
+          loadModule: (specifier) =>
+            specifier === '@electric-sql/pglite-socket' ? loadFromEmptyProject(specifier) : nativeRequire(specifier),
+        },
+      ),
     );
 
     // Act
@@ -555,6 +583,8 @@ describe('createPostgresService', () => {
 
     // Assert
     expect(error.code).toBe('TEST_MODES_MISSING_PEER');
-    expect(error.message).toMatch(/^\[test-modes\] Failed to start service "postgres": @electric-sql\/pglite-socket is not installed\. Install it with npm i -D @electric-sql\/pglite-socket, or set DATABASE_URL to the URL of a running postgres, or give the service a container option\./);
+    expect(error.message).toMatch(
+      /^\[test-modes\] Failed to start service "postgres": @electric-sql\/pglite-socket is not installed\. Install it with npm i -D @electric-sql\/pglite-socket, or set DATABASE_URL to the URL of a running postgres, or give the service a container option\./,
+    );
   });
 });

@@ -2,13 +2,13 @@
  * Services by mode: a dependency (a database, a cache, a queue) is resolved once per run from an
  * explicit URL, a container, or an embedded fallback, in that order. See docs/test-modes.md.
  */
-import { runInThisContext } from 'node:vm';
 import { TestModesError, isTestModesError } from './errors.js';
 import type { AllowedHost } from './host-policy.js';
 import { nearestMatch } from './internal/did-you-mean.js';
 import { isModuleNotFound, nativeRequireFromProject } from './internal/native-require.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
 import type { NetworkGuardRuntime } from './runtime.js';
+import type * as Testcontainers from 'testcontainers';
 
 /** The ways a service can be provided, in the order they are tried. */
 export const SERVICE_KINDS = ['url', 'container', 'embedded'] as const;
@@ -44,7 +44,7 @@ export interface ServiceContext {
 }
 
 /** The `testcontainers` module, handed to a container starter. */
-export type TestcontainersModule = typeof import('testcontainers');
+export type TestcontainersModule = typeof Testcontainers;
 
 /** How to provide a service; every option is optional. */
 export interface ServiceOptions {
@@ -103,15 +103,12 @@ export interface ServiceEnvironment {
   networkGuard(): Pick<NetworkGuardRuntime, 'allowHost'> | undefined;
 }
 
-const kGuard = Symbol.for('@proving-ground/test-modes/runtime');
-
 /**
- * The guard is process-wide and lives on the real global object, outside Jest's sandbox. Resolving
- * a service must not install a guard where the suite did not ask for one, so only an existing one is used.
+ * Resolving a service must not install a guard where the suite did not ask for one, so only an
+ * existing one is used.
  */
 function installedNetworkGuard(): NetworkGuardRuntime | undefined {
-  const realm = runInThisContext('globalThis') as Record<symbol, unknown>;
-  return realm[kGuard] === undefined ? undefined : loadNativeRuntime().getNetworkGuard();
+  return loadNativeRuntime().installedNetworkGuard();
 }
 
 /** Environment variables, Node's own loader from the user's project, and the installed network guard. */
@@ -146,7 +143,12 @@ export type OptionCheck = (value: unknown) => string | undefined;
  * Check `options` as a whole against `checks` and throw one `TEST_MODES_INVALID_SERVICE` error that
  * lists every problem by option name, with "did you mean" for unknown keys.
  */
-export function validateServiceOptions(subject: string, options: unknown, checks: Record<string, OptionCheck>, extraProblems: string[] = []): void {
+export function validateServiceOptions(
+  subject: string,
+  options: unknown,
+  checks: Record<string, OptionCheck>,
+  extraProblems: string[] = [],
+): void {
   const problems = [...extraProblems];
   const known = Object.keys(checks);
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
@@ -156,7 +158,9 @@ export function validateServiceOptions(subject: string, options: unknown, checks
       const check = checks[key];
       if (check === undefined) {
         const nearest = nearestMatch(key, known);
-        problems.push(`- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`);
+        problems.push(
+          `- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`,
+        );
         continue;
       }
       if (value === undefined) continue;
@@ -180,7 +184,8 @@ export function describeInvalidServiceName(name: unknown): string | undefined {
 /** Checks of the `url` option, shared with the presets. */
 export const checkUrlOption: OptionCheck = (value) => {
   if (typeof value === 'function') return undefined;
-  if (typeof value !== 'string') return `expected the name of an environment variable or a function returning a URL, got ${describeValue(value)}`;
+  if (typeof value !== 'string')
+    return `expected the name of an environment variable or a function returning a URL, got ${describeValue(value)}`;
   if (!ENV_NAME_PATTERN.test(value)) {
     return `expected the name of an environment variable (letters, digits and "_"), got ${describeValue(value)}${/^[a-z][a-z0-9+.-]*:/i.test(value) ? '; to hard-code a URL, pass a function: url: () => "..."' : ''}`;
   }
@@ -222,7 +227,10 @@ function parseKindOverride(raw: string, variable: string, name: string): Service
 }
 
 /** Which kind the environment forces, if any, and the variable that forces it. */
-function kindOverride(env: Readonly<Record<string, string | undefined>>, name: string): { kind: ServiceKind; variable: string } | undefined {
+function kindOverride(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): { kind: ServiceKind; variable: string } | undefined {
   for (const variable of [`${SERVICE_ENV_PREFIX}${upperSnake(name)}`, SERVICES_ENV]) {
     const raw = env[variable];
     if (raw === undefined || raw.trim() === '') continue;
@@ -266,15 +274,30 @@ function urlOptionLabel(resolver: Resolver): string {
 function alternatives(resolver: Resolver, exclude: ServiceKind | undefined, override: { variable: string } | undefined): string {
   const { name, options } = resolver;
   const ways: string[] = [];
-  if (exclude !== 'url') ways.push('variable' in resolver.urlSource ? `set ${resolver.urlSource.variable} to the URL of a running ${name}` : `make the url option return the URL of a running ${name}`);
-  if (exclude !== 'container') ways.push(options.container === undefined ? 'give the service a container option' : 'start a Docker engine (or point DOCKER_HOST at one) for the container option');
+  if (exclude !== 'url')
+    ways.push(
+      'variable' in resolver.urlSource
+        ? `set ${resolver.urlSource.variable} to the URL of a running ${name}`
+        : `make the url option return the URL of a running ${name}`,
+    );
+  if (exclude !== 'container')
+    ways.push(
+      options.container === undefined
+        ? 'give the service a container option'
+        : 'start a Docker engine (or point DOCKER_HOST at one) for the container option',
+    );
   if (exclude !== 'embedded' && options.embedded === undefined) ways.push('give the service an embedded option');
   if (override !== undefined) ways.push(`unset ${override.variable} to let every option be tried`);
   if (ways.length === 1) return ways[0]!;
   return `${ways.slice(0, -1).join(', ')}, or ${ways.at(-1)!}`;
 }
 
-function createContext(resolver: Resolver, kind: ServiceKind, passedOver: readonly PassedOverOption[], override: { variable: string } | undefined): ServiceContext {
+function createContext(
+  resolver: Resolver,
+  kind: ServiceKind,
+  passedOver: readonly PassedOverOption[],
+  override: { variable: string } | undefined,
+): ServiceContext {
   return {
     name: resolver.name,
     requirePeer<T>(specifier: string): T {
@@ -372,13 +395,27 @@ async function resolveService(resolver: Resolver): Promise<{ kind: ServiceKind; 
       if (testcontainers !== undefined) {
         let runtimeProblem: string | undefined;
         try {
-          await withTimeout(testcontainers.getContainerRuntimeClient(), CONTAINER_RUNTIME_TIMEOUT_MS, `no answer within ${CONTAINER_RUNTIME_TIMEOUT_MS / 1000} s`);
+          await withTimeout(
+            testcontainers.getContainerRuntimeClient(),
+            CONTAINER_RUNTIME_TIMEOUT_MS,
+            `no answer within ${CONTAINER_RUNTIME_TIMEOUT_MS / 1000} s`,
+          );
         } catch (error) {
           runtimeProblem = `no Docker engine answered: ${errorMessage(error)}`;
           passedOver.push({ kind: 'container', reason: runtimeProblem });
         }
         if (runtimeProblem === undefined) {
-          return { kind: 'container', started: await startOption(resolver, 'container', () => container(testcontainers, createContext(resolver, 'container', passedOver, override)), passedOver, override), passedOver };
+          return {
+            kind: 'container',
+            started: await startOption(
+              resolver,
+              'container',
+              () => container(testcontainers, createContext(resolver, 'container', passedOver, override)),
+              passedOver,
+              override,
+            ),
+            passedOver,
+          };
         }
       }
     }
@@ -389,7 +426,17 @@ async function resolveService(resolver: Resolver): Promise<{ kind: ServiceKind; 
     if (embedded === undefined) {
       passedOver.push({ kind: 'embedded', reason: 'the service has no embedded option' });
     } else {
-      return { kind: 'embedded', started: await startOption(resolver, 'embedded', () => embedded(createContext(resolver, 'embedded', passedOver, override)), passedOver, override), passedOver };
+      return {
+        kind: 'embedded',
+        started: await startOption(
+          resolver,
+          'embedded',
+          () => embedded(createContext(resolver, 'embedded', passedOver, override)),
+          passedOver,
+          override,
+        ),
+        passedOver,
+      };
     }
   }
 
@@ -413,7 +460,10 @@ async function startOption(
   } catch (error) {
     if (isTestModesError(error)) throw error;
     const tried = passedOver.length === 0 ? '' : `\nPassed over before it:\n${formatPassedOver(passedOver)}`;
-    const instead = kind === 'container' ? `, or set ${SERVICE_ENV_PREFIX}${upperSnake(resolver.name)}=embedded to skip the container` : '';
+    const instead =
+      kind === 'container' && resolver.options.embedded !== undefined
+        ? `, or set ${SERVICE_ENV_PREFIX}${upperSnake(resolver.name)}=embedded to skip the container`
+        : '';
     throw new TestModesError(
       'TEST_MODES_SERVICE_UNAVAILABLE',
       `[test-modes] Failed to start service "${resolver.name}": the ${kind} option failed: ${errorMessage(error)}.${tried}\nFix the cause above${instead}, or ${alternatives(resolver, kind, override)}.`,
@@ -521,7 +571,6 @@ export function createServiceDefinition(name: string, options: ServiceOptions, e
  * @param options - `url` (variable name or function), `container` and `embedded` starters
  * @throws TestModesError `TEST_MODES_INVALID_SERVICE` listing every problem of the definition
  * @example
- * import { GenericContainer } from 'testcontainers'
  * const cache = defineService('cache', {
  *   container: async (tc) => {
  *     const started = await new tc.GenericContainer('redis:7-alpine').withExposedPorts(6379).start()

@@ -16,7 +16,11 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 describe('postgresService', () => {
-  const saved = { DATABASE_URL: process.env['DATABASE_URL'], TEST_SERVICES: process.env['TEST_SERVICES'], TEST_SERVICE_POSTGRES: process.env['TEST_SERVICE_POSTGRES'] };
+  const saved = {
+    DATABASE_URL: process.env['DATABASE_URL'],
+    TEST_SERVICES: process.env['TEST_SERVICES'],
+    TEST_SERVICE_POSTGRES: process.env['TEST_SERVICE_POSTGRES'],
+  };
   const handles: PostgresServiceHandle[] = [];
   const start = async (service: ReturnType<typeof postgresService>): Promise<PostgresServiceHandle> => {
     const handle = await service.start();
@@ -36,10 +40,9 @@ describe('postgresService', () => {
     }
   });
 
-  it('should fall back to an embedded PGlite that a pg client can use, saying why the other options were passed over', async () => {
-    // Arrange
-    const postgres = postgresService();
+  const postgres = postgresService();
 
+  it('should fall back to an embedded PGlite that a pg client can use, saying why the other options were passed over', async () => {
     // Act
     const handle = await start(postgres);
     const rows = await withClient(handle.url, async (client) => {
@@ -61,15 +64,18 @@ describe('postgresService', () => {
     expect((await handle.pglite!.query<{ count: number }>('select count(*)::int as count from tickets')).rows).toEqual([{ count: 2 }]);
   });
 
-  it('should serve concurrent connections from a pool', async () => {
+  it('should serve concurrent connections from a pool, from the same running instance', async () => {
     // Arrange
-    const handle = await start(postgresService());
+    const handle = await postgres.start();
     const pool = new Pool({ connectionString: handle.url, max: 4 });
 
     // Act
-    const results = await Promise.all([1, 2, 3, 4].map((n) => pool.query<{ n: number }>('select $1::int as n, pg_sleep(0.05)', [n]))).finally(() => pool.end());
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => pool.query<{ n: number }>('select $1::int as n, pg_sleep(0.05)', [n])),
+    ).finally(() => pool.end());
 
     // Assert
+    expect(handle).toBe(handles[0]);
     expect(results.map((result) => result.rows[0]!.n)).toEqual([1, 2, 3, 4]);
   });
 
@@ -92,7 +98,10 @@ describe('postgresService', () => {
     // Assert
     expect(handle).toMatchObject({ kind: 'url', url: upstream.url, passedOver: [], pglite: undefined });
     expect(seen).toEqual(['upstream', 'written through DATABASE_URL']);
-    expect((await upstream.pglite!.query<{ name: string }>('select name from origin order by name')).rows).toEqual([{ name: 'upstream' }, { name: 'written through DATABASE_URL' }]);
+    expect((await upstream.pglite!.query<{ name: string }>('select name from origin order by name')).rows).toEqual([
+      { name: 'upstream' },
+      { name: 'written through DATABASE_URL' },
+    ]);
   });
 
   it('should stop the embedded server so that it refuses new connections', async () => {
@@ -102,7 +111,9 @@ describe('postgresService', () => {
 
     // Act
     await postgres.stop();
-    const error = await withClient(handle.url, async () => undefined).catch((caught: unknown) => caught as Error & { code?: string });
+    const error = await withClient(handle.url, () => Promise.resolve(undefined)).catch(
+      (caught: unknown) => caught as Error & { code?: string },
+    );
 
     // Assert
     expect(error).toMatchObject({ code: 'ECONNREFUSED' });
