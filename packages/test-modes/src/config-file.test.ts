@@ -17,7 +17,14 @@ function messageOf(action: () => unknown): string {
 
 describe('validateConfig', () => {
   it('should accept every documented option', () => {
-    const config = { defaultMode: 'golden', defaultRecord: 'none', allowHosts: ['a.internal', /b/], allowLoopback: true, banner: false, failOnBlockedConnection: true };
+    const config = {
+      defaultMode: 'golden',
+      defaultRecord: 'none',
+      allowHosts: ['a.internal', /b/],
+      allowLoopback: true,
+      banner: false,
+      failOnBlockedConnection: true,
+    };
 
     expect(validateConfig(config, 'test-modes.config.json')).toBe(config);
   });
@@ -51,7 +58,10 @@ describe('loadConfig', () => {
     const nested = join(dir, 'packages', 'app');
     mkdirSync(nested, { recursive: true });
 
-    expect(loadConfig({ cwd: nested, env: {} })).toEqual({ config: { allowHosts: ['api.internal'] }, file: join(dir, 'test-modes.config.json') });
+    expect(loadConfig({ cwd: nested, env: {} })).toEqual({
+      config: { allowHosts: ['api.internal'] },
+      file: join(dir, 'test-modes.config.json'),
+    });
   });
 
   it('should load a CommonJS config', () => {
@@ -71,6 +81,8 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'custom.json'), JSON.stringify({ defaultMode: 'golden' }));
 
     expect(loadConfig({ cwd: dir, env: { TEST_MODES_CONFIG: 'custom.json' } }).config).toEqual({ defaultMode: 'golden' });
-    expect(messageOf(() => loadConfig({ cwd: dir, env: { TEST_MODES_CONFIG: 'missing.json' } }))).toContain('TEST_MODES_CONFIG names a file that does not exist');
+    expect(messageOf(() => loadConfig({ cwd: dir, env: { TEST_MODES_CONFIG: 'missing.json' } }))).toContain(
+      'TEST_MODES_CONFIG names a file that does not exist',
+    );
   });
 });

@@ -45,7 +45,9 @@ export const CONFIG_PATH_ENV = 'TEST_MODES_CONFIG';
 
 const OPTIONS: Record<keyof TestModesConfig, (value: unknown) => string | undefined> = {
   defaultMode: (value) =>
-    typeof value === 'string' && (MODES as readonly string[]).includes(value) ? undefined : `expected one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`,
+    typeof value === 'string' && (MODES as readonly string[]).includes(value)
+      ? undefined
+      : `expected one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`,
   defaultRecord: (value) =>
     typeof value === 'string' && (RECORD_POLICIES as readonly string[]).includes(value)
       ? undefined
@@ -85,7 +87,9 @@ export function validateConfig(value: unknown, file: string): TestModesConfig {
     const check = OPTIONS[key as keyof TestModesConfig] as ((option: unknown) => string | undefined) | undefined;
     if (check === undefined) {
       const nearest = nearestMatch(key, known);
-      problems.push(`- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`);
+      problems.push(
+        `- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`,
+      );
       continue;
     }
     const problem = check(option);
@@ -97,7 +101,7 @@ export function validateConfig(value: unknown, file: string): TestModesConfig {
       `[test-modes] Failed to load ${file}: ${problems.length} invalid option${problems.length === 1 ? '' : 's'}.\n${problems.join('\n')}\nFix the options named above; see docs/test-modes.md for each option.`,
     );
   }
-  return value as TestModesConfig;
+  return value;
 }
 
 function findConfigFile(startDir: string): string | undefined {
@@ -133,7 +137,8 @@ function readConfigFile(file: string): unknown {
     const asModule = loaded as { default?: unknown };
     return typeof loaded === 'object' && loaded !== null && 'default' in asModule ? asModule.default : loaded;
   } catch (error) {
-    const esmInCommonJs = /\.(ts|js)$/.test(file) && /Unexpected token 'export'|Cannot use import statement/.test(String((error as Error).message));
+    const esmInCommonJs =
+      /\.(ts|js)$/.test(file) && /Unexpected token 'export'|Cannot use import statement/.test(String((error as Error).message));
     const hint = esmInCommonJs
       ? ` The file uses ESM syntax in a CommonJS package: rename it to ${file.replace(/\.(ts|js)$/, (ext) => (ext === '.ts' ? '.mts' : '.mjs'))}, or set "type": "module" in package.json.`
       : '';

@@ -2,19 +2,37 @@ import { describe, expect, it } from '@jest/globals';
 import { describeInvalidAllowedHost, isAllowedHost, isLoopbackHost } from './host-policy.js';
 
 describe('isLoopbackHost', () => {
-  it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', '::ffff:7f00:1', new URL('http://[::ffff:127.0.0.2]/').hostname.slice(1, -1), '0.0.0.0', undefined, ''])(
-    'should treat %p as loopback',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(true);
-    },
-  );
+  it.each([
+    'localhost',
+    'LOCALHOST',
+    'api.localhost',
+    '127.0.0.1',
+    '127.1.2.3',
+    '::1',
+    '[::1]',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    new URL('http://[::ffff:127.0.0.2]/').hostname.slice(1, -1),
+    '0.0.0.0',
+    undefined,
+    '',
+  ])('should treat %p as loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
 
-  it.each(['api.openai.com', '10.0.0.1', '192.168.1.10', '128.0.0.1', '::ffff:10.0.0.1', '::ffff:a00:1', '2001:db8::1', 'localhost.example.com', 'mylocalhost'])(
-    'should treat %p as remote',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(false);
-    },
-  );
+  it.each([
+    'api.openai.com',
+    '10.0.0.1',
+    '192.168.1.10',
+    '128.0.0.1',
+    '::ffff:10.0.0.1',
+    '::ffff:a00:1',
+    '2001:db8::1',
+    'localhost.example.com',
+    'mylocalhost',
+  ])('should treat %p as remote', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
 });
 
 describe('isAllowedHost', () => {
@@ -43,7 +61,9 @@ describe('isAllowedHost', () => {
 
 describe('describeInvalidAllowedHost', () => {
   it('should explain URLs, blanks and wrong types, and accept hosts', () => {
-    expect(describeInvalidAllowedHost('https://api.example.com/v1')).toBe('"https://api.example.com/v1" is a URL; list the host only (for example "api.example.com")');
+    expect(describeInvalidAllowedHost('https://api.example.com/v1')).toBe(
+      '"https://api.example.com/v1" is a URL; list the host only (for example "api.example.com")',
+    );
     expect(describeInvalidAllowedHost('  ')).toBe('an empty string allows nothing');
     expect(describeInvalidAllowedHost(42)).toBe('expected a host name string or a RegExp, got number');
     expect(describeInvalidAllowedHost('api.example.com')).toBeUndefined();

@@ -16,7 +16,15 @@ export {
   type RecordPolicy,
 } from './mode.js';
 export { isAllowedHost, isLoopbackHost, type AllowedHost } from './host-policy.js';
-export { CONFIG_FILE_NAMES, CONFIG_PATH_ENV, defineConfig, loadConfig, validateConfig, type LoadedConfig, type TestModesConfig } from './config-file.js';
+export {
+  CONFIG_FILE_NAMES,
+  CONFIG_PATH_ENV,
+  defineConfig,
+  loadConfig,
+  validateConfig,
+  type LoadedConfig,
+  type TestModesConfig,
+} from './config-file.js';
 export { live, onlyIn, LIVE_SMOKE_SKIP_REASON, type ModeScopedApi } from './live.js';
 export { installTestModes } from './install.js';
 export { formatBanner } from './banner.js';

@@ -54,7 +54,7 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
     if (failOnBlocked) handlers.push((event) => failTestOnViolations(event, guard));
     if (settings.mode === 'live_smoke') handlers.push(skipUnmarkedTests);
     for (const handler of handlers) {
-      if (!addCircusEventHandler(handler as (event: { name: string }) => void)) {
+      if (!addCircusEventHandler(handler)) {
         throw new Error(
           "[test-modes] Failed to attach to the test runner: it is not jest-circus (Jest's default), so blocked connections cannot fail tests and live tests cannot be selected. Use Jest's default runner.",
         );

@@ -20,7 +20,7 @@ type GlobalHolder = Record<string | symbol, unknown>;
 /** Jest's `test`, `it` and `describe` globals of the current test file. */
 export function jestGlobals(): Partial<JestGlobals> {
   const holder = globalThis as GlobalHolder;
-  return Object.fromEntries(NEEDED.map((key) => [key, holder[key]])) as Partial<JestGlobals>;
+  return Object.fromEntries(NEEDED.map((key) => [key, holder[key]]));
 }
 
 function haveAll(holder: GlobalHolder): boolean {

@@ -67,7 +67,9 @@ describe('resolveModeSettings', () => {
   });
 
   it('should refuse recording outside live_smoke', () => {
-    expect(errorOf(() => resolveModeSettings({ TEST_MODE: 'golden', TEST_RECORD: 'all' })).code).toBe('TEST_MODES_RECORDING_NEEDS_LIVE_SMOKE');
+    expect(errorOf(() => resolveModeSettings({ TEST_MODE: 'golden', TEST_RECORD: 'all' })).code).toBe(
+      'TEST_MODES_RECORDING_NEEDS_LIVE_SMOKE',
+    );
   });
 
   it('should refuse recording on CI unless TEST_RECORD_IN_CI=1', () => {

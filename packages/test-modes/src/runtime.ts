@@ -69,7 +69,6 @@ export interface NetworkGuardRuntime {
   announceOnce(text: string): void;
 }
 
-
 const kRuntime = Symbol.for('@proving-ground/test-modes/runtime');
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
@@ -100,11 +99,13 @@ type ConnectArgs = Parameters<Socket['connect']>;
 
 function connectOptionsOf(args: ConnectArgs): { lookup?: unknown; host?: string; port?: number | string; servername?: string } {
   const first: unknown = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-  return typeof first === 'object' && first !== null ? (first as { lookup?: unknown }) : {};
+  return typeof first === 'object' && first !== null ? first : {};
 }
 
 function isFlaggedByInterceptors(socket: Socket): boolean {
-  return Object.getOwnPropertySymbols(socket).some((symbol) => symbol.description === 'kPatched' && (socket as unknown as Record<symbol, unknown>)[symbol] === true);
+  return Object.getOwnPropertySymbols(socket).some(
+    (symbol) => symbol.description === 'kPatched' && (socket as unknown as Record<symbol, unknown>)[symbol] === true,
+  );
 }
 
 /**
@@ -116,15 +117,19 @@ function isFlaggedByInterceptors(socket: Socket): boolean {
  * - Its TLS passthrough connection is layered by that copy on the real socket handle, which a
  *   second interceptor cannot emulate: the guard decides it by host alone (`decideTls`).
  */
-function yieldToOuterInterceptors(nativeConnect: Socket['connect'], decideTls: (socket: TLSSocket, args: ConnectArgs) => Socket | undefined): void {
+function yieldToOuterInterceptors(
+  nativeConnect: Socket['connect'],
+  decideTls: (socket: TLSSocket, args: ConnectArgs) => Socket | undefined,
+): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound to each socket below
   const guardedConnect = Socket.prototype.connect;
   Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
     const { lookup } = connectOptionsOf(args);
-    if (typeof lookup === 'function' && lookup.name === 'mockLookup') return Reflect.apply(nativeConnect, this, args) as Socket;
+    if (typeof lookup === 'function' && lookup.name === 'mockLookup') return Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
-      return decideTls(this, args) ?? (Reflect.apply(nativeConnect, this, args) as Socket);
+      return decideTls(this, args) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     }
-    return Reflect.apply(guardedConnect, this, args) as Socket;
+    return Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
   } as Socket['connect'];
 }
 
@@ -148,6 +153,7 @@ function createRuntime(): NetworkGuardRuntime {
   };
 
   const guardOwner = { name: '@proving-ground/test-modes network guard' };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to call on other sockets
   const nativeConnect = Socket.prototype.connect;
   const http = new HttpRequestInterceptor();
   http.on('request', async ({ request, requestId, controller }) => {
@@ -181,7 +187,7 @@ function createRuntime(): NetworkGuardRuntime {
       const client = blockingController.socket;
       process.nextTick(() => client.destroy(error));
       return client;
-    }) as typeof passthrough;
+    });
   });
 
   sockets.apply(guardOwner);

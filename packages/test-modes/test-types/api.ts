@@ -1,5 +1,14 @@
 // Type-level tests of the public API: `tsc -p tsconfig.json --noEmit` fails if they break.
-import { defineConfig, live, onlyIn, whenMode, currentMode, isTestModesError, type Mode, type TestModesConfig } from '@proving-ground/test-modes';
+import {
+  defineConfig,
+  live,
+  onlyIn,
+  whenMode,
+  currentMode,
+  isTestModesError,
+  type Mode,
+  type TestModesConfig,
+} from '@proving-ground/test-modes';
 
 const mode: Mode = currentMode();
 const port: number = whenMode({ mock: 1, golden: 2, default: 3 });

@@ -91,7 +91,11 @@ describe('test-modes in a native ESM Jest project', () => {
 
     const statuses = byTitle(run);
     expect(statuses['declared with the plain test() inside live.describe']).toBe('passed');
-    expect(statuses['whenMode picks the value of the current mode [skipped: live_smoke runs only tests marked with live.test() or onlyIn(); TEST_MODE=live_smoke]']).toBe('pending');
+    expect(
+      statuses[
+        'whenMode picks the value of the current mode [skipped: live_smoke runs only tests marked with live.test() or onlyIn(); TEST_MODE=live_smoke]'
+      ],
+    ).toBe('pending');
     expect(statuses['runs only in golden [skipped: runs only in golden; TEST_MODE=live_smoke]']).toBe('pending');
     expect(run.exitCode).toBe(0);
   });

@@ -35,7 +35,8 @@ export interface JestProject {
   remove(): void;
 }
 
-const INHERITED_VARIABLES_TO_DROP = /^(TEST_MODE|TEST_RECORD|TEST_RECORD_IN_CI|TEST_MODES_CONFIG|CI|JEST_WORKER_ID|PROVING_GROUND_.*|DATABASE_URL|NODE_OPTIONS)$/;
+const INHERITED_VARIABLES_TO_DROP =
+  /^(TEST_MODE|TEST_RECORD|TEST_RECORD_IN_CI|TEST_MODES_CONFIG|CI|JEST_WORKER_ID|PROVING_GROUND_.*|DATABASE_URL|NODE_OPTIONS)$/;
 
 /**
  * Create a temporary project with the given files. `esm: true` makes it `"type": "module"` and
@@ -68,10 +69,14 @@ export function createJestProject(files: Record<string, string>, options: { esm?
       childEnv['NODE_OPTIONS'] = `--require ${join(packageDir, 'test', 'safety-net.cjs')}`;
       Object.assign(childEnv, env);
       const nodeArgs = options.esm === true ? ['--experimental-vm-modules', '--no-warnings'] : [];
-      const child = spawn(process.execPath, [...nodeArgs, jestBin, '--rootDir', dir, '--ci', '--json', `--outputFile=${outputFile}`, ...args], {
-        cwd: dir,
-        env: childEnv,
-      });
+      const child = spawn(
+        process.execPath,
+        [...nodeArgs, jestBin, '--rootDir', dir, '--ci', '--json', `--outputFile=${outputFile}`, ...args],
+        {
+          cwd: dir,
+          env: childEnv,
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -92,7 +97,9 @@ export function createJestProject(files: Record<string, string>, options: { esm?
         stderr,
         numTotalTests: report.numTotalTests,
         tests: report.testResults.flatMap((suite) => suite.assertionResults),
-        suiteFailures: report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).map((suite) => suite.message),
+        suiteFailures: report.testResults
+          .filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0)
+          .map((suite) => suite.message),
       };
     },
   };

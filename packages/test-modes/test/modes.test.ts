@@ -41,7 +41,9 @@ describe('TEST_MODE and TEST_RECORD in a real Jest run', () => {
 
     expect(run.exitCode).not.toBe(0);
     expect(run.tests).toHaveLength(0);
-    expect(run.stderr).toContain('[test-modes] Failed to read TEST_MODE: "gloden" is not a valid value. Valid values: mock, golden, live_smoke');
+    expect(run.stderr).toContain(
+      '[test-modes] Failed to read TEST_MODE: "gloden" is not a valid value. Valid values: mock, golden, live_smoke',
+    );
     expect(run.stderr).toContain('Did you mean "golden"?');
   });
 
@@ -111,7 +113,12 @@ describe('the config file', () => {
   it('should report every problem at once, by option name, and run nothing', async () => {
     const project = createJestProject({
       'jest.config.js': `module.exports = { testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] };`,
-      'test-modes.config.json': JSON.stringify({ defaultMode: 'replay', allowHost: ['x'], allowHosts: ['https://api.example.com/v1', 3], banner: 'yes' }),
+      'test-modes.config.json': JSON.stringify({
+        defaultMode: 'replay',
+        allowHost: ['x'],
+        allowHosts: ['https://api.example.com/v1', 3],
+        banner: 'yes',
+      }),
       'mode.test.js': MODE_TEST,
     });
 

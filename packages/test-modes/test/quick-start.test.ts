@@ -23,13 +23,17 @@ describe('the README quick start', () => {
       ['a call to the real internet fails the test instead of leaving the machine', 'passed'],
       ['talks to the real service (runs only with TEST_MODE=live_smoke) [skipped: runs only in live_smoke; TEST_MODE=mock]', 'pending'],
     ]);
-    expect(run.stderr).toContain('[test-modes] mode=mock (from default) record=none (from default); network guard on: loopback, *.svc.cluster.local allowed');
+    expect(run.stderr).toContain(
+      '[test-modes] mode=mock (from default) record=none (from default); network guard on: loopback, *.svc.cluster.local allowed',
+    );
   });
 
   it('should run only the live test in live_smoke mode', async () => {
     const run = await project.run({ env: { TEST_MODE: 'live_smoke' } });
 
-    expect(run.tests.filter((test) => test.status === 'passed').map((test) => test.title)).toEqual(['talks to the real service (runs only with TEST_MODE=live_smoke)']);
+    expect(run.tests.filter((test) => test.status === 'passed').map((test) => test.title)).toEqual([
+      'talks to the real service (runs only with TEST_MODE=live_smoke)',
+    ]);
     expect(run.exitCode).toBe(0);
   });
 });

@@ -6,7 +6,9 @@ const dns = require('node:dns');
 const isLocal = (hostname) => hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '::1';
 
 const refusal = (hostname) =>
-  Object.assign(new Error(`[safety net] DNS lookup of ${hostname} refused: a connection got past the guard under test`), { code: 'ENOTFOUND' });
+  Object.assign(new Error(`[safety net] DNS lookup of ${hostname} refused: a connection got past the guard under test`), {
+    code: 'ENOTFOUND',
+  });
 
 const originalLookup = dns.lookup;
 dns.lookup = function lookup(hostname, options, callback) {

@@ -4,7 +4,9 @@ import { setupServer } from 'msw/node';
 import { networkGuard } from '@proving-ground/test-modes';
 
 // msw answers what the suite registers; the guard blocks whatever msw lets through.
-const server = setupServer(http.get('https://billing.example.com/v1/invoices/:id', ({ params }) => HttpResponse.json({ id: params.id, cents: 4200 })));
+const server = setupServer(
+  http.get('https://billing.example.com/v1/invoices/:id', ({ params }) => HttpResponse.json({ id: params.id, cents: 4200 })),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
 afterAll(() => server.close());
 afterEach(() => networkGuard().takeViolations()); // these tests expect blocks; don't fail them afterwards

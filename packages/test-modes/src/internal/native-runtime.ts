@@ -1,13 +1,33 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as Runtime from '../runtime.js';
 import { nativeRequire } from './native-require.js';
 
 let cached: typeof Runtime | undefined;
 
 /**
+ * Where the built runtime is: beside this code in `dist/` (built chunks sit at its top level), or
+ * in `dist/` when this code runs from `src/` (the package's own tests).
+ */
+function runtimePath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'runtime.cjs'), join(here, '..', '..', 'dist', 'runtime.cjs')];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    throw new Error(
+      `[test-modes] Failed to load the network guard: runtime.cjs is not in ${candidates.join(' or ')}. Reinstall the package (or build it with npm run build).`,
+    );
+  }
+  return found;
+}
+
+/**
  * Load the guard runtime with Node's own loader, outside Jest's module registry: once per process,
- * in both Jest modes, and able to load ESM-only dependencies (see `native-require.ts`).
+ * in both Jest modes, and able to load ESM-only dependencies (see `native-require.ts`). It is not a
+ * public entry point: Jest's own `require` cannot load it in CommonJS mode.
  */
 export function loadNativeRuntime(): typeof Runtime {
-  cached ??= nativeRequire('@proving-ground/test-modes/runtime') as typeof Runtime;
+  cached ??= nativeRequire(runtimePath()) as typeof Runtime;
   return cached;
 }
