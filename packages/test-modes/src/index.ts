@@ -48,6 +48,7 @@ export {
   postgresService,
   DEFAULT_POSTGRES_IMAGE,
   DEFAULT_EMBEDDED_MAX_CONNECTIONS,
+  type EmbeddedPostgres,
   type PostgresServiceHandle,
   type PostgresServiceOptions,
 } from './postgres-service.js';

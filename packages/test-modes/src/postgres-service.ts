@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type * as PGliteModule from '@electric-sql/pglite';
 import type { PGlite } from '@electric-sql/pglite';
+import type * as Testcontainers from 'testcontainers';
 import type * as PGliteSocket from '@electric-sql/pglite-socket';
 import {
   checkUrlOption,
@@ -41,10 +42,19 @@ export interface PostgresServiceOptions {
   maxConnections?: number;
 }
 
+/** The part of a PGlite instance most tests need, typed without the optional peer. */
+export interface EmbeddedPostgres {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
 /** A running PostgreSQL service. */
 export interface PostgresServiceHandle extends ServiceHandle {
-  /** The embedded database, to inspect or seed it without a client; undefined for the other kinds. */
-  readonly pglite: PGlite | undefined;
+  /**
+   * The embedded database (a PGlite instance), to inspect or seed it without a client; undefined
+   * for the other kinds. Narrow it with `as PGlite` from `@electric-sql/pglite` for the full API.
+   */
+  readonly pglite: EmbeddedPostgres | undefined;
 }
 
 const POSTGRES_OPTION_CHECKS: Record<keyof PostgresServiceOptions, OptionCheck> = {
@@ -62,7 +72,8 @@ const POSTGRES_OPTION_CHECKS: Record<keyof PostgresServiceOptions, OptionCheck> 
 };
 
 function startPostgresContainer(image: string) {
-  return async (testcontainers: TestcontainersModule): Promise<StartedService> => {
+  return async (module: TestcontainersModule): Promise<StartedService> => {
+    const testcontainers = module as unknown as typeof Testcontainers;
     const container = await new testcontainers.GenericContainer(image)
       .withEnvironment({ POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'postgres' })
       .withExposedPorts(5432)

@@ -8,7 +8,6 @@ import { nearestMatch } from './internal/did-you-mean.js';
 import { isModuleNotFound, nativeRequireFromProject } from './internal/native-require.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
 import type { NetworkGuardRuntime } from './runtime.js';
-import type * as Testcontainers from 'testcontainers';
 
 /** The ways a service can be provided, in the order they are tried. */
 export const SERVICE_KINDS = ['url', 'container', 'embedded'] as const;
@@ -43,8 +42,15 @@ export interface ServiceContext {
   requirePeer<T = unknown>(specifier: string): T;
 }
 
-/** The `testcontainers` module, handed to a container starter. */
-export type TestcontainersModule = typeof Testcontainers;
+/**
+ * The `testcontainers` module, handed to a container starter. Typed loosely so that this package's
+ * published types do not require the optional peer; in a starter, narrow it with
+ * `tc as unknown as typeof import('testcontainers')` for the full API.
+ */
+export interface TestcontainersModule {
+  getContainerRuntimeClient(): Promise<unknown>;
+  readonly [name: string]: unknown;
+}
 
 /** How to provide a service; every option is optional. */
 export interface ServiceOptions {

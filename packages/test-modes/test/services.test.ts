@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { postgresService, type PostgresServiceHandle } from '../src/postgres-service.js';
 
@@ -117,6 +118,6 @@ describe('postgresService', () => {
 
     // Assert
     expect(error).toMatchObject({ code: 'ECONNREFUSED' });
-    expect(handle.pglite!.closed).toBe(true);
+    expect((handle.pglite as PGlite).closed).toBe(true);
   });
 });
