@@ -125,7 +125,8 @@ function yieldToOuterInterceptors(
   const guardedConnect = Socket.prototype.connect;
   Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
     const { lookup } = connectOptionsOf(args);
-    if (typeof lookup === 'function' && lookup.name === 'mockLookup') return Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
+    if (typeof lookup === 'function' && lookup.name === 'mockLookup')
+      return Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
       return decideTls(this, args) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     }
@@ -179,7 +180,7 @@ function createRuntime(): NetworkGuardRuntime {
     if (isAllowed(host, port ?? undefined)) return;
     const passthrough = controller.passthrough.bind(controller);
     const blockingController = controller as unknown as { passthrough: typeof passthrough; socket: Socket };
-    blockingController.passthrough = ((...args: Parameters<typeof passthrough>) => {
+    blockingController.passthrough = (...args: Parameters<typeof passthrough>) => {
       if (isAllowed(host, port ?? undefined)) return passthrough(...args);
       const protocol = 'servername' in connectionOptions || connectionOptions.protocol === 'https:' ? 'TLS' : 'TCP';
       const target = `${host ?? 'localhost'}:${String(port ?? '')}`;
@@ -187,7 +188,7 @@ function createRuntime(): NetworkGuardRuntime {
       const client = blockingController.socket;
       process.nextTick(() => client.destroy(error));
       return client;
-    });
+    };
   });
 
   sockets.apply(guardOwner);
