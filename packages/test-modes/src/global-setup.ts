@@ -15,7 +15,7 @@ export default function globalSetup(): void {
   const { config, file } = loadConfig();
   const settings = resolveModeSettings(process.env, config);
   if (config.banner !== false && process.env[BANNER_PRINTED_ENV] !== '1') {
-    process.stderr.write(`\n${formatBanner(settings, config.allowHosts ?? [], file)}\n`);
+    process.stderr.write(`\n${formatBanner(settings, config, file)}\n`);
   }
   process.env[BANNER_PRINTED_ENV] = '1';
 }

@@ -45,7 +45,7 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
   const guard = loadNativeRuntime().getNetworkGuard();
   const allowHosts = config.allowHosts ?? [];
   guard.configure({ mode: settings.mode, allowHosts, allowLoopback: config.allowLoopback, configFile: file });
-  if (config.banner !== false) guard.announceOnce(formatBanner(settings, allowHosts, file));
+  if (config.banner !== false) guard.announceOnce(formatBanner(settings, config, file));
 
   guard.takeViolations();
   const failOnBlocked = config.failOnBlockedConnection !== false && settings.mode !== 'live_smoke';
