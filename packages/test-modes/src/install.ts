@@ -44,7 +44,12 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
 
   const guard = loadNativeRuntime().getNetworkGuard();
   const allowHosts = config.allowHosts ?? [];
-  guard.configure({ mode: settings.mode, allowHosts, allowLoopback: config.allowLoopback, configFile: file });
+  guard.configure({
+    mode: settings.mode,
+    allowHosts,
+    allowLoopback: config.allowLoopback,
+    configFile: file,
+  });
   if (config.banner !== false) guard.announceOnce(formatBanner(settings, config, file));
 
   guard.takeViolations();

@@ -97,9 +97,22 @@ function runProcessId(): number {
 
 type ConnectArgs = Parameters<Socket['connect']>;
 
-function connectOptionsOf(args: ConnectArgs): { lookup?: unknown; host?: string; port?: number | string; servername?: string } {
-  const first: unknown = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-  return typeof first === 'object' && first !== null ? first : {};
+interface ConnectTarget {
+  host?: string | null;
+  port?: number | string | null;
+  path?: string | null;
+  lookup?: unknown;
+}
+
+/** The destination of a `socket.connect()` call, in any of its argument forms. */
+function connectTargetOf(args: ConnectArgs): ConnectTarget {
+  const list: unknown[] = Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  const [first, second] = list;
+  if (typeof first === 'object' && first !== null) return first;
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    return { port: first, host: typeof second === 'string' ? second : undefined };
+  }
+  return typeof first === 'string' ? { path: first } : {};
 }
 
 function isFlaggedByInterceptors(socket: Socket): boolean {
@@ -109,6 +122,9 @@ function isFlaggedByInterceptors(socket: Socket): boolean {
 }
 
 /**
+ * Route each `socket.connect()` before the guard's interceptors see it. Connections the guard allows
+ * go straight to Node while no request handler is registered: nothing there needs intercepting.
+ *
  * Another copy of the interceptors (msw in a test file, loaded by Jest) patches `connect` on top of
  * the guard, and the two copies must not both control one socket.
  * - For each socket it controls, that copy makes a mock connect (options with its `mockLookup`)
@@ -117,18 +133,24 @@ function isFlaggedByInterceptors(socket: Socket): boolean {
  * - Its TLS passthrough connection is layered by that copy on the real socket handle, which a
  *   second interceptor cannot emulate: the guard decides it by host alone (`decideTls`).
  */
-function yieldToOuterInterceptors(
+function routeConnections(
   nativeConnect: Socket['connect'],
-  decideTls: (socket: TLSSocket, args: ConnectArgs) => Socket | undefined,
+  routing: {
+    /** Whether the connection may skip the guard's interceptors: allowed, and no request handler could want it. */
+    bypass(target: ConnectTarget): boolean;
+    /** Decide a TLS passthrough of another interceptors copy: the socket if blocked, undefined to connect it. */
+    decideTls(socket: TLSSocket, target: ConnectTarget): Socket | undefined;
+  },
 ): void {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound to each socket below
   const guardedConnect = Socket.prototype.connect;
   Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
-    const { lookup } = connectOptionsOf(args);
-    if (typeof lookup === 'function' && lookup.name === 'mockLookup')
+    const target = connectTargetOf(args);
+    const { lookup } = target;
+    if ((typeof lookup === 'function' && lookup.name === 'mockLookup') || routing.bypass(target))
       return Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
-      return decideTls(this, args) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
+      return routing.decideTls(this, target) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     }
     return Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
   } as Socket['connect'];
@@ -192,13 +214,15 @@ function createRuntime(): NetworkGuardRuntime {
   });
 
   sockets.apply(guardOwner);
-  yieldToOuterInterceptors(nativeConnect, (socket, args) => {
-    const { host, port } = connectOptionsOf(args);
-    if (isAllowed(host, port)) return undefined;
-    const target = `${host ?? 'localhost'}:${String(port ?? '')}`;
-    const error = block('TLS', target, socketBlockedMessage('TLS connection to', target, host ?? '', config));
-    process.nextTick(() => socket.destroy(error));
-    return socket;
+  routeConnections(nativeConnect, {
+    bypass: ({ host, port, path }) => handlers.length === 0 && (Boolean(path) || isAllowed(host, port ?? undefined)),
+    decideTls: (socket, { host, port }) => {
+      if (isAllowed(host, port ?? undefined)) return undefined;
+      const target = `${host ?? 'localhost'}:${String(port ?? '')}`;
+      const error = block('TLS', target, socketBlockedMessage('TLS connection to', target, host ?? '', config));
+      process.nextTick(() => socket.destroy(error));
+      return socket;
+    },
   });
 
   return {

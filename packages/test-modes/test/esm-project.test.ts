@@ -24,6 +24,22 @@ test('msw answers its handlers while the guard blocks what msw lets through', as
   expect(networkGuard().takeViolations()).toHaveLength(1);
 });
 
+test('raw TCP to a loopback server works while msw is listening (database drivers)', async () => {
+  const net = createRequire(import.meta.url)('node:net');
+  const echo = net.createServer((socket) => socket.pipe(socket));
+  await new Promise((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  networkGuard().allowHost('127.0.0.1:' + echo.address().port);
+
+  const reply = await new Promise((resolve, reject) => {
+    const client = net.connect(echo.address().port, '127.0.0.1', () => client.write('ping'));
+    client.on('data', (data) => { resolve(String(data)); client.end(); });
+    client.on('error', reject);
+  });
+  await new Promise((resolve) => echo.close(resolve));
+
+  expect(reply).toBe('ping');
+});
+
 test('global fetch is guarded (loopback disallowed by the config here)', async () => {
   const error = await fetch('http://127.0.0.1:' + local.port + '/fetch').catch((e) => e);
   expect(String(error.cause?.message)).toContain('[test-modes] Blocked GET http://127.0.0.1:' + local.port + '/fetch');
@@ -72,6 +88,7 @@ describe('test-modes in a native ESM Jest project', () => {
     expect(byTitle(run)).toEqual({
       'msw answers its handlers while the guard blocks what msw lets through': 'passed',
       'global fetch is guarded (loopback disallowed by the config here)': 'passed',
+      'raw TCP to a loopback server works while msw is listening (database drivers)': 'passed',
       'whenMode picks the value of the current mode': 'passed',
       'runs only in golden [skipped: runs only in golden; TEST_MODE=mock]': 'pending',
       'declared with the plain test() inside live.describe': 'pending',

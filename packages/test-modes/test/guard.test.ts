@@ -4,7 +4,8 @@ import { createJestProject, LOCAL_SERVER_HELPER, type JestProject, type JestRun 
 const GUARD_TESTS = `
 const tls = require('node:tls');
 const { Agent, request: undiciRequest } = require('undici');
-const { networkGuard, currentMode } = require('@proving-ground/test-modes');
+const { networkGuard, currentMode, isTestModesError } = require('@proving-ground/test-modes');
+const { fetch: undiciFetch } = require('undici');
 const { startLocalServer, lookup, http, net } = require('./local-server.cjs');
 
 let local;
@@ -20,6 +21,7 @@ test('http.get to a remote host is blocked', async () => {
   });
   expect(error.message).toContain('[test-modes] Blocked GET http://api.example.com:' + local.port + '/http in ' + currentMode() + ' mode');
   expect(error.code).toBe('TEST_MODES_NETWORK_BLOCKED');
+  expect(isTestModesError(error)).toBe(true); // across realms: the guard runs outside Jest's sandbox
   expect(local.seen).toEqual([]);
   expect(networkGuard().takeViolations().map((attempt) => attempt.method)).toEqual(['GET']);
 });
@@ -28,6 +30,16 @@ test('undici.request to a remote host is blocked', async () => {
   const dispatcher = new Agent({ connect: { lookup } });
   const error = await undiciRequest('http://api.example.com:' + local.port + '/undici', { method: 'POST', body: '{}', dispatcher }).catch((e) => e);
   expect(String(error.message)).toContain('[test-modes] Blocked POST http://api.example.com:' + local.port + '/undici');
+  expect(local.seen).toEqual([]);
+  networkGuard().takeViolations();
+  await dispatcher.close();
+});
+
+test('undici.fetch fails with the guard message', async () => {
+  const dispatcher = new Agent({ connect: { lookup } });
+  const error = await undiciFetch('http://api.example.com:' + local.port + '/undici-fetch', { dispatcher }).catch((e) => e);
+  expect(error.message).toBe('fetch failed');
+  expect(String(error.cause.message)).toContain('[test-modes] Blocked GET http://api.example.com:' + local.port + '/undici-fetch');
   expect(local.seen).toEqual([]);
   networkGuard().takeViolations();
   await dispatcher.close();
@@ -110,6 +122,7 @@ describe('network guard (CommonJS project)', () => {
     for (const title of [
       'http.get to a remote host is blocked',
       'undici.request to a remote host is blocked',
+      'undici.fetch fails with the guard message',
       'a raw TCP connection to a remote host is blocked',
       'a raw TLS connection to a remote host is blocked',
       'a raw TCP connection is blocked before any DNS lookup of the remote host',
