@@ -22,11 +22,13 @@ import {
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:18-alpine';
 
 /**
- * How many client connections the embedded server accepts at once. PGlite is a single session:
- * the server multiplexes connections onto it, so this only has to cover a pool (pg's default is 10)
- * plus a few direct clients.
+ * How many client connections the embedded server accepts at once. PGlite is a single session and
+ * the socket server queues each wire message on its own, so the extended-protocol messages of two
+ * connections (Parse/Bind/Execute of unnamed statements) can interleave outside a transaction. One
+ * connection is the safe default: give `pg.Pool` `max: 1`. Raise it only for clients that do not
+ * overlap such exchanges.
  */
-export const DEFAULT_EMBEDDED_MAX_CONNECTIONS = 20;
+export const DEFAULT_EMBEDDED_MAX_CONNECTIONS = 1;
 
 /** Options of {@link postgresService}; every option is optional. */
 export interface PostgresServiceOptions {

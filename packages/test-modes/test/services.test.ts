@@ -65,10 +65,10 @@ describe('postgresService', () => {
     expect((await handle.pglite!.query<{ count: number }>('select count(*)::int as count from tickets')).rows).toEqual([{ count: 2 }]);
   });
 
-  it('should serve concurrent connections from a pool, from the same running instance', async () => {
+  it('should serve a pool of one connection (the embedded default) from the same running instance', async () => {
     // Arrange
     const handle = await postgres.start();
-    const pool = new Pool({ connectionString: handle.url, max: 4 });
+    const pool = new Pool({ connectionString: handle.url, max: 1 });
 
     // Act
     const results = await Promise.all(
