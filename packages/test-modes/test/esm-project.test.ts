@@ -11,7 +11,7 @@ import { currentMode, live, networkGuard, onlyIn, whenMode } from '@proving-grou
 const { startLocalServer, lookup, http } = createRequire(import.meta.url)('./local-server.cjs');
 const msw = setupServer(mswHttp.get('http://mocked.example.com/hello', () => HttpResponse.json({ from: 'msw' })));
 let local;
-beforeAll(async () => { local = await startLocalServer(); msw.listen({ onUnhandledRequest: 'bypass' }); });
+beforeAll(async () => { local = await startLocalServer(); msw.listen({ onUnhandledFrame: 'bypass' }); });
 afterAll(async () => { msw.close(); await local.close(); });
 
 test('msw answers its handlers while the guard blocks what msw lets through', async () => {

@@ -7,7 +7,7 @@ import { networkGuard } from '@proving-ground/test-modes';
 const server = setupServer(
   http.get('https://billing.example.com/v1/invoices/:id', ({ params }) => HttpResponse.json({ id: params.id, cents: 4200 })),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'bypass' }));
 afterAll(() => server.close());
 afterEach(() => networkGuard().takeViolations()); // these tests expect blocks; don't fail them afterwards
 

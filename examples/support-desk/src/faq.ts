@@ -1,0 +1,215 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Database } from './database.ts';
+import { FAQ_ENTRIES } from './faq-knowledge.ts';
+import { Problem, problemDetailsOf } from './problems.ts';
+import { EVENT_STREAM_CONTENT_TYPE, formatServerSentEvent } from './sse.ts';
+import { inTenant } from './tenancy.ts';
+
+/** The model asked when `OPENAI_MODEL` is not set. */
+export const DEFAULT_FAQ_MODEL = 'gpt-4o-mini';
+
+/** Options of {@link FaqAssistant}. */
+export interface FaqAssistantOptions {
+  /** Any OpenAI-compatible API, ending in `/v1` (`OPENAI_BASE_URL`). */
+  baseURL: string;
+  /** Sent as the bearer token (`OPENAI_API_KEY`). */
+  apiKey: string;
+  /** The chat model (default {@link DEFAULT_FAQ_MODEL}). */
+  model?: string | undefined;
+  /** Retries of failed connections and 429/5xx answers (the SDK's default is 2). */
+  maxRetries?: number | undefined;
+  /** Time allowed for each upstream request, in milliseconds (default 30 s). */
+  timeoutMs?: number | undefined;
+  /** The `fetch` the SDK uses; the global one when left out. */
+  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
+}
+
+/** Tokens an upstream reported for one answer. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** An answer streaming in from the upstream: iterate it for text deltas, in order. */
+export interface FaqAnswer extends AsyncIterable<string> {
+  /** The model that answers, as the upstream names it once the first chunk arrived. */
+  readonly model: string;
+  /** The usage the upstream reported, once the stream has ended (if it reports any). */
+  readonly usage: TokenUsage | undefined;
+  /** Stop receiving: the upstream request is aborted. */
+  abort(): void;
+}
+
+/**
+ * The problem for a failed upstream exchange. The detail stays generic: upstream messages can
+ * carry keys or internal addresses. The SDK error is kept as `cause` for the log.
+ */
+function upstreamProblem(error: unknown): Problem {
+  const status = error instanceof APIError && error.status !== undefined ? ` (upstream status ${error.status})` : '';
+  return new Problem(
+    'upstream-unavailable',
+    `The FAQ assistant could not get an answer from its language model${status}. Try again later.`,
+    {},
+    { cause: error },
+  );
+}
+
+/** The system prompt: who is asking, and the only answers the model may give. */
+function instructionsFor(tenantName: string): string {
+  const knowledge = FAQ_ENTRIES.map((entry) => `Q: ${entry.question}\nA: ${entry.answer}`).join('\n\n');
+  return `You are the support desk of ${tenantName}. Answer the customer's question in plain text, using only these answers:\n\n${knowledge}\n\nIf none applies, say that a support agent will reply by email.`;
+}
+
+/**
+ * Answers support questions with a chat model through the official OpenAI SDK, streaming.
+ *
+ * @example
+ * const assistant = new FaqAssistant({ baseURL: process.env.OPENAI_BASE_URL!, apiKey: process.env.OPENAI_API_KEY! })
+ * const answer = await assistant.ask('How long does shipping take?', { tenantName: 'Acme' })
+ * for await (const text of answer) process.stdout.write(text)
+ */
+export class FaqAssistant {
+  /** The chat model asked. */
+  readonly model: string;
+  readonly #client: OpenAI;
+
+  constructor(options: FaqAssistantOptions) {
+    this.model = options.model ?? DEFAULT_FAQ_MODEL;
+    this.#client = new OpenAI({
+      baseURL: options.baseURL,
+      apiKey: options.apiKey,
+      maxRetries: options.maxRetries ?? 2,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+  }
+
+  /**
+   * Ask `question` for the tenant `tenantName`. Resolves once the upstream has accepted the
+   * request and started streaming.
+   *
+   * @throws Problem `upstream-unavailable` when the upstream cannot be reached or refuses
+   */
+  async ask(question: string, audience: { tenantName: string }): Promise<FaqAnswer> {
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: instructionsFor(audience.tenantName) },
+      { role: 'user', content: question },
+    ];
+    let stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
+    try {
+      stream = await this.#client.chat.completions.create({
+        model: this.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+    } catch (error) {
+      throw upstreamProblem(error);
+    }
+
+    let model = this.model;
+    let usage: TokenUsage | undefined;
+    return {
+      get model() {
+        return model;
+      },
+      get usage() {
+        return usage;
+      },
+      abort: () => stream.controller.abort(),
+      async *[Symbol.asyncIterator]() {
+        let finished = false;
+        try {
+          for await (const chunk of stream) {
+            model = chunk.model || model;
+            if (chunk.choices[0]?.finish_reason) finished = true;
+            if (chunk.usage) {
+              usage = {
+                promptTokens: chunk.usage.prompt_tokens,
+                completionTokens: chunk.usage.completion_tokens,
+                totalTokens: chunk.usage.total_tokens,
+              };
+            }
+            const text = chunk.choices[0]?.delta.content;
+            if (text) yield text;
+          }
+        } catch (error) {
+          if (error instanceof APIUserAbortError) return;
+          throw upstreamProblem(error);
+        }
+        // A stream can end cleanly and still be cut short: only a finish reason says the answer is whole.
+        if (!finished) throw upstreamProblem(new Error('The upstream stream ended before a choice finished.'));
+      },
+    };
+  }
+}
+
+/** Body of `POST /faq`. */
+export interface AskFaqBody {
+  question: string;
+}
+
+const askSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['question'],
+    properties: { question: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } },
+  },
+} as const;
+
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes(EVENT_STREAM_CONTENT_TYPE);
+}
+
+async function streamAnswer(request: FastifyRequest, reply: FastifyReply, answer: FaqAnswer): Promise<void> {
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, {
+    'content-type': `${EVENT_STREAM_CONTENT_TYPE}; charset=utf-8`,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  response.once('close', () => {
+    if (!response.writableFinished) answer.abort();
+  });
+  let text = '';
+  try {
+    for await (const delta of answer) {
+      text += delta;
+      response.write(formatServerSentEvent({ text: delta }, 'delta'));
+    }
+    response.write(formatServerSentEvent({ answer: text, model: answer.model, usage: answer.usage ?? null }, 'done'));
+  } catch (error) {
+    // The status line is gone already: the failure travels as an event with a problem inside.
+    request.log.error({ err: error }, 'FAQ answer stream failed');
+    response.write(formatServerSentEvent(problemDetailsOf(error, request.url), 'error'));
+  } finally {
+    response.end();
+  }
+}
+
+/**
+ * Register `POST /faq` `{ question }`, scoped to the tenant of the `x-tenant-id` header. The answer
+ * streams as server-sent events: `delta` events `{ text }`, then one `done` event
+ * `{ answer, model, usage }` (or an `error` event holding problem details). A client that sends
+ * `Accept: application/json` gets `{ answer, model, usage }` in one piece instead.
+ *
+ * @example
+ * registerFaqRoutes(app, database, new FaqAssistant({ baseURL, apiKey }))
+ */
+export function registerFaqRoutes(app: FastifyInstance, database: Database, assistant: FaqAssistant): void {
+  app.post<{ Body: AskFaqBody }>('/faq', { schema: askSchema }, async (request, reply) => {
+    // The tenant transaction ends before the model is asked: no connection is held while it streams.
+    const tenant = await inTenant(database, request, (_sql, found) => Promise.resolve(found));
+    const answer = await assistant.ask(request.body.question, { tenantName: tenant.name });
+    if (!wantsJson(request)) return streamAnswer(request, reply, answer);
+    let text = '';
+    for await (const delta of answer) text += delta;
+    return { answer: text, model: answer.model, usage: answer.usage ?? null };
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Run the support desk: `node src/main.ts` (Node 24 runs TypeScript as is). See README.md for
+ * the environment variables.
+ */
+import { buildApp } from './app.ts';
+import { openDatabase } from './database.ts';
+import { FaqAssistant } from './faq.ts';
+import { readSettings } from './settings.ts';
+
+const settings = readSettings(process.env);
+const database = await openDatabase({ url: settings.databaseUrl, dataDir: settings.pgliteDataDir });
+const assistant = new FaqAssistant(settings.llm);
+const app = buildApp({ database, assistant, logger: true });
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'stopping');
+  await app.close();
+  await database.close();
+}
+process.once('SIGINT', (signal) => void stop(signal));
+process.once('SIGTERM', (signal) => void stop(signal));
+
+await app.listen(settings.http);
+app.log.info({ database: database.location, backend: database.backend, llm: settings.llm.baseURL }, 'support desk ready');

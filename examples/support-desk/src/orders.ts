@@ -1,0 +1,237 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database, Sql } from './database.ts';
+import { problem } from './problems.ts';
+import { inTenant } from './tenancy.ts';
+
+/** Most lines one order may have. */
+export const MAX_ORDER_LINES = 100;
+/** Most units of one line. */
+export const MAX_QUANTITY = 10_000;
+/** Highest unit price, in cents (one million in the order's currency). */
+export const MAX_UNIT_PRICE_CENTS = 100_000_000;
+
+/** A line as a client sends it: what, how many, at what unit price. */
+export interface OrderLineInput {
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** A line with its total, as the service computes it. */
+export interface PricedOrderLine extends OrderLineInput {
+  lineNo: number;
+  lineTotalCents: number;
+}
+
+/** The lines of an order with their totals and the order total. */
+export interface PricedOrder {
+  lines: PricedOrderLine[];
+  totalCents: number;
+}
+
+/** An order as the API returns it. */
+export interface Order extends PricedOrder {
+  id: string;
+  userId: string;
+  currency: string;
+  createdAt: string;
+}
+
+/** An order in a listing, without its lines. */
+export interface OrderSummary {
+  id: string;
+  userId: string;
+  currency: string;
+  totalCents: number;
+  lineCount: number;
+  createdAt: string;
+}
+
+/** Body of `POST /orders`. */
+export interface CreateOrderBody {
+  userId: string;
+  currency: string;
+  lines: OrderLineInput[];
+}
+
+function requireCents(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${what} must be a whole, non-negative number of cents, got ${value}.`);
+  return value;
+}
+
+/**
+ * Compute line totals and the order total, in integer cents, from the lines alone: whatever
+ * totals a client sends are never used.
+ *
+ * @throws RangeError for a quantity that is not a positive integer, a price that is not whole
+ *   cents, or a total beyond `Number.MAX_SAFE_INTEGER`
+ * @example
+ * priceOrder([{ sku: 'MUG', quantity: 3, unitPriceCents: 1250 }]).totalCents // 3750
+ */
+export function priceOrder(lines: readonly OrderLineInput[]): PricedOrder {
+  let totalCents = 0;
+  const priced = lines.map((line, index) => {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
+      throw new RangeError(`Line ${index + 1}: quantity must be a positive integer, got ${line.quantity}.`);
+    }
+    requireCents(line.unitPriceCents, `Line ${index + 1}: unitPriceCents`);
+    const lineTotalCents = requireCents(line.quantity * line.unitPriceCents, `Line ${index + 1}: the line total`);
+    totalCents = requireCents(totalCents + lineTotalCents, 'The order total');
+    return { lineNo: index + 1, sku: line.sku, quantity: line.quantity, unitPriceCents: line.unitPriceCents, lineTotalCents };
+  });
+  return { lines: priced, totalCents };
+}
+
+interface OrderRow {
+  id: string;
+  user_id: string;
+  currency: string;
+  total_cents: string;
+  created_at: Date;
+}
+
+interface OrderLineRow {
+  line_no: number;
+  sku: string;
+  quantity: number;
+  unit_price_cents: string;
+}
+
+/** `pg` returns bigint columns as strings; every amount stored here is a safe integer. */
+function centsFromColumn(value: string): number {
+  return requireCents(Number(value), 'A stored amount');
+}
+
+async function loadOrder(sql: Sql, id: string): Promise<Order | undefined> {
+  const orders = await sql.query<OrderRow>('SELECT id, user_id, currency, total_cents, created_at FROM orders WHERE id = $1', [id]);
+  const order = orders.rows[0];
+  if (order === undefined) return undefined;
+  const lines = await sql.query<OrderLineRow>(
+    'SELECT line_no, sku, quantity, unit_price_cents FROM order_lines WHERE order_id = $1 ORDER BY line_no',
+    [id],
+  );
+  return {
+    id: order.id,
+    userId: order.user_id,
+    currency: order.currency,
+    lines: lines.rows.map((line) => {
+      const unitPriceCents = centsFromColumn(line.unit_price_cents);
+      return {
+        lineNo: line.line_no,
+        sku: line.sku,
+        quantity: line.quantity,
+        unitPriceCents,
+        lineTotalCents: line.quantity * unitPriceCents,
+      };
+    }),
+    totalCents: centsFromColumn(order.total_cents),
+    createdAt: order.created_at.toISOString(),
+  };
+}
+
+const createOrderSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['userId', 'currency', 'lines'],
+    properties: {
+      userId: { type: 'string', format: 'uuid' },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_ORDER_LINES,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['sku', 'quantity', 'unitPriceCents'],
+          properties: {
+            sku: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
+            quantity: { type: 'integer', minimum: 1, maximum: MAX_QUANTITY },
+            unitPriceCents: { type: 'integer', minimum: 0, maximum: MAX_UNIT_PRICE_CENTS },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const orderIdSchema = {
+  params: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', format: 'uuid' } },
+  },
+} as const;
+
+/**
+ * Register the order routes, all scoped to the tenant of the `x-tenant-id` header:
+ * - `POST /orders` `{ userId, currency, lines: [{ sku, quantity, unitPriceCents }] }`: 201 with the
+ *   order and its totals computed here, 422 when the user is not one of the tenant's;
+ * - `GET /orders`: the tenant's orders, newest first, without lines;
+ * - `GET /orders/:id`: one order with its lines, 404 when the tenant has no such order.
+ *
+ * @example
+ * registerOrderRoutes(app, database)
+ */
+export function registerOrderRoutes(app: FastifyInstance, database: Database): void {
+  app.post<{ Body: CreateOrderBody }>('/orders', { schema: createOrderSchema }, async (request, reply) => {
+    const { userId, currency, lines } = request.body;
+    const priced = priceOrder(lines);
+    const order = await inTenant(database, request, async (sql, tenant) => {
+      const user = await sql.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+      if (user.rowCount === 0)
+        throw problem('unknown-reference', `No user has the id ${userId} in this tenant.`, { pointer: '/body/userId' });
+      const inserted = await sql.query<{ id: string }>(
+        'INSERT INTO orders (tenant_id, user_id, currency, total_cents) VALUES ($1, $2, $3, $4) RETURNING id',
+        [tenant.id, userId, currency, priced.totalCents],
+      );
+      const orderId = inserted.rows[0]!.id;
+      await sql.query(
+        `INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price_cents)
+         SELECT $1, $2, line.line_no, line.sku, line.quantity, line.unit_price_cents
+         FROM unnest($3::integer[], $4::text[], $5::integer[], $6::bigint[]) AS line (line_no, sku, quantity, unit_price_cents)`,
+        [
+          tenant.id,
+          orderId,
+          priced.lines.map((line) => line.lineNo),
+          priced.lines.map((line) => line.sku),
+          priced.lines.map((line) => line.quantity),
+          priced.lines.map((line) => line.unitPriceCents),
+        ],
+      );
+      return (await loadOrder(sql, orderId))!;
+    });
+    return reply.code(201).header('location', `/orders/${order.id}`).send(order);
+  });
+
+  app.get('/orders', async (request) => {
+    const orders = await inTenant(database, request, async (sql) => {
+      // No tenant filter here: row level security returns this tenant's orders only.
+      const found = await sql.query<OrderRow & { line_count: number }>(
+        `SELECT o.id, o.user_id, o.currency, o.total_cents, o.created_at,
+                (SELECT count(*)::integer FROM order_lines l WHERE l.order_id = o.id) AS line_count
+         FROM orders o
+         ORDER BY o.created_at DESC, o.id`,
+      );
+      return found.rows.map((row): OrderSummary => ({
+        id: row.id,
+        userId: row.user_id,
+        currency: row.currency,
+        totalCents: centsFromColumn(row.total_cents),
+        lineCount: row.line_count,
+        createdAt: row.created_at.toISOString(),
+      }));
+    });
+    return { orders };
+  });
+
+  app.get<{ Params: { id: string } }>('/orders/:id', { schema: orderIdSchema }, async (request) =>
+    inTenant(database, request, async (sql) => {
+      const order = await loadOrder(sql, request.params.id);
+      if (order === undefined) throw problem('not-found', `No order has the id ${request.params.id} in this tenant.`);
+      return order;
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { readSettings } from './settings.ts';
+
+describe('readSettings', () => {
+  it('should default to embedded PGlite, the OpenAI API and 127.0.0.1:3000', () => {
+    expect(readSettings({})).toEqual({
+      databaseUrl: undefined,
+      pgliteDataDir: undefined,
+      llm: { baseURL: 'https://api.openai.com/v1', apiKey: 'unset', model: 'gpt-4o-mini' },
+      http: { host: '127.0.0.1', port: 3000 },
+    });
+  });
+
+  it('should read every variable', () => {
+    const settings = readSettings({
+      DATABASE_URL: 'postgres://desk:secret@db.internal:5432/desk',
+      OPENAI_BASE_URL: 'http://127.0.0.1:4010/v1',
+      OPENAI_API_KEY: 'sk-local',
+      OPENAI_MODEL: 'support-desk-faq-1',
+      HOST: '0.0.0.0',
+      PORT: '8080',
+    });
+
+    expect(settings).toMatchObject({
+      databaseUrl: 'postgres://desk:secret@db.internal:5432/desk',
+      llm: { baseURL: 'http://127.0.0.1:4010/v1', apiKey: 'sk-local', model: 'support-desk-faq-1' },
+      http: { host: '0.0.0.0', port: 8080 },
+    });
+  });
+
+  it('should report every unusable variable at once', () => {
+    expect(() => readSettings({ DATABASE_URL: 'mysql://x', OPENAI_BASE_URL: 'not a url', PORT: 'eighty' })).toThrow(
+      [
+        'Failed to read the settings:',
+        '- DATABASE_URL must be a postgres:// or postgresql:// connection string.',
+        '- OPENAI_BASE_URL must be a URL, got "not a url".',
+        '- PORT must be a port number, got "eighty".',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { postgresService } from '@proving-ground/test-modes';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { openDatabase, type Database } from '../src/database.ts';
+import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
+import type { CreateOrderBody, Order } from '../src/orders.ts';
+import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
+import type { User } from '../src/users.ts';
+
+/** The service as the journeys drive it: the real app on the real database. */
+export interface RunningSupportDesk {
+  app: FastifyInstance;
+  database: Database;
+  /** `POST /tenants`, expecting 201. */
+  createTenant(name: string): Promise<Tenant>;
+  /** `POST /users` as `tenantId`, expecting 201. */
+  createUser(tenantId: string, user: { email: string; name: string }): Promise<User>;
+  /** `POST /orders` as `tenantId`, expecting 201. */
+  createOrder(tenantId: string, order: CreateOrderBody): Promise<Order>;
+  /** Close the app, then the database (and embedded PGlite). */
+  close(): Promise<void>;
+}
+
+/** The LLM settings of a desk whose test does not ask the FAQ: nothing listens there. */
+const UNUSED_LLM: FaqAssistantOptions = { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'unused', maxRetries: 0 };
+
+function expectCreated<T>(response: LightMyRequestResponse, what: string): T {
+  if (response.statusCode !== 201) throw new Error(`Failed to create ${what}: ${response.statusCode} ${response.body}`);
+  return response.json<T>();
+}
+
+/**
+ * Resolve a PostgreSQL for this desk through test-modes (`DATABASE_URL`, else a container when
+ * Docker answers, else PGlite served on 127.0.0.1, one connection since it is one session), open
+ * the app's database on it and build the app.
+ *
+ * @param options - `llm`: where the FAQ assistant asks
+ * @example
+ * const desk = await startSupportDesk()
+ * afterAll(() => desk.close())
+ */
+export async function startSupportDesk(options: { llm?: FaqAssistantOptions } = {}): Promise<RunningSupportDesk> {
+  const postgres = postgresService();
+  const service = await postgres.start();
+  const database = await openDatabase({ url: service.url, poolSize: service.kind === 'embedded' ? 1 : undefined });
+  const app = buildApp({ database, assistant: new FaqAssistant(options.llm ?? UNUSED_LLM) });
+  await app.ready();
+  return {
+    app,
+    database,
+    async createTenant(name) {
+      return expectCreated<Tenant>(await app.inject({ method: 'POST', url: '/tenants', payload: { name } }), `tenant ${name}`);
+    },
+    async createUser(tenantId, user) {
+      const response = await app.inject({ method: 'POST', url: '/users', headers: { [TENANT_HEADER]: tenantId }, payload: user });
+      return expectCreated<User>(response, `user ${user.email}`);
+    },
+    async createOrder(tenantId, order) {
+      const response = await app.inject({ method: 'POST', url: '/orders', headers: { [TENANT_HEADER]: tenantId }, payload: order });
+      return expectCreated<Order>(response, 'order');
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await postgres.stop();
+    },
+  };
+}
