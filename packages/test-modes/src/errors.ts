@@ -20,7 +20,7 @@ export type TestModesErrorCode =
  * copies of the package (and the network guard runs outside Jest's module registry).
  *
  * @example
- * try { resolveMode(process.env) } catch (error) { if (isTestModesError(error)) console.log(error.code) }
+ * try { resolveModeSettings(process.env) } catch (error) { if (isTestModesError(error)) console.log(error.code) }
  */
 export class TestModesError extends Error {
   /** A stable identifier of the failure, safe to match on. */
@@ -46,8 +46,8 @@ export class NetworkBlockedError extends TestModesError {
   /** The full URL for HTTP requests, `host:port` for raw sockets. */
   readonly target: string;
 
-  constructor(method: string, target: string, message: string) {
-    super('TEST_MODES_NETWORK_BLOCKED', message);
+  constructor(method: string, target: string, message: string, options?: { cause?: unknown }) {
+    super('TEST_MODES_NETWORK_BLOCKED', message, options);
     this.name = 'NetworkBlockedError';
     this.method = method;
     this.target = target;

@@ -2,29 +2,37 @@ import { formatBanner } from './banner.js';
 import { loadConfig } from './config-file.js';
 import { NetworkBlockedError } from './errors.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
-import type { NetworkGuardRuntime } from './runtime.js';
-import { addCircusEventHandler, withJestGlobals } from './jest-globals.js';
+import type { BlockedAttempt, NetworkGuardRuntime } from './runtime.js';
+import { addCircusEventHandlers, type CircusEventHandler, type CircusState } from './jest-circus.js';
 import { skipUnmarkedTests } from './live.js';
 import { DEFAULT_MODE_ENV, DEFAULT_RECORD_ENV, resolveModeSettings, type ModeSettings } from './mode.js';
 
-interface CircusEvent {
-  name: string;
-  test?: { errors: unknown[] };
+function blockedError(blocked: readonly BlockedAttempt[], where: string): NetworkBlockedError | undefined {
+  const first = blocked[0];
+  if (first === undefined) return undefined;
+  const others = blocked.length > 1 ? ` (and ${blocked.length - 1} more blocked connection${blocked.length > 2 ? 's' : ''})` : '';
+  return new NetworkBlockedError(first.method, first.target, `${first.error.message}${others}${where}`, { cause: first.error });
 }
 
 /**
- * Fail the finished test if it (or a hook of it) attempted a connection the guard blocked, even if
- * its code swallowed the error. Runs at `test_done`, after every `afterEach` hook, so a test that
- * expects a block can clear it with `networkGuard().takeViolations()`.
+ * Fail the test that attempted a connection the guard blocked, even if its code swallowed the
+ * error. A test's attempts are charged at `test_done`, after its `afterEach` hooks, so a test that
+ * expects a block can clear it with `networkGuard().takeViolations()`. Attempts made outside any
+ * test (a `beforeAll`/`afterAll` hook, async work left running) fail the test file instead of an
+ * innocent test. Tests run with `test.concurrent` share one account.
  */
-function failTestOnViolations(event: CircusEvent, guard: NetworkGuardRuntime): void {
-  if (event.name !== 'test_done' || event.test === undefined) return;
-  const blocked = guard.takeViolations();
-  const first = blocked[0];
-  if (first === undefined) return;
-  const others = blocked.length > 1 ? ` (and ${blocked.length - 1} more blocked connection${blocked.length > 2 ? 's' : ''})` : '';
-  const error = new NetworkBlockedError(first.method, first.target, `${first.error.message}${others}`);
-  event.test.errors.push([error, error]);
+function chargeViolations(guard: NetworkGuardRuntime): CircusEventHandler {
+  const outsideTests = (state: CircusState): void => {
+    const error = blockedError(guard.takeViolations(), ' [attempted outside a test: in a beforeAll/afterAll hook or by async work left running]');
+    if (error !== undefined) state.unhandledErrors.push(error);
+  };
+  return (event, state) => {
+    if (event.name === 'test_start' || event.name === 'run_finish') outsideTests(state);
+    if (event.name === 'test_done' && event.test !== undefined) {
+      const error = blockedError(guard.takeViolations(), '');
+      if (error !== undefined) event.test.errors.push([error, error]);
+    }
+  };
 }
 
 /**
@@ -53,18 +61,9 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
   if (config.banner !== false) guard.announceOnce(formatBanner(settings, config, file));
 
   guard.takeViolations();
-  const failOnBlocked = config.failOnBlockedConnection !== false && settings.mode !== 'live_smoke';
-  withJestGlobals(() => {
-    const handlers: Array<(event: CircusEvent) => void> = [];
-    if (failOnBlocked) handlers.push((event) => failTestOnViolations(event, guard));
-    if (settings.mode === 'live_smoke') handlers.push(skipUnmarkedTests);
-    for (const handler of handlers) {
-      if (!addCircusEventHandler(handler)) {
-        throw new Error(
-          "[test-modes] Failed to attach to the test runner: it is not jest-circus (Jest's default), so blocked connections cannot fail tests and live tests cannot be selected. Use Jest's default runner.",
-        );
-      }
-    }
-  });
+  const handlers: CircusEventHandler[] = [];
+  if (config.failOnBlockedConnection !== false && settings.mode !== 'live_smoke') handlers.push(chargeViolations(guard));
+  if (settings.mode === 'live_smoke') handlers.push(skipUnmarkedTests);
+  addCircusEventHandlers(handlers);
   return settings;
 }

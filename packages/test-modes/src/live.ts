@@ -1,5 +1,5 @@
 import { currentMode, MODES, type Mode } from './mode.js';
-import { jestGlobals, type JestTestFunction } from './jest-globals.js';
+import { jestGlobal, type CircusEvent, type JestTestFunction } from './jest-circus.js';
 
 type TestBody = (...args: never[]) => unknown;
 
@@ -30,8 +30,8 @@ export function insideLiveDescribe(): boolean {
 }
 
 function jestFunction(name: 'test' | 'it' | 'describe'): JestTestFunction {
-  const fn = jestGlobals()[name];
-  if (typeof fn !== 'function') {
+  const fn = jestGlobal(name);
+  if (fn === undefined) {
     throw new Error(
       `[test-modes] Failed to declare a mode-scoped ${name}: Jest's global "${name}" is missing. Call it from a Jest test file with injectGlobals left on.`,
     );
@@ -104,19 +104,12 @@ export const live: ModeScopedApi = onlyIn('live_smoke');
 /** The title suffix for an unmarked test in a live_smoke run. */
 export const LIVE_SMOKE_SKIP_REASON = '[skipped: live_smoke runs only tests marked with live.test() or onlyIn(); TEST_MODE=live_smoke]';
 
-/** The shape of jest-circus's `add_test` event that the live_smoke filter rewrites. */
-interface AddTestEvent {
-  name: string;
-  testName?: unknown;
-  mode?: string | undefined;
-}
-
 /**
  * A jest-circus event handler that, in a live_smoke run, declares every test not marked live as
  * skipped, with {@link LIVE_SMOKE_SKIP_REASON} in its title. It works on the test as Jest records
  * it, so tests declared through `@jest/globals` imports are covered as well as global ones.
  */
-export function skipUnmarkedTests(event: AddTestEvent): void {
+export function skipUnmarkedTests(event: CircusEvent): void {
   if (event.name !== 'add_test' || insideLiveDescribe()) return;
   if (event.mode === 'skip' || event.mode === 'todo') return;
   event.mode = 'skip';

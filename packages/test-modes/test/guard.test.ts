@@ -164,3 +164,32 @@ describe('network guard (CommonJS project)', () => {
     );
   });
 });
+
+describe('charging blocked connections', () => {
+  it('should fail the file, not an innocent test, for a block in beforeAll, and work with injectGlobals: false', async () => {
+    const project = createJestProject({
+      'jest.config.js': `module.exports = { testEnvironment: 'node', injectGlobals: false, setupFiles: ['@proving-ground/test-modes/setup'] };`,
+      'local-server.cjs': LOCAL_SERVER_HELPER,
+      'hooks.test.js': `
+        const { beforeAll, test, expect } = require('@jest/globals');
+        const { Agent, request } = require('undici');
+        const { lookup } = require('./local-server.cjs');
+        const dispatcher = new Agent({ connect: { lookup } });
+        beforeAll(async () => { await request('http://from-hook.example.com:9/x', { dispatcher }).catch(() => undefined); });
+        test('innocent', () => { expect(1).toBe(1); });
+        test('swallows its own block', async () => { await request('http://from-test.example.com:9/y', { dispatcher }).catch(() => undefined); });
+      `,
+    });
+
+    const run = await project.run();
+    project.remove();
+
+    const byTitle = Object.fromEntries(run.tests.map((test) => [test.title, test]));
+    expect(byTitle['innocent']?.status).toBe('passed');
+    expect(byTitle['swallows its own block']?.status).toBe('failed');
+    expect(byTitle['swallows its own block']?.failureMessages.join('\n')).toContain('Blocked GET http://from-test.example.com:9/y');
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('Blocked GET http://from-hook.example.com:9/x');
+    expect(run.stderr).toContain('[attempted outside a test: in a beforeAll/afterAll hook or by async work left running]');
+  });
+});
