@@ -41,6 +41,10 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('should treat an option set to undefined as left out', () => {
+    expect(validateConfig({ banner: undefined, allowHosts: undefined }, 'cfg.js')).toEqual({ banner: undefined, allowHosts: undefined });
+  });
+
   it('should reject a non-object export', () => {
     expect(messageOf(() => validateConfig([1], 'cfg.js'))).toContain('the file must export an object of options, got an array');
   });

@@ -84,6 +84,7 @@ export function validateConfig(value: unknown, file: string): TestModesConfig {
   const known = Object.keys(OPTIONS);
   const problems: string[] = [];
   for (const [key, option] of Object.entries(value)) {
+    if (option === undefined) continue; // `{ banner: process.env.CI ? false : undefined }` means "default"
     const check = OPTIONS[key as keyof TestModesConfig] as ((option: unknown) => string | undefined) | undefined;
     if (check === undefined) {
       const nearest = nearestMatch(key, known);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { runInNewContext } from 'node:vm';
 import { describeInvalidAllowedHost, isAllowedHost, isLoopbackHost } from './host-policy.js';
 
 describe('isLoopbackHost', () => {
   it.each([
     'localhost',
     'LOCALHOST',
-    'api.localhost',
+    'localhost.',
     '127.0.0.1',
     '127.1.2.3',
     '::1',
@@ -30,6 +31,7 @@ describe('isLoopbackHost', () => {
     '2001:db8::1',
     'localhost.example.com',
     'mylocalhost',
+    'api.localhost',
   ])('should treat %p as remote', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
   });
@@ -56,6 +58,27 @@ describe('isAllowedHost', () => {
   it('should test a RegExp against host:port', () => {
     expect(isAllowedHost('s3.eu-west-1.amazonaws.com', 443, [/^s3\.[a-z0-9-]+\.amazonaws\.com:443$/])).toBe(true);
     expect(isAllowedHost('s3.eu-west-1.amazonaws.com', 80, [/^s3\.[a-z0-9-]+\.amazonaws\.com:443$/])).toBe(false);
+  });
+});
+
+describe('isAllowedHost with RegExps and odd spellings', () => {
+  it('should give the same answer every time for a /g RegExp', () => {
+    const entry = /api\.internal/g;
+
+    expect([1, 2, 3, 4].map(() => isAllowedHost('api.internal', 443, [entry]))).toEqual([true, true, true, true]);
+  });
+
+  it('should accept a RegExp from another realm (a config file is loaded outside Jest)', () => {
+    const foreign = runInNewContext('/\\.internal:443$/') as RegExp;
+
+    expect(foreign instanceof RegExp).toBe(false);
+    expect(isAllowedHost('db.internal', 443, [foreign])).toBe(true);
+    expect(describeInvalidAllowedHost(foreign)).toBeUndefined();
+  });
+
+  it('should ignore a trailing dot on either side', () => {
+    expect(isAllowedHost('api.internal.', 443, ['api.internal'])).toBe(true);
+    expect(isAllowedHost('api.internal', 443, ['api.internal.'])).toBe(true);
   });
 });
 

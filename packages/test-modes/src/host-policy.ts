@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { types } from 'node:util';
 
 /**
  * An allowed destination: a host name (`api.internal`), a wildcard for its subdomains
@@ -12,7 +13,7 @@ function stripBrackets(host: string): string {
 }
 
 /**
- * Whether `host` is this machine: `localhost` (and its subdomains), `127.0.0.0/8`, `::1`, the
+ * Whether `host` is this machine: `localhost`, `127.0.0.0/8`, `::1`, the
  * IPv4-mapped `::ffff:127.x.x.x`, or an unspecified host (Node connects those to loopback).
  *
  * @example
@@ -22,7 +23,8 @@ function stripBrackets(host: string): string {
 export function isLoopbackHost(host: string | null | undefined): boolean {
   if (host === undefined || host === null || host === '') return true;
   const bare = stripBrackets(host.toLowerCase()).replace(/\.$/, '');
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  // Only `localhost` itself: other `*.localhost` names go through the system resolver, which may ask DNS.
+  if (bare === 'localhost') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.') || bare === '0.0.0.0';
   if (isIP(bare) === 6) {
     if (bare === '::1' || bare === '0:0:0:0:0:0:0:1' || bare === '::') return true;
@@ -45,7 +47,7 @@ function splitHostPort(entry: string): { host: string; port: string | undefined 
 
 /** Why an allow-list entry is malformed, or undefined when it is fine. */
 export function describeInvalidAllowedHost(entry: unknown): string | undefined {
-  if (entry instanceof RegExp) return undefined;
+  if (types.isRegExp(entry)) return undefined;
   if (typeof entry !== 'string') return `expected a host name string or a RegExp, got ${typeof entry}`;
   if (entry.trim() === '') return 'an empty string allows nothing';
   if (/^[a-z]+:\/\//i.test(entry)) return `"${entry}" is a URL; list the host only (for example "${new URL(entry).host}")`;
@@ -60,13 +62,14 @@ export function describeInvalidAllowedHost(entry: unknown): string | undefined {
  * isAllowedHost('eu.api.internal', 443, ['*.api.internal']) // true
  */
 export function isAllowedHost(host: string, port: number | string | undefined, allowed: readonly AllowedHost[]): boolean {
-  const bareHost = stripBrackets(host.toLowerCase());
+  const bareHost = stripBrackets(host.toLowerCase()).replace(/\.$/, '');
   const portText = port === undefined ? undefined : String(port);
   return allowed.some((entry) => {
-    if (entry instanceof RegExp) return entry.test(portText === undefined ? bareHost : `${bareHost}:${portText}`);
+    // types.isRegExp: a config file is loaded outside Jest's realm. A fresh copy: /g and /y keep state.
+    if (types.isRegExp(entry)) return new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')).test(portText === undefined ? bareHost : `${bareHost}:${portText}`);
     const { host: entryHost, port: entryPort } = splitHostPort(entry.toLowerCase());
     if (entryPort !== undefined && entryPort !== portText) return false;
     if (entryHost.startsWith('*.')) return bareHost.endsWith(entryHost.slice(1));
-    return stripBrackets(entryHost) === bareHost;
+    return stripBrackets(entryHost).replace(/\.$/, '') === bareHost;
   });
 }

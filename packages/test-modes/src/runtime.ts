@@ -78,16 +78,22 @@ function howToAllow(config: GuardConfig, host: string): string {
   return `add "${host}" to allowHosts in ${where}`;
 }
 
+function notAllowed(host: string, config: GuardConfig): string {
+  return config.allowLoopback === false && isLoopbackHost(host)
+    ? `${host} is not an allowed host (allowLoopback is false)`
+    : `${host} is not loopback or an allowed host`;
+}
+
 function httpBlockedMessage(method: string, url: string, host: string, config: GuardConfig): string {
   const fixes =
     config.mode === 'golden'
       ? `Record it with TEST_MODE=live_smoke TEST_RECORD=missing and replay it from a cassette, mock it with a request handler (msw), or ${howToAllow(config, host)}.`
       : `Answer it with a request handler (msw), run the test with TEST_MODE=live_smoke, or ${howToAllow(config, host)}.`;
-  return `[test-modes] Blocked ${method} ${url} in ${config.mode} mode: real network access is not allowed in ${config.mode} mode, and ${host} is not loopback or an allowed host. ${fixes}`;
+  return `[test-modes] Blocked ${method} ${url} in ${config.mode} mode: real network access is not allowed in ${config.mode} mode, and ${notAllowed(host, config)}. ${fixes}`;
 }
 
 function socketBlockedMessage(protocol: string, target: string, host: string, config: GuardConfig): string {
-  return `[test-modes] Blocked ${protocol} ${target} in ${config.mode} mode: real network connections are not allowed in ${config.mode} mode, and ${host} is not loopback or an allowed host. Point the client at a local service (defineService), run the test with TEST_MODE=live_smoke, or ${howToAllow(config, host)}.`;
+  return `[test-modes] Blocked ${protocol} ${target} in ${config.mode} mode: real network connections are not allowed in ${config.mode} mode, and ${notAllowed(host, config)}. Point the client at a local service (defineService), run the test with TEST_MODE=live_smoke, or ${howToAllow(config, host)}.`;
 }
 
 /** Whether this process is a Jest worker (forked with an IPC channel) or the Jest process itself. */
