@@ -66,7 +66,8 @@ export function isAllowedHost(host: string, port: number | string | undefined, a
   const portText = port === undefined ? undefined : String(port);
   return allowed.some((entry) => {
     // types.isRegExp: a config file is loaded outside Jest's realm. A fresh copy: /g and /y keep state.
-    if (types.isRegExp(entry)) return new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')).test(portText === undefined ? bareHost : `${bareHost}:${portText}`);
+    if (types.isRegExp(entry))
+      return new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')).test(portText === undefined ? bareHost : `${bareHost}:${portText}`);
     const { host: entryHost, port: entryPort } = splitHostPort(entry.toLowerCase());
     if (entryPort !== undefined && entryPort !== portText) return false;
     if (entryHost.startsWith('*.')) return bareHost.endsWith(entryHost.slice(1));

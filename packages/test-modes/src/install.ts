@@ -23,7 +23,10 @@ function blockedError(blocked: readonly BlockedAttempt[], where: string): Networ
  */
 function chargeViolations(guard: NetworkGuardRuntime): CircusEventHandler {
   const outsideTests = (state: CircusState): void => {
-    const error = blockedError(guard.takeViolations(), ' [attempted outside a test: in a beforeAll/afterAll hook or by async work left running]');
+    const error = blockedError(
+      guard.takeViolations(),
+      ' [attempted outside a test: in a beforeAll/afterAll hook or by async work left running]',
+    );
     if (error !== undefined) state.unhandledErrors.push(error);
   };
   return (event, state) => {

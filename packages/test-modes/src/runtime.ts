@@ -121,6 +121,41 @@ function connectTargetOf(args: ConnectArgs): ConnectTarget {
   return typeof first === 'string' ? { path: first } : {};
 }
 
+/**
+ * The destination of an HTTP request: the authority of a CONNECT (`api.example.com:443`), else the
+ * host of its URL. `shown` is what messages print.
+ */
+function requestTarget(method: string, requestUrl: string): { host: string; port: string | undefined; shown: string } {
+  if (method === 'CONNECT') {
+    const authority = requestUrl.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(authority);
+    const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : [authority.replace(/:\d+$/, ''), /:(\d+)$/.exec(authority)?.[1]];
+    return { host, port: port ?? '443', shown: authority };
+  }
+  const url = new URL(requestUrl);
+  return { host: url.hostname, port: url.port === '' ? DEFAULT_PORTS[url.protocol] : url.port, shown: requestUrl };
+}
+
+/** Run `decide` on the start of the first chunk written to `socket`; an error it returns destroys the socket instead. */
+function watchFirstWrite(socket: Socket, decide: (head: string) => Error | undefined): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the socket below
+  const write = socket.write;
+  socket.write = function firstWrite(this: Socket, ...args: Parameters<Socket['write']>): boolean {
+    socket.write = write;
+    const [chunk] = args;
+    const head =
+      typeof chunk === 'string'
+        ? chunk.slice(0, 4096)
+        : chunk instanceof Uint8Array
+          ? Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, 4096)).toString('latin1')
+          : '';
+    const error = decide(head);
+    if (error === undefined) return Reflect.apply(write, this, args) as boolean;
+    process.nextTick(() => socket.destroy(error));
+    return false;
+  } as Socket['write'];
+}
+
 function isFlaggedByInterceptors(socket: Socket): boolean {
   return Object.getOwnPropertySymbols(socket).some(
     (symbol) => symbol.description === 'kPatched' && (socket as unknown as Record<symbol, unknown>)[symbol] === true,
@@ -144,6 +179,8 @@ function routeConnections(
   routing: {
     /** Whether the connection may skip the guard's interceptors: allowed, and no request handler could want it. */
     bypass(target: ConnectTarget): boolean;
+    /** Watch a connection that skipped the interceptors (it may be a proxy). */
+    watchBypassed(socket: Socket, target: ConnectTarget): void;
     /** Decide a TLS passthrough of another interceptors copy: the socket if blocked, undefined to connect it. */
     decideTls(socket: TLSSocket, target: ConnectTarget): Socket | undefined;
   },
@@ -153,8 +190,15 @@ function routeConnections(
   Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
     const target = connectTargetOf(args);
     const { lookup } = target;
-    if ((typeof lookup === 'function' && lookup.name === 'mockLookup') || routing.bypass(target))
+    // The mock connect of a socket another interceptors copy already controls (its flag is set later).
+    if (typeof lookup === 'function' && lookup.name === 'mockLookup') {
       return Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
+    }
+    if (routing.bypass(target)) {
+      const socket = Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
+      routing.watchBypassed(this, target); // after: Node's connect() resets an own `write`
+      return socket;
+    }
     if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
       return routing.decideTls(this, target) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     }
@@ -190,10 +234,9 @@ function createRuntime(): NetworkGuardRuntime {
       await handler({ request, requestId, controller });
       if (controller.readyState !== RequestController.PENDING) return;
     }
-    const url = new URL(request.url);
-    const port = url.port === '' ? DEFAULT_PORTS[url.protocol] : url.port;
-    if (isAllowed(url.hostname, port)) return;
-    controller.errorWith(block(request.method, request.url, httpBlockedMessage(request.method, request.url, url.hostname, config)));
+    const { host, port, shown } = requestTarget(request.method, request.url);
+    if (isAllowed(host, port)) return;
+    controller.errorWith(block(request.method, shown, httpBlockedMessage(request.method, shown, host, config)));
   });
 
   http.apply();
@@ -222,6 +265,25 @@ function createRuntime(): NetworkGuardRuntime {
   sockets.apply(guardOwner);
   routeConnections(nativeConnect, {
     bypass: ({ host, port, path }) => handlers.length === 0 && (Boolean(path) || isAllowed(host, port ?? undefined)),
+    watchBypassed: (socket, { host, port, path }) => {
+      if (path) return;
+      const proxy = `${host ?? 'localhost'}:${String(port ?? '')}`;
+      // An allowed host may be a proxy (a corporate proxy on 127.0.0.1, HTTPS_PROXY): judge the
+      // destination its first request names, before any byte of it is sent.
+      watchFirstWrite(socket, (head) => {
+        const line = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/.exec(head);
+        if (line === null) return undefined;
+        const [, method = '', requestUrl = ''] = line;
+        if (method !== 'CONNECT' && !/^https?:\/\//i.test(requestUrl)) return undefined;
+        const destination = requestTarget(method, requestUrl);
+        if (isAllowed(destination.host, destination.port)) return undefined;
+        const message = httpBlockedMessage(method, destination.shown, destination.host, config).replace(
+          ` in ${config.mode} mode:`,
+          ` through the proxy at ${proxy} in ${config.mode} mode:`,
+        );
+        return block(method, destination.shown, message);
+      });
+    },
     decideTls: (socket, { host, port }) => {
       if (isAllowed(host, port ?? undefined)) return undefined;
       const target = `${host ?? 'localhost'}:${String(port ?? '')}`;

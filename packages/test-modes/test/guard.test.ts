@@ -3,7 +3,7 @@ import { createJestProject, LOCAL_SERVER_HELPER, type JestProject, type JestRun 
 
 const GUARD_TESTS = `
 const tls = require('node:tls');
-const { Agent, request: undiciRequest } = require('undici');
+const { Agent, ProxyAgent, request: undiciRequest } = require('undici');
 const { networkGuard, currentMode, isTestModesError } = require('@proving-ground/test-modes');
 const { fetch: undiciFetch } = require('undici');
 const { startLocalServer, lookup, http, net } = require('./local-server.cjs');
@@ -92,6 +92,47 @@ test('an allowed host is reachable', async () => {
   expect(local.seen).toContain('GET /allowed');
 });
 
+describe('through a proxy on loopback', () => {
+  let proxy;
+  const proxied = [];
+  beforeAll(async () => {
+    proxy = http.createServer((request, response) => { proxied.push(request.method + ' ' + request.url); response.end('proxied'); });
+    proxy.on('connect', (request, socket) => { proxied.push('CONNECT ' + request.url); socket.end('HTTP/1.1 200 Connection Established\\r\\n\\r\\n'); });
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => { proxy.closeAllConnections(); proxy.close(resolve); }));
+  const proxyUrl = () => 'http://127.0.0.1:' + proxy.address().port;
+
+  test.each([['without', false], ['with', true]])('CONNECT to a remote host is blocked (%s a request handler)', async (_, withHandler) => {
+    const remove = withHandler ? networkGuard().addRequestHandler(() => undefined) : () => undefined;
+    const dispatcher = new ProxyAgent(proxyUrl());
+    const error = await undiciRequest('https://api.example.com/v1/secret', { dispatcher }).catch((e) => e);
+    remove();
+    await dispatcher.close();
+    expect(String(error.message)).toContain('[test-modes] Blocked CONNECT api.example.com:443');
+    expect(proxied).toEqual([]);
+    networkGuard().takeViolations();
+  });
+
+  test('an absolute-form request to a remote host is blocked', async () => {
+    const error = await failureOf((done) => {
+      const request = http.get({ host: '127.0.0.1', port: proxy.address().port, path: 'http://api.example.com/v3', headers: { host: 'api.example.com' } }, () => done(new Error('answered')));
+      request.on('error', done);
+    });
+    expect(error.message).toContain('[test-modes] Blocked GET http://api.example.com/v3 through the proxy at 127.0.0.1:' + proxy.address().port + ' in ' + currentMode() + ' mode');
+    expect(proxied).toEqual([]);
+    networkGuard().takeViolations();
+  });
+
+  test('an allowed destination goes through the proxy', async () => {
+    const body = await failureOf((done) => {
+      http.get({ host: '127.0.0.1', port: proxy.address().port, path: 'http://api.allowed.test/ok' }, (response) => { let text = ''; response.on('data', (c) => (text += c)); response.on('end', () => done(text)); }).on('error', done);
+    });
+    expect(body).toBe('proxied');
+    expect(proxied).toEqual(['GET http://api.allowed.test/ok']);
+  });
+});
+
 test('swallowed blocked request still fails the test', async () => {
   await undiciRequest('http://swallowed.example.com:' + local.port + '/swallowed', { dispatcher: new Agent({ connect: { lookup } }) }).catch(() => undefined);
 });
@@ -128,6 +169,10 @@ describe('network guard (CommonJS project)', () => {
       'a raw TCP connection is blocked before any DNS lookup of the remote host',
       'loopback stays reachable',
       'an allowed host is reachable',
+      'CONNECT to a remote host is blocked (without a request handler)',
+      'CONNECT to a remote host is blocked (with a request handler)',
+      'an absolute-form request to a remote host is blocked',
+      'an allowed destination goes through the proxy',
     ]) {
       expect({ title, ...outcome(run, title) }).toEqual({ title, status: 'passed', failure: '' });
     }
