@@ -150,7 +150,7 @@ function watchFirstWrite(socket: Socket, decide: (head: string) => Error | undef
           ? Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, 4096)).toString('latin1')
           : '';
     const error = decide(head);
-    if (error === undefined) return Reflect.apply(write, this, args) as boolean;
+    if (error === undefined) return Reflect.apply<Socket, Parameters<Socket['write']>, boolean>(write, this, args);
     process.nextTick(() => socket.destroy(error));
     return false;
   } as Socket['write'];
