@@ -8,7 +8,7 @@
  * layer once, and outlives the test files that configure it. Cassettes and other packages plug
  * in through {@link NetworkGuardRuntime.addRequestHandler}.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
@@ -65,7 +65,7 @@ export interface NetworkGuardRuntime {
   addRequestHandler(handler: RequestHandler): () => void;
   /** The attempts blocked since the last call, oldest first; clears them. */
   takeViolations(): BlockedAttempt[];
-  /** Print `text` to stderr once per test run (see `announceOnce` in the README). */
+  /** Print `text` to stderr once per test run, whichever worker gets there first. */
   announceOnce(text: string): void;
 }
 
@@ -99,6 +99,38 @@ function socketBlockedMessage(protocol: string, target: string, host: string, co
 /** Whether this process is a Jest worker (forked with an IPC channel) or the Jest process itself. */
 function runProcessId(): number {
   return typeof process.send === 'function' ? process.ppid : process.pid;
+}
+
+/**
+ * A key for the current Jest run: the run's process id plus, where `/proc` exists, that process's
+ * start time, so a later run that reuses the process id is not taken for this one.
+ */
+function runKey(): string {
+  const pid = runProcessId();
+  try {
+    // Field 22 of /proc/<pid>/stat, counted after the parenthesised command name (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return `${pid}-${startTime ?? ''}`;
+  } catch {
+    return String(pid);
+  }
+}
+
+const MARKER_PREFIX = 'proving-ground-test-modes-';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Remove banner markers of runs older than a day. */
+function removeOldMarkers(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(MARKER_PREFIX) || !name.endsWith('.banner')) continue;
+      const path = join(dir, name);
+      if (Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { force: true });
+    }
+  } catch {
+    // A shared temp folder may deny listing or removal: the markers are tiny, leave them.
+  }
 }
 
 type ConnectArgs = Parameters<Socket['connect']>;
@@ -323,14 +355,14 @@ function createRuntime(): NetworkGuardRuntime {
       if (announced || process.env[BANNER_PRINTED_ENV] === '1') return;
       announced = true;
       // Workers of one run share the Jest process as parent: the first to create the marker prints.
-      const marker = join(tmpdir(), `proving-ground-test-modes-${runProcessId()}.banner`);
+      const marker = join(tmpdir(), `${MARKER_PREFIX}${runKey()}.banner`);
       try {
-        if (existsSync(marker)) return;
         writeFileSync(marker, String(process.pid), { flag: 'wx' });
       } catch {
         return;
       }
       process.stderr.write(`${text}\n`);
+      removeOldMarkers(tmpdir());
     },
   };
 }
