@@ -59,6 +59,8 @@ export interface NetworkGuardRuntime {
   configure(config: GuardConfig): void;
   /** The configuration in force. */
   readonly config: GuardConfig;
+  /** Whether the guard lets a connection to `host` (and `port`) through now. */
+  allows(host: string, port?: number | string): boolean;
   /** Allow `host` until the returned function is called (used for services resolved by URL). */
   allowHost(host: AllowedHost): () => void;
   /** Register a handler that may answer requests before the guard; returns its removal. */
@@ -331,6 +333,9 @@ function createRuntime(): NetworkGuardRuntime {
     },
     get config() {
       return config;
+    },
+    allows(host, port) {
+      return isAllowed(host, port);
     },
     allowHost(host) {
       temporaryAllowances.push(host);

@@ -81,6 +81,44 @@ describe('upperSnake', () => {
   });
 });
 
+describe('the container option behind the network guard', () => {
+  it('should pass over an engine at a DOCKER_HOST the guard blocks, without probing it', async () => {
+    // Arrange
+    let probed = false;
+    const fakeTestcontainers = {
+      getContainerRuntimeClient: () => {
+        probed = true;
+        return Promise.reject(new Error('probed'));
+      },
+    };
+    const local = await startLocalServer();
+    const definition = createServiceDefinition(
+      'queue',
+      { container: () => Promise.reject(new Error('not reached')), embedded: () => Promise.resolve(local) },
+      environment(
+        { DOCKER_HOST: 'tcp://docker.example.com:2375' },
+        {
+          loadModule: () => fakeTestcontainers,
+          networkGuard: () => ({ allowHost: () => () => undefined, allows: () => false, config: { mode: 'mock', allowHosts: [] } }),
+        },
+      ),
+    );
+
+    // Act
+    const handle = await definition.start();
+    await handle.stop();
+
+    // Assert
+    expect(probed).toBe(false);
+    expect(handle.kind).toBe('embedded');
+    expect(handle.passedOver).toContainEqual({
+      kind: 'container',
+      reason:
+        'the network guard blocks DOCKER_HOST (docker.example.com:2375) in mock mode; add "docker.example.com" to allowHosts in test-modes.config.json to use that engine',
+    });
+  });
+});
+
 describe('defineService', () => {
   type LocalServer = Awaited<ReturnType<typeof startLocalServer>>;
   const started: LocalServer[] = [];

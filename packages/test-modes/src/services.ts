@@ -106,7 +106,7 @@ export interface ServiceEnvironment {
   /** Load a module; throws Node's `MODULE_NOT_FOUND` error when it is not installed. */
   loadModule(specifier: string): unknown;
   /** The network guard, when one is installed in this process. */
-  networkGuard(): Pick<NetworkGuardRuntime, 'allowHost'> | undefined;
+  networkGuard(): Pick<NetworkGuardRuntime, 'allowHost' | 'allows' | 'config'> | undefined;
 }
 
 /**
@@ -260,6 +260,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Why the container engine named by `DOCKER_HOST` cannot be reached, when the network guard blocks
+ * it; probing it anyway would fail the test that starts the service.
+ */
+function dockerHostBlockedByGuard(environment: ServiceEnvironment): string | undefined {
+  const raw = environment.env()['DOCKER_HOST'];
+  const guard = environment.networkGuard();
+  if (raw === undefined || raw === '' || guard === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (!['tcp:', 'http:', 'https:'].includes(url.protocol)) return undefined;
+  const port = url.port === '' ? (url.protocol === 'https:' ? '2376' : '2375') : url.port;
+  if (guard.allows(url.hostname, port)) return undefined;
+  return `the network guard blocks DOCKER_HOST (${url.hostname}:${port}) in ${guard.config.mode} mode; add "${url.hostname}" to allowHosts in test-modes.config.json to use that engine`;
+}
+
 function formatPassedOver(passedOver: readonly PassedOverOption[]): string {
   return passedOver.map(({ kind, reason }) => `- ${kind}: ${reason}`).join('\n');
 }
@@ -398,7 +418,9 @@ async function resolveService(resolver: Resolver): Promise<{ kind: ServiceKind; 
         if (!isModuleNotFound(error, 'testcontainers')) throw error;
         passedOver.push({ kind: 'container', reason: 'testcontainers is not installed (npm i -D testcontainers)' });
       }
-      if (testcontainers !== undefined) {
+      const blockedEngine = testcontainers === undefined ? undefined : dockerHostBlockedByGuard(environment);
+      if (blockedEngine !== undefined) passedOver.push({ kind: 'container', reason: blockedEngine });
+      else if (testcontainers !== undefined) {
         let runtimeProblem: string | undefined;
         try {
           await withTimeout(
