@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TestModesError } from './errors.js';
 import { describeInvalidAllowedHost, type AllowedHost } from './host-policy.js';
-import { nearestMatch } from './internal/did-you-mean.js';
+import { listOptionProblems } from './internal/option-checks.js';
 import { nativeRequire } from './internal/native-require.js';
 import { MODES, RECORD_POLICIES, type Mode, type RecordPolicy } from './mode.js';
 
@@ -81,21 +81,7 @@ export function validateConfig(value: unknown, file: string): TestModesConfig {
       `[test-modes] Failed to load ${file}: the file must export an object of options, got ${Array.isArray(value) ? 'an array' : typeof value}. Export an object such as { "allowHosts": [] }.`,
     );
   }
-  const known = Object.keys(OPTIONS);
-  const problems: string[] = [];
-  for (const [key, option] of Object.entries(value)) {
-    if (option === undefined) continue; // `{ banner: process.env.CI ? false : undefined }` means "default"
-    const check = OPTIONS[key as keyof TestModesConfig] as ((option: unknown) => string | undefined) | undefined;
-    if (check === undefined) {
-      const nearest = nearestMatch(key, known);
-      problems.push(
-        `- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`,
-      );
-      continue;
-    }
-    const problem = check(option);
-    if (problem !== undefined) problems.push(`- ${key}: ${problem}.`);
-  }
+  const problems = listOptionProblems(value, OPTIONS);
   if (problems.length > 0) {
     throw new TestModesError(
       'TEST_MODES_INVALID_CONFIG',

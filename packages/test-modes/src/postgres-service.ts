@@ -9,7 +9,6 @@ import {
   defaultServiceEnvironment,
   describeInvalidServiceName,
   validateServiceOptions,
-  type OptionCheck,
   type ServiceContext,
   type ServiceDefinition,
   type ServiceEnvironment,
@@ -17,6 +16,7 @@ import {
   type StartedService,
   type TestcontainersModule,
 } from './services.js';
+import type { OptionCheck } from './internal/option-checks.js';
 
 /** The image the container option runs unless told otherwise. */
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:18-alpine';

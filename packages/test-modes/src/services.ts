@@ -5,6 +5,7 @@
 import { TestModesError, isTestModesError } from './errors.js';
 import type { AllowedHost } from './host-policy.js';
 import { nearestMatch } from './internal/did-you-mean.js';
+import { listOptionProblems, type OptionCheck } from './internal/option-checks.js';
 import { isModuleNotFound, nativeRequireFromProject } from './internal/native-require.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';
 import type { NetworkGuardRuntime } from './runtime.js';
@@ -142,9 +143,6 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
-/** A check of one option: the problem, or undefined when the value is fine. */
-export type OptionCheck = (value: unknown) => string | undefined;
-
 /**
  * Check `options` as a whole against `checks` and throw one `TEST_MODES_INVALID_SERVICE` error that
  * lists every problem by option name, with "did you mean" for unknown keys.
@@ -160,19 +158,7 @@ export function validateServiceOptions(
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     problems.push(`- options: expected an object such as { ${known[0] ?? 'url'}: ... }, got ${describeValue(options)}.`);
   } else if (options !== undefined) {
-    for (const [key, value] of Object.entries(options)) {
-      const check = checks[key];
-      if (check === undefined) {
-        const nearest = nearestMatch(key, known);
-        problems.push(
-          `- ${key}: unknown option.${nearest === undefined ? '' : ` Did you mean "${nearest}"?`} Known options: ${known.join(', ')}.`,
-        );
-        continue;
-      }
-      if (value === undefined) continue;
-      const problem = check(value);
-      if (problem !== undefined) problems.push(`- ${key}: ${problem}.`);
-    }
+    problems.push(...listOptionProblems(options, checks));
   }
   if (problems.length === 0) return;
   throw new TestModesError(
