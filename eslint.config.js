@@ -18,6 +18,9 @@ const jestTestFiles = (/** @type {string} */ extensions) =>
 const INTERNALS_MESSAGE =
   "Packages import one another only through their public names and exports map (e.g. '@proving-ground/test-modes'), never through another package's src/ or dist/ files.";
 
+/** Specifiers that reach into another package's internals, as an esquery regex. */
+const INTERNAL_SPECIFIER = String.raw`/^(?:@proving-ground\/[^/]+\/(?:src|dist)(?:\/|$)|(?:\.\.\/)+packages(?:\/|$)|(?:\.\.\/)+[^./][^/]*\/(?:src|dist)(?:\/|$))/`;
+
 export default defineConfig([
   globalIgnores(
     ['**/dist/', '**/node_modules/', '**/.tmp/', '**/coverage/', '**/reports/', '**/*.tsbuildinfo', '**/build-types/'],
@@ -110,6 +113,16 @@ export default defineConfig([
             },
           ],
         },
+      ],
+      // The same boundaries for `import()` and `require()`, which no-restricted-imports does not see.
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportExpression > Literal.source', "CallExpression[callee.name='require'] > Literal.arguments:first-child"].map(
+          (selector) => ({
+            selector: `${selector}[value=${INTERNAL_SPECIFIER}]`,
+            message: INTERNALS_MESSAGE,
+          }),
+        ),
       ],
     },
   },

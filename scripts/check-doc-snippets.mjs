@@ -16,14 +16,24 @@ function markdownFiles(dir) {
   });
 }
 
-const SNIPPET = /<!-- snippet: (\S+) -->\s*\n```[\w-]*\n([\s\S]*?)\n```/g;
+const MARKER = /<!--\s*snippet:\s*(\S+)\s*-->/g;
+const BLOCK = /^\s*\n(```|~~~)[^\n]*\n([\s\S]*?)\n\1/;
 const problems = [];
 let checked = 0;
 for (const file of markdownFiles(root)) {
   const text = readFileSync(file, 'utf8');
-  for (const [, source, block] of text.matchAll(SNIPPET)) {
+  for (const marker of text.matchAll(MARKER)) {
     checked++;
+    const source = marker[1];
     const where = relative(root, file);
+    const fenced = BLOCK.exec(text.slice(marker.index + marker[0].length));
+    if (fenced === null) {
+      problems.push(
+        `[docs] Failed to check a snippet in ${where}: no fenced code block follows the marker for ${source}. Put the file's content in a fenced block right after the marker.`,
+      );
+      continue;
+    }
+    const block = fenced[2];
     const sourcePath = join(root, source);
     if (!existsSync(sourcePath)) {
       problems.push(`[docs] Failed to check a snippet in ${where}: ${source} does not exist. Point the marker at a file CI runs.`);
@@ -38,6 +48,10 @@ for (const file of markdownFiles(root)) {
 }
 if (problems.length > 0) {
   console.error(problems.join('\n'));
+  process.exit(1);
+}
+if (checked === 0) {
+  console.error('[docs] Failed to check snippets: no <!-- snippet: path --> marker was found. Restore the markers in the docs.');
   process.exit(1);
 }
 console.log(`[docs] ${checked} snippets match the files they show.`);

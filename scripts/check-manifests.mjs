@@ -25,6 +25,12 @@ const CONDITION_EXTENSIONS = {
 
 const LOCAL_RANGE_PREFIXES = ['file:', 'workspace:', 'link:', 'portal:'];
 
+/** Integrations users may or may not have: optional peers, loaded lazily, never dependencies. */
+const INTEGRATIONS = ['@pact-foundation/pact', 'testcontainers', 'pg', 'msw', '@electric-sql/pglite', '@electric-sql/pglite-socket'];
+
+/** The Jest major every package supports. */
+const JEST_MAJOR = '30.0.0';
+
 /**
  * Check the manifests of every package under `<root>/packages`.
  *
@@ -175,6 +181,14 @@ function checkExports(manifest, { report }) {
       );
       continue;
     }
+    for (const condition of Object.keys(entry)) {
+      if (!(condition in CONDITION_EXTENSIONS)) {
+        report(
+          `exports["${subpath}"] has the condition "${condition}"`,
+          'Use only "import" and "require": another condition (node, default, development) can point users at unbuilt or untested files.',
+        );
+      }
+    }
     for (const [condition, extensions] of Object.entries(CONDITION_EXTENSIONS)) {
       const target = entry[condition];
       const where = `exports["${subpath}"].${condition}`;
@@ -240,6 +254,21 @@ function checkDependencies(manifest, { workspaces, report }) {
       'jest is not in peerDependencies',
       'Add "jest": "^30.0.0" to peerDependencies; Jest is the host framework, users bring their own.',
     );
+  } else if (semver.validRange(peers.jest) !== null && !semver.satisfies(JEST_MAJOR, peers.jest)) {
+    report(`peerDependencies["jest"] is "${peers.jest}", which excludes Jest 30`, 'Use "^30.0.0" (or a range that includes it).');
+  }
+  for (const name of INTEGRATIONS) {
+    if (name in (manifest.dependencies ?? {})) {
+      report(
+        `${name} is in dependencies`,
+        `Make it an optional peer (peerDependencies plus peerDependenciesMeta optional) and load it lazily.`,
+      );
+    } else if (name in peers && peersMeta[name]?.optional !== true) {
+      report(
+        `the integration ${name} is a required peer`,
+        `Mark it optional in peerDependenciesMeta; users without it must still install the package.`,
+      );
+    }
   }
   for (const [field, ranges] of [
     ['dependencies', manifest.dependencies ?? {}],

@@ -4,7 +4,9 @@
 // package-lock.json, and `npm ci` then refuses the lockfile as out of sync. This adds an entry for
 // each missing optional platform package, with the os/cpu/libc its name states, so npm ci skips it
 // as incompatible on this platform and installs it normally elsewhere. Run after `npm install`
-// (npm run lockfile:complete); it changes nothing when the lockfile is complete.
+// (npm run lockfile:complete); it changes nothing when the lockfile is complete. The entries carry
+// no integrity hash (the registry here cannot serve the files): on those platforms npm fetches
+// them unverified until the lockfile is regenerated where the registry serves them.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const lockPath = new URL('../package-lock.json', import.meta.url);
@@ -40,7 +42,13 @@ for (const [path, entry] of Object.entries(packages)) {
     if (isInstalledFor(path, name)) continue;
     const platform = platformOf(name);
     if (platform === undefined || !/^\d+\.\d+\.\d+/.test(spec)) {
-      unknown.push(`${name}@${spec} (wanted by ${path || 'the root'})`);
+      unknown.push(`${name}@${spec} (wanted by ${path || 'the root'}: no platform in its name, or not an exact version)`);
+      continue;
+    }
+    const existing = packages[`node_modules/${name}`];
+    if (existing !== undefined) {
+      if (existing.version !== spec)
+        unknown.push(`${name}@${spec} (wanted by ${path || 'the root'}, while ${existing.version} is already added)`);
       continue;
     }
     packages[`node_modules/${name}`] = { version: spec, ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };

@@ -167,6 +167,30 @@ describe('checkManifests', () => {
     assert.equal(problems.length, 7);
   });
 
+  it('should report integrations as dependencies or required peers, a Jest range without 30, and extra export conditions', () => {
+    const manifest = goodManifest('widgets');
+    manifest.dependencies = { testcontainers: '^12.0.0' };
+    manifest.peerDependencies = { jest: '^29.0.0', msw: '^3.0.0' };
+    manifest.peerDependenciesMeta = {};
+    manifest.exports['.'].node = './src/index.ts';
+    const root = writeRepo({ widgets: manifest });
+
+    const { problems } = checkManifests(root);
+
+    const reasons = problems.map((problem) => problem.replace('[manifests] Failed to check packages/widgets/package.json: ', ''));
+    for (const expected of [
+      'peerDependencies["jest"] is "^29.0.0", which excludes Jest 30',
+      'testcontainers is in dependencies',
+      'the integration msw is a required peer',
+      'exports["."] has the condition "node"',
+    ]) {
+      assert.ok(
+        reasons.some((reason) => reason.startsWith(expected)),
+        `expected "${expected}" in:\n${reasons.join('\n')}`,
+      );
+    }
+  });
+
   it('should report exports targets the build did not produce, and skip that check before a build', () => {
     const manifest = goodManifest('widgets');
     manifest.exports['./extra'] = {
