@@ -297,7 +297,19 @@ function main() {
       { mode: 'CommonJS mode (require)', extension: 'cjs', nodeFlags: [] },
       { mode: 'native ESM mode (import)', extension: 'mjs', nodeFlags: ['--experimental-vm-modules'] },
     ]) {
-      const config = JSON.stringify({ testEnvironment: 'node', transform: {}, testMatch: [`<rootDir>/tests/*.test.${extension}`] });
+      // Packages are consumed through Jest config too: an entry named `setup` goes in setupFiles and
+      // one named `global-setup` in globalSetup, as their READMEs tell users to do.
+      const configured = (name) =>
+        packagesWithEntries.flatMap(([, entries]) =>
+          entries.map((entry) => entry.specifier).filter((specifier) => specifier.endsWith(`/${name}`)),
+        );
+      const config = JSON.stringify({
+        testEnvironment: 'node',
+        transform: {},
+        testMatch: [`<rootDir>/tests/*.test.${extension}`],
+        setupFiles: configured('setup'),
+        ...(configured('global-setup').length > 0 ? { globalSetup: configured('global-setup')[0] } : {}),
+      });
       const reportFile = join(workDir, `jest-${extension}.json`);
       const jest = run(process.execPath, [...nodeFlags, jestBin, '--ci', '--config', config, '--json', '--outputFile', reportFile], {
         cwd: consumerDir,
