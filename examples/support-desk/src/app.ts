@@ -23,7 +23,12 @@ export interface AppDependencies {
  * await app.listen({ host: '127.0.0.1', port: 3000 })
  */
 export function buildApp(dependencies: AppDependencies): FastifyInstance {
-  const app = Fastify({ logger: dependencies.logger ?? false });
+  const app = Fastify({
+    logger: dependencies.logger ?? false,
+    // Fastify's default ajv coerces types: `"3"` would become 3 and `null` a price of 0. A body of
+    // the wrong type is refused instead. Route params and headers are strings already (UUIDs here).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
   registerProblemResponses(app);
   registerTenantRoutes(app, dependencies.database);
   registerUserRoutes(app, dependencies.database);

@@ -89,23 +89,22 @@ export class FaqAssistant {
 
   /**
    * Ask `question` for the tenant `tenantName`. Resolves once the upstream has accepted the
-   * request and started streaming.
+   * request and started streaming. Aborting `options.signal` (for instance when the client has
+   * gone) aborts the upstream request, whether it is still waiting for the first chunk or streaming.
    *
    * @throws Problem `upstream-unavailable` when the upstream cannot be reached or refuses
    */
-  async ask(question: string, audience: { tenantName: string }): Promise<FaqAnswer> {
+  async ask(question: string, audience: { tenantName: string }, options: { signal?: AbortSignal | undefined } = {}): Promise<FaqAnswer> {
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: instructionsFor(audience.tenantName) },
       { role: 'user', content: question },
     ];
     let stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
     try {
-      stream = await this.#client.chat.completions.create({
-        model: this.model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
+      stream = await this.#client.chat.completions.create(
+        { model: this.model, messages, stream: true, stream_options: { include_usage: true } },
+        { signal: options.signal },
+      );
     } catch (error) {
       throw upstreamProblem(error);
     }
@@ -174,9 +173,6 @@ async function streamAnswer(request: FastifyRequest, reply: FastifyReply, answer
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
-  response.once('close', () => {
-    if (!response.writableFinished) answer.abort();
-  });
   let text = '';
   try {
     for await (const delta of answer) {
@@ -204,9 +200,15 @@ async function streamAnswer(request: FastifyRequest, reply: FastifyReply, answer
  */
 export function registerFaqRoutes(app: FastifyInstance, database: Database, assistant: FaqAssistant): void {
   app.post<{ Body: AskFaqBody }>('/faq', { schema: askSchema }, async (request, reply) => {
+    // Listen before anything is awaited: a client that leaves while the model is still thinking, or
+    // in the middle of the answer, aborts the upstream request on both the SSE and the JSON path.
+    const clientGone = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) clientGone.abort();
+    });
     // The tenant transaction ends before the model is asked: no connection is held while it streams.
     const tenant = await inTenant(database, request, (_sql, found) => Promise.resolve(found));
-    const answer = await assistant.ask(request.body.question, { tenantName: tenant.name });
+    const answer = await assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal });
     if (!wantsJson(request)) return streamAnswer(request, reply, answer);
     let text = '';
     for await (const delta of answer) text += delta;

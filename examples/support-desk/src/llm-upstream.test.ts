@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { FALLBACK_ANSWER, findFaqEntry } from './faq-knowledge.ts';
 import { LLM_UPSTREAM_MODEL, startLlmUpstream, type LlmUpstream } from './llm-upstream.ts';
 
@@ -49,6 +50,45 @@ describe('startLlmUpstream', () => {
         total_tokens: 7 + shipping.answer.split(' ').length,
       },
     });
+  });
+
+  it('should send each chunk as it is made, not the whole answer at the end', async () => {
+    // Arrange: 50 ms between chunks, so the whole shipping answer takes about a second to write.
+    const slow = await startLlmUpstream({ chunkDelayMs: 50 });
+    const slowClient = new OpenAI({ baseURL: slow.baseURL, apiKey: 'local', maxRetries: 0 });
+    try {
+      const stream = await slowClient.chat.completions.create({
+        model: LLM_UPSTREAM_MODEL,
+        messages: [{ role: 'user', content: 'How long does shipping take?' }],
+        stream: true,
+      });
+
+      // Act
+      const chunks = stream[Symbol.asyncIterator]();
+      await chunks.next(); // the role chunk
+      const first = (await chunks.next()).value as ChatCompletionChunk;
+      const writtenWhenFirstDeltaArrived = slow.streams[0]!.writtenChunks;
+      stream.controller.abort();
+
+      // Assert
+      expect(first.choices[0]?.delta.content).toBe('Standard ');
+      expect(writtenWhenFirstDeltaArrived).toBeLessThan(slow.streams[0]!.plannedChunks / 2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('should send a usage chunk only when the request asks for one', async () => {
+    const stream = await client.chat.completions.create({
+      model: LLM_UPSTREAM_MODEL,
+      messages: [{ role: 'user', content: 'How long does shipping take?' }],
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+
+    expect(chunks.at(-1)!.choices[0]?.finish_reason).toBe('stop');
+    expect(chunks.filter((chunk) => chunk.usage)).toEqual([]);
   });
 
   it('should end a raw stream with data: [DONE]', async () => {
@@ -107,6 +147,7 @@ describe('startLlmUpstream', () => {
 
   it('should record the requests it receives', () => {
     expect(upstream.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /v1/chat/completions',
       'POST /v1/chat/completions',
       'POST /v1/chat/completions',
       'POST /v1/chat/completions',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chatCompletionChunks } from './chat-chunks.ts';
 import { answerFaq } from './faq-knowledge.ts';
 import { EVENT_STREAM_CONTENT_TYPE, formatServerSentEvent } from './sse.ts';
 
@@ -14,6 +15,8 @@ export interface LlmUpstreamOptions {
   port?: number | undefined;
   /** Pause between streamed chunks, in milliseconds (default 0). */
   chunkDelayMs?: number | undefined;
+  /** Pause before a streamed answer starts, headers included (the model's time to first token), in milliseconds (default 0). */
+  firstChunkDelayMs?: number | undefined;
   /** The clock for `created`, in milliseconds (default `Date.now`). */
   now?: (() => number) | undefined;
 }
@@ -25,12 +28,27 @@ export interface UpstreamRequest {
   body: unknown;
 }
 
+/** How a streamed answer ended: sent up to `data: [DONE]`, or cut short because the client went away. */
+export type UpstreamStreamOutcome = 'completed' | 'client-closed';
+
+/** A streamed answer the upstream is sending or has sent, for assertions. */
+export interface UpstreamStream {
+  /** Chunks the whole answer has (role, one per word, finish, usage when asked), `data: [DONE]` aside. */
+  readonly plannedChunks: number;
+  /** Chunks written so far. */
+  readonly writtenChunks: number;
+  /** Settles once the response is over, the moment the upstream sees it. */
+  readonly ended: Promise<UpstreamStreamOutcome>;
+}
+
 /** A running local OpenAI-compatible upstream. */
 export interface LlmUpstream {
   /** The `baseURL` for the OpenAI SDK (and `OPENAI_BASE_URL`), ending in `/v1`. */
   readonly baseURL: string;
   /** Every request received so far, oldest first. */
   readonly requests: readonly UpstreamRequest[];
+  /** Every streamed answer started so far, oldest first (one per `stream: true` request). */
+  readonly streams: readonly UpstreamStream[];
   /** Stop listening and drop open connections. */
   close(): Promise<void>;
 }
@@ -137,8 +155,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  */
 export async function startLlmUpstream(options: LlmUpstreamOptions = {}): Promise<LlmUpstream> {
   const chunkDelayMs = options.chunkDelayMs ?? 0;
+  const firstChunkDelayMs = options.firstChunkDelayMs ?? 0;
   const now = options.now ?? Date.now;
   const requests: UpstreamRequest[] = [];
+  const streams: UpstreamStream[] = [];
 
   const completeChat = async (response: ServerResponse, body: unknown): Promise<void> => {
     const chat = parseChatRequest(body);
@@ -162,30 +182,31 @@ export async function startLlmUpstream(options: LlmUpstreamOptions = {}): Promis
       return;
     }
 
-    response.writeHead(200, { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'cache-control': 'no-cache', connection: 'keep-alive' });
-    let clientGone = false;
-    response.once('close', () => {
-      clientGone = !response.writableFinished;
-    });
-    const chunk = (delta: Record<string, unknown>, finishReason: string | null): unknown => ({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model: chat.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    });
     const pieces = answer.match(/\S+\s*/g) ?? [];
-    const events = [
-      chunk({ role: 'assistant', content: '' }, null),
-      ...pieces.map((piece) => chunk({ content: piece }, null)),
-      chunk({}, 'stop'),
-      ...(chat.includeUsage ? [{ id, object: 'chat.completion.chunk', created, model: chat.model, choices: [], usage }] : []),
-    ];
+    const events = chatCompletionChunks({ id, created, model: chat.model }, pieces, chat.includeUsage ? usage : undefined);
+    let clientGone = false;
+    const stream = {
+      plannedChunks: events.length,
+      writtenChunks: 0,
+      ended: new Promise<UpstreamStreamOutcome>((resolve) => {
+        response.once('close', () => {
+          clientGone = !response.writableFinished;
+          resolve(clientGone ? 'client-closed' : 'completed');
+        });
+      }),
+    };
+    streams.push(stream);
+
+    if (firstChunkDelayMs > 0) await sleep(firstChunkDelayMs);
+    if (clientGone) return;
+    response.writeHead(200, { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'cache-control': 'no-cache', connection: 'keep-alive' });
     for (const event of events) {
       if (clientGone) return;
       response.write(formatServerSentEvent(event));
+      stream.writtenChunks += 1;
       if (chunkDelayMs > 0) await sleep(chunkDelayMs);
     }
+    if (clientGone) return;
     response.end(formatServerSentEvent('[DONE]'));
   };
 
@@ -232,6 +253,7 @@ export async function startLlmUpstream(options: LlmUpstreamOptions = {}): Promis
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    streams,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

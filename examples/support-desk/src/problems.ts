@@ -100,10 +100,13 @@ export function problemDetailsOf(error: unknown, instance: string): ProblemDetai
   const fastifyError = error as Partial<FastifyError>;
   if (Array.isArray(fastifyError.validation)) {
     const context = fastifyError.validationContext ?? 'body';
-    const errors = fastifyError.validation.map((failure) => ({
-      pointer: `/${context}${failure.instancePath}`,
-      detail: failure.message ?? 'is not valid',
-    }));
+    const errors = fastifyError.validation.map((failure) => {
+      // ajv reports an unexpected field on its parent; point at the field itself.
+      const extra = (failure.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+      return typeof extra === 'string'
+        ? { pointer: `/${context}${failure.instancePath}/${extra}`, detail: `is not a field of this request (${extra})` }
+        : { pointer: `/${context}${failure.instancePath}`, detail: failure.message ?? 'is not valid' };
+    });
     return new Problem('validation-failed', fastifyError.message ?? 'The request is not valid.', { errors }).toDetails(instance);
   }
   const status = fastifyError.statusCode;

@@ -14,6 +14,7 @@ describe('readSettings', () => {
   it('should read every variable', () => {
     const settings = readSettings({
       DATABASE_URL: 'postgres://desk:secret@db.internal:5432/desk',
+      PGLITE_DATA_DIR: ' /var/lib/support-desk/pglite ',
       OPENAI_BASE_URL: 'http://127.0.0.1:4010/v1',
       OPENAI_API_KEY: 'sk-local',
       OPENAI_MODEL: 'support-desk-faq-1',
@@ -21,8 +22,9 @@ describe('readSettings', () => {
       PORT: '8080',
     });
 
-    expect(settings).toMatchObject({
+    expect(settings).toEqual({
       databaseUrl: 'postgres://desk:secret@db.internal:5432/desk',
+      pgliteDataDir: '/var/lib/support-desk/pglite',
       llm: { baseURL: 'http://127.0.0.1:4010/v1', apiKey: 'sk-local', model: 'support-desk-faq-1' },
       http: { host: '0.0.0.0', port: 8080 },
     });

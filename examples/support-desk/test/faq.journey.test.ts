@@ -3,10 +3,12 @@ import type { LookupFunction } from 'node:net';
 import { currentMode, isTestModesError, live, networkGuard } from '@proving-ground/test-modes';
 import { http, HttpResponse } from 'msw';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { chatCompletionChunk } from '../src/chat-chunks.ts';
 import { FaqAssistant } from '../src/faq.ts';
 import { answerFaq, findFaqEntry } from '../src/faq-knowledge.ts';
 import { startLlmUpstream, type LlmUpstream } from '../src/llm-upstream.ts';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../src/problems.ts';
+import { formatServerSentEvent } from '../src/sse.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import { setupServer, type SetupServer } from 'msw/node';
 import { MOCK_USAGE, streamingChatCompletion } from './mock-llm.ts';
@@ -30,6 +32,15 @@ function within<T>(promise: Promise<T>, ms: number, failure: string): Promise<T>
     timer = setTimeout(() => reject(new Error(failure)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolve once `condition` holds, checking every few milliseconds; reject after `ms`. */
+async function until(condition: () => boolean, ms: number, failure: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(failure);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 function causesOf(error: unknown): unknown[] {
@@ -190,14 +201,8 @@ describe('FAQ in mock mode', () => {
           const encoder = new TextEncoder();
           const body = new ReadableStream<Uint8Array>({
             start(controller) {
-              const piece = {
-                id: 'c',
-                object: 'chat.completion.chunk',
-                created: 1,
-                model: 'mock-model',
-                choices: [{ index: 0, delta: { content: 'Refunds ' }, finish_reason: null }],
-              };
-              controller.enqueue(encoder.encode(`data: ${JSON.stringify(piece)}\n\n`));
+              const piece = chatCompletionChunk({ id: 'c', created: 1, model: 'mock-model' }, { content: 'Refunds ' }, null);
+              controller.enqueue(encoder.encode(formatServerSentEvent(piece)));
               setTimeout(() => controller.error(new Error('connection reset by the LLM')), 10);
             },
           });
@@ -222,11 +227,22 @@ describe('FAQ in mock mode', () => {
       });
     });
 
-    it('should require a known tenant before asking the LLM', async () => {
-      const response = await desk.app.inject({ method: 'POST', url: '/faq', payload: { question: 'Refund?' } });
+    it.each([
+      { name: 'no tenant header', headers: {}, status: 400, type: 'tenant-required' },
+      {
+        name: 'a tenant that does not exist',
+        headers: { [TENANT_HEADER]: '00000000-0000-4000-8000-000000000000' },
+        status: 404,
+        type: 'unknown-tenant',
+      },
+    ])('should answer $name with a $status problem before asking the LLM', async ({ headers, status, type }) => {
+      msw.use(streamingChatCompletion(MOCK_LLM_BASE_URL, { pieces: ['Refunds ', 'take ', '5 business days.'] }, received));
 
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ type: 'https://support-desk.example/problems/tenant-required' });
+      const response = await desk.app.inject({ method: 'POST', url: '/faq', headers, payload: { question: 'Refund?' } });
+
+      expect(response.statusCode).toBe(status);
+      expect(response.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+      expect(response.json()).toMatchObject({ type: `https://support-desk.example/problems/${type}`, status });
       expect(received).toEqual([]);
     });
   });
@@ -302,6 +318,89 @@ describe('FAQ in mock mode', () => {
         allowed();
       }
     });
+  });
+});
+
+describe('FAQ when the client goes away', () => {
+  // A slow local model: it thinks before answering, then sends a chunk every 50 ms (about a second
+  // for the whole shipping answer). Whatever the client does, only 127.0.0.1 is ever dialled.
+  const question = 'How long does shipping take?';
+  let upstream: LlmUpstream;
+  let desk: RunningSupportDesk;
+  let origin: string;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    upstream = await startLlmUpstream({ firstChunkDelayMs: 200, chunkDelayMs: 50 });
+    desk = await startSupportDesk({ llm: { baseURL: upstream.baseURL, apiKey: 'local', model: 'support-desk-faq-1', maxRetries: 0 } });
+    tenant = await desk.createTenant('Leaving Early Ltd');
+    origin = await desk.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await desk?.close();
+    await upstream?.close();
+  });
+
+  function ask(accept: string, signal: AbortSignal): Promise<Response> {
+    return fetch(`${origin}/faq`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, [TENANT_HEADER]: tenant.id },
+      body: JSON.stringify({ question }),
+      signal,
+    });
+  }
+
+  it('should abort the upstream request when the client leaves while the model is still thinking', async () => {
+    // Arrange
+    const client = new AbortController();
+    const before = upstream.streams.length;
+    const response = ask('text/event-stream', client.signal).catch((error: unknown) => error);
+    await until(() => upstream.streams.length > before, 5_000, 'The upstream never received the question.');
+    const stream = upstream.streams[before]!;
+
+    // Act
+    client.abort();
+
+    // Assert
+    expect(await response).toMatchObject({ name: 'AbortError' });
+    expect(await within(stream.ended, 5_000, 'The upstream stream was never closed.')).toBe('client-closed');
+    expect(stream.writtenChunks).toBe(0);
+  });
+
+  it('should abort the upstream stream when the client leaves after the first delta', async () => {
+    // Arrange
+    const client = new AbortController();
+    const before = upstream.streams.length;
+    const response = await ask('text/event-stream', client.signal);
+    const events = readServerSentEvents(response.body!);
+    const first = await events.next();
+    const stream = upstream.streams[before]!;
+
+    // Act
+    client.abort();
+
+    // Assert
+    expect(first.value).toMatchObject({ event: 'delta' });
+    expect(await within(stream.ended, 5_000, 'The upstream stream was never closed.')).toBe('client-closed');
+    expect(stream.writtenChunks).toBeLessThan(stream.plannedChunks / 2);
+  });
+
+  it('should abort the upstream stream when a JSON client leaves before the answer is whole', async () => {
+    // Arrange
+    const client = new AbortController();
+    const before = upstream.streams.length;
+    const response = ask('application/json', client.signal).catch((error: unknown) => error);
+    await until(() => (upstream.streams[before]?.writtenChunks ?? 0) >= 2, 5_000, 'The upstream never started streaming.');
+    const stream = upstream.streams[before]!;
+
+    // Act
+    client.abort();
+
+    // Assert
+    expect(await response).toMatchObject({ name: 'AbortError' });
+    expect(await within(stream.ended, 5_000, 'The upstream stream was never closed.')).toBe('client-closed');
+    expect(stream.writtenChunks).toBeLessThan(stream.plannedChunks / 2);
   });
 });
 

@@ -1,4 +1,6 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
+import { chatCompletionChunks } from '../src/chat-chunks.ts';
+import { formatServerSentEvent } from '../src/sse.ts';
 
 /** How a mocked chat completion streams. */
 export interface ChatStreamScript {
@@ -12,43 +14,33 @@ export interface ChatStreamScript {
   delayMs?: number;
 }
 
-/** Tokens the mocked completions report. */
+/** Tokens the mocked completions report, when the request asks for usage. */
 export const MOCK_USAGE = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 };
 
-function chunk(model: string, delta: Record<string, unknown>, finishReason: string | null): string {
-  const body = {
-    id: 'chatcmpl-mock',
-    object: 'chat.completion.chunk',
-    created: 1_700_000_000,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  };
-  return `data: ${JSON.stringify(body)}\n\n`;
-}
-
 /**
- * A `text/event-stream` body in the shape of OpenAI's streamed chat completions: a role chunk, one
- * chunk per piece, a finishing chunk, a usage chunk, then `data: [DONE]`.
+ * A `text/event-stream` body in the shape of OpenAI's streamed chat completions
+ * ({@link chatCompletionChunks}): a role chunk, one chunk per piece, a finishing chunk, a usage
+ * chunk only when `includeUsage` is set (as OpenAI does for `stream_options.include_usage`), then
+ * `data: [DONE]`.
  *
  * @example
  * new HttpResponse(chatCompletionStream({ pieces: ['Hello', ' world'] }), { headers: { 'content-type': 'text/event-stream' } })
  */
-export function chatCompletionStream(script: ChatStreamScript): ReadableStream<Uint8Array> {
-  const model = script.model ?? 'mock-model';
+export function chatCompletionStream(script: ChatStreamScript, includeUsage = false): ReadableStream<Uint8Array> {
+  const context = { id: 'chatcmpl-mock', created: 1_700_000_000, model: script.model ?? 'mock-model' };
+  const chunks = chatCompletionChunks(context, script.pieces, includeUsage ? MOCK_USAGE : undefined);
   const encoder = new TextEncoder();
   const pause = () => new Promise<void>((resolve) => setTimeout(resolve, script.delayMs ?? 0));
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(encoder.encode(chunk(model, { role: 'assistant', content: '' }, null)));
-      for (const [index, piece] of script.pieces.entries()) {
-        controller.enqueue(encoder.encode(chunk(model, { content: piece }, null)));
-        if (index === 0 && script.afterFirstPiece !== undefined) await script.afterFirstPiece;
+      for (const [index, chunk] of chunks.entries()) {
+        controller.enqueue(encoder.encode(formatServerSentEvent(chunk)));
+        // Chunks 1..pieces.length carry the pieces; the pauses and the hold come after those.
+        if (index < 1 || index > script.pieces.length) continue;
+        if (index === 1 && script.afterFirstPiece !== undefined) await script.afterFirstPiece;
         await pause();
       }
-      controller.enqueue(encoder.encode(chunk(model, {}, 'stop')));
-      const usage = { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: MOCK_USAGE };
-      controller.enqueue(encoder.encode(`data: ${JSON.stringify(usage)}\n\n`));
-      controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+      controller.enqueue(encoder.encode(formatServerSentEvent('[DONE]')));
       controller.close();
     },
   });
@@ -64,8 +56,9 @@ export function chatCompletionStream(script: ChatStreamScript): ReadableStream<U
  */
 export function streamingChatCompletion(baseURL: string, script: ChatStreamScript, received: unknown[] = []): RequestHandler {
   return http.post(`${baseURL}/chat/completions`, async ({ request }) => {
-    received.push(await request.json());
-    return new HttpResponse(chatCompletionStream(script), {
+    const body = (await request.json()) as { stream_options?: { include_usage?: unknown } | null };
+    received.push(body);
+    return new HttpResponse(chatCompletionStream(script, body.stream_options?.include_usage === true), {
       headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
     });
   });

@@ -27,7 +27,6 @@ describe('orders journey', () => {
       payload: {
         userId: user.id,
         currency: 'EUR',
-        totalCents: 1,
         lines: [
           { sku: 'MUG-BLUE', quantity: 3, unitPriceCents: 1250 },
           { sku: 'TEE-L', quantity: 2, unitPriceCents: 1999 },
@@ -72,6 +71,27 @@ describe('orders journey', () => {
         },
       ],
     });
+  });
+
+  it('should refuse a client-supplied total (and any field the API does not define) with problem details', async () => {
+    // Arrange
+    const tenant = await desk.createTenant('Totals Ltd');
+    const user = await desk.createUser(tenant.id, { email: 'tim@totals.test', name: 'Tim' });
+
+    // Act
+    const response = await desk.app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { [TENANT_HEADER]: tenant.id },
+      payload: { userId: user.id, currency: 'EUR', totalCents: 1, lines: [{ sku: 'MUG', quantity: 1, unitPriceCents: 1250 }] },
+    });
+
+    // Assert
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json<{ errors: unknown[] }>().errors).toEqual([
+      { pointer: '/body/totalCents', detail: 'is not a field of this request (totalCents)' },
+    ]);
   });
 
   it("should list a tenant's users and orders, newest order first", async () => {
@@ -186,6 +206,30 @@ describe('orders journey', () => {
 
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ errors: [{ pointer: '/body/lines/0/unitPriceCents', detail: 'must be integer' }] });
+    });
+
+    it.each([
+      { name: 'a quantity sent as a string', line: { quantity: '3', unitPriceCents: 1250 }, pointer: '/body/lines/0/quantity' },
+      { name: 'a null quantity', line: { quantity: null, unitPriceCents: 1250 }, pointer: '/body/lines/0/quantity' },
+      { name: 'a boolean quantity', line: { quantity: true, unitPriceCents: 1250 }, pointer: '/body/lines/0/quantity' },
+      { name: 'a price sent as a string', line: { quantity: 3, unitPriceCents: '1250' }, pointer: '/body/lines/0/unitPriceCents' },
+      { name: 'a null price', line: { quantity: 3, unitPriceCents: null }, pointer: '/body/lines/0/unitPriceCents' },
+      { name: 'a boolean price', line: { quantity: 3, unitPriceCents: false }, pointer: '/body/lines/0/unitPriceCents' },
+    ])('should reject $name instead of coercing it', async ({ line, pointer }) => {
+      const response = await desk.app.inject({
+        method: 'POST',
+        url: '/orders',
+        headers: { [TENANT_HEADER]: tenantId },
+        payload: { userId, currency: 'EUR', lines: [{ sku: 'MUG', ...line }] },
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+      expect(response.json()).toMatchObject({
+        type: 'https://support-desk.example/problems/validation-failed',
+        status: 400,
+        errors: [{ pointer, detail: 'must be integer' }],
+      });
     });
 
     it('should answer 409 when the email is taken in the tenant, and accept it in another tenant', async () => {
