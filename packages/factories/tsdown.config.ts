@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: false,
+  shims: true,
+  platform: 'node',
+  target: 'node22',
+  tsconfig: 'tsconfig.build.json',
+  fixedExtension: true,
+});
