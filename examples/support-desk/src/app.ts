@@ -1,7 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
+import { registerLeadRoutes } from './leads.ts';
 import { registerOrderRoutes } from './orders.ts';
+import { registerPaymentRoutes } from './payments.ts';
+import type { PaymentsProvider } from './payments-provider.ts';
 import { registerProblemResponses } from './problems.ts';
 import { registerTenantRoutes } from './tenants.ts';
 import { registerUserRoutes } from './users.ts';
@@ -10,29 +13,63 @@ import { registerUserRoutes } from './users.ts';
 export interface AppDependencies {
   database: Database;
   assistant: FaqAssistant;
-  /** Log requests with Fastify's logger (default false). */
-  logger?: boolean | undefined;
+  payments: PaymentsProvider;
+  /**
+   * Log with Fastify's logger (default false): `true` logs JSON lines to stdout, an object of
+   * pino options (a `stream`, a `level`) logs there. Requests are logged by method, URL and id:
+   * never client addresses, headers or bodies.
+   */
+  logger?: boolean | AppLoggerOptions | undefined;
+}
+
+/** Where and how much the app logs, when not to stdout. */
+export interface AppLoggerOptions {
+  /** A pino destination: anything with `write(line)`. */
+  stream?: { write(line: string): void } | undefined;
+  /** The lowest level logged (default `info`). */
+  level?: string | undefined;
+}
+
+/** Log a request by what it asked for, never by who asked (addresses) or what it carried (headers, bodies). */
+const requestSerializers = {
+  req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: request.url, id: request.id }),
+};
+
+function loggerOption(logger: AppDependencies['logger']) {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return {
+    level: options.level ?? 'info',
+    serializers: requestSerializers,
+    ...(options.stream === undefined ? {} : { stream: options.stream }),
+  };
 }
 
 /**
- * Build the support desk's HTTP API: tenants, users, orders and the FAQ, with every error answered
+ * Build the support desk's HTTP API: tenants, users, orders and their payments, leads and the FAQ, with every error answered
  * as `application/problem+json`. Not listening yet: call `listen()`, or `inject()` in tests.
  *
  * @example
- * const app = buildApp({ database, assistant })
+ * const app = buildApp({ database, assistant, payments })
  * await app.listen({ host: '127.0.0.1', port: 3000 })
  */
 export function buildApp(dependencies: AppDependencies): FastifyInstance {
   const app = Fastify({
-    logger: dependencies.logger ?? false,
+    logger: loggerOption(dependencies.logger),
     // Fastify's default ajv coerces types: `"3"` would become 3 and `null` a price of 0. A body of
     // the wrong type is refused instead. Route params and headers are strings already (UUIDs here).
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   registerProblemResponses(app);
-  registerTenantRoutes(app, dependencies.database);
-  registerUserRoutes(app, dependencies.database);
-  registerOrderRoutes(app, dependencies.database);
-  registerFaqRoutes(app, dependencies.database, dependencies.assistant);
+  // Routes go in a plugin, loaded at `ready()`: hooks the caller adds first (onRoute, onSend) see them all.
+  void app.register((api, _options, done) => {
+    registerTenantRoutes(api, dependencies.database);
+    registerUserRoutes(api, dependencies.database);
+    registerOrderRoutes(api, dependencies.database);
+    registerPaymentRoutes(api, dependencies.database, dependencies.payments);
+    registerLeadRoutes(api, dependencies.database);
+    registerFaqRoutes(api, dependencies.database, dependencies.assistant);
+    done();
+  });
   return app;
 }

@@ -5,12 +5,14 @@
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { FaqAssistant } from './faq.ts';
+import { PaymentsProvider } from './payments-provider.ts';
 import { readSettings } from './settings.ts';
 
 const settings = readSettings(process.env);
 const database = await openDatabase({ url: settings.databaseUrl, dataDir: settings.pgliteDataDir });
 const assistant = new FaqAssistant(settings.llm);
-const app = buildApp({ database, assistant, logger: true });
+const payments = new PaymentsProvider(settings.payments);
+const app = buildApp({ database, assistant, payments, logger: true });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -24,4 +26,7 @@ process.once('SIGINT', (signal) => void stop(signal));
 process.once('SIGTERM', (signal) => void stop(signal));
 
 await app.listen(settings.http);
-app.log.info({ database: database.location, backend: database.backend, llm: settings.llm.baseURL }, 'support desk ready');
+app.log.info(
+  { database: database.location, backend: database.backend, llm: settings.llm.baseURL, payments: settings.payments.baseURL },
+  'support desk ready',
+);

@@ -13,8 +13,12 @@ export const PROBLEM_KINDS = {
   'tenant-required': { status: 400, title: 'A valid x-tenant-id header is required' },
   'unknown-tenant': { status: 404, title: 'The tenant does not exist' },
   'not-found': { status: 404, title: 'The resource does not exist' },
+  'payment-declined': { status: 402, title: 'The card was declined' },
   conflict: { status: 409, title: 'The resource already exists' },
+  'invalid-transition': { status: 409, title: 'The resource cannot move to that state' },
+  'already-paid': { status: 409, title: 'The order is paid in full' },
   'unknown-reference': { status: 422, title: 'The request refers to something that does not exist' },
+  'payment-rejected': { status: 422, title: 'The payments provider refused the request' },
   'upstream-unavailable': { status: 502, title: 'The answering service is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -7,6 +7,7 @@ describe('readSettings', () => {
       databaseUrl: undefined,
       pgliteDataDir: undefined,
       llm: { baseURL: 'https://api.openai.com/v1', apiKey: 'unset', model: 'gpt-4o-mini' },
+      payments: { baseURL: 'https://api.payments.example/v1', apiKey: 'unset' },
       http: { host: '127.0.0.1', port: 3000 },
     });
   });
@@ -18,6 +19,8 @@ describe('readSettings', () => {
       OPENAI_BASE_URL: 'http://127.0.0.1:4010/v1',
       OPENAI_API_KEY: 'sk-local',
       OPENAI_MODEL: 'support-desk-faq-1',
+      PAYMENTS_BASE_URL: 'http://127.0.0.1:4020/v1',
+      PAYMENTS_API_KEY: 'pk_test_local',
       HOST: '0.0.0.0',
       PORT: '8080',
     });
@@ -26,16 +29,20 @@ describe('readSettings', () => {
       databaseUrl: 'postgres://desk:secret@db.internal:5432/desk',
       pgliteDataDir: '/var/lib/support-desk/pglite',
       llm: { baseURL: 'http://127.0.0.1:4010/v1', apiKey: 'sk-local', model: 'support-desk-faq-1' },
+      payments: { baseURL: 'http://127.0.0.1:4020/v1', apiKey: 'pk_test_local' },
       http: { host: '0.0.0.0', port: 8080 },
     });
   });
 
   it('should report every unusable variable at once', () => {
-    expect(() => readSettings({ DATABASE_URL: 'mysql://x', OPENAI_BASE_URL: 'not a url', PORT: 'eighty' })).toThrow(
+    expect(() =>
+      readSettings({ DATABASE_URL: 'mysql://x', OPENAI_BASE_URL: 'not a url', PAYMENTS_BASE_URL: 'nope', PORT: 'eighty' }),
+    ).toThrow(
       [
         'Failed to read the settings:',
         '- DATABASE_URL must be a postgres:// or postgresql:// connection string.',
         '- OPENAI_BASE_URL must be a URL, got "not a url".',
+        '- PAYMENTS_BASE_URL must be a URL, got "nope".',
         '- PORT must be a port number, got "eighty".',
       ].join('\n'),
     );

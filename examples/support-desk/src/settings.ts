@@ -8,9 +8,14 @@ export interface Settings {
   pgliteDataDir: string | undefined;
   /** `OPENAI_BASE_URL`, `OPENAI_API_KEY` and `OPENAI_MODEL`: the OpenAI-compatible API the FAQ asks. */
   llm: { baseURL: string; apiKey: string; model: string };
+  /** `PAYMENTS_BASE_URL` and `PAYMENTS_API_KEY`: the payments provider orders are paid through. */
+  payments: { baseURL: string; apiKey: string };
   /** `HOST` and `PORT` to listen on (default 127.0.0.1:3000). */
   http: { host: string; port: number };
 }
+
+/** Where payments go when `PAYMENTS_BASE_URL` is not set (`.example` never resolves: set it). */
+export const DEFAULT_PAYMENTS_BASE_URL = 'https://api.payments.example/v1';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +39,8 @@ export function readSettings(env: Env): Settings {
   }
   const baseURL = nonEmpty(env['OPENAI_BASE_URL']) ?? 'https://api.openai.com/v1';
   if (!URL.canParse(baseURL)) problems.push(`OPENAI_BASE_URL must be a URL, got "${baseURL}".`);
+  const paymentsBaseURL = nonEmpty(env['PAYMENTS_BASE_URL']) ?? DEFAULT_PAYMENTS_BASE_URL;
+  if (!URL.canParse(paymentsBaseURL)) problems.push(`PAYMENTS_BASE_URL must be a URL, got "${paymentsBaseURL}".`);
   const portText = nonEmpty(env['PORT']) ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number, got "${portText}".`);
@@ -47,6 +54,7 @@ export function readSettings(env: Env): Settings {
       apiKey: nonEmpty(env['OPENAI_API_KEY']) ?? 'unset',
       model: nonEmpty(env['OPENAI_MODEL']) ?? DEFAULT_FAQ_MODEL,
     },
+    payments: { baseURL: paymentsBaseURL, apiKey: nonEmpty(env['PAYMENTS_API_KEY']) ?? 'unset' },
     http: { host: nonEmpty(env['HOST']) ?? '127.0.0.1', port },
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { openDatabase, type Database } from '../src/database.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
+import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import type { User } from '../src/users.ts';
@@ -24,6 +25,9 @@ export interface RunningSupportDesk {
 /** The LLM settings of a desk whose test does not ask the FAQ: nothing listens there. */
 const UNUSED_LLM: FaqAssistantOptions = { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'unused', maxRetries: 0 };
 
+/** The payments provider of a desk whose test takes no payment: nothing listens there. */
+const UNUSED_PAYMENTS: PaymentsProviderOptions = { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'unused', retries: 0 };
+
 function expectCreated<T>(response: LightMyRequestResponse, what: string): T {
   if (response.statusCode !== 201) throw new Error(`Failed to create ${what}: ${response.statusCode} ${response.body}`);
   return response.json<T>();
@@ -34,16 +38,22 @@ function expectCreated<T>(response: LightMyRequestResponse, what: string): T {
  * Docker answers, else PGlite served on 127.0.0.1, one connection since it is one session), open
  * the app's database on it and build the app.
  *
- * @param options - `llm`: where the FAQ assistant asks
+ * @param options - `llm`: where the FAQ assistant asks; `payments`: the payments provider orders are paid through
  * @example
  * const desk = await startSupportDesk()
  * afterAll(() => desk.close())
  */
-export async function startSupportDesk(options: { llm?: FaqAssistantOptions } = {}): Promise<RunningSupportDesk> {
+export async function startSupportDesk(
+  options: { llm?: FaqAssistantOptions; payments?: PaymentsProviderOptions } = {},
+): Promise<RunningSupportDesk> {
   const postgres = postgresService();
   const service = await postgres.start();
   const database = await openDatabase({ url: service.url, poolSize: service.kind === 'embedded' ? 1 : undefined });
-  const app = buildApp({ database, assistant: new FaqAssistant(options.llm ?? UNUSED_LLM) });
+  const app = buildApp({
+    database,
+    assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
+    payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
+  });
   await app.ready();
   return {
     app,
