@@ -9,9 +9,12 @@
  * in through {@link NetworkGuardRuntime.addRequestHandler}.
  */
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as nodeHttp from 'node:http';
+import * as nodeHttps from 'node:https';
 import { tmpdir } from 'node:os';
-import { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { isIP, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { Interceptor, RequestController } from '@mswjs/interceptors';
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
@@ -45,6 +48,18 @@ export interface InterceptedRequest {
   request: Request;
   requestId: string;
   controller: RequestController;
+  /**
+   * Send `request` (by default the intercepted one, whose body must still be unread: read a
+   * `clone()`) to the real server, outside every interceptor, and resolve with the server's
+   * response as soon as its head arrives. The body streams as the server sends it, exactly as sent:
+   * still compressed when the server compressed it. The guard's host policy applies: a host the
+   * guard blocks rejects with its `NetworkBlockedError` (and counts as a blocked attempt).
+   *
+   * Answer the client with `controller.respondWith()`, e.g. with a copy of the body that records it
+   * while the client reads it. Aborting the request's signal, or cancelling the body, closes the
+   * real connection.
+   */
+  forward(request?: Request): Promise<Response>;
 }
 
 /**
@@ -65,6 +80,11 @@ export interface NetworkGuardRuntime {
   allowHost(host: AllowedHost): () => void;
   /** Register a handler that may answer requests before the guard; returns its removal. */
   addRequestHandler(handler: RequestHandler): () => void;
+  /**
+   * Send a request to the real server outside every interceptor (see {@link InterceptedRequest.forward});
+   * the guard's host policy applies.
+   */
+  forward(request: Request): Promise<Response>;
   /** The attempts blocked since the last call, oldest first; clears them. */
   takeViolations(): BlockedAttempt[];
   /** Print `text` to stderr once per test run, whichever worker gets there first. */
@@ -74,6 +94,74 @@ export interface NetworkGuardRuntime {
 const kRuntime = Symbol.for('@proving-ground/test-modes/runtime');
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+
+/** Connection-level headers a forwarded request does not copy: Node frames the forwarded message itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+
+/** Statuses whose responses carry no body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Send `request` to its server on a socket connected with Node's own `connect`, so neither the
+ * guard's interceptors nor another copy (msw in a test file) sees it, and resolve with the response
+ * head; the body streams unchanged (no decompression).
+ */
+async function sendOutsideInterceptors(nativeConnect: Socket['connect'], request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const secure = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port === '' ? (secure ? 443 : 80) : url.port);
+  const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  });
+  headers['host'] = url.host;
+  if (body !== undefined) headers['content-length'] = String(body.byteLength);
+  const createConnection = (): Socket => {
+    const socket = new Socket();
+    Reflect.apply(nativeConnect, socket, [{ host: hostname, port }]);
+    return secure ? tlsConnect({ socket, servername: isIP(hostname) === 0 ? hostname : undefined, ALPNProtocols: ['http/1.1'] }) : socket;
+  };
+  const send = secure ? nodeHttps.request : nodeHttp.request;
+  return new Promise<Response>((resolve, reject) => {
+    const outgoing = send(
+      { method: request.method, host: hostname, port, path: `${url.pathname}${url.search}`, headers, createConnection },
+      (incoming) => {
+        const responseHeaders = new Headers();
+        for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
+          responseHeaders.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
+        }
+        const status = incoming.statusCode ?? 502;
+        const hasBody = request.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
+        if (!hasBody) incoming.resume();
+        resolve(
+          new Response(hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null, {
+            status,
+            statusText: incoming.statusMessage ?? '',
+            headers: responseHeaders,
+          }),
+        );
+      },
+    );
+    const abort = (): void => {
+      outgoing.destroy(request.signal.reason instanceof Error ? request.signal.reason : new Error('The request was aborted.'));
+    };
+    if (request.signal.aborted) abort();
+    else request.signal.addEventListener('abort', abort, { once: true });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
 
 function howToAllow(config: GuardConfig, host: string): string {
   const where = config.configFile ?? 'test-modes.config.json';
@@ -190,6 +278,31 @@ function watchFirstWrite(socket: Socket, decide: (head: string) => Error | undef
   } as Socket['write'];
 }
 
+/**
+ * An error made in another realm (a handler in a Jest test file, whose `Error` is the sandbox's)
+ * fails `instanceof Error` here, and the interceptors would then not fail the request with it:
+ * give them a local error with the same name, message, code, brands and stack, the original as cause.
+ */
+function adoptForeignErrors(controller: RequestController): void {
+  const errorWith = controller.errorWith.bind(controller);
+  controller.errorWith = (reason?: unknown): void => {
+    if (reason instanceof Error || typeof reason !== 'object' || reason === null || !('message' in reason)) {
+      errorWith(reason);
+      return;
+    }
+    const foreign = reason as Error & Record<PropertyKey, unknown>;
+    const local = new Error(String(foreign.message), { cause: foreign }) as Error & Record<PropertyKey, unknown>;
+    local.name = String(foreign.name);
+    if (typeof foreign.stack === 'string') local.stack = foreign.stack;
+    for (const key of Reflect.ownKeys(foreign)) {
+      if (key === 'message' || key === 'stack' || key === 'cause') continue;
+      const descriptor = Object.getOwnPropertyDescriptor(foreign, key);
+      if (descriptor !== undefined) Object.defineProperty(local, key, descriptor);
+    }
+    errorWith(local);
+  };
+}
+
 function isFlaggedByInterceptors(socket: Socket): boolean {
   return Object.getOwnPropertySymbols(socket).some(
     (symbol) => symbol.description === 'kPatched' && (socket as unknown as Record<symbol, unknown>)[symbol] === true,
@@ -262,10 +375,17 @@ function createRuntime(): NetworkGuardRuntime {
   const guardOwner = { name: '@proving-ground/test-modes network guard' };
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to call on other sockets
   const nativeConnect = Socket.prototype.connect;
+  const forward = async (request: Request): Promise<Response> => {
+    const { host, port, shown } = requestTarget(request.method, request.url);
+    if (!isAllowed(host, port)) throw block(request.method, shown, httpBlockedMessage(request.method, shown, host, config));
+    return sendOutsideInterceptors(nativeConnect, request);
+  };
+
   const http = new HttpRequestInterceptor();
   http.on('request', async ({ request, requestId, controller }) => {
+    if (handlers.length > 0) adoptForeignErrors(controller);
     for (const handler of [...handlers]) {
-      await handler({ request, requestId, controller });
+      await handler({ request, requestId, controller, forward: (forwarded = request) => forward(forwarded) });
       if (controller.readyState !== RequestController.PENDING) return;
     }
     const { host, port, shown } = requestTarget(request.method, request.url);
@@ -351,6 +471,7 @@ function createRuntime(): NetworkGuardRuntime {
         if (index !== -1) handlers.splice(index, 1);
       };
     },
+    forward,
     takeViolations() {
       const taken = violations;
       violations = [];

@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import type { InterceptedRequest } from '@proving-ground/test-modes';
+import { readCassette, writeCassetteAtomically } from './cassette-store.js';
+import { CassettesError } from './errors.js';
+import { CASSETTE_VERSION, canonicalJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
+import { estimateCost, readUsage, type CassetteCost } from './llm-usage.js';
+import { diffShapes, requestKey, requestShape, similarity, type FieldDifference, type MatchOptions, type RequestShape } from './matching.js';
+import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
+import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
+import { Redactor } from './redaction.js';
+import { withGlobalAliases } from './origin-aliases.js';
+import { replayResponse, type OpenReplay } from './replay.js';
+
+const RECORDED_WITH = '@proving-ground/cassettes';
+
+/** What a finished cassette session reports to the test. */
+export interface SessionOutcome {
+  errors: Error[];
+  warnings: string[];
+  written: boolean;
+}
+
+interface Candidate {
+  interaction: Interaction;
+  shape: RequestShape;
+  key: string;
+  used: boolean;
+}
+
+/**
+ * One cassette in use by one test (or one `withCassette` call): replays what it holds, records what
+ * it may, and at the end writes, reports unused interactions and fails what must fail.
+ */
+export class CassetteSession {
+  readonly path: string;
+  readonly mode: CassetteMode;
+  readonly options: CassetteOptions;
+  readonly test: { file: string; name: string } | undefined;
+  readonly #settings: CaptureSettings;
+  readonly #match: MatchOptions;
+  #loaded = false;
+  #existing: Cassette | undefined;
+  #candidates: Candidate[] = [];
+  /** This run's interactions in request order; slots are reserved when a request starts recording. */
+  readonly #recorded: (Interaction | undefined)[] = [];
+  readonly #pending = new Set<Promise<void>>();
+  readonly #errors: Error[] = [];
+  readonly #warnings: string[] = [];
+  readonly #openReplays = new Set<OpenReplay>();
+  readonly #occurrences = new Map<string, number>();
+
+  constructor(path: string, mode: CassetteMode, options: CassetteOptions = {}, test?: { file: string; name: string }) {
+    this.path = path;
+    this.mode = mode;
+    this.options = options;
+    this.test = test;
+    this.#match = options.match ?? {};
+    this.#settings = {
+      redactor: new Redactor(options.redact),
+      aliases: withGlobalAliases(new Map(Object.entries(options.aliases ?? {}).map(([from, to]) => [new URL(from).origin, to.replace(/\/$/, '')]))),
+      dropHeaders: options.dropHeaders ?? [],
+    };
+  }
+
+  /** Whether this session handles a request to `url` (the `hosts` option, checked after aliasing). */
+  takes(url: string): boolean {
+    const hosts = this.options.hosts;
+    if (hosts === undefined) return true;
+    const aliased = new URL(this.#settings.aliases.get(new URL(url).origin) ?? url);
+    return hosts.some((host) => (URL.canParse(host) ? new URL(host).origin === aliased.origin : host.toLowerCase() === aliased.hostname.toLowerCase()));
+  }
+
+  #load(): void {
+    if (this.#loaded) return;
+    this.#loaded = true;
+    if (this.mode === 'record-all') return;
+    this.#existing = readCassette(this.path, this.#shownPath());
+    if (this.#existing === undefined) return;
+    const maxAge = parseDuration(this.options.maxAge);
+    const age = Date.now() - Date.parse(this.#existing.recordedAt);
+    if (maxAge !== undefined && age > maxAge) {
+      const message = `[cassettes] Cassette ${this.#shownPath()} was recorded ${Math.floor(age / 86_400_000)} days ago (${this.#existing.recordedAt}), beyond maxAge ${String(this.options.maxAge)}. Re-record it with TEST_MODE=live_smoke TEST_RECORD=all.`;
+      if (this.options.onExpired === 'fail') this.#errors.push(new CassettesError('CASSETTES_EXPIRED', message));
+      else this.#warnings.push(message);
+    }
+    this.#candidates = this.#existing.interactions.map((interaction) => {
+      const shape = requestShape(interaction.request, this.#match);
+      return { interaction, shape, key: requestKey(shape), used: false };
+    });
+  }
+
+  #shownPath(): string {
+    return relative(process.cwd(), this.path) || this.path;
+  }
+
+  /** Answer an intercepted request: replay it, record it, or fail it. */
+  async handle(intercepted: InterceptedRequest): Promise<void> {
+    const { request, controller } = intercepted;
+    const forward = (forwarded?: Request): Promise<Response> => intercepted.forward(forwarded);
+    let recorded: RecordedRequest;
+    try {
+      this.#load();
+      recorded = await recordLiveRequest(request, this.#settings);
+    } catch (error) {
+      this.#errors.push(error as Error);
+      controller.errorWith(error);
+      return;
+    }
+    const shape = requestShape(recorded, this.#match);
+    const key = requestKey(shape);
+    if (this.mode !== 'record-all') {
+      const found = this.#find(recorded, shape, key);
+      if (found !== undefined) {
+        controller.respondWith(replayResponse(found.interaction.response, this.options.replaySpeed, (open) => this.#trackOpen(open)));
+        return;
+      }
+      if (this.mode === 'replay') {
+        const error = this.#unmatched(recorded, shape);
+        this.#errors.push(error);
+        controller.errorWith(error);
+        return;
+      }
+    }
+    await this.#record(request, recorded, key, controller, forward);
+  }
+
+  #trackOpen(open: OpenReplay): () => void {
+    this.#openReplays.add(open);
+    return () => this.#openReplays.delete(open);
+  }
+
+  #find(recorded: RecordedRequest, shape: RequestShape, key: string): Candidate | undefined {
+    const custom = this.#match.matcher;
+    const same = this.#candidates.filter((candidate) => (custom === undefined ? candidate.key === key : custom(recorded, candidate.interaction.request)));
+    let found = same.find((candidate) => !candidate.used);
+    if (found === undefined && this.#match.repeats === true) found = same.at(-1);
+    if (found === undefined && this.#match.strategy === 'adaptive') {
+      const threshold = this.#match.threshold ?? 0.8;
+      const route = this.#candidates
+        .filter((candidate) => candidate.shape.method === shape.method && candidate.shape.route === shape.route)
+        .map((candidate) => ({ candidate, score: similarity(candidate.shape, shape) }))
+        .filter(({ score }) => score >= threshold)
+        .sort((a, b) => Number(a.candidate.used) - Number(b.candidate.used) || b.score - a.score)[0];
+      if (route !== undefined) {
+        found = route.candidate;
+        const differences = diffShapes(found.shape, shape)
+          .map((difference) => `${difference.path}: ${show(difference.recorded)} → ${show(difference.incoming)}`)
+          .join('; ');
+        this.#warnings.push(
+          `[cassettes] Replayed ${shape.method} ${recorded.url} from the nearest recording ${found.interaction.id} (similarity ${route.score.toFixed(2)}, adaptive matching) in ${this.#shownPath()}. Differences: ${differences}.`,
+        );
+      }
+    }
+    if (found !== undefined) found.used = true;
+    return found;
+  }
+
+  #unmatched(recorded: RecordedRequest, shape: RequestShape): CassettesError {
+    const sameRoute = this.#candidates
+      .filter((candidate) => candidate.shape.method === shape.method && candidate.shape.route === shape.route)
+      .map((candidate) => ({ candidate, differences: diffShapes(candidate.shape, shape) }))
+      .sort((a, b) => a.differences.length - b.differences.length)
+      .slice(0, 3);
+    const lines: string[] = [];
+    const where = this.#existing === undefined ? `no cassette exists at ${this.#shownPath()}` : `cassette ${this.#shownPath()} holds ${this.#candidates.length} interaction(s)`;
+    lines.push(`[cassettes] Failed to replay "${recorded.method} ${recorded.url}"${this.test === undefined ? '' : ` in test "${this.test.name}"`}: no recorded interaction matches (${where}).`);
+    lines.push('', 'Request (secrets redacted):', `  ${recorded.method} ${recorded.url}`);
+    for (const [name, value] of Object.entries(recorded.headers)) lines.push(`  ${name}: ${value}`);
+    if (recorded.body !== undefined) lines.push(`  body: ${truncate(canonicalJson(recorded.body).replace(/\s+/g, ' '), 400)}`);
+    if (sameRoute.length > 0) {
+      lines.push('', `Closest recorded on ${shape.method} ${shape.route}:`);
+      for (const { candidate, differences } of sameRoute) {
+        lines.push(`  interaction ${candidate.interaction.id}${candidate.used ? ' (already used)' : ''}:`);
+        for (const difference of differences.slice(0, 8)) lines.push(`    ${difference.path}: recorded ${show(difference.recorded)}, got ${show(difference.incoming)}`);
+        if (differences.length === 0) lines.push('    identical request, but every recording of it was already used (set match.repeats to replay it again)');
+      }
+    } else if (this.#candidates.length > 0) {
+      lines.push('', `Nothing is recorded for ${shape.method} ${shape.route}; recorded routes: ${[...new Set(this.#candidates.map((c) => `${c.shape.method} ${c.shape.route}`))].join(', ')}.`);
+    }
+    const testFilter = this.test === undefined ? '' : ` -t ${JSON.stringify(this.test.name)}`;
+    const testFile = this.test === undefined ? '' : ` ${this.test.file}`;
+    const suggestions = [`Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest${testFile}${testFilter}`];
+    const first = sameRoute[0]?.differences ?? [];
+    const ignorable = suggestIgnore(first);
+    if (ignorable !== undefined) suggestions.push(`If ${ignorable.field} changes on every run, ignore it: ${ignorable.option}`);
+    suggestions.push('If the request is not meant for a cassette, leave it out with the hosts option, or answer it with an msw handler.');
+    lines.push('', 'What to do:', ...suggestions.map((suggestion, index) => `  ${index + 1}. ${suggestion}`));
+    return new CassettesError('CASSETTES_UNMATCHED_REQUEST', lines.join('\n'));
+  }
+
+  async #record(
+    request: Request,
+    recorded: RecordedRequest,
+    key: string,
+    controller: InterceptedRequest['controller'],
+    forward: InterceptedRequest['forward'],
+  ): Promise<void> {
+    const slot = this.#recorded.length;
+    this.#recorded.push(undefined);
+    const occurrence = this.#occurrences.get(key) ?? 0;
+    this.#occurrences.set(key, occurrence + 1);
+    const id = createHash('sha256').update(`${key}#${occurrence}`).digest('hex').slice(0, 12);
+    let response: Response;
+    try {
+      response = await forward(request);
+    } catch (error) {
+      controller.errorWith(error);
+      return;
+    }
+    const startedAt = performance.now();
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.#pending.add(done);
+    const save = (chunks: Parameters<typeof recordResponse>[1], end: Parameters<typeof recordResponse>[2]): void => {
+      try {
+        const stored = recordResponse(response, chunks, end, this.#settings);
+        const usage = readUsage(recorded, stored);
+        this.#recorded[slot] = { id, request: recorded, response: stored, ...(usage === undefined ? {} : { usage }) };
+      } catch (error) {
+        this.#errors.push(error as Error);
+      } finally {
+        this.#pending.delete(done);
+        settle();
+      }
+    };
+    const body = response.body === null ? null : teeForRecording(response.body, startedAt, save);
+    if (body === null) save([], { kind: 'complete' });
+    controller.respondWith(new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
+  }
+
+  /** Interactions recorded so far in this run (complete ones), in request order. */
+  recordedInteractions(): Interaction[] {
+    return this.#recorded.filter((interaction): interaction is Interaction => interaction !== undefined);
+  }
+
+  /** Token usage and estimated cost of what this session replayed and recorded. */
+  cost(): CassetteCost {
+    this.#load();
+    const used = this.#candidates.filter((candidate) => candidate.used).map((candidate) => candidate.interaction);
+    return estimateCost([...used, ...this.recordedInteractions()], this.options.prices);
+  }
+
+  /**
+   * End the session: wait for recordings in flight, write the cassette when recording (only if the
+   * test passed, unless `recordOnFailure`), report unused interactions (errors when `strict`).
+   */
+  async finish(passed: boolean, graceMs = 5_000): Promise<SessionOutcome> {
+    if (this.#pending.size > 0) {
+      await Promise.race([Promise.all(this.#pending), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    }
+    for (const open of this.#openReplays) open.close(new Error(`[cassettes] The replayed stream was left open when its test ended (${this.#shownPath()}).`));
+    const errors = [...this.#errors];
+    const warnings = [...this.#warnings];
+    try {
+      this.#load();
+    } catch (error) {
+      if (!errors.includes(error as Error)) errors.push(error as Error);
+      return { errors, warnings, written: false };
+    }
+    const recording = this.mode === 'record-missing' || this.mode === 'record-all';
+    const unused = this.mode === 'record-all' ? [] : this.#candidates.filter((candidate) => !candidate.used);
+    if (unused.length > 0 && this.mode === 'replay') {
+      const list = unused.map((candidate) => `${candidate.interaction.id} ${candidate.shape.method} ${candidate.interaction.request.url}`).join('; ');
+      const message = `[cassettes] ${unused.length} recorded interaction(s) in ${this.#shownPath()} were not used${this.test === undefined ? '' : ` by test "${this.test.name}"`}: ${list}. Remove them by re-recording (TEST_MODE=live_smoke TEST_RECORD=all), or check that the test still makes these calls.`;
+      if (this.options.strict === true) errors.push(new CassettesError('CASSETTES_UNUSED_INTERACTIONS', message));
+      else warnings.push(message);
+    }
+    const fresh = this.recordedInteractions();
+    if (!recording || (fresh.length === 0 && this.mode !== 'record-all')) return { errors, warnings, written: false };
+    if (!passed && this.options.recordOnFailure !== true) {
+      if (fresh.length > 0) warnings.push(`[cassettes] Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`);
+      return { errors, warnings, written: false };
+    }
+    if (errors.length > 0) return { errors, warnings, written: false };
+    const interactions = this.mode === 'record-all' ? fresh : [...(this.#existing?.interactions ?? []), ...fresh];
+    const previous = this.mode === 'record-all' ? safeRead(this.path) : this.#existing;
+    if (previous !== undefined && sameContent(previous.interactions, interactions)) return { errors, warnings, written: false };
+    const cassette: Cassette = {
+      version: CASSETTE_VERSION,
+      recordedAt: new Date().toISOString(),
+      recordedWith: RECORDED_WITH,
+      ...(this.test === undefined ? {} : { test: this.test }),
+      interactions,
+    };
+    try {
+      writeCassetteAtomically(this.path, cassette, (text) => {
+        const leaks = this.#settings.redactor.findLeaks(text);
+        if (leaks.length > 0) {
+          throw new CassettesError(
+            'CASSETTES_SECRET_LEAK',
+            `[cassettes] Failed to write cassette ${this.#shownPath()}: the verification scan found secrets that redaction missed: ${leaks.join('; ')}. Nothing was written. Add the field, header or pattern to the redact option (redact.jsonFields, redact.headers, redact.patterns) and record again.`,
+          );
+        }
+      });
+    } catch (error) {
+      errors.push(error as Error);
+      return { errors, warnings, written: false };
+    }
+    return { errors, warnings, written: true };
+  }
+}
+
+function safeRead(path: string): Cassette | undefined {
+  try {
+    return readCassette(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Same interactions, ignoring stream chunk timing (which varies on every recording). */
+function sameContent(a: readonly Interaction[], b: readonly Interaction[]): boolean {
+  const strip = (list: readonly Interaction[]): string =>
+    canonicalJson(
+      list.map((interaction) =>
+        interaction.response.stream === undefined
+          ? interaction
+          : { ...interaction, response: { ...interaction.response, stream: { ...interaction.response.stream, chunks: interaction.response.stream.chunks.map((chunk) => ({ ...chunk, atMs: 0 })) } } },
+      ),
+    );
+  return strip(a) === strip(b);
+}
+
+function show(value: string | undefined): string {
+  return value === undefined ? '(absent)' : JSON.stringify(truncate(value, 120));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function suggestIgnore(differences: readonly FieldDifference[]): { field: string; option: string } | undefined {
+  const first = differences.find((difference) => difference.path !== 'method' && difference.path !== 'route');
+  if (first === undefined) return undefined;
+  if (first.path.startsWith('query.')) return { field: `query parameter "${first.path.slice(6)}"`, option: `match: { ignoreQuery: [${JSON.stringify(first.path.slice(6))}] }` };
+  if (first.path.startsWith('headers.')) return { field: `header "${first.path.slice(8)}"`, option: `match: { ignoreHeaders: [${JSON.stringify(first.path.slice(8))}] }` };
+  if (first.path.startsWith('body.')) {
+    const path = first.path.slice(5);
+    return { field: `body field ${path}`, option: `match: { ignoreBodyPaths: [${JSON.stringify(path)}] }` };
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+/** The cassette format version this package writes and reads. */
+export const CASSETTE_VERSION = 1;
+
+/**
+ * A stored body: JSON as JSON, text as text, anything else as base64. `layout` says how JSON was
+ * spaced (absent: compact), so replay gives back the same bytes.
+ */
+export type StoredBody = { json: unknown; layout?: 'pretty' | 'pretty-newline' } | { text: string } | { base64: string };
+
+/** One piece of a streamed response, with its time offset from the response head. */
+export interface StreamChunk {
+  /** Milliseconds after the response head arrived. */
+  atMs: number;
+  text?: string;
+  base64?: string;
+}
+
+/** How a recorded stream ended. */
+export type StreamEnd = { kind: 'complete' } | { kind: 'error'; message: string } | { kind: 'aborted' };
+
+/** A streamed response body (SSE, NDJSON, or any stream that broke off), chunk by chunk. */
+export interface RecordedStream {
+  /** `sse` and `ndjson` by content type; `chunks` for other streams kept chunk by chunk. */
+  kind: 'sse' | 'ndjson' | 'chunks';
+  chunks: StreamChunk[];
+  end: StreamEnd;
+}
+
+/** A recorded request, secrets redacted, origin aliased. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: StoredBody;
+}
+
+/** A recorded response. Bodies are stored decoded; `contentEncoding` is re-applied on replay. */
+export interface RecordedResponse {
+  status: number;
+  statusText?: string;
+  headers: Record<string, string | string[]>;
+  /** `gzip`, `deflate` or `br` when the server compressed the body. */
+  contentEncoding?: string;
+  body?: StoredBody;
+  stream?: RecordedStream;
+}
+
+/** Token usage of an LLM call, read from OpenAI- or Anthropic-style responses. */
+export interface LlmUsage {
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One request and the response it got. */
+export interface Interaction {
+  /** Stable id: a hash of the normalized request and its occurrence, the same on every re-record. */
+  id: string;
+  request: RecordedRequest;
+  response: RecordedResponse;
+  usage?: LlmUsage;
+}
+
+/** What a cassette file holds. */
+export interface Cassette {
+  version: number;
+  /** ISO time of the recording (kept when a re-record changes nothing). */
+  recordedAt: string;
+  recordedWith: string;
+  /** The test that owns the cassette, for `lint` (orphans) and messages. */
+  test?: { file: string; name: string };
+  interactions: Interaction[];
+}
+
+/** Sort keys at every level, except inside a stored JSON body (`{ json }`), whose order is the server's bytes. */
+function sortKeys(value: unknown, keepOrder = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => sortKeys(item, keepOrder));
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    const keys = keepOrder ? Object.keys(value) : Object.keys(value).sort();
+    for (const key of keys) {
+      const entry = (value as Record<string, unknown>)[key];
+      if (entry !== undefined) sorted[key] = sortKeys(entry, keepOrder || key === 'json');
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/**
+ * Canonical JSON: keys sorted at every level (but inside stored JSON bodies, kept as the server
+ * sent them), two-space indentation, a final newline; so the same content always gives the same bytes.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: 2 }) // '{\n  "a": 2,\n  "b": 1\n}\n'
+ */
+export function canonicalJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+/**
+ * Compact canonical JSON (sorted keys, no whitespace), used for request keys.
+ *
+ * @example
+ * compactCanonicalJson({ b: 1, a: 2 }) // '{"a":2,"b":1}'
+ */
+export function compactCanonicalJson(value: unknown): string {
+  return JSON.stringify(sortAllKeys(value));
+}
+
+function sortAllKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortAllKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .map((key) => [key, sortAllKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
