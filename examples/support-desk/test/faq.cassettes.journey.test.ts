@@ -25,6 +25,9 @@ setupCassettes({
   inMock: 'replay',
   hosts: [UPSTREAM_ALIAS],
   match: { strategy: 'similar' },
+  // The upstream gives every completion a fresh id and creation time: store fixed ones, so that
+  // re-recording the same answers leaves the committed cassettes unchanged.
+  normalize: { responseJson: { id: 'chatcmpl-recorded', created: 0 } },
   prices: { [LLM_UPSTREAM_MODEL]: { input: 0.15, output: 0.6 } },
 });
 expect.extend(cassetteMatchers);

@@ -1,4 +1,18 @@
-import { brotliCompressSync, brotliDecompressSync, deflateSync, gzipSync, inflateSync, unzipSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  createBrotliCompress,
+  createDeflate,
+  createGzip,
+  deflateSync,
+  gzipSync,
+  inflateSync,
+  unzipSync,
+  type BrotliCompress,
+  type Deflate,
+  type Gzip,
+} from 'node:zlib';
 import type { StoredBody } from './format.js';
 
 /** The content encodings stored decoded and re-applied on replay. */
@@ -39,6 +53,73 @@ export function encodeContent(bytes: Uint8Array, encoding: string): Buffer {
   if (name === 'br') return brotliCompressSync(bytes);
   if (name === 'deflate') return deflateSync(bytes);
   return gzipSync(bytes);
+}
+
+/** Decode the bytes received so far of a compressed stream that may stop mid-way. */
+function decodePrefix(bytes: Uint8Array, name: string): Buffer {
+  if (name === 'br') return brotliDecompressSync(bytes, { finishFlush: constants.BROTLI_OPERATION_FLUSH });
+  const options = { finishFlush: constants.Z_SYNC_FLUSH };
+  if (name === 'deflate') {
+    try {
+      return inflateSync(bytes, options);
+    } catch {
+      return unzipSync(bytes, options);
+    }
+  }
+  return unzipSync(bytes, options);
+}
+
+/**
+ * Decode a compressed stream chunk by chunk: element `i` is what the client could decode once raw
+ * chunk `i` had arrived, so chunk boundaries (and their timing) survive decoding.
+ *
+ * @example
+ * decodeContentChunks([gzipped.subarray(0, 20), gzipped.subarray(20)], 'gzip')
+ */
+export function decodeContentChunks(chunks: readonly Uint8Array[], encoding: string): Buffer[] {
+  const name = encoding.trim().toLowerCase();
+  const decoded: Buffer[] = [];
+  let received = Buffer.alloc(0);
+  let produced = 0;
+  for (const chunk of chunks) {
+    received = Buffer.concat([received, chunk]);
+    const all = decodePrefix(received, name);
+    decoded.push(all.subarray(produced));
+    produced = all.byteLength;
+  }
+  return decoded;
+}
+
+/**
+ * Compresses a replayed stream chunk by chunk, flushing after each, so the client decodes every
+ * chunk as soon as it arrives (as with a server that flushes its compressor per event).
+ */
+export class ChunkEncoder {
+  readonly #stream: Gzip | Deflate | BrotliCompress;
+  readonly #output: Buffer[] = [];
+
+  constructor(encoding: string) {
+    const name = encoding.trim().toLowerCase();
+    this.#stream = name === 'br' ? createBrotliCompress() : name === 'deflate' ? createDeflate() : createGzip();
+    this.#stream.on('data', (data: Buffer) => this.#output.push(data));
+  }
+
+  /** The compressed bytes of `bytes`, flushed. */
+  encode(bytes: Uint8Array): Promise<Buffer> {
+    return new Promise((resolve) => {
+      this.#stream.write(bytes);
+      this.#stream.flush(() => resolve(Buffer.concat(this.#output.splice(0))));
+    });
+  }
+
+  /** The end of the compressed stream (its trailer). */
+  finish(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.#stream.once('end', () => resolve(Buffer.concat(this.#output.splice(0))));
+      this.#stream.once('error', reject);
+      this.#stream.end();
+    });
+  }
 }
 
 const TEXT_TYPE = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded|graphql|x-ndjson|ndjson|jsonl|yaml|problem\+json)\b)/i;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { InterceptedRequest } from '@proving-ground/test-modes';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
@@ -60,6 +61,7 @@ export class CassetteSession {
       redactor: new Redactor(options.redact),
       aliases: withGlobalAliases(new Map(Object.entries(options.aliases ?? {}).map(([from, to]) => [new URL(from).origin, to.replace(/\/$/, '')]))),
       dropHeaders: options.dropHeaders ?? [],
+      normalize: options.normalize,
     };
   }
 
@@ -259,6 +261,10 @@ export class CassetteSession {
       return { errors, warnings, written: false };
     }
     const recording = this.mode === 'record-missing' || this.mode === 'record-all';
+    if (this.mode === 'replay' && this.#existing !== undefined) {
+      const problem = writeUsage(this.path, this.#candidates);
+      if (problem !== undefined) warnings.push(problem);
+    }
     const unused = this.mode === 'record-all' ? [] : this.#candidates.filter((candidate) => !candidate.used);
     if (unused.length > 0 && this.mode === 'replay') {
       const list = unused.map((candidate) => `${candidate.interaction.id} ${candidate.shape.method} ${candidate.interaction.request.url}`).join('; ');
@@ -301,6 +307,27 @@ export class CassetteSession {
   }
 }
 
+/** The environment variable naming the file where replay runs append which interactions they used. */
+export const USAGE_FILE_ENV = 'PROVING_GROUND_CASSETTES_USAGE';
+
+/** Append this session's usage (one JSON line) to the usage file, when one is configured. */
+function writeUsage(path: string, candidates: readonly Candidate[]): string | undefined {
+  const file = process.env[USAGE_FILE_ENV];
+  if (file === undefined || file === '') return undefined;
+  const record = {
+    cassette: path,
+    used: candidates.filter((candidate) => candidate.used).map((candidate) => candidate.interaction.id),
+    unused: candidates.filter((candidate) => !candidate.used).map((candidate) => candidate.interaction.id),
+  };
+  try {
+    // One short append per line: lines of parallel Jest workers do not interleave.
+    appendFileSync(file, `${JSON.stringify(record)}\n`);
+    return undefined;
+  } catch (error) {
+    return `[cassettes] Failed to write the usage record to ${file} (${USAGE_FILE_ENV}): ${(error as Error).message}. Check that its folder exists and is writable.`;
+  }
+}
+
 function safeRead(path: string): Cassette | undefined {
   try {
     return readCassette(path);
@@ -309,15 +336,19 @@ function safeRead(path: string): Cassette | undefined {
   }
 }
 
-/** Same interactions, ignoring stream chunk timing (which varies on every recording). */
+/**
+ * Same interactions, ignoring how streams were cut and timed (chunk boundaries and offsets follow
+ * the network, not the server's content), so re-recording unchanged traffic keeps the file as it is.
+ */
 function sameContent(a: readonly Interaction[], b: readonly Interaction[]): boolean {
   const strip = (list: readonly Interaction[]): string =>
     canonicalJson(
-      list.map((interaction) =>
-        interaction.response.stream === undefined
-          ? interaction
-          : { ...interaction, response: { ...interaction.response, stream: { ...interaction.response.stream, chunks: interaction.response.stream.chunks.map((chunk) => ({ ...chunk, atMs: 0 })) } } },
-      ),
+      list.map((interaction) => {
+        const stream = interaction.response.stream;
+        if (stream === undefined) return interaction;
+        const bytes = Buffer.concat(stream.chunks.map((chunk) => (chunk.text === undefined ? Buffer.from(chunk.base64 ?? '', 'base64') : Buffer.from(chunk.text))));
+        return { ...interaction, response: { ...interaction.response, stream: { kind: stream.kind, end: stream.end, content: bytes.toString('base64') } } };
+      }),
     );
   return strip(a) === strip(b);
 }

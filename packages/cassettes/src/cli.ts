@@ -2,7 +2,7 @@
 /**
  * `proving-ground-cassettes`: lint and prune cassettes, convert HAR 1.2.
  *
- *   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--json]
+ *   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
  *   proving-ground-cassettes prune [dirs...] [--dry-run]
  *   proving-ground-cassettes har export <cassette.json> [out.har]
  *   proving-ground-cassettes har import <file.har> <cassette.json>
@@ -15,7 +15,7 @@ import { lintCassettes, pruneCassettes } from './lint.js';
 import { Redactor } from './redaction.js';
 
 const USAGE = `Usage:
-  proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--json]
+  proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
   proving-ground-cassettes prune [dirs...] [--dry-run]
   proving-ground-cassettes har export <cassette.json> [out.har]
   proving-ground-cassettes har import <file.har> <cassette.json>`;
@@ -40,8 +40,9 @@ function main(argv: string[]): number {
   if (command === 'lint') {
     const maxAge = flag(args, '--max-age');
     const maxBytes = flag(args, '--max-bytes');
+    const usage = flag(args, '--usage');
     const json = toggle(args, '--json');
-    const report = lintCassettes({ dirs: args.length > 0 ? args : ['.'], ...(maxAge === undefined ? {} : { maxAge }), ...(maxBytes === undefined ? {} : { maxBytes: Number(maxBytes) }) });
+    const report = lintCassettes({ dirs: args.length > 0 ? args : ['.'], ...(usage === undefined ? {} : { usage: usage.split(',') }), ...(maxAge === undefined ? {} : { maxAge }), ...(maxBytes === undefined ? {} : { maxBytes: Number(maxBytes) }) });
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const problem of report.problems) process.stdout.write(`${problem.file}: [${problem.rule}] ${problem.message}\n`);

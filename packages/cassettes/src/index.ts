@@ -18,6 +18,7 @@ export { diffShapes, requestKey, requestShape, similarity, type FieldDifference,
 export { validateOptions, parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 export { cassetteFileName, cassettePathFor, namedCassettePath } from './cassette-path.js';
 export { aliasOrigin } from './origin-aliases.js';
+export { normalizeResponse, type NormalizeOptions } from './normalization.js';
 export { setupCassettes, withCassette, currentCassette, resolveCassetteMode, type CassetteInfo } from './cassettes.js';
 export { DEFAULT_PRICES, estimateCost, readUsage, type CassetteCost, type ModelPrice } from './llm-usage.js';
 export { cassetteMatchers, type CassetteMatchers, type MatcherResult } from './matchers.js';

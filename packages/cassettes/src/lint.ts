@@ -16,6 +16,11 @@ export interface LintOptions {
   /** Oldest allowed cassette: milliseconds or `90d`. */
   maxAge?: number | string;
   redact?: RedactionOptions;
+  /**
+   * Usage files written by replay runs (`PROVING_GROUND_CASSETTES_USAGE=usage.jsonl TEST_MODE=golden npx jest`):
+   * an interaction of a cassette those runs loaded that no run used is reported as `unused`.
+   */
+  usage?: readonly string[];
   /** Environment whose secret values must not appear (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -23,7 +28,7 @@ export interface LintOptions {
 /** One finding of `lint`. */
 export interface LintProblem {
   file: string;
-  rule: 'schema' | 'secret' | 'orphan' | 'shadowed' | 'size' | 'stale';
+  rule: 'schema' | 'secret' | 'orphan' | 'unused' | 'shadowed' | 'size' | 'stale';
   message: string;
 }
 
@@ -63,15 +68,39 @@ function owningTestFile(path: string): string | undefined {
 
 /**
  * Check cassette files for CI: schema (corrupt, truncated, future version), secrets that survived
- * redaction, orphans (the test file or the test name is gone), shadowed interactions (an exact
- * duplicate of an earlier one), size over `maxBytes`, and age over `maxAge`.
+ * redaction, orphans (the test file or the test name is gone), unused interactions (given the usage
+ * files of replay runs), shadowed interactions (an exact duplicate of an earlier one, which only
+ * `match.repeats` could reach), size over `maxBytes`, and age over `maxAge`.
  *
  * @example
  * const report = lintCassettes({ dirs: ['test'], maxAge: '180d' })
  * if (report.problems.length > 0) process.exitCode = 1
  */
+/** Cassette path → ids used by any replay run, from the usage files. */
+function readUsage(files: readonly string[]): Map<string, Set<string>> {
+  const used = new Map<string, Set<string>>();
+  for (const file of files) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      let record: { cassette?: unknown; used?: unknown };
+      try {
+        record = JSON.parse(line) as typeof record;
+      } catch (error) {
+        throw new Error(`[cassettes] Failed to read usage file ${file}: line ${index + 1} is not JSON. Delete the file and run the replay again.`, { cause: error });
+      }
+      if (typeof record.cassette !== 'string' || !Array.isArray(record.used)) return;
+      const ids = used.get(resolve(record.cassette)) ?? new Set<string>();
+      for (const id of record.used) ids.add(String(id));
+      used.set(resolve(record.cassette), ids);
+    });
+  }
+  return used;
+}
+
 export function lintCassettes(options: LintOptions): LintReport {
   const problems: LintProblem[] = [];
+  const usage = readUsage(options.usage ?? []);
   const files = options.dirs.flatMap(cassetteFiles);
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const maxAge = parseDuration(options.maxAge);
@@ -107,6 +136,14 @@ export function lintCassettes(options: LintOptions): LintReport {
       if (earlier !== undefined) {
         problems.push({ file: shown, rule: 'shadowed', message: `interaction ${interaction.id} repeats ${earlier} exactly (same request, same response): keep one and set match.repeats` });
       } else seen.set(signature, interaction.id);
+    }
+    const usedIds = usage.get(resolve(file));
+    if (usedIds !== undefined) {
+      for (const interaction of cassette.interactions) {
+        if (!usedIds.has(interaction.id)) {
+          problems.push({ file: shown, rule: 'unused', message: `interaction ${interaction.id} (${interaction.request.method} ${interaction.request.url}) was not used by the replay runs: re-record the cassette or remove it` });
+        }
+      }
     }
     const age = Date.now() - Date.parse(cassette.recordedAt);
     if (maxAge !== undefined && age > maxAge) {

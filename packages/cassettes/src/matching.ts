@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compactCanonicalJson, type RecordedRequest } from './format.js';
 import { isSensitiveHeader } from './redaction.js';
+import { parsePath, type PathStep } from './internal/json-path.js';
 
 /** How recorded interactions are matched to requests. */
 export interface MatchOptions {
@@ -41,23 +42,6 @@ const EPOCH = /\b1\d{9}(?:\d{3})?\b/g;
 
 function loosen(value: string): string {
   return value.replace(UUID, '<uuid>').replace(ISO_TIME, '<time>').replace(EPOCH, '<epoch>').replace(/\s+/g, ' ').trim();
-}
-
-/** One step of a body path: a key, an index, or every element (`{ any: true }`). */
-type PathStep = string | number | { any: true };
-
-function parsePath(path: string): PathStep[] {
-  const parts: PathStep[] = [];
-  for (const piece of path.replace(/^\$\.?/, '').split('.')) {
-    const match = /^([^[\]]*)((?:\[(?:\d+|\*)\])*)$/.exec(piece);
-    if (match === null) {
-      parts.push(piece);
-      continue;
-    }
-    if (match[1] !== '') parts.push(match[1]!);
-    for (const index of match[2]!.matchAll(/\[(\d+|\*)\]/g)) parts.push(index[1] === '*' ? { any: true } : Number(index[1]));
-  }
-  return parts;
 }
 
 function removePath(node: unknown, path: readonly PathStep[]): void {

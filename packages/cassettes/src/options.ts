@@ -1,6 +1,7 @@
 import { CassettesError } from './errors.js';
 import type { ModelPrice } from './llm-usage.js';
 import type { MatchOptions } from './matching.js';
+import type { NormalizeOptions } from './normalization.js';
 import type { RedactionOptions } from './redaction.js';
 import type { ReplaySpeed } from './replay.js';
 import { nearestName } from './internal/did-you-mean.js';
@@ -25,6 +26,8 @@ export interface CassetteOptions {
   aliases?: Record<string, string>;
   /** Only requests to these origins or host names (after aliasing) use cassettes; default all. */
   hosts?: readonly string[];
+  /** Values replaced in stored responses (completion ids, timestamps), so re-recording gives no diff. */
+  normalize?: NormalizeOptions;
   /** More headers to leave out of cassettes. */
   dropHeaders?: readonly (string | RegExp)[];
   /** How streams replay: `instant` (default), `realtime`, or a speed factor (2 = twice as fast). */
@@ -52,6 +55,7 @@ const KNOWN: Record<keyof CassetteOptions, (value: unknown) => string | undefine
       ? undefined
       : 'must map origins to origins, e.g. { "http://127.0.0.1:5123": "https://llm.test" }',
   hosts: (value) => (Array.isArray(value) && value.every((host) => typeof host === 'string') ? undefined : 'must be an array of origins or host names'),
+  normalize: (value) => checkNormalize(value),
   dropHeaders: (value) => (Array.isArray(value) ? undefined : 'must be an array of header names or patterns'),
   replaySpeed: (value) =>
     value === 'instant' || value === 'realtime' || (typeof value === 'number' && value > 0) ? undefined : 'must be "instant", "realtime" or a number above 0',
@@ -93,6 +97,19 @@ function checkMatch(value: unknown): string | undefined {
   const threshold = value['threshold'];
   if (threshold !== undefined && (typeof threshold !== 'number' || threshold < 0 || threshold > 1)) problems.push('threshold must be a number from 0 to 1');
   if (value['matcher'] !== undefined && typeof value['matcher'] !== 'function') problems.push('matcher must be a function');
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+function checkNormalize(value: unknown): string | undefined {
+  if (!isObject(value)) return 'must be an object like { responseJson: { id: "chatcmpl-recorded", created: 0 } }';
+  const problems: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (key !== 'responseJson') {
+      const near = nearestName(key, ['responseJson']);
+      problems.push(`"${key}" is not an option${near === undefined ? '' : ` (did you mean "${near}"?)`}`);
+    }
+  }
+  if (value['responseJson'] !== undefined && !isObject(value['responseJson'])) problems.push('responseJson must map JSON paths to the values stored instead');
   return problems.length === 0 ? undefined : problems.join('; ');
 }
 

@@ -1,4 +1,5 @@
-import { decodeContent, isKnownEncoding, isUtf8, storeBody } from './bodies.js';
+import { decodeContent, decodeContentChunks, isKnownEncoding, isUtf8, storeBody } from './bodies.js';
+import { normalizeResponse, type NormalizeOptions } from './normalization.js';
 import type { RecordedRequest, RecordedResponse, RecordedStream, StoredBody, StreamChunk, StreamEnd } from './format.js';
 import type { Redactor } from './redaction.js';
 
@@ -47,6 +48,8 @@ export interface CaptureSettings {
   aliases: { get(origin: string): string | undefined };
   /** Extra headers to leave out, on top of the volatile ones. */
   dropHeaders: readonly (string | RegExp)[];
+  /** Values replaced in stored responses (see {@link NormalizeOptions}). */
+  normalize?: NormalizeOptions | undefined;
 }
 
 function dropped(name: string, lists: readonly (readonly (string | RegExp)[])[]): boolean {
@@ -164,6 +167,10 @@ function storeChunk(chunk: ReceivedChunk, redactor: Redactor, raw: boolean): Str
  * const recorded = recordResponse(response, chunks, { kind: 'complete' }, settings)
  */
 export function recordResponse(response: Response, chunks: readonly ReceivedChunk[], end: StreamEnd, settings: CaptureSettings): RecordedResponse {
+  return normalizeResponse(storeResponse(response, chunks, end, settings), settings.normalize);
+}
+
+function storeResponse(response: Response, chunks: readonly ReceivedChunk[], end: StreamEnd, settings: CaptureSettings): RecordedResponse {
   const contentType = response.headers.get('content-type');
   const encoding = response.headers.get('content-encoding') ?? undefined;
   const known = isKnownEncoding(encoding);
@@ -175,10 +182,20 @@ export function recordResponse(response: Response, chunks: readonly ReceivedChun
   };
   const kind = streamKind(contentType);
   if (kind !== undefined || end.kind !== 'complete') {
-    // A compressed stream is kept as sent (base64 chunks): its chunks cannot be decoded one by one.
-    const raw = encoding !== undefined && encoding !== 'identity';
-    const stream: RecordedStream = { kind: kind ?? 'chunks', chunks: chunks.map((chunk) => storeChunk(chunk, settings.redactor, raw)), end };
-    return { ...base, ...(raw ? { contentEncoding: encoding } : {}), stream };
+    // A compressed stream is stored decoded chunk by chunk (each chunk is what the client could decode
+    // when it arrived); an encoding this package cannot decode is kept as sent (base64 chunks).
+    const compressed = encoding !== undefined && encoding.trim().toLowerCase() !== 'identity';
+    let received: readonly ReceivedChunk[] = chunks;
+    if (compressed && known) {
+      const decoded = decodeContentChunks(
+        chunks.map((chunk) => chunk.bytes),
+        encoding,
+      );
+      received = chunks.map((chunk, index) => ({ atMs: chunk.atMs, bytes: decoded[index]! })).filter((chunk) => chunk.bytes.byteLength > 0);
+    }
+    const raw = compressed && !known;
+    const stream: RecordedStream = { kind: kind ?? 'chunks', chunks: received.map((chunk) => storeChunk(chunk, settings.redactor, raw)), end };
+    return { ...base, ...(compressed ? { contentEncoding: known ? encoding.trim().toLowerCase() : encoding } : {}), stream };
   }
   const joined = Buffer.concat(chunks.map((chunk) => chunk.bytes));
   let decoded: Buffer = joined;

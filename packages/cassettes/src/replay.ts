@@ -1,4 +1,4 @@
-import { bodyBytes, encodeContent, isKnownEncoding } from './bodies.js';
+import { ChunkEncoder, bodyBytes, encodeContent, isKnownEncoding } from './bodies.js';
 import type { RecordedResponse, StreamChunk } from './format.js';
 
 /** How fast recorded streams replay: at once (default), at the recorded pace, or that pace times a factor. */
@@ -40,6 +40,8 @@ export function replayResponse(recorded: RecordedResponse, speed: ReplaySpeed = 
     const { chunks, end } = recorded.stream;
     if (recorded.contentEncoding !== undefined) headers.set('content-encoding', recorded.contentEncoding);
     headers.set('transfer-encoding', 'chunked');
+    // Stored decoded: compress again chunk by chunk, so the client decodes each one as it arrives.
+    const encoder = isKnownEncoding(recorded.contentEncoding) ? new ChunkEncoder(recorded.contentEncoding!) : undefined;
     let index = 0;
     let previousAt = 0;
     let release: (() => void) | undefined;
@@ -53,11 +55,13 @@ export function replayResponse(recorded: RecordedResponse, speed: ReplaySpeed = 
           else if (index > 0) await new Promise((resolve) => setImmediate(resolve));
           previousAt = chunk.atMs;
           index += 1;
-          controller.enqueue(chunkBytes(chunk));
+          controller.enqueue(encoder === undefined ? chunkBytes(chunk) : await encoder.encode(chunkBytes(chunk)));
           return;
         }
-        if (end.kind === 'complete') controller.close();
-        else if (end.kind === 'error') controller.error(new Error(end.message));
+        if (end.kind === 'complete') {
+          if (encoder !== undefined) controller.enqueue(await encoder.finish());
+          controller.close();
+        } else if (end.kind === 'error') controller.error(new Error(end.message));
         else if (release === undefined) {
           // Recorded while the client aborted: stay open, as the server was, until the client leaves.
           release = onOpen?.({ close: (reason) => controller.error(reason) });

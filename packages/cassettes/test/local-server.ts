@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, createGzip, deflateSync, gzipSync } from 'node:zlib';
 
 /** A real HTTP server on 127.0.0.1 (random port) with the routes the record/replay tests use. */
 export interface LocalServer {
@@ -62,6 +62,23 @@ const routes: Record<string, Route> = {
       }
       response.end();
     })();
+  },
+  '/sse-gzip': (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+    const gzip = createGzip();
+    gzip.pipe(response);
+    void (async () => {
+      for (const event of ['one', 'two', 'three']) {
+        gzip.write(`data: {"n":"${event}"}\n\n`);
+        await new Promise((flushed) => gzip.flush(constants.Z_SYNC_FLUSH, () => flushed(undefined)));
+        await sleep(30);
+      }
+      gzip.end();
+    })();
+  },
+  '/random-completion': (_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ id: `chatcmpl-${Math.random().toString(36).slice(2)}`, created: Date.now(), choices: [{ message: { content: 'Same answer' } }] }));
   },
   '/ndjson': (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });

@@ -1,0 +1,273 @@
+// Replay speed of @proving-ground/cassettes against the tools users would pick instead, all in this
+// one process, with the same client and the same interaction (an OpenAI-style chat completion POST
+// to a real server on 127.0.0.1), each tool recording it its own way; the server is then stopped, so
+// a request that is not replayed fails the benchmark. Run with `npm run bench:cassettes -w bench`
+// after building test-modes and cassettes.
+//
+// 1. per request (global fetch): one replay from a cassette in use, against a hand-written msw handler.
+// 2. per test (global fetch): load the recording, replay the request, finish, against nock.back.
+// 3. per test (node:http, the only client Polly.js's Node adapter sees), against Polly.js.
+// 4. loading a cassette of 1,000 interactions.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CASSETTE_VERSION, readCassette, withCassette, writeCassetteAtomically } from '@proving-ground/cassettes';
+import nock from 'nock';
+import { Bench } from 'tinybench';
+
+// nock patches the http modules when imported: keep it off until its own benchmark.
+nock.restore();
+
+const TIME = Number(process.env.BENCH_TIME_MS ?? 1500);
+const PATH = '/v1/chat/completions';
+const REQUEST_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How do refunds work?' }] });
+const COMPLETION = {
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1_700_000_000,
+  model: 'gpt-4o-mini-2024-07-18',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Refunds take 5 business days once the parcel is back.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 12, completion_tokens: 11, total_tokens: 23 },
+};
+const COMPLETION_TEXT = JSON.stringify(COMPLETION);
+const work = mkdtempSync(join(tmpdir(), 'pg-cassettes-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+let hits = 0;
+const server = createServer((incoming, outgoing) => {
+  hits += 1;
+  incoming.resume();
+  incoming.on('end', () => {
+    outgoing.setHeader('content-type', 'application/json');
+    outgoing.end(COMPLETION_TEXT);
+  });
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}${PATH}`;
+
+function check(text) {
+  if (JSON.parse(text).id !== COMPLETION.id) throw new Error(`unexpected answer ${text}`);
+}
+
+async function callFetch() {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: REQUEST_BODY });
+  check(await response.text());
+}
+
+function callHttp() {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk) => (text += chunk));
+      incoming.on('end', () => {
+        try {
+          check(text);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(REQUEST_BODY);
+  });
+}
+
+async function measure(title, tasks) {
+  const bench = new Bench({ time: TIME, warmupTime: 300, warmupIterations: 50, throws: true });
+  for (const [name, fn, hooks] of tasks) bench.add(name, fn, hooks);
+  await bench.run();
+  const results = Object.fromEntries(bench.tasks.map((task) => [task.name, task.result.latency.mean]));
+  console.log(`\n${title}`);
+  for (const [name, mean] of Object.entries(results)) console.log(`  ${name.padEnd(48)} ${(mean * 1000).toFixed(1).padStart(8)} µs/op`);
+  return results;
+}
+
+// --- each tool records the interaction from the live server --------------------------------------
+
+const nockFixtures = join(work, 'nock');
+mkdirSync(nockFixtures);
+nock.back.fixtures = nockFixtures;
+nock.back.setMode('record');
+{
+  const { nockDone } = await nock.back('chat.json');
+  await callFetch();
+  nockDone();
+}
+nock.restore();
+nock.cleanAll();
+
+let polly;
+let pollyProblem;
+try {
+  const [{ Polly }, { default: NodeHttpAdapter }, { default: FSPersister }] = await Promise.all([
+    import('@pollyjs/core'),
+    import('@pollyjs/adapter-node-http'),
+    import('@pollyjs/persister-fs'),
+  ]);
+  Polly.register(NodeHttpAdapter);
+  Polly.register(FSPersister);
+  polly = (mode) =>
+    new Polly('chat', {
+      adapters: ['node-http'],
+      persister: 'fs',
+      persisterOptions: { fs: { recordingsDir: join(work, 'polly') } },
+      mode,
+      recordIfMissing: false,
+      logLevel: 'silent',
+    });
+  const recorder = polly('record');
+  await callHttp();
+  await recorder.stop();
+  if (!existsSync(join(work, 'polly'))) {
+    polly = undefined;
+    pollyProblem = 'its Node adapter (@pollyjs/adapter-node-http 6, built on nock 13) does not intercept node:http requests on this Node version: the request reached the server, nothing was recorded, and a replay-mode Polly sends requests to the real server.';
+  }
+} catch (error) {
+  pollyProblem = error;
+}
+
+// Peers first: once installed, the test-modes network guard (which @proving-ground/cassettes replays
+// through) stays for the life of the process, and in one plain Node process msw's and nock's fetch
+// interception do not see requests under it. The server keeps running for our recording below, so
+// every peer benchmark checks that none of its requests reached it.
+function untouched(name) {
+  const before = hits;
+  return () => {
+    if (hits !== before) throw new Error(`${name} sent ${hits - before} request(s) to the real server instead of replaying`);
+  };
+}
+
+const { setupServer } = await import('msw/node');
+const { http, HttpResponse } = await import('msw');
+const mswServer = setupServer(http.post(url, () => HttpResponse.json(COMPLETION)));
+let checkMsw;
+const mswResult = await measure('1a. one request answered by a hand-written msw handler (global fetch)', [
+  [
+    'msw handler',
+    callFetch,
+    {
+      beforeAll: () => ((checkMsw = untouched('msw')), mswServer.listen({ onUnhandledFrame: 'error' })),
+      afterAll: () => (mswServer.close(), checkMsw()),
+    },
+  ],
+]);
+
+let checkNock;
+const nockResult = await measure('2a. one test with nock.back (lockdown): load the fixture, replay one request (global fetch), done', [
+  [
+    'nock.back (lockdown)',
+    async () => {
+      const { nockDone } = await nock.back('chat.json');
+      await callFetch();
+      nockDone();
+    },
+    {
+      beforeAll: () => ((checkNock = untouched('nock.back')), nock.back.setMode('lockdown')),
+      afterAll: () => (nock.restore(), nock.cleanAll(), nock.enableNetConnect(), checkNock()),
+    },
+  ],
+]);
+
+let pollyResult;
+if (polly !== undefined) {
+  let checkPolly;
+  pollyResult = await measure('3a. one test with Polly.js (replay, fs persister): load the recording, replay one request (node:http), stop', [
+    [
+      'Polly.js',
+      async () => {
+        const instance = polly('replay');
+        await callHttp();
+        await instance.stop();
+      },
+      { beforeAll: () => void (checkPolly = untouched('Polly.js')), afterAll: () => checkPolly() },
+    ],
+  ]);
+}
+
+// --- @proving-ground/cassettes records, then the server stops ------------------------------------
+const cassette = join(work, 'chat.json');
+const httpCassette = join(work, 'chat-http.json');
+await withCassette(cassette, callFetch, { mode: 'record-all' });
+await withCassette(httpCassette, callHttp, { mode: 'record-all' });
+
+server.closeAllConnections();
+await new Promise((resolve) => server.close(resolve));
+// Let the clients see their keep-alive connections close, so no replay reuses a live socket.
+await new Promise((resolve) => setTimeout(resolve, 100));
+
+// --- a cassette of 1,000 interactions --------------------------------------------------------------
+const one = readCassette(cassette).interactions[0];
+const thousand = join(work, 'thousand.json');
+writeCassetteAtomically(thousand, {
+  version: CASSETTE_VERSION,
+  recordedAt: new Date().toISOString(),
+  recordedWith: 'bench',
+  interactions: Array.from({ length: 1000 }, (_, index) => ({
+    ...one,
+    id: `i${index}`,
+    request: { ...one.request, body: { json: { ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: `Question ${index}?` }] } } },
+  })),
+});
+
+/** Run each iteration inside one cassette in use for the whole task (opened in beforeAll, closed in afterAll). */
+function insideCassette(path) {
+  let release;
+  let opened;
+  return {
+    beforeAll: () =>
+      new Promise((ready) => {
+        opened = withCassette(path, () => new Promise((resolve) => ((release = resolve), ready())), { mode: 'replay', match: { repeats: true } });
+      }),
+    afterAll: async () => {
+      release();
+      await opened;
+    },
+  };
+}
+
+const rows = [];
+
+const perRequest = await measure('1b. one request replayed by @proving-ground/cassettes (global fetch), cassette in use', [
+  ['@proving-ground/cassettes', callFetch, insideCassette(cassette)],
+]);
+rows.push(['replay one request (fetch)', 'msw 3 handler', perRequest['@proving-ground/cassettes'] / mswResult['msw handler'], '<= 1.25x', (r) => r <= 1.25]);
+
+const perTest = await measure('2b. one test with @proving-ground/cassettes: load the cassette, replay one request (global fetch), finish', [
+  ['@proving-ground/cassettes', () => withCassette(cassette, callFetch, { mode: 'replay' })],
+]);
+rows.push(['replay one test (fetch)', 'nock.back 15', nockResult['nock.back (lockdown)'] / perTest['@proving-ground/cassettes'], '>= 3x faster', (r) => r >= 3]);
+
+if (pollyResult !== undefined) {
+  const perPolly = await measure('3b. one test with @proving-ground/cassettes: load, replay one request (node:http), finish', [
+    ['@proving-ground/cassettes', () => withCassette(httpCassette, callHttp, { mode: 'replay' })],
+  ]);
+  rows.push(['replay one test (node:http)', 'Polly.js 6', pollyResult['Polly.js'] / perPolly['@proving-ground/cassettes'], '>= 3x faster', (r) => r >= 3]);
+} else {
+  console.log(`\n3. Polly.js did not run: ${pollyProblem?.stack ?? pollyProblem}`);
+}
+
+// 4. loading 1,000 interactions
+const loading = await measure('4. loading a cassette of 1,000 interactions', [
+  ['readCassette (parse and validate)', () => readCassette(thousand)],
+  ['withCassette: load, index, replay the last one', () => withCassette(thousand, callLast, { mode: 'replay' }), silenceStderr()],
+]);
+/** The 999 unused interactions are reported on stderr at the end of each run: keep them off the console. */
+function silenceStderr() {
+  const write = process.stderr.write;
+  return { beforeAll: () => void (process.stderr.write = () => true), afterAll: () => void (process.stderr.write = write) };
+}
+async function callLast() {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: 'Question 999?' }] }) });
+  check(await response.text());
+}
+rows.push(['load 1,000 interactions', '(absolute)', loading['withCassette: load, index, replay the last one'], '< 50 ms', (ms) => ms < 50]);
+
+console.log('\n| benchmark | peer | result | target | met? |\n| --- | --- | --- | --- | --- |');
+for (const [name, peer, value, target, met] of rows) {
+  const shown = peer === '(absolute)' ? `${value.toFixed(1)} ms` : `${value.toFixed(2)}x`;
+  console.log(`| ${name} | ${peer} | ${shown} | ${target} | ${met(value) ? 'yes' : 'no'} |`);
+}
