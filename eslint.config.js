@@ -75,8 +75,11 @@ export default defineConfig([
     files: jestTestFiles('{ts,mts,cts,js,mjs,cjs}'),
     extends: [jest.configs['flat/recommended']],
     rules: {
-      // Mode-scoped tests from @proving-ground/test-modes: `live.test()`, `onlyIn('golden').it()`.
-      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['live.test', 'live.it', 'onlyIn.test', 'onlyIn.it'] }],
+      // Mode-scoped tests from @proving-ground/test-modes (`live.test()`, `onlyIn('golden').it()`) and @fast-check/jest's `test.prop()`.
+      'jest/no-standalone-expect': [
+        'error',
+        { additionalTestBlockFunctions: ['live.test', 'live.it', 'onlyIn.test', 'onlyIn.it', 'test.prop', 'it.prop'] },
+      ],
     },
   },
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PROBLEM_CONTENT_TYPE } from '../src/problems.ts';
 import { TENANT_HEADER } from '../src/tenancy.ts';
+import { withTenant } from '@proving-ground/factories';
+import { Order, Tenant, User, useSupportDesk } from './factories/index.ts';
 import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
 
 describe('orders journey', () => {
@@ -8,6 +10,7 @@ describe('orders journey', () => {
 
   beforeAll(async () => {
     desk = await startSupportDesk();
+    useSupportDesk(desk);
   });
 
   afterAll(async () => {
@@ -95,19 +98,14 @@ describe('orders journey', () => {
   });
 
   it("should list a tenant's users and orders, newest order first", async () => {
-    const tenant = await desk.createTenant('Beta Books');
-    const ann = await desk.createUser(tenant.id, { email: 'ann@beta.test', name: 'Ann' });
-    const bob = await desk.createUser(tenant.id, { email: 'bob@beta.test', name: 'Bob' });
-    const first = await desk.createOrder(tenant.id, {
-      userId: ann.id,
-      currency: 'USD',
-      lines: [{ sku: 'BOOK', quantity: 1, unitPriceCents: 2500 }],
-    });
-    const second = await desk.createOrder(tenant.id, {
-      userId: bob.id,
-      currency: 'USD',
-      lines: [{ sku: 'BOOK', quantity: 2, unitPriceCents: 2500 }],
-    });
+    const tenant = await Tenant.create({ name: 'Beta Books' });
+    const people = [
+      { email: 'ann@beta.test', name: 'Ann' },
+      { email: 'bob@beta.test', name: 'Bob' },
+    ];
+    const [ann, bob] = await withTenant(tenant, () => User.createList(2, (index) => people[index]!));
+    const first = await Order.create({ userId: ann!, currency: 'USD', lines: [{ sku: 'BOOK', quantity: 1, unitPriceCents: 2500 }] });
+    const second = await Order.create({ userId: bob!, currency: 'USD', lines: [{ sku: 'BOOK', quantity: 2, unitPriceCents: 2500 }] });
 
     const users = await desk.app.inject({ method: 'GET', url: '/users', headers: { [TENANT_HEADER]: tenant.id } });
     const orders = await desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenant.id } });

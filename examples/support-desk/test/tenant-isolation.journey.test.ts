@@ -1,28 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { APP_ROLE } from '../src/database.ts';
-import type { Order } from '../src/orders.ts';
-import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
+import { TENANT_HEADER } from '../src/tenancy.ts';
+import { withTenant, type CreatedOf } from '@proving-ground/factories';
+import { Order, Tenant, User, useSupportDesk } from './factories/index.ts';
 import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
 
 const TENANT_TABLES = ['tenants', 'users', 'orders', 'order_lines'];
 
 describe('tenant isolation', () => {
   let desk: RunningSupportDesk;
-  let tenantA: Tenant;
-  let tenantB: Tenant;
-  let orderOfA: Order;
+  let tenantA: CreatedOf<typeof Tenant>;
+  let tenantB: CreatedOf<typeof Tenant>;
+  let orderOfA: CreatedOf<typeof Order>;
 
   beforeAll(async () => {
     desk = await startSupportDesk();
-    tenantA = await desk.createTenant('Tenant A');
-    tenantB = await desk.createTenant('Tenant B');
-    const userOfA = await desk.createUser(tenantA.id, { email: 'alice@a.test', name: 'Alice' });
-    orderOfA = await desk.createOrder(tenantA.id, {
-      userId: userOfA.id,
-      currency: 'EUR',
-      lines: [{ sku: 'SECRET', quantity: 1, unitPriceCents: 999 }],
-    });
-    await desk.createUser(tenantB.id, { email: 'bob@b.test', name: 'Bob' });
+    useSupportDesk(desk);
+    [tenantA, tenantB] = (await Tenant.createList(2, (index) => ({ name: `Tenant ${'AB'[index]!}` }))) as [
+      CreatedOf<typeof Tenant>,
+      CreatedOf<typeof Tenant>,
+    ];
+    // The order's user is created in tenant A too: the scope reaches every nested row.
+    orderOfA = await withTenant(tenantA, () => Order.create({ lines: [{ sku: 'SECRET', quantity: 1, unitPriceCents: 999 }] }));
+    await withTenant(tenantB, () => User.create({ email: 'bob@b.test', name: 'Bob' }));
   });
 
   afterAll(async () => {

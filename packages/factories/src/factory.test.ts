@@ -1,0 +1,212 @@
+import { describe, expect, it } from '@jest/globals';
+import { defineFactory } from './factory.js';
+import { isFactoriesError } from './errors.js';
+import { sequence } from './fields.js';
+
+const Address = defineFactory('address')
+  .attr('street', ({ faker }) => faker.location.streetAddress())
+  .attr('city', ({ faker }) => faker.location.city())
+  .attr('tags', ['home']);
+
+const User = defineFactory('user')
+  .sequence('id')
+  .attr('name', ({ faker }) => faker.person.fullName())
+  .attr('email', ['name'], ({ name }) => `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.test`)
+  .attr('role', 'member' as 'member' | 'admin')
+  .attr('level', 0)
+  .attr('address', Address)
+  .attr('createdAt', ({ faker }) => faker.date.past())
+  .transient('shout', false)
+  .trait('admin', { role: 'admin', level: 10 })
+  .trait('loud', { shout: true })
+  .trait('level', (level: number) => ({ level }))
+  .trait('superAdmin', { level: 99 }, { include: ['admin'] })
+  .afterBuild((user, { transient }) => {
+    if (transient['shout'] === true) user.name = user.name.toUpperCase();
+  });
+
+function thrown(fn: () => unknown): Error & { code?: string } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('defineFactory', () => {
+  it('should build every declared field with its declared kind of value', () => {
+    const user = User.build();
+
+    expect(user).toEqual({
+      id: expect.any(Number),
+      name: expect.any(String),
+      email: expect.stringMatching(/@example\.test$/),
+      role: 'member',
+      level: 0,
+      address: { street: expect.any(String), city: expect.any(String), tags: ['home'] },
+      createdAt: expect.any(Date),
+    });
+    expect(user).not.toHaveProperty('shout');
+  });
+
+  it('should compute a dependent field from the override of the field it depends on', () => {
+    const user = User.build({ name: 'Ann Lee' });
+
+    expect(user.email).toBe('ann.lee@example.test');
+  });
+
+  it('should never call the builder of an overridden field', () => {
+    let calls = 0;
+    const Counted = defineFactory('counted').attr('value', () => {
+      calls++;
+      return 1;
+    });
+
+    Counted.build({ value: 5 });
+    Counted.buildList(3, { value: 6 });
+
+    expect(calls).toBe(0);
+  });
+
+  it('should not share mutable defaults between builds', () => {
+    const first = User.build();
+    first.address.tags.push('mutated');
+    const firstDefault = Address.build();
+
+    const second = User.build();
+
+    expect(second.address.tags).toEqual(['home']);
+    expect(firstDefault.tags).toEqual(['home']);
+  });
+
+  it('should pass a nested override to the nested factory and keep its other fields', () => {
+    const user = User.build({ address: { city: 'Lisbon' } });
+
+    expect(user.address.city).toBe('Lisbon');
+    expect(user.address.street).toEqual(expect.any(String));
+  });
+
+  it('should replace arrays and dates as whole values', () => {
+    const when = new Date('2024-02-03T04:05:06Z');
+
+    const user = User.build({ createdAt: when, address: { tags: [] } });
+
+    expect(user.createdAt).toEqual(when);
+    expect(user.address.tags).toEqual([]);
+  });
+
+  it('should apply traits in order under explicit overrides', () => {
+    const admin = User.build(undefined, { traits: ['admin'] });
+    const leveled = User.build({ role: 'member' }, { traits: ['admin', ['level', 3]] });
+    const superAdmin = User.build(undefined, { traits: ['superAdmin'] });
+
+    expect([admin.role, admin.level]).toEqual(['admin', 10]);
+    expect([leveled.role, leveled.level]).toEqual(['member', 3]);
+    expect([superAdmin.role, superAdmin.level]).toEqual(['admin', 99]);
+  });
+
+  it('should preset traits with with()', () => {
+    const Admin = User.with('admin');
+
+    expect(Admin.build().role).toBe('admin');
+    expect(Admin.build(undefined, { traits: [['level', 4]] }).level).toBe(4);
+  });
+
+  it('should shape the object with a transient parameter that is not in it', () => {
+    const quiet = User.build({ name: 'Ann' });
+    const loud = User.build({ name: 'Ann' }, { transient: { shout: true } });
+    const loudTrait = User.build({ name: 'Bob' }, { traits: ['loud'] });
+
+    expect(quiet.name).toBe('Ann');
+    expect(loud.name).toBe('ANN');
+    expect(loudTrait.name).toBe('BOB');
+    expect(loud).not.toHaveProperty('shout');
+  });
+
+  it('should let afterBuild replace the object', () => {
+    const Boxed = defineFactory('boxed')
+      .attr('value', 1)
+      .afterBuild((object) => ({ value: object.value + 1 }));
+
+    expect(Boxed.build()).toEqual({ value: 2 });
+  });
+
+  it('should build lists with per-item overrides', () => {
+    const users = User.buildList(3, (index) => ({ level: index }));
+
+    expect(users.map((user) => user.level)).toEqual([0, 1, 2]);
+    expect(new Set(users.map((user) => user.id)).size).toBe(3);
+  });
+});
+
+describe('defineFactory errors', () => {
+  it('should name the factory, the unknown field and the valid fields', () => {
+    const error = thrown(() => User.build({ nmae: 'x' } as never));
+
+    expect(isFactoriesError(error)).toBe(true);
+    expect(error.code).toBe('FACTORIES_UNKNOWN_FIELD');
+    expect(error.message).toContain('Failed to build "user": unknown field "nmae" (did you mean "name"?)');
+    expect(error.message).toContain('"id", "name", "email"');
+  });
+
+  it('should name the factory, the unknown trait and the valid traits', () => {
+    const error = thrown(() => User.build(undefined, { traits: ['admn' as never] }));
+
+    expect(error.code).toBe('FACTORIES_UNKNOWN_TRAIT');
+    expect(error.message).toBe(
+      '[factories] Failed to build "user": unknown trait "admn" (did you mean "admin"?). Traits of "user": "admin", "loud", "level" and "superAdmin".',
+    );
+  });
+
+  it('should ask for the parameter of a parameterized trait', () => {
+    const error = thrown(() => User.build(undefined, { traits: ['level' as never] }));
+
+    expect(error.message).toContain('trait "level" takes a parameter. Ask for it as ["level", value]');
+  });
+
+  it('should report a dependency cycle naming every field in it', () => {
+    const Cyclic = defineFactory('cyclic')
+      .attr('a', 1)
+      .attr('b', ['a'], ({ a }) => a)
+      .attr('a', ['b'], ({ b }: { b: number }) => b);
+
+    const error = thrown(() => Cyclic.build());
+
+    expect(error.code).toBe('FACTORIES_DEPENDENCY_CYCLE');
+    expect(error.message).toContain('b → a → b');
+  });
+
+  it('should report a dependency on an unknown field with a suggestion', () => {
+    const Broken = defineFactory('broken')
+      .attr('name', 'x')
+      .attr('email', ['nmae' as 'name'], ({ name }) => name);
+
+    const error = thrown(() => Broken.build());
+
+    expect(error.code).toBe('FACTORIES_INVALID_DEFINITION');
+    expect(error.message).toContain('field "email" depends on unknown "nmae" (did you mean "name"?)');
+  });
+
+  it('should refuse a trait that sets an unknown field when it is defined', () => {
+    const error = thrown(() =>
+      defineFactory('t')
+        .attr('role', 'x')
+        .trait('admin', { rol: 'admin' } as never),
+    );
+
+    expect(error.code).toBe('FACTORIES_INVALID_DEFINITION');
+    expect(error.message).toContain('trait "admin" sets unknown field "rol" (did you mean "role"?)');
+  });
+});
+
+describe('sequence fields of a factory', () => {
+  it('should count per factory from 1', () => {
+    const Numbered = defineFactory('numbered').attr(
+      'n',
+      sequence((n) => `n-${n}`),
+    );
+
+    expect(Numbered.buildList(3).map((item) => item.n)).toEqual(['n-1', 'n-2', 'n-3']);
+  });
+});

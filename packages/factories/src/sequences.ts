@@ -1,0 +1,154 @@
+import { FactoriesError } from './errors.js';
+import { scopeState, type ScopeState } from './test-scope.js';
+
+/** The environment variable Jest sets to the 1-based id of the worker running a test file. */
+export const WORKER_ID_ENV = 'JEST_WORKER_ID';
+
+/** How many sequence numbers each Jest worker owns by default (worker 1: 1..1e6, worker 2: 1e6+1.., ...). */
+export const DEFAULT_SEQUENCE_BLOCK = 1_000_000;
+
+let sequenceBlock = DEFAULT_SEQUENCE_BLOCK;
+
+/**
+ * Package-wide settings.
+ *
+ * @param options - `sequenceBlock`: how many numbers each worker owns; `refDate`: faker's pinned reference date
+ * @example
+ * configureFactories({ sequenceBlock: 10_000, refDate: '2030-06-01T00:00:00Z' })
+ */
+export function configureFactories(options: { sequenceBlock?: number; refDate?: string | Date }): void {
+  const problems: string[] = [];
+  if (options.sequenceBlock !== undefined && (!Number.isInteger(options.sequenceBlock) || options.sequenceBlock < 1)) {
+    problems.push(`sequenceBlock: expected a whole number of at least 1, got ${JSON.stringify(options.sequenceBlock)}`);
+  }
+  const refDate = options.refDate === undefined ? undefined : new Date(options.refDate);
+  if (refDate !== undefined && Number.isNaN(refDate.getTime()))
+    problems.push(`refDate: expected a date or an ISO date string, got ${JSON.stringify(options.refDate)}`);
+  const unknown = Object.keys(options).filter((key) => key !== 'sequenceBlock' && key !== 'refDate');
+  for (const key of unknown) problems.push(`${key}: not an option (options: sequenceBlock, refDate)`);
+  if (problems.length > 0) {
+    throw new FactoriesError(
+      'FACTORIES_INVALID_DEFINITION',
+      `[factories] Failed to configure factories: ${problems.join('; ')}. Fix the options passed to configureFactories().`,
+    );
+  }
+  if (options.sequenceBlock !== undefined) sequenceBlock = options.sequenceBlock;
+  cachedWorkerId = undefined;
+  if (refDate !== undefined) {
+    const state = scopeState();
+    state.refDate = refDate;
+    state.faker.setDefaultRefDate(refDate);
+  }
+}
+
+let cachedWorkerId: number | undefined;
+
+/**
+ * The 1-based Jest worker id of this process (1 outside Jest workers), read from `JEST_WORKER_ID`
+ * once and again after `resetSequences()`. Outside Jest workers sequences have no block limit.
+ *
+ * @example
+ * workerId() // 2 in Jest's second worker
+ */
+export function workerId(): number {
+  return jestWorker() || 1;
+}
+
+/** The Jest worker id, or 0 outside Jest workers (then sequences have no block limit). */
+function jestWorker(): number {
+  if (cachedWorkerId === undefined) {
+    const id = Number(process.env[WORKER_ID_ENV]);
+    cachedWorkerId = Number.isInteger(id) && id >= 1 ? id : 0;
+  }
+  return cachedWorkerId;
+}
+
+function entry(state: ScopeState, key: string): { next: number; used: Set<unknown> } {
+  let found = state.sequences.get(key);
+  if (found === undefined) {
+    found = { next: 1, used: new Set() };
+    state.sequences.set(key, found);
+  }
+  return found;
+}
+
+/** @internal The next value of a sequence, skipping values already used (by overrides, too). */
+export function sequenceValue(state: ScopeState, key: string, factory: string, field: string, format: (n: number) => unknown): unknown {
+  const sequence = entry(state, key);
+  const worker = jestWorker();
+  const inWorker = worker > 0;
+  const offset = inWorker ? (worker - 1) * sequenceBlock : 0;
+  for (;;) {
+    if (inWorker && sequence.next > sequenceBlock) {
+      throw new FactoriesError(
+        'FACTORIES_UNIQUE_EXHAUSTED',
+        `[factories] Failed to build "${factory}": sequence "${field}" used up the ${sequenceBlock} numbers of Jest worker ${workerId()}. Raise configureFactories({ sequenceBlock }) or call resetSequences() between tests.`,
+      );
+    }
+    const value = format(offset + sequence.next++);
+    // Generated values only grow; the set holds the values overrides used, which the sequence skips.
+    if (sequence.used.size === 0 || !sequence.used.has(value)) return value;
+  }
+}
+
+/** @internal The next of the cycling values. */
+export function cycleValue(state: ScopeState, key: string, factory: string, field: string, values: readonly unknown[]): unknown {
+  if (values.length === 0) {
+    throw new FactoriesError(
+      'FACTORIES_INVALID_DEFINITION',
+      `[factories] Failed to build "${factory}": cycle() of field "${field}" has no values. Pass at least one value.`,
+    );
+  }
+  const sequence = entry(state, `${key}#cycle`);
+  const value = values[(sequence.next - 1) % values.length];
+  sequence.next++;
+  return value;
+}
+
+/** @internal A generated value not used before in this test file (overrides included). */
+export function uniqueValue(
+  state: ScopeState,
+  key: string,
+  factory: string,
+  field: string,
+  attempts: number,
+  generate: (attempt: number) => unknown,
+): unknown {
+  const sequence = entry(state, key);
+  const tried: unknown[] = [];
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const value = generate(attempt);
+    if (!sequence.used.has(value)) {
+      sequence.used.add(value);
+      return value;
+    }
+    tried.push(value);
+  }
+  throw new FactoriesError(
+    'FACTORIES_UNIQUE_EXHAUSTED',
+    `[factories] Failed to build "${factory}": unique field "${field}" produced only values already used in ${attempts} attempts (last: ${JSON.stringify(tried.at(-1))}). Widen the generator (e.g. add a sequence number) or raise unique(..., { attempts }).`,
+  );
+}
+
+/** @internal Record a value given explicitly, so a sequence or unique generator never produces it later. */
+export function markUsed(state: ScopeState, factory: string, field: string, value: unknown): void {
+  entry(state, `${factory}.${field}`).used.add(value);
+}
+
+/**
+ * Start sequences, cycles and uniqueness checks again (they also start again in every test file).
+ *
+ * @param factory - only this factory's (by factory or by name); default: all
+ * @example
+ * beforeEach(() => resetSequences())
+ */
+export function resetSequences(factory?: string | { name: string }): void {
+  cachedWorkerId = undefined;
+  const state = scopeState();
+  if (factory === undefined) {
+    state.sequences.clear();
+    return;
+  }
+  const prefix = `${typeof factory === 'string' ? factory : factory.name}.`;
+  for (const key of [...state.sequences.keys()]) if (key.startsWith(prefix)) state.sequences.delete(key);
+}

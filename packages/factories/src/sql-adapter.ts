@@ -1,0 +1,123 @@
+import { FactoriesError } from './errors.js';
+import type { PersistContext, PersistenceAdapter } from './persistence.js';
+
+/**
+ * Anything with `query(text, params)` resolving to `{ rows }`: a `pg` `Pool` or `Client`, a PGlite
+ * instance, or a transaction of either. Typed structurally, so neither package is needed for types.
+ */
+export interface SqlQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Options of {@link sqlAdapter}. */
+export interface SqlAdapterOptions {
+  /** The table, optionally schema-qualified (`"app.users"`). */
+  table: string;
+  /** How field names map to columns: `snake_case` (default: `tenantId` → `tenant_id`), `as-is`, or an explicit map (others snake_case). */
+  columns?: 'snake_case' | 'as-is' | Readonly<Record<string, string>>;
+  /** How returned columns map back to fields: `camelCase` (default) or `as-is`. */
+  returning?: 'camelCase' | 'as-is';
+  /** Fields that are never inserted (for example computed ones). */
+  omit?: readonly string[];
+  /** The most rows one INSERT carries (PostgreSQL allows 65535 parameters a statement). Default 1000. */
+  batchSize?: number;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A persistence adapter that INSERTs into a PostgreSQL table through a `pg` pool or PGlite and
+ * returns the stored row (`RETURNING *`, so database defaults such as ids and timestamps come back).
+ * `createList` sends ONE multi-row INSERT (in chunks of `batchSize`); fields left `undefined` get the
+ * column's DEFAULT.
+ *
+ * @param db - a `pg` Pool/Client, a PGlite instance, or a function returning one (resolved at insert time)
+ * @param options - the table and the column mapping
+ * @example
+ * const User = defineFactory('user').attr('email', sequence((n) => `u${n}@x.test`))
+ *   .persistWith(sqlAdapter<{ id: number; email: string }>(pool, { table: 'users' }))
+ */
+export function sqlAdapter<Created = Record<string, unknown>, Row extends object = Record<string, unknown>>(
+  db: SqlQueryable | (() => SqlQueryable),
+  options: SqlAdapterOptions,
+): PersistenceAdapter<Row, Created> {
+  const problems: string[] = [];
+  if (typeof options?.table !== 'string' || options.table.trim() === '')
+    problems.push(`table: expected a table name, got ${JSON.stringify(options?.table)}`);
+  const batchSize = options?.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    problems.push(`batchSize: expected a whole number of at least 1, got ${JSON.stringify(batchSize)}`);
+  if (problems.length > 0) {
+    throw new FactoriesError(
+      'FACTORIES_INVALID_DEFINITION',
+      `[factories] Failed to create a SQL adapter: ${problems.join('; ')}. Pass sqlAdapter(db, { table: 'users' }).`,
+    );
+  }
+  const table = options.table.split('.').map(quoteIdentifier).join('.');
+  const omitted = new Set(options.omit ?? []);
+  const columnMap = options.columns ?? 'snake_case';
+  const column = (field: string): string =>
+    columnMap === 'as-is' ? field : typeof columnMap === 'object' ? (columnMap[field] ?? snakeCase(field)) : snakeCase(field);
+  const mapBack = (row: unknown): Created => {
+    if (options.returning === 'as-is' || typeof row !== 'object' || row === null) return row as Created;
+    return Object.fromEntries(Object.entries(row).map(([key, value]) => [camelCase(key), value])) as Created;
+  };
+  const resolveDb = (): SqlQueryable => (typeof db === 'function' ? db() : db);
+
+  async function insertChunk(rows: readonly Row[], context: PersistContext): Promise<Created[]> {
+    const fields: string[] = [];
+    for (const row of rows) {
+      for (const [field, value] of Object.entries(row)) {
+        if (value !== undefined && !omitted.has(field) && !fields.includes(field)) fields.push(field);
+      }
+    }
+    const params: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const values = fields.map((field) => {
+        const value = (row as Record<string, unknown>)[field];
+        if (value === undefined) return 'DEFAULT';
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${values.join(', ')})`;
+    });
+    const text =
+      fields.length === 0
+        ? rows.map(() => `INSERT INTO ${table} DEFAULT VALUES RETURNING *`).join('; ')
+        : `INSERT INTO ${table} (${fields.map((field) => quoteIdentifier(column(field))).join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`;
+    try {
+      const result = await resolveDb().query(text, params);
+      return result.rows.map(mapBack);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new FactoriesError(
+        'FACTORIES_PERSIST_FAILED',
+        `[factories] Failed to insert ${rows.length} "${context.factory}" row${rows.length === 1 ? '' : 's'} into ${options.table}: ${reason}. Check the factory's fields against the table's columns (columns: ${fields.map(column).join(', ') || 'none'}).`,
+        { cause: error },
+      );
+    }
+  }
+
+  return {
+    async insert(row, context) {
+      const [created] = await insertChunk([row], context);
+      return created as Created;
+    },
+    async insertMany(rows, context) {
+      const created: Created[] = [];
+      for (let start = 0; start < rows.length; start += batchSize)
+        created.push(...(await insertChunk(rows.slice(start, start + batchSize), context)));
+      return created;
+    },
+  };
+}

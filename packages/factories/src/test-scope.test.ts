@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { replayLine, stableTestName, type ScopeState } from './test-scope.js';
+
+function stateOf(testName: string | undefined): ScopeState {
+  return { runSeed: 42, testName, testPath: `${process.cwd()}/src/orders.test.ts` } as ScopeState;
+}
+
+describe('replayLine', () => {
+  it('should name the run seed, the test file and the test, escaped for -t', () => {
+    const line = replayLine(stateOf("orders should total (in cents) for Ann's mugs"));
+
+    expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(in cents\\) for Ann'\\''s mugs$'");
+  });
+
+  it("should replay a @fast-check/jest property with Jest's seed instead of the seed in its name", () => {
+    const line = replayLine(stateOf('orders should total (with seed=-123)'));
+
+    expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(with seed=' --seed=-123");
+  });
+});
+
+describe('stableTestName', () => {
+  it('should drop the seed @fast-check/jest appends, so seeds derived from the name stay the same', () => {
+    expect(stableTestName('a > b (with seed=99)')).toBe('a > b');
+    expect(stableTestName('a (with seeds)')).toBe('a (with seeds)');
+  });
+});

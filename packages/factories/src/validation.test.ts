@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { defineFactory } from './factory.js';
+import { verifyFactories } from './verify.js';
+
+const userSchema = z.object({ email: z.email(), age: z.number().int().min(18) });
+
+describe('Factory.schema', () => {
+  it('should validate every build against a Standard Schema (zod 4) and list every problem', () => {
+    const User = defineFactory('user')
+      .attr('email', ({ faker }) => faker.internet.email())
+      .attr('age', 30)
+      .schema(userSchema);
+
+    const valid = User.build();
+    const attempt = (): unknown => User.build({ email: 'not-an-email', age: 3 });
+
+    expect(valid.age).toBe(30);
+    expect(attempt).toThrow(
+      '[factories] Failed to build "user": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory\'s defaults or the trait/overrides that produced it.',
+    );
+  });
+
+  it('should validate against a JSON Schema through ajv', () => {
+    const Product = defineFactory('product')
+      .attr('sku', 'MUG-1')
+      .attr('price', 5)
+      .schema({
+        type: 'object',
+        required: ['sku', 'price'],
+        properties: { sku: { type: 'string', pattern: '^[A-Z]+-\\d+$' }, price: { type: 'integer', minimum: 1 } },
+      });
+
+    expect(Product.build().sku).toBe('MUG-1');
+    expect(() => Product.build({ sku: 'mug', price: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_INVALID_OBJECT',
+        message: expect.stringContaining('sku: must match pattern "^[A-Z]+-\\d+$"; price: must be >= 1'),
+      }),
+    );
+  });
+
+  it('should validate with a function returning problems', () => {
+    const Range = defineFactory('range')
+      .attr('from', 1)
+      .attr('to', 2)
+      .schema((range) => (range.from <= range.to ? [] : [`from ${range.from} is after to ${range.to}`]));
+
+    expect(() => Range.build({ from: 3 })).toThrow('from 3 is after to 2');
+  });
+});
+
+describe('verifyFactories', () => {
+  it('should build every factory with every trait combination and report each invalid one (later traits win)', () => {
+    const Account = defineFactory('account')
+      .attr('email', 'ann@example.test')
+      .attr('age', 30)
+      .trait('minor', { age: 12 })
+      .trait('anonymous', { email: '' })
+      .trait('named', { email: 'bob@example.test' })
+      .schema(userSchema);
+    const Fine = defineFactory('fine').attr('x', 1).trait('two', { x: 2 });
+
+    const report = verifyFactories({ factories: [Account, Fine], throwOnFailure: false });
+
+    expect(report.checked).toBe(8 + 2);
+    expect(report.failures.map((failure) => failure.traits.join('+'))).toEqual([
+      'minor',
+      'anonymous',
+      'minor+anonymous',
+      'minor+named',
+      'minor+anonymous+named',
+    ]);
+    expect(report.failures.every((failure) => failure.factory === 'account')).toBe(true);
+  });
+
+  it('should throw listing every failure by default', () => {
+    const Broken = defineFactory('broken')
+      .attr('n', 1)
+      .trait('negative', { n: -1 })
+      .schema((value) => (value.n > 0 ? true : ['n must be positive']));
+
+    expect(() => verifyFactories({ factories: [Broken] })).toThrow(
+      /^\[factories\] Failed to verify factories: 1 of 2 factory and trait combinations are invalid:\n {2}- broken with negative: .*n must be positive/,
+    );
+  });
+
+  it('should name an unknown factory and the defined ones', () => {
+    defineFactory('customer').attr('x', 1);
+
+    expect(() => verifyFactories({ factories: ['custmer'] })).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_UNKNOWN_FACTORY',
+        message: expect.stringContaining('unknown factory "custmer" (did you mean "customer"?)'),
+      }),
+    );
+  });
+
+  it('should skip parameterized traits and say so', () => {
+    const Leveled = defineFactory('leveled')
+      .attr('level', 0)
+      .trait('level', (level: number) => ({ level }));
+
+    const report = verifyFactories({ factories: [Leveled] });
+
+    expect(report.skipped).toEqual(['leveled.level']);
+  });
+});

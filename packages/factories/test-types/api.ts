@@ -1,0 +1,108 @@
+// Type-level tests of the public API: `tsc --noEmit` (part of `npm test`) fails when an expectation breaks.
+import * as fc from 'fast-check';
+import { cycle, defineFactory, memoryAdapter, sequence, type BuiltOf, type CreatedOf, type OverridesOf } from '@proving-ground/factories';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expectType<T extends true>(): T | undefined {
+  return undefined;
+}
+
+const Address = defineFactory('address')
+  .attr('city', ({ faker }) => faker.location.city())
+  .attr('zip', '1000');
+
+const Tenant = defineFactory('tenant')
+  .attr('name', 'Acme')
+  .persistWith(memoryAdapter({ assign: (row: { name: string }, position) => ({ id: position + 1, ...row }) }))
+  .asTenant();
+
+const Line = defineFactory('line')
+  .attr('orderId', 0)
+  .attr('quantity', fc.integer({ min: 1, max: 9 }));
+
+const User = defineFactory('user')
+  .sequence('id')
+  .belongsTo('tenantId', Tenant, (tenant) => tenant.id)
+  .attr('name', ({ faker }) => faker.person.fullName())
+  .attr('email', ['name'], ({ name }) => `${name}@example.test`)
+  .attr('role', 'member' as 'member' | 'admin')
+  .attr('status', cycle(['active', 'locked'] as const))
+  .attr(
+    'handle',
+    sequence((n) => `user-${n}`),
+  )
+  .attr('joinedAt', new Date(0))
+  .attr('address', Address)
+  .transient('shout', false)
+  .hasMany('lines', Line, { inverse: 'orderId' })
+  .trait('admin', { role: 'admin' })
+  .trait('level', (level: number) => ({ name: `level ${level}` }));
+
+type User = BuiltOf<typeof User>;
+
+expectType<
+  Equal<
+    User,
+    {
+      id: number;
+      tenantId: number;
+      name: string;
+      email: string;
+      role: 'member' | 'admin';
+      status: 'active' | 'locked';
+      handle: string;
+      joinedAt: Date;
+      address: { city: string; zip: string };
+      lines: Array<{ orderId: number; quantity: number }>;
+    }
+  >
+>();
+
+// Created objects: the adapter's type (the database-assigned id of the tenant), with created children.
+expectType<Equal<CreatedOf<typeof Tenant>, { id: number; name: string }>>();
+expectType<Equal<CreatedOf<typeof User>['lines'], Array<{ orderId: number; quantity: number }>>>();
+
+// Overrides: every field optional, dates and arrays as whole values, nested factories take their overrides.
+const overrides: OverridesOf<typeof User> = { joinedAt: new Date(), address: { city: 'Lisbon' }, lines: [{ quantity: 2 }] };
+User.build(overrides);
+User.build({ lines: 3, tenantId: 4 });
+User.build({ role: 'admin' }, { traits: ['admin', ['level', 2]], transient: { shout: true } });
+
+// @ts-expect-error an unknown field
+User.build({ nmae: 'x' });
+// @ts-expect-error a value of the wrong type
+User.build({ role: 'owner' });
+// @ts-expect-error an unknown trait
+User.build({}, { traits: ['admn'] });
+// @ts-expect-error a parameterized trait without its parameter
+User.build({}, { traits: ['level'] });
+// @ts-expect-error a trait parameter of the wrong type
+User.build({}, { traits: [['level', 'high']] });
+// @ts-expect-error an unknown transient parameter
+User.build({}, { transient: { whisper: true } });
+// @ts-expect-error a nested override with an unknown field
+User.build({ address: { town: 'Lisbon' } });
+const Base = defineFactory('x').attr('a', 1);
+// @ts-expect-error a dependency on a field not declared before
+Base.attr('b', ['c'], () => 2);
+// @ts-expect-error a trait setting an unknown field
+defineFactory('x').attr('a', 1).trait('t', { b: 2 });
+
+// Builders widen number literals (overridable with any number) and keep unions of string literals.
+const Widened = defineFactory('widened')
+  .attr('total', () => 100)
+  .transient('vip', false)
+  .attr('discount', ['vip'], ({ vip }) => (vip ? 10 : 0))
+  .attr('tier', ({ faker }) => (faker.datatype.boolean() ? 'gold' : 'none'))
+  .hasMany('lines', Line, { inverse: 'orderId' })
+  .trait('big', { lines: 10, total: 5 });
+expectType<Equal<BuiltOf<typeof Widened>['total'], number>>();
+expectType<Equal<BuiltOf<typeof Widened>['discount'], number>>();
+expectType<Equal<BuiltOf<typeof Widened>['tier'], 'gold' | 'none'>>();
+Widened.build({ total: 250, discount: 15 });
+// @ts-expect-error a string outside the union
+Widened.build({ tier: 'silver' });
+
+const admins: User[] = User.with('admin').buildList(2);
+const arbitrary: fc.Arbitrary<User> = User.arbitrary({ name: 'fixed' });
+export { admins, arbitrary };

@@ -1,0 +1,139 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { createJestProject, type JestRun } from './jest-project.js';
+
+const FACTORIES_V1 = `
+const { defineFactory, sequence } = require('@proving-ground/factories');
+exports.User = defineFactory('user')
+  .sequence('id')
+  .attr('name', ({ faker }) => faker.person.fullName())
+  .attr('email', ['name'], ({ name }, { faker }) => faker.internet.email({ firstName: name }))
+  .attr('city', ({ faker }) => faker.location.city())
+  .attr('joinedAt', ({ faker }) => faker.date.past().toISOString());
+`;
+
+// v2 adds a field in the middle: no other value may move.
+const FACTORIES_V2 = FACTORIES_V1.replace(".attr('city'", ".attr('phone', ({ faker }) => faker.phone.number())\n  .attr('city'");
+
+const RECORD = `
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+exports.record = (name, value) => writeFileSync(join(process.env.OUT_DIR, name + '.json'), JSON.stringify(value));
+`;
+
+function testFile(prefix: string, names: string[]): string {
+  return `
+const { User } = require('./factories');
+const { record } = require('./record');
+describe('${prefix}', () => {
+${names
+  .map(
+    (name) => `  it('${name}', () => {
+    record('${prefix}-${name}', { users: User.buildList(2), workerId: process.env.JEST_WORKER_ID });
+  });`,
+  )
+  .join('\n')}
+});
+`;
+}
+
+const project = createJestProject({
+  'jest.config.js': `module.exports = { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/factories/setup'] };`,
+  'factories.js': FACTORIES_V1,
+  'record.js': RECORD,
+  'a.test.js': testFile('a', ['one', 'two', 'three']),
+  'b.test.js': testFile('b', ['one', 'two', 'three']),
+  'c.test.js': testFile('c', ['one', 'two']),
+});
+
+afterAll(() => project.remove());
+
+type Users = { users: Array<Record<string, unknown>>; workerId: string };
+
+function omit(object: Record<string, unknown>, field: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => key !== field));
+}
+
+function withoutIds(run: JestRun): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(run.outputs as Record<string, Users>).map(([file, { users }]) => [file, users.map((user) => omit(user, 'id'))]),
+  );
+}
+
+describe('factories in real Jest runs', () => {
+  let serial: JestRun;
+
+  it('should produce identical data with one worker, and with two workers and --randomize', async () => {
+    serial = await project.run({ args: ['--maxWorkers=1'] });
+    const parallel = await project.run({ args: ['--maxWorkers=2', '--randomize', '--seed=4242'] });
+
+    expect([serial.exitCode, parallel.exitCode]).toEqual([0, 0]);
+    expect(new Set(Object.values(parallel.outputs as Record<string, Users>).map((output) => output.workerId)).size).toBe(2);
+    expect(Object.keys(serial.outputs)).toHaveLength(8);
+    expect(withoutIds(parallel)).toEqual(withoutIds(serial));
+    expect(new Set((serial.outputs['a-one.json'] as Users).users.map((user) => user['name'])).size).toBe(2);
+    expect((serial.outputs['a-one.json'] as Users).users).not.toEqual((serial.outputs['b-one.json'] as Users).users);
+  });
+
+  it('should never repeat a sequence value across parallel workers, and restart it in every test file', async () => {
+    const parallel = await project.run({ args: ['--maxWorkers=2'] });
+
+    const idsByWorker = new Map<string, Set<unknown>>();
+    for (const { users, workerId } of Object.values(parallel.outputs as Record<string, Users>)) {
+      const ids = idsByWorker.get(workerId) ?? new Set();
+      for (const user of users) ids.add(user['id']);
+      idsByWorker.set(workerId, ids);
+    }
+    const [first, second] = [...idsByWorker.values()];
+
+    expect(idsByWorker.size).toBe(2);
+    expect([...first!].filter((id) => second!.has(id))).toEqual([]);
+    expect((parallel.outputs['c-one.json'] as Users).users.map((user) => Number(user['id']) % 1_000_000)).toEqual([1, 2]);
+  });
+
+  it('should keep every value when a field and a test are added', async () => {
+    project.write('factories.js', FACTORIES_V2);
+    project.write('a.test.js', testFile('a', ['zero', 'one', 'two', 'three']));
+
+    const grown = await project.run({ args: ['--maxWorkers=1'] });
+
+    expect(grown.exitCode).toBe(0);
+    const before = withoutIds(serial) as Record<string, Array<Record<string, unknown>>>;
+    const after = withoutIds(grown) as Record<string, Array<Record<string, unknown>>>;
+    for (const [file, users] of Object.entries(before)) {
+      expect(after[file]!.map((user) => omit(user, 'phone'))).toEqual(users);
+    }
+    expect(after['a-zero.json']![0]).toHaveProperty('phone');
+    project.write('factories.js', FACTORIES_V1);
+    project.write('a.test.js', testFile('a', ['one', 'two', 'three']));
+  });
+
+  it('should print one FACTORIES_SEED line under a failing test that replays its data', async () => {
+    project.write(
+      'd.test.js',
+      `
+const { User } = require('./factories');
+const { record } = require('./record');
+describe('replay', () => {
+  it('should fail', () => {
+    const user = User.build();
+    record('d-fail', { users: [user] });
+    expect(user.name).toBe('nobody');
+  });
+});
+`,
+    );
+
+    const failed = await project.run({ args: ['d.test.js'], env: { FACTORIES_SEED: 'random' } });
+    const message = failed.tests[0]!.failureMessages.join('\n');
+    const line = /FACTORIES_SEED=(\d+) npx jest d\.test\.js -t '\^replay should fail\$'/.exec(message);
+    const replayed = await project.run({
+      args: ['d.test.js', '-t', '^replay should fail$'],
+      env: { FACTORIES_SEED: line?.[1] ?? 'missing' },
+    });
+
+    expect(failed.exitCode).toBe(1);
+    expect(line).not.toBeNull();
+    expect(message.match(/FACTORIES_SEED=/g)).toHaveLength(1);
+    expect(replayed.outputs['d-fail.json']).toEqual(failed.outputs['d-fail.json']);
+  });
+});

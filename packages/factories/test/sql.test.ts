@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+import { defineFactory, sequence, sqlAdapter, withTenant, type SqlQueryable } from '@proving-ground/factories';
+
+const SCHEMA = `
+  CREATE TABLE tenants (id serial PRIMARY KEY, name text NOT NULL);
+  CREATE TABLE customers (
+    id serial PRIMARY KEY,
+    tenant_id integer NOT NULL REFERENCES tenants (id),
+    email text NOT NULL UNIQUE,
+    full_name text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE invoices (id serial PRIMARY KEY, tenant_id integer NOT NULL REFERENCES tenants (id), customer_id integer NOT NULL REFERENCES customers (id), total_cents integer NOT NULL DEFAULT 0);
+  CREATE TABLE invoice_lines (id serial PRIMARY KEY, invoice_id integer NOT NULL REFERENCES invoices (id), amount_cents integer NOT NULL);
+`;
+
+interface TenantRow {
+  id: number;
+  name: string;
+}
+interface CustomerRow {
+  id: number;
+  tenantId: number;
+  email: string;
+  fullName: string;
+  createdAt: Date;
+}
+
+/** Counts the statements a queryable runs, to prove batching. */
+function counting(db: SqlQueryable): SqlQueryable & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    query: (text, params) => {
+      statements.push(text);
+      return db.query(text, params);
+    },
+  };
+}
+
+function factoriesOn(db: SqlQueryable) {
+  const Tenant = defineFactory('tenant')
+    .attr('name', ({ faker }) => faker.company.name())
+    .persistWith(sqlAdapter<TenantRow>(db, { table: 'tenants' }))
+    .asTenant();
+  const Customer = defineFactory('customer')
+    .belongsTo('tenantId', Tenant, (tenant) => tenant.id)
+    .attr(
+      'email',
+      sequence((n) => `customer${n}@example.test`),
+    )
+    .attr('fullName', ({ faker }) => faker.person.fullName())
+    .persistWith(sqlAdapter<CustomerRow>(db, { table: 'customers' }));
+  const Line = defineFactory('invoiceLine')
+    .attr('invoiceId', 0)
+    .attr('amountCents', ({ faker }) => faker.number.int({ min: 1, max: 500 }))
+    .persistWith(sqlAdapter<{ id: number; invoiceId: number; amountCents: number }>(db, { table: 'invoice_lines' }));
+  const Invoice = defineFactory('invoice')
+    .belongsTo('tenantId', Tenant, (tenant) => tenant.id)
+    .belongsTo('customerId', Customer, (customer) => customer.id)
+    .hasMany('lines', Line, { inverse: 'invoiceId', count: 3 })
+    .persistWith(sqlAdapter<{ id: number; tenantId: number; customerId: number; totalCents: number }>(db, { table: 'invoices' }));
+  return { Tenant, Customer, Invoice };
+}
+
+describe.each([
+  ['PGlite', 'pglite'],
+  ['a pg Pool (PGlite served on 127.0.0.1)', 'pool'],
+] as const)('sqlAdapter on %s', (_label, kind) => {
+  let pglite: PGlite;
+  let server: PGLiteSocketServer | undefined;
+  let pool: pg.Pool | undefined;
+  let db: ReturnType<typeof counting>;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    await pglite.exec(SCHEMA);
+    if (kind === 'pool') {
+      server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1 });
+      await server.start();
+      const port = server.getServerConn().split(':').at(-1);
+      pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, max: 1 });
+    }
+    db = counting(pool ?? pglite);
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await server?.stop();
+    await pglite?.close();
+  });
+
+  beforeEach(() => {
+    db.statements.length = 0;
+  });
+
+  it('should insert a row and return what the database assigned', async () => {
+    const { Customer } = factoriesOn(db);
+
+    const customer = await Customer.create({ fullName: 'Ann Lee' });
+
+    expect(customer).toEqual({
+      id: expect.any(Number),
+      tenantId: expect.any(Number),
+      email: expect.stringMatching(/^customer\d+@example\.test$/),
+      fullName: 'Ann Lee',
+      createdAt: expect.any(Date),
+    });
+    const stored = await db.query('SELECT full_name FROM customers WHERE id = $1', [customer.id]);
+    expect(stored.rows).toEqual([{ full_name: 'Ann Lee' }]);
+  });
+
+  it('should insert createList in ONE statement', async () => {
+    const { Tenant, Customer } = factoriesOn(db);
+    const tenant = await Tenant.create();
+    db.statements.length = 0;
+
+    const customers = await Customer.createList(5, { tenantId: tenant.id });
+
+    expect(db.statements.filter((text) => text.startsWith('INSERT INTO "customers"'))).toHaveLength(1);
+    expect(db.statements).toHaveLength(1);
+    expect(new Set(customers.map((customer) => customer.id)).size).toBe(5);
+  });
+
+  it('should create parents first and children after, in one graph with one tenant', async () => {
+    const { Invoice } = factoriesOn(db);
+
+    const invoice = await Invoice.create();
+
+    expect(db.statements.map((text) => text.split(' (')[0])).toEqual([
+      'INSERT INTO "tenants"',
+      'INSERT INTO "customers"',
+      'INSERT INTO "invoices"',
+      'INSERT INTO "invoice_lines"',
+    ]);
+    const lines = await db.query('SELECT invoice_id FROM invoice_lines WHERE invoice_id = $1', [invoice.id]);
+    expect(lines.rows).toHaveLength(3);
+    const customer = await db.query('SELECT tenant_id FROM customers WHERE id = $1', [invoice.customerId]);
+    expect(customer.rows).toEqual([{ tenant_id: invoice.tenantId }]);
+  });
+
+  it('should create every row of a tenant scope under that tenant', async () => {
+    const { Tenant, Invoice } = factoriesOn(db);
+    const tenant = await Tenant.create({ name: 'Scoped' });
+
+    const invoices = await withTenant(tenant, () => Invoice.createList(2));
+
+    expect(invoices.map((invoice) => invoice.tenantId)).toEqual([tenant.id, tenant.id]);
+    const tenants = await db.query('SELECT count(*)::int AS n FROM tenants WHERE name = $1', ['Scoped']);
+    expect(tenants.rows).toEqual([{ n: 1 }]);
+  });
+
+  it('should name the table and the columns when the database refuses a row', async () => {
+    const { Customer } = factoriesOn(db);
+    const first = await Customer.create();
+
+    const duplicate = Customer.create({ email: first.email });
+
+    await expect(duplicate).rejects.toMatchObject({
+      code: 'FACTORIES_PERSIST_FAILED',
+      message: expect.stringContaining('Failed to insert 1 "customer" row into customers: duplicate key value violates unique constraint'),
+    });
+  });
+});
