@@ -1,4 +1,6 @@
+import { checkResponse, loadApiSpec, type ApiSpec } from '@proving-ground/contract-helpers';
 import { postgresService } from '@proving-ground/test-modes';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { openDatabase, type Database } from '../src/database.ts';
@@ -18,8 +20,53 @@ export interface RunningSupportDesk {
   createUser(tenantId: string, user: { email: string; name: string }): Promise<User>;
   /** `POST /orders` as `tenantId`, expecting 201. */
   createOrder(tenantId: string, order: CreateOrderBody): Promise<Order>;
-  /** Close the app, then the database (and embedded PGlite). */
+  /** Every response so far that broke openapi.yaml (strictly: undeclared fields count), one line each. */
+  contractViolations: string[];
+  /** Close the app, then the database (and embedded PGlite); fails when any response broke openapi.yaml. */
   close(): Promise<void>;
+}
+
+/** The service's OpenAPI document, loaded and checked once per test file. */
+export const supportDeskApi: ApiSpec = loadApiSpec(fileURLToPath(new URL('../openapi.yaml', import.meta.url)));
+
+/**
+ * Check every response `app` sends against openapi.yaml (status documented for the operation,
+ * content type declared, body strict), collecting violations into `violations`. Streamed bodies
+ * (server-sent events) are checked for status and content type only.
+ */
+export function checkEveryResponse(app: FastifyInstance, violations: string[]): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    const headers = Object.fromEntries(
+      Object.entries(reply.getHeaders()).map(([name, value]) => [
+        name.toLowerCase(),
+        Array.isArray(value) ? value.join(', ') : String(value),
+      ]),
+    );
+    let body: unknown = text === '' ? undefined : text;
+    if (text !== undefined && text !== '' && /json/.test(headers['content-type'] ?? '')) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        // checkResponse reports a JSON content type with a body that does not parse.
+      }
+    }
+    const path = request.url.split('?')[0]!;
+    const check = checkResponse(supportDeskApi, {
+      method: request.method,
+      path,
+      query: undefined,
+      status: reply.statusCode,
+      headers,
+      body,
+      text: text ?? '',
+    });
+    // A journey may probe a route the API does not have: the not-found answer is not an operation's response.
+    const unknownRoute = check.operation === undefined && reply.statusCode === 404;
+    const found = check.violations.filter((violation) => !unknownRoute && (text !== undefined || violation.kind !== 'body'));
+    for (const violation of found) violations.push(`${request.method} ${request.url} -> ${reply.statusCode}: ${violation.message}`);
+    return payload;
+  });
 }
 
 /** The LLM settings of a desk whose test does not ask the FAQ: nothing listens there. */
@@ -54,10 +101,13 @@ export async function startSupportDesk(
     assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
   });
+  const contractViolations: string[] = [];
+  checkEveryResponse(app, contractViolations);
   await app.ready();
   return {
     app,
     database,
+    contractViolations,
     async createTenant(name) {
       return expectCreated<Tenant>(await app.inject({ method: 'POST', url: '/tenants', payload: { name } }), `tenant ${name}`);
     },
@@ -73,6 +123,11 @@ export async function startSupportDesk(
       await app.close();
       await database.close();
       await postgres.stop();
+      if (contractViolations.length > 0) {
+        throw new Error(
+          `[support-desk] ${contractViolations.length} responses broke openapi.yaml:\n${contractViolations.map((line) => `  ${line}`).join('\n')}`,
+        );
+      }
     },
   };
 }

@@ -1,0 +1,18 @@
+/**
+ * Jest setup entry: add `@proving-ground/contract-helpers/jest` to `setupFilesAfterEnv` to register
+ * `toMatchSchema`, `toSatisfyApiSpec`, `toBeProblemDetails` and `toContainPII` on `expect` (the
+ * global one and `@jest/globals`' are the same object). Their types come with the main entry.
+ */
+import { ContractError } from './errors.js';
+import { contractMatchers } from './matchers.js';
+
+const globalExpect = (globalThis as { expect?: { extend(matchers: object): void } }).expect;
+if (globalExpect === undefined) {
+  throw new ContractError(
+    'CONTRACT_INVALID_OPTIONS',
+    '[contract-helpers] Failed to register the matchers: there is no global expect here. List @proving-ground/contract-helpers/jest in setupFilesAfterEnv (not setupFiles), or call expect.extend(contractMatchers) yourself.',
+  );
+}
+globalExpect.extend(contractMatchers);
+
+export type {};

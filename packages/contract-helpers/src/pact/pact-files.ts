@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { canonicalJson } from '../canonical-json.js';
+import { ContractError } from '../errors.js';
+
+/** The environment variable a global setup may set to name the test run (else it is derived from the Jest process). */
+export const PACT_RUN_ENV = 'PROVING_GROUND_PACT_RUN';
+
+function processStart(pid: number): string {
+  try {
+    // Field 22 of /proc/<pid>/stat: start time in clock ticks since boot; tells a reused pid apart.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A name for the current Jest run, the same in every worker of the run: `PROVING_GROUND_PACT_RUN`
+ * when set, else the Jest parent process (a worker's parent, or this process when in band) and
+ * its start time.
+ */
+export function currentRunKey(): string {
+  const fromEnv = process.env[PACT_RUN_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv.replace(/[^\w.-]/g, '_');
+  const inWorkerProcess = process.env['JEST_WORKER_ID'] !== undefined && typeof process.send === 'function' && isMainThread;
+  const pid = inWorkerProcess ? process.ppid : process.pid;
+  return `${pid}-${processStart(pid)}`;
+}
+
+/** The file name pact gives a consumer/provider pair. */
+export function pactFileName(consumer: string, provider: string): string {
+  return `${consumer}-${provider}.json`;
+}
+
+/** Where the fragments of a pair live for one run. */
+export function fragmentRoot(dir: string, consumer: string, provider: string): string {
+  return join(dir, '.fragments', `${consumer}-${provider}`.replace(/[^\w.-]/g, '_'));
+}
+
+/**
+ * Remove the fragments earlier runs left for this pair (a run that crashed, a previous run's
+ * interactions): the pact file is rebuilt from this run's fragments only.
+ */
+export function clearStaleFragments(dir: string, consumer: string, provider: string, runKey: string): void {
+  const root = fragmentRoot(dir, consumer, provider);
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) if (entry !== runKey) rmSync(join(root, entry), { recursive: true, force: true });
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withLock<T>(path: string, body: () => T): T {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 30_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // The holder removed it meanwhile.
+      }
+      if (Date.now() > deadline) {
+        throw new ContractError(
+          'CONTRACT_PACT_FILE',
+          `[contract-helpers] Failed to write ${path}: another worker holds ${lock} for more than 20 s. Remove the lock folder if no test run is active.`,
+        );
+      }
+      sleep(25);
+    }
+  }
+  try {
+    return body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+interface PactDocument {
+  consumer: { name: string };
+  provider: { name: string };
+  interactions: Array<Record<string, unknown>>;
+  metadata?: Record<string, unknown>;
+}
+
+function interactionKey(interaction: Record<string, unknown>): string {
+  return `${String(interaction['description'])}\u0000${canonicalJson(interaction['providerStates'] ?? interaction['providerState'] ?? [])}`;
+}
+
+function comparable(interaction: Record<string, unknown>): string {
+  const rest = { ...interaction };
+  for (const volatile of ['key', 'pending', 'comments']) delete rest[volatile];
+  return canonicalJson(rest);
+}
+
+function fragmentFiles(root: string, name: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(root, entry.name, name))
+    .filter((file) => existsSync(file))
+    .sort();
+}
+
+/**
+ * Merge this run's fragments of a pair into `<dir>/<consumer>-<provider>.json`, under a lock (safe
+ * with parallel workers). Interactions are keyed by description and provider states; the same key
+ * with different content is a conflict, reported with both descriptions. Interactions are sorted,
+ * so the file does not change with worker scheduling.
+ *
+ * @returns the number of interactions written
+ */
+export function mergeFragments(dir: string, consumer: string, provider: string, runKey: string): number {
+  const name = pactFileName(consumer, provider);
+  const target = join(dir, name);
+  mkdirSync(dir, { recursive: true });
+  return withLock(target, () => {
+    const byKey = new Map<string, Record<string, unknown>>();
+    let document: PactDocument | undefined;
+    for (const file of fragmentFiles(join(fragmentRoot(dir, consumer, provider), runKey), name)) {
+      const fragment = JSON.parse(readFileSync(file, 'utf8')) as PactDocument;
+      document ??= fragment;
+      for (const interaction of fragment.interactions) {
+        const key = interactionKey(interaction);
+        const existing = byKey.get(key);
+        if (existing !== undefined && comparable(existing) !== comparable(interaction)) {
+          throw new ContractError(
+            'CONTRACT_PACT_CONFLICT',
+            `[contract-helpers] Failed to merge the pact ${name}: two tests define the interaction "${String(interaction['description'])}" with the same provider states but different requests or responses. Give them different descriptions or states.`,
+          );
+        }
+        byKey.set(key, interaction);
+      }
+    }
+    if (document === undefined) return 0;
+    const interactions = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, interaction]) => interaction);
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify({ ...document, interactions }, null, 2)}\n`);
+    renameSync(temporary, target);
+    return interactions.length;
+  });
+}

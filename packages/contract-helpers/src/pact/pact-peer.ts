@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import { ContractError } from '../errors.js';
+
+/** The pact-core handle of a consumer pact, as far as this package uses it. */
+export interface PactHandle {
+  pactffiCreateMockServerForTransport(address: string, transport: string, config: string, port?: number): number;
+  mockServerMismatches(port: number): PactMatchingResult[];
+  mockServerMatchedSuccessfully(port: number): boolean;
+  cleanupMockServer(port: number): boolean;
+  cleanupPlugins?(): void;
+  writePactFile(dir: string, merge?: boolean): void;
+}
+
+/** One entry of the mock server's mismatch report. */
+export interface PactMatchingResult {
+  type: string;
+  method?: string;
+  path?: string;
+  request?: unknown;
+  mismatches?: Array<{
+    type: string;
+    path?: string;
+    expected?: unknown;
+    actual?: unknown;
+    mismatch?: string;
+    key?: string;
+    parameter?: string;
+  }>;
+}
+
+/** The parts of `@pact-foundation/pact` this package drives. */
+export interface PactModule {
+  PactV4: new (options: Record<string, unknown>) => { addInteraction(): unknown; pact?: PactHandle };
+  Verifier: new (options: Record<string, unknown>) => { verifyProvider(): Promise<unknown> };
+}
+
+let loaded: PactModule | undefined;
+
+/**
+ * `@pact-foundation/pact`, loaded on first use (it costs ~330 ms and a native library), with a
+ * clear error when the optional peer is not installed.
+ */
+export function loadPact(): PactModule {
+  if (loaded !== undefined) return loaded;
+  // Pact 17 reports usage to a remote service unless told not to; tests stay on this machine.
+  process.env['PACT_DO_NOT_TRACK'] ??= 'true';
+  try {
+    loaded = createRequire(import.meta.url)('@pact-foundation/pact') as PactModule;
+  } catch (error) {
+    const missing =
+      (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('@pact-foundation/pact');
+    throw new ContractError(
+      'CONTRACT_MISSING_PEER',
+      missing
+        ? '[contract-helpers] Failed to load @pact-foundation/pact: it is not installed. It is an optional peer of @proving-ground/contract-helpers: `npm install --save-dev @pact-foundation/pact`.'
+        : `[contract-helpers] Failed to load @pact-foundation/pact: ${(error as Error).message}. Check that its native core for this platform is installed (npm installs it as an optional dependency).`,
+      { cause: error },
+    );
+  }
+  return loaded;
+}

@@ -1,0 +1,404 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { contentHash } from './canonical-json.js';
+import { ContractError } from './errors.js';
+import { isPlainObject } from './internal/schema-walk.js';
+import { compileJsonPathPattern, formatJsonPath, pointerToSegments, type JsonPathPattern, type PathSegment } from './json-path.js';
+import { findSchemaProblems, formatSchemaProblems } from './schema-problems.js';
+import { detectDialect, toDraft2020, type SchemaDialect } from './schema-dialect.js';
+import { closeSchema, type SchemaDirection } from './strict-schema.js';
+
+/** The part of the Standard Schema interface (zod 4, valibot, arktype...) the matchers use. */
+export interface StandardSchemaLike {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    validate(value: unknown): StandardResult | Promise<StandardResult>;
+    /** Standard JSON Schema (zod 4): when present the schema is converted and validated strictly with ajv. */
+    readonly jsonSchema?: { output(options: { target: string }): Record<string, unknown> };
+  };
+}
+
+/** What a Standard Schema's `validate` returns. */
+export type StandardResult =
+  | { readonly value: unknown; readonly issues?: undefined }
+  | {
+      readonly issues: ReadonlyArray<{
+        readonly message: string;
+        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
+      }>;
+    };
+
+/** A schema the matchers accept: JSON Schema (an object or a boolean) or a Standard Schema object. */
+export type SchemaInput = boolean | Record<string, unknown> | StandardSchemaLike;
+
+/** How a schema is applied. */
+export interface SchemaOptions {
+  /** Reject properties the schema does not declare, at every depth (default true). */
+  strict?: boolean;
+  /** JSONPath patterns where undeclared properties are accepted: `$.meta.*`, `$.items[*].debug`, `$..trace`. */
+  allow?: readonly string[];
+  /** The dialect of schemas without `$schema` (default draft 2020-12). */
+  dialect?: SchemaDialect;
+  /** Drop `writeOnly` properties from responses, `readOnly` ones from requests (default `any`: keep both). */
+  direction?: SchemaDirection;
+  /** The file or name the schema comes from, for error messages. */
+  source?: string;
+}
+
+/** One way a value breaks a schema. */
+export interface SchemaViolation {
+  /** JSONPath of the offending value (of the field itself for extra and missing fields). */
+  path: string;
+  /** The JSON Schema keyword that failed (`type`, `required`, `unevaluatedProperties`...), or `schema` for Standard Schema issues. */
+  keyword: string;
+  /** What is wrong, in a sentence. */
+  message: string;
+  /** What the schema expects there. */
+  expected: string;
+  /** The value found there (undefined when it is missing). */
+  actual: unknown;
+  /** For extra fields, the field's name. */
+  extraField?: string;
+}
+
+/** A schema ready to validate: compiled once and cached by content. */
+export interface CompiledSchema {
+  /** The content hash the compiled validator is cached under. */
+  readonly hash: string;
+  /** Every violation of `value` (an empty list when it conforms). */
+  validate(value: unknown, options?: { allow?: readonly string[] }): SchemaViolation[];
+}
+
+const NO_VIOLATIONS = Object.freeze([]) as unknown as SchemaViolation[];
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+function createAjv(allErrors: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors, strict: false, allowUnionTypes: true, logger: false, validateFormats: true });
+  addFormats(ajv);
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31,
+  });
+  ajv.addFormat('int64', { type: 'number', validate: (value: number) => Number.isInteger(value) });
+  ajv.addFormat('float', { type: 'number', validate: () => true });
+  ajv.addFormat('double', { type: 'number', validate: () => true });
+  ajv.addFormat('password', true);
+  ajv.addFormat('binary', true);
+  return ajv;
+}
+
+let engines: { fast: Ajv2020; full: Ajv2020 } | undefined;
+
+function ajvEngines(): { fast: Ajv2020; full: Ajv2020 } {
+  engines ??= { fast: createAjv(false), full: createAjv(true) };
+  return engines;
+}
+
+function isStandardSchema(value: unknown): value is StandardSchemaLike {
+  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)['~standard'] === 'object';
+}
+
+function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {
+  let current = root;
+  for (const segment of segments) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function toViolation(error: ErrorObject, data: unknown): SchemaViolation {
+  const segments = pointerToSegments(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
+    const field = String(params['unevaluatedProperty'] ?? params['additionalProperty']);
+    const fieldSegments = [...segments, field];
+    return {
+      path: formatJsonPath(fieldSegments),
+      keyword: error.keyword,
+      message: `extra field "${field}" is not declared by the schema`,
+      expected: 'no such field',
+      actual: valueAt(data, fieldSegments),
+      extraField: field,
+    };
+  }
+  if (error.keyword === 'required') {
+    const field = String(params['missingProperty']);
+    return {
+      path: formatJsonPath([...segments, field]),
+      keyword: 'required',
+      message: `required field "${field}" is missing`,
+      expected: 'a value',
+      actual: undefined,
+    };
+  }
+  const message = error.message ?? 'is not valid';
+  let expected = message.replace(/^must /, '');
+  if (error.keyword === 'enum') expected = `one of ${JSON.stringify(params['allowedValues'])}`;
+  if (error.keyword === 'const') expected = JSON.stringify(params['allowedValue']);
+  if (error.keyword === 'type') expected = `type ${String(params['type'])}`;
+  if (error.keyword === 'format') expected = `format "${String(params['format'])}"`;
+  return { path: formatJsonPath(segments), keyword: error.keyword, message, expected, actual: valueAt(data, segments) };
+}
+
+function uniqueViolations(violations: SchemaViolation[]): SchemaViolation[] {
+  const seen = new Set<string>();
+  return violations.filter((violation) => {
+    const key = `${violation.path}\u0000${violation.keyword}\u0000${violation.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortViolations(violations: SchemaViolation[]): SchemaViolation[] {
+  return violations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function compilePatterns(allow: readonly string[] | undefined, source?: string): JsonPathPattern[] {
+  if (allow === undefined || allow.length === 0) return [];
+  const compiled = allow.map((pattern) => [pattern, compileJsonPathPattern(pattern)] as const);
+  const bad = compiled.filter(([, pattern]) => pattern === undefined).map(([pattern]) => pattern);
+  if (bad.length > 0) {
+    throw new ContractError(
+      'CONTRACT_INVALID_OPTIONS',
+      `[contract-helpers] Failed to read the "allow" option${source === undefined ? '' : ` for ${source}`}: ${bad.map((pattern) => JSON.stringify(pattern)).join(', ')} ${bad.length === 1 ? 'is not a JSONPath pattern' : 'are not JSONPath patterns'}. Write patterns like "$.meta.*", "$.items[*].debug" or "$..trace".`,
+    );
+  }
+  return compiled.map(([, pattern]) => pattern!);
+}
+
+function allowedExtra(violation: SchemaViolation, patterns: readonly JsonPathPattern[]): boolean {
+  if (violation.extraField === undefined || patterns.length === 0) return false;
+  return patterns.some((pattern) => pattern.matches(pathSegmentsOf(violation.path)));
+}
+
+const pathCache = new Map<string, PathSegment[]>();
+
+/** Parse a JSONPath this package formatted back into segments. */
+export function pathSegmentsOf(path: string): PathSegment[] {
+  let cached = pathCache.get(path);
+  if (cached !== undefined) return cached;
+  cached = [];
+  const pattern = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]/g;
+  for (const match of path.slice(1).matchAll(pattern)) {
+    if (match[1] !== undefined) cached.push(match[1]);
+    else if (match[2] !== undefined) cached.push(Number(match[2]));
+    else cached.push(match[3]!.replace(/\\(.)/g, '$1'));
+  }
+  if (pathCache.size > 10_000) pathCache.clear();
+  pathCache.set(path, cached);
+  return cached;
+}
+
+class AjvCompiledSchema implements CompiledSchema {
+  private full: ValidateFunction | undefined;
+
+  constructor(
+    readonly hash: string,
+    private readonly schema: unknown,
+    private readonly fast: ValidateFunction,
+    private readonly ownEngine: boolean,
+  ) {}
+
+  validate(value: unknown, options?: { allow?: readonly string[] }): SchemaViolation[] {
+    if (this.fast(value)) return NO_VIOLATIONS;
+    this.full ??= this.ownEngine ? createAjv(true).compile(this.schema as object) : ajvEngines().full.compile(this.schema as object);
+    this.full(value);
+    const patterns = compilePatterns(options?.allow);
+    return sortViolations(
+      uniqueViolations((this.full.errors ?? []).map((error) => toViolation(error, value))).filter(
+        (violation) => !allowedExtra(violation, patterns),
+      ),
+    );
+  }
+}
+
+function extraKeys(input: unknown, output: unknown, segments: PathSegment[], found: SchemaViolation[]): void {
+  if (Array.isArray(input) && Array.isArray(output)) {
+    input.forEach((item: unknown, index) => extraKeys(item, output[index], [...segments, index], found));
+    return;
+  }
+  if (!isPlainObject(input) || !isPlainObject(output)) return;
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in output)) {
+      found.push({
+        path: formatJsonPath([...segments, key]),
+        keyword: 'unevaluatedProperties',
+        message: `extra field "${key}" is not declared by the schema`,
+        expected: 'no such field',
+        actual: value,
+        extraField: key,
+      });
+    } else extraKeys(value, output[key], [...segments, key], found);
+  }
+}
+
+class StandardCompiledSchema implements CompiledSchema {
+  constructor(
+    readonly hash: string,
+    private readonly schema: StandardSchemaLike,
+    private readonly strict: boolean,
+  ) {}
+
+  validate(value: unknown, options: { allow?: readonly string[] } = {}): SchemaViolation[] {
+    const result = this.schema['~standard'].validate(value);
+    if (result instanceof Promise) {
+      throw new ContractError(
+        'CONTRACT_INVALID_SCHEMA',
+        `[contract-helpers] Failed to validate with a ${this.schema['~standard'].vendor} schema: it validates asynchronously. Use a synchronous schema (no async refinements or transforms) with toMatchSchema.`,
+      );
+    }
+    if (result.issues !== undefined) {
+      return result.issues.map((issue) => {
+        const segments = (issue.path ?? []).map((step) => {
+          const key = typeof step === 'object' && step !== null ? (step as { key: PropertyKey }).key : step;
+          return typeof key === 'number' ? key : String(key);
+        });
+        return {
+          path: formatJsonPath(segments),
+          keyword: 'schema',
+          message: issue.message,
+          expected: issue.message,
+          actual: valueAt(value, segments),
+        };
+      });
+    }
+    if (!this.strict) return [];
+    const found: SchemaViolation[] = [];
+    extraKeys(value, result.value, [], found);
+    const patterns = compilePatterns(options.allow);
+    return found.filter((violation) => !allowedExtra(violation, patterns));
+  }
+}
+
+const NO_OPTIONS: SchemaOptions = Object.freeze({});
+const byIdentityDefaults = new WeakMap<object, CompiledSchema>();
+const byIdentity = new WeakMap<object, Map<string, CompiledSchema>>();
+const byContent = new Map<string, CompiledSchema>();
+const failures = new Map<string, ContractError>();
+let compileCount = 0;
+
+/** How many schemas this process compiled (cache hits excluded); for tests and benchmarks. */
+export function schemaCompileCount(): number {
+  return compileCount;
+}
+
+function optionsKey(options: SchemaOptions): string {
+  return `${options.strict === false ? 'open' : 'strict'}|${options.dialect ?? ''}|${options.direction ?? 'any'}`;
+}
+
+function compileJsonSchema(schema: Record<string, unknown> | boolean, options: SchemaOptions, key: string, hash: string): CompiledSchema {
+  const failure = failures.get(hash);
+  if (failure !== undefined) throw failure;
+  const where = options.source === undefined ? 'a schema' : options.source;
+  const problems = findSchemaProblems(schema);
+  const dialect = detectDialect(schema, options.dialect);
+  let prepared = toDraft2020(schema, dialect);
+  // The copy may share data with the input (keywords the converter does not know, such as an
+  // OpenAPI document's components): close a private clone.
+  if (options.strict !== false) prepared = closeSchema(structuredClone(prepared), { direction: options.direction ?? 'any' });
+  const { fast } = ajvEngines();
+  if (problems.length === 0 && isPlainObject(prepared) && !fast.validateSchema(prepared)) {
+    for (const error of fast.errors ?? []) {
+      problems.push({
+        segments: pointerToSegments(error.instancePath),
+        message: `${error.message ?? 'is not valid'} (JSON Schema meta-schema)`,
+      });
+    }
+  }
+  let validate: ValidateFunction | undefined;
+  const ownEngine = JSON.stringify(prepared).includes('"$id"');
+  if (problems.length === 0) {
+    try {
+      validate = (ownEngine ? createAjv(false) : fast).compile(prepared as object);
+    } catch (error) {
+      problems.push({ segments: [], message: (error as Error).message });
+    }
+  }
+  if (problems.length > 0 || validate === undefined) {
+    const error = new ContractError(
+      'CONTRACT_INVALID_SCHEMA',
+      `[contract-helpers] Failed to compile ${where}: ${problems.length === 1 ? 'it has a problem' : `it has ${problems.length} problems`}:\n${formatSchemaProblems(problems, options.source)}\nFix the schema; nothing was validated against it.`,
+    );
+    failures.set(hash, error);
+    throw error;
+  }
+  compileCount++;
+  void key;
+  return new AjvCompiledSchema(hash, prepared, validate, ownEngine);
+}
+
+/**
+ * Compile `schema` (or take it from the cache). Validators are cached by the schema object and by
+ * its content (a SHA-256 of its canonical JSON), so an equal schema in a new object is not compiled
+ * again. An invalid schema throws a `CONTRACT_INVALID_SCHEMA` error naming the JSONPath of every
+ * problem; call this at the top of a test file so the error is reported once, before any test.
+ *
+ * @param schema - JSON Schema (2020-12, 2019-09, 07, 06, 04 by `$schema`), or a Standard Schema object (zod 4, valibot)
+ * @param options - strictness, dialect, direction and the file name for messages
+ * @example
+ * const orderSchema = compileSchema(JSON.parse(readFileSync('order.schema.json', 'utf8')), { source: 'order.schema.json' })
+ * expect(orderSchema.validate(order)).toEqual([])
+ */
+export function compileSchema(schema: SchemaInput, options: SchemaOptions = NO_OPTIONS): CompiledSchema {
+  const defaults =
+    options === NO_OPTIONS || (options.strict === undefined && options.dialect === undefined && options.direction === undefined);
+  if (defaults && typeof schema === 'object' && schema !== null) {
+    const cached = byIdentityDefaults.get(schema);
+    if (cached !== undefined) return cached;
+  }
+  const key = optionsKey(options);
+  if (typeof schema === 'object' && schema !== null) {
+    const cached = byIdentity.get(schema)?.get(key);
+    if (cached !== undefined) return cached;
+  }
+  let compiled: CompiledSchema;
+  if (isStandardSchema(schema)) {
+    const standard = schema['~standard'];
+    const output = standard.jsonSchema?.output({ target: 'draft-2020-12' });
+    if (output !== undefined) {
+      // zod marks its JSON Schema output as a Standard Schema too; only the JSON Schema part is wanted.
+      const jsonSchema: Record<string, unknown> = { ...output };
+      delete jsonSchema['~standard'];
+      compiled = compileSchema(jsonSchema, { ...options, dialect: 'draft-2020-12' });
+    } else compiled = new StandardCompiledSchema(`${standard.vendor}:${compileCount}`, schema, options.strict !== false);
+  } else if (typeof schema === 'boolean' || isPlainObject(schema)) {
+    const hash = `${contentHash(schema)}|${key}`;
+    const cached = byContent.get(hash);
+    if (cached !== undefined) compiled = cached;
+    else {
+      compiled = compileJsonSchema(schema, options, key, hash);
+      byContent.set(hash, compiled);
+    }
+  } else {
+    throw new ContractError(
+      'CONTRACT_INVALID_SCHEMA',
+      `[contract-helpers] Failed to compile ${options.source ?? 'a schema'}: it is ${Array.isArray(schema) ? 'an array' : typeof schema === 'object' ? 'null' : `a ${typeof schema}`}, not a JSON Schema or a Standard Schema object. Pass a schema object, \`true\`/\`false\`, or a zod/valibot schema.`,
+    );
+  }
+  if (typeof schema === 'object' && schema !== null) {
+    let forObject = byIdentity.get(schema);
+    if (forObject === undefined) byIdentity.set(schema, (forObject = new Map<string, CompiledSchema>()));
+    forObject.set(key, compiled);
+    if (defaults) byIdentityDefaults.set(schema, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Every violation of `value` against `schema` (strict by default: undeclared properties at any
+ * depth are violations too).
+ *
+ * @param value - the data to check
+ * @param schema - JSON Schema or Standard Schema
+ * @param options - see {@link SchemaOptions}
+ * @example
+ * validateAgainstSchema({ id: 1, extra: true }, { type: 'object', properties: { id: { type: 'integer' } } })
+ * // [{ path: '$.extra', keyword: 'unevaluatedProperties', message: 'extra field "extra" is not declared by the schema', ... }]
+ */
+export function validateAgainstSchema(value: unknown, schema: SchemaInput, options: SchemaOptions = NO_OPTIONS): SchemaViolation[] {
+  return compileSchema(schema, options).validate(value, options);
+}

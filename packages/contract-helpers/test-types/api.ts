@@ -1,0 +1,41 @@
+// Type-level tests of the public API: `tsc -p tsconfig.json --noEmit` fails if they break.
+import { expect } from '@jest/globals';
+import { z } from 'zod';
+import { findPII, isContractError, loadApiSpec, redactPII, type PiiCategory, type PiiFinding } from '@proving-ground/contract-helpers';
+import { consumerPact, type PactMockServer } from '@proving-ground/contract-helpers/pact';
+
+declare const response: Response;
+declare const injected: { statusCode: number; payload: string; headers: Record<string, string> };
+
+const api = loadApiSpec('openapi.yaml');
+
+// fetch responses are read asynchronously: the matcher returns a promise for them...
+const pending: Promise<void> = expect(response).toSatisfyApiSpec(api);
+// ...and not for responses that are already read.
+const done: void = expect(injected).toSatisfyApiSpec(api, { allow: ['$.meta.*'] });
+expect({ a: 1 }).toMatchSchema({ type: 'object' });
+expect({ a: 1 }).toMatchSchema(z.object({ a: z.number() }));
+expect({ a: 1 }).not.toContainPII({ allow: { paths: ['$.a'], categories: ['email'] } });
+expect(injected).toBeProblemDetails({ status: 404, type: 'about:blank' });
+// @ts-expect-error: not a PII category
+expect({}).not.toContainPII({ categories: ['passport'] });
+// @ts-expect-error: a schema, not a string
+expect({}).toMatchSchema('Order');
+
+const category: PiiCategory = 'iban';
+const findings: PiiFinding[] = findPII({ category });
+const redacted: { a: string } = redactPII({ a: 'x' });
+
+const pact = consumerPact({ consumer: 'a', provider: 'b' });
+const run: Promise<number> = pact
+  .addInteraction()
+  .uponReceiving('x')
+  .withRequest('GET', '/x')
+  .willRespondWith(200)
+  .executeTest((server: PactMockServer) => Promise.resolve(server.port));
+
+function check(error: unknown): string | undefined {
+  return isContractError(error) ? error.code : undefined;
+}
+
+export { pending, done, findings, redacted, run, check };
