@@ -130,10 +130,10 @@ try {
   pollyProblem = error;
 }
 
-// Peers first: once installed, the test-modes network guard (which @proving-ground/cassettes replays
-// through) stays for the life of the process, and in one plain Node process msw's and nock's fetch
-// interception do not see requests under it. The server keeps running for our recording below, so
-// every peer benchmark checks that none of its requests reached it.
+// Peers first, before the test-modes network guard (which @proving-ground/cassettes replays
+// through) is installed for the life of the process, so they are measured without it. The server
+// keeps running for our recording below, so every peer benchmark checks that none of its requests
+// reached it.
 function untouched(name) {
   const before = hits;
   return () => {

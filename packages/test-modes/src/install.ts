@@ -61,6 +61,8 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
     allowLoopback: config.allowLoopback,
     configFile: file,
   });
+  // The test file's realm may hold its own binding of the global fetch.
+  guard.guardFetch(globalThis);
   if (config.banner !== false) guard.announceOnce(formatBanner(settings, config, file));
 
   guard.takeViolations();

@@ -8,6 +8,7 @@
  * layer once, and outlives the test files that configure it. Cassettes and other packages plug
  * in through {@link NetworkGuardRuntime.addRequestHandler}.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeHttp from 'node:http';
 import * as nodeHttps from 'node:https';
@@ -16,11 +17,12 @@ import { isIP, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { join } from 'node:path';
-import { Interceptor, RequestController } from '@mswjs/interceptors';
+import { createRequestId, Interceptor, RequestController } from '@mswjs/interceptors';
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
 import { SocketInterceptor } from '@mswjs/interceptors/net';
 import { NetworkBlockedError } from './errors.js';
 import { isAllowedHost, isLoopbackHost, type AllowedHost } from './host-policy.js';
+import { fetchResponseFor, redirectedRequest } from './internal/fetch-response.js';
 import type { Mode } from './mode.js';
 import { BANNER_PRINTED_ENV } from './runtime-constants.js';
 
@@ -85,6 +87,14 @@ export interface NetworkGuardRuntime {
    * the guard's host policy applies.
    */
   forward(request: Request): Promise<Response>;
+  /**
+   * Route the global `fetch` of `scope` (a realm's `globalThis`; the setup entry passes the test
+   * file's) through the guard: a request a request handler answers is answered at the fetch level,
+   * without a socket; any other goes to the real `fetch` and meets the guard at the socket level.
+   * Idempotent. While another interceptor (msw, nock) is active, every request takes the socket
+   * path, so that interceptor sees it first.
+   */
+  guardFetch(scope: { fetch?: typeof fetch }): void;
   /** The attempts blocked since the last call, oldest first; clears them. */
   takeViolations(): BlockedAttempt[];
   /** Print `text` to stderr once per test run, whichever worker gets there first. */
@@ -92,6 +102,13 @@ export interface NetworkGuardRuntime {
 }
 
 const kRuntime = Symbol.for('@proving-ground/test-modes/runtime');
+
+/** Where the interceptors keep their singletons (one registry per realm, shared by every copy there). */
+const REGISTRY_KEY = '__MSW_INTERCEPTORS_REGISTRY';
+const HTTP_SOURCE = Symbol.for('node-http-request-source');
+
+/** The most redirects a `fetch` follows. */
+const MAX_REDIRECTS = 20;
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
 
@@ -331,10 +348,10 @@ function routeConnections(
     /** Decide a TLS passthrough of another interceptors copy: the socket if blocked, undefined to connect it. */
     decideTls(socket: TLSSocket, target: ConnectTarget): Socket | undefined;
   },
-): void {
+): Socket['connect'] {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound to each socket below
   const guardedConnect = Socket.prototype.connect;
-  Socket.prototype.connect = function connect(this: Socket, ...args: ConnectArgs): Socket {
+  const routedConnect = function connect(this: Socket, ...args: ConnectArgs): Socket {
     const target = connectTargetOf(args);
     const { lookup } = target;
     // The mock connect of a socket another interceptors copy already controls (its flag is set later).
@@ -351,6 +368,8 @@ function routeConnections(
     }
     return Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
   } as Socket['connect'];
+  Socket.prototype.connect = routedConnect;
+  return routedConnect;
 }
 
 function createRuntime(): NetworkGuardRuntime {
@@ -381,12 +400,20 @@ function createRuntime(): NetworkGuardRuntime {
     return sendOutsideInterceptors(nativeConnect, request);
   };
 
+  /** The request (method and URL) a `fetch` already offered to the handlers, in the async context of its socket path. */
+  const offeredByFetch = new AsyncLocalStorage<string>();
+  const offerKey = (request: Request): string => `${request.method} ${new URL(request.url).href}`;
+
   const http = new HttpRequestInterceptor();
   http.on('request', async ({ request, requestId, controller }) => {
-    if (handlers.length > 0) adoptForeignErrors(controller);
-    for (const handler of [...handlers]) {
-      await handler({ request, requestId, controller, forward: (forwarded = request) => forward(forwarded) });
-      if (controller.readyState !== RequestController.PENDING) return;
+    // Another interceptor sharing this copy (msw or nock in a plain Node process) answered first.
+    if (controller.readyState !== RequestController.PENDING) return;
+    if (handlers.length > 0 && offeredByFetch.getStore() !== offerKey(request)) {
+      adoptForeignErrors(controller);
+      for (const handler of [...handlers]) {
+        await handler({ request, requestId, controller, forward: (forwarded = request) => forward(forwarded) });
+        if (controller.readyState !== RequestController.PENDING) return;
+      }
     }
     const { host, port, shown } = requestTarget(request.method, request.url);
     if (isAllowed(host, port)) return;
@@ -395,10 +422,34 @@ function createRuntime(): NetworkGuardRuntime {
 
   http.apply();
 
+  // In one realm, every user of this copy of the interceptors (msw, nock, this guard) shares one
+  // HTTP source and one socket interceptor. Their listeners run in the order they subscribed: keep
+  // the guard's last, so theirs answer before the guard judges what they let through.
+  const registry = (globalThis as unknown as Record<string, Map<symbol, Interceptor<never>> | undefined>)[REGISTRY_KEY];
+  const httpSource = registry?.get(HTTP_SOURCE) as unknown as
+    | {
+        listeners(type: 'request'): unknown[];
+        listenerCount(type: 'request'): number;
+        on(type: 'request', listener: unknown): void;
+        removeListener(type: 'request', listener: unknown): void;
+      }
+    | undefined;
+  const guardListener = httpSource?.listeners('request').at(-1);
+  const keepGuardLast = (): void => {
+    if (httpSource === undefined || guardListener === undefined) return;
+    const listeners = httpSource.listeners('request');
+    if (listeners.at(-1) === guardListener || !listeners.includes(guardListener)) return;
+    httpSource.removeListener('request', guardListener);
+    httpSource.on('request', guardListener);
+  };
+  /** Whether another interceptor shares the guard's copy of the interceptors (its HTTP listeners are subscribed). */
+  const sharedWithOthers = (): boolean => (httpSource?.listenerCount('request') ?? 1) > 1;
+
   // The backstop below HTTP: a connection that nobody answered (raw TCP/TLS, or HTTP that another
   // copy of the interceptors passed through) is about to reach the real network.
   const sockets = Interceptor.singleton(SocketInterceptor);
   sockets.on('connection', ({ connectionOptions, controller }) => {
+    keepGuardLast();
     const host = connectionOptions.host ?? undefined;
     const port = connectionOptions.port ?? undefined;
     if (connectionOptions.path) return;
@@ -417,8 +468,8 @@ function createRuntime(): NetworkGuardRuntime {
   });
 
   sockets.apply(guardOwner);
-  routeConnections(nativeConnect, {
-    bypass: ({ host, port, path }) => handlers.length === 0 && (Boolean(path) || isAllowed(host, port ?? undefined)),
+  const routedConnect = routeConnections(nativeConnect, {
+    bypass: ({ host, port, path }) => handlers.length === 0 && !sharedWithOthers() && (Boolean(path) || isAllowed(host, port ?? undefined)),
     watchBypassed: (socket, { host, port, path }) => {
       if (path) return;
       const proxy = `${host ?? 'localhost'}:${String(port ?? '')}`;
@@ -447,6 +498,58 @@ function createRuntime(): NetworkGuardRuntime {
     },
   });
 
+  /** Whether an interceptor is layered on top of the guard (msw or nock in a test file) or shares its copy. */
+  const othersIntercept = (): boolean => Socket.prototype.connect !== routedConnect || sharedWithOthers();
+
+  /** Offer `request` to the handlers at the fetch level: their answer, or undefined when none answered. */
+  const answerAtFetchLevel = async (request: Request): Promise<Response | undefined> => {
+    let answer: { response: Response } | { error: unknown } | undefined;
+    const controller = new RequestController(request, {
+      passthrough: () => undefined,
+      respondWith: (response) => void (answer = { response }),
+      errorWith: (reason) => void (answer = { error: reason }),
+    });
+    const requestId = createRequestId();
+    for (const handler of [...handlers]) {
+      await handler({ request, requestId, controller, forward: (forwarded = request) => forward(forwarded) });
+      if (controller.readyState !== RequestController.PENDING) break;
+    }
+    if (answer === undefined) return undefined;
+    if ('response' in answer) return answer.response;
+    // As undici's fetch reports a failed request: the reason (e.g. the cassette's unmatched-request error) is the cause.
+    throw new TypeError('fetch failed', { cause: answer.error });
+  };
+
+  const fetchWrappers = new WeakMap<typeof fetch, typeof fetch>();
+  const guardFetch = (scope: { fetch?: typeof fetch }): void => {
+    const current = scope.fetch;
+    if (typeof current !== 'function' || fetchWrappers.has(current)) return;
+    const realFetch = current;
+    const guardedFetch = async function fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+      if (handlers.length === 0 || scope.fetch !== guardedFetch || othersIntercept()) return realFetch(input, init);
+      let request = new Request(input, init);
+      for (let redirects = 0; ; redirects += 1) {
+        request.signal.throwIfAborted();
+        const replay = request.body !== null && request.redirect === 'follow' ? request.clone() : undefined;
+        const answer = await answerAtFetchLevel(request);
+        request.signal.throwIfAborted();
+        if (answer === undefined) {
+          const offered = request;
+          return offeredByFetch.run(offerKey(offered), () => realFetch(offered));
+        }
+        const body = replay === undefined ? null : await replay.arrayBuffer();
+        const next = answer.type === 'error' ? undefined : redirectedRequest(request, answer, body);
+        if (next === undefined) return fetchResponseFor(request, answer, redirects > 0);
+        if (redirects === MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+        await answer.body?.cancel();
+        request = next;
+      }
+    };
+    fetchWrappers.set(guardedFetch, realFetch);
+    scope.fetch = guardedFetch;
+  };
+  guardFetch(globalThis);
+
   return {
     configure(next) {
       config = { ...next, allowHosts: [...next.allowHosts] };
@@ -472,6 +575,7 @@ function createRuntime(): NetworkGuardRuntime {
       };
     },
     forward,
+    guardFetch,
     takeViolations() {
       const taken = violations;
       violations = [];
