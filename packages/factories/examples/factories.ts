@@ -42,3 +42,10 @@ export const Order = defineFactory('order')
   .hasMany('lines', OrderLine, { inverse: 'orderNumber', key: (order) => order.number, count: 2 })
   .trait('big', { lines: 10 })
   .trait('discounted', (percent: number) => ({ discountPercent: percent }));
+
+// Registered factories make their names type-checked where a name is accepted (verifyFactories, resetSequences).
+declare module '@proving-ground/factories' {
+  interface FactoryRegistry {
+    factories: typeof Tenant | typeof User | typeof OrderLine | typeof Order;
+  }
+}

@@ -131,6 +131,70 @@ describe('belongsTo and hasMany with create', () => {
   });
 });
 
+describe('hooks and create ordering', () => {
+  it('should run afterBuild, insert, children, then afterCreate, in declaration order', async () => {
+    const events: string[] = [];
+    const store = (name: string) => ({
+      insert: (row: object) => {
+        events.push(`insert ${name}`);
+        return Promise.resolve({ id: `${name}-id`, ...row });
+      },
+      insertMany: (rows: readonly object[]) => {
+        events.push(`insert ${rows.length} ${name}s`);
+        return Promise.resolve(rows.map((row, index) => ({ id: `${name}-${index}`, ...row })));
+      },
+    });
+    const Item = defineFactory('item')
+      .attr('basketId', '')
+      .persistWith(store('item'))
+      .afterBuild((_item, { index }) => void events.push(`afterBuild item ${index}`))
+      .afterCreate((item) => void events.push(`afterCreate ${item.id}`));
+    const Basket = defineFactory('basket')
+      .hasMany('items', Item, { inverse: 'basketId', count: 2 })
+      .persistWith(store('basket'))
+      .afterBuild(() => void events.push('afterBuild basket (1)'))
+      .afterBuild(() => void events.push('afterBuild basket (2)'))
+      .afterCreate((basket) => void events.push(`afterCreate basket with ${basket.items.length} items`));
+
+    await Basket.create();
+
+    expect(events).toEqual([
+      'afterBuild basket (1)',
+      'afterBuild basket (2)',
+      'insert basket',
+      'afterBuild item 0',
+      'afterBuild item 1',
+      'insert 2 items',
+      'afterCreate item-0',
+      'afterCreate item-1',
+      'afterCreate basket with 2 items',
+    ]);
+  });
+
+  it('should insert row by row one after the other, never concurrently, without insertMany', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const order: number[] = [];
+    const Slow = defineFactory('slow')
+      .attr('n', ({ index }) => index)
+      .persistWith({
+        insert: async (row: { n: number }) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5 - row.n));
+          order.push(row.n);
+          inFlight--;
+          return row;
+        },
+      });
+
+    await Slow.createList(4);
+
+    expect(most).toBe(1);
+    expect(order).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe('withTenant', () => {
   it('should resolve every nested belongsTo of the tenant factory to the scoped tenant', async () => {
     const acme = await Tenant.create({ name: 'Acme' });

@@ -1,6 +1,11 @@
 const kFactoriesError = Symbol.for('@proving-ground/factories/error');
 
-/** Stable codes carried by every {@link FactoriesError}. */
+/**
+ * Stable codes carried by every {@link FactoriesError}.
+ *
+ * @example
+ * if (isFactoriesError(error) && error.code === 'FACTORIES_UNKNOWN_FIELD') { ... }
+ */
 export type FactoriesErrorCode =
   | 'FACTORIES_INVALID_DEFINITION'
   | 'FACTORIES_UNKNOWN_FIELD'

@@ -80,6 +80,47 @@ describe('defineFactory', () => {
     expect(firstDefault.tags).toEqual(['home']);
   });
 
+  it('should copy nested objects, arrays, dates, maps and sets of constants, transients and traits for every build', () => {
+    const Profile = defineFactory('profile')
+      .attr('settings', { theme: { dark: true }, tags: ['a'] })
+      .attr('joinedAt', new Date('2024-01-01T00:00:00Z'))
+      .attr('scores', new Map([['math', { best: 1 }]]))
+      .attr('roles', new Set(['reader']))
+      .transient('extra', { notes: [] as string[] })
+      .attr('notes', ['extra'], ({ extra }) => extra.notes)
+      .trait('tagged', { settings: { theme: { dark: false }, tags: ['t'] } });
+    const first = Profile.build();
+    const firstTagged = Profile.build(undefined, { traits: ['tagged'] });
+    first.settings.theme.dark = false;
+    first.settings.tags.push('leaked');
+    first.joinedAt.setFullYear(1999);
+    first.scores.get('math')!.best = 99;
+    first.roles.add('admin');
+    first.notes.push('leaked');
+    firstTagged.settings.tags.push('leaked');
+
+    const second = Profile.build();
+    const secondTagged = Profile.build(undefined, { traits: ['tagged'] });
+
+    expect(second).toEqual({
+      settings: { theme: { dark: true }, tags: ['a'] },
+      joinedAt: new Date('2024-01-01T00:00:00Z'),
+      scores: new Map([['math', { best: 1 }]]),
+      roles: new Set(['reader']),
+      notes: [],
+    });
+    expect(secondTagged.settings.tags).toEqual(['t']);
+  });
+
+  it('should copy an override given to a list, so the items share nothing', () => {
+    const Box = defineFactory('box').attr('items', [] as string[]);
+
+    const [first, second] = Box.buildList(2, { items: ['x'] });
+    first!.items.push('leaked');
+
+    expect(second!.items).toEqual(['x']);
+  });
+
   it('should pass a nested override to the nested factory and keep its other fields', () => {
     const user = User.build({ address: { city: 'Lisbon' } });
 

@@ -5,11 +5,13 @@ import { isFieldSpec, type BuildContext, type FieldSpec } from './fields.js';
 import { cloneData, copier } from './internal/clone.js';
 import { describeChoice, listChoices } from './internal/did-you-mean.js';
 import { origins, type Origin } from './internal/graph.js';
+import { factoryRegistry } from './internal/registry.js';
+import { scopedAdapter } from './internal/persist-scope.js';
 import type { PersistenceAdapter } from './persistence.js';
 import { deriveSeed, hashString } from './seed.js';
 import { sequenceValue, cycleValue, uniqueValue, markUsed } from './sequences.js';
 import { currentTenantScope, assertSingleTenant, type TenantScope } from './tenant.js';
-import { nextBuildSeed, scopeState, type ScopeState } from './test-scope.js';
+import { nextBuildSeed, replayLine, scopeState, type ScopeState } from './test-scope.js';
 import { compileSchema, type FactorySchema } from './validation.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -42,25 +44,82 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type With<A, K extends string, V> = Simplify<Omit<A, K> & { [P in K]: V }>;
 type WithOptional<A, K extends string, V> = Simplify<Omit<A, K> & { [P in K]?: V }>;
 
-/** Any factory, whatever it builds. */
+/**
+ * Any factory, whatever it builds.
+ *
+ * @example
+ * function names(factories: AnyFactory[]): string[] { return factories.map((factory) => factory.name) }
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFactory = Factory<any, any, any, any, any, any>;
+export type AnyFactory = Factory<any, any, any, any, any, any, string>;
 
-/** The object a factory builds. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type BuiltOf<F> = F extends Factory<infer B, any, any, any, any, any> ? B : never;
+/**
+ * Register your factories here (declaration merging) to type factory names where a name is accepted
+ * (`verifyFactories({ factories: ['user'] })`, `resetSequences('user')`): a misspelled name is then a
+ * type error. Without registration no name type-checks; pass the factories themselves.
+ *
+ * @example
+ * declare module '@proving-ground/factories' {
+ *   interface FactoryRegistry { factories: typeof Tenant | typeof User }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FactoryRegistry {}
 
-/** The overrides a factory's `build` accepts: every field optional, nested factories take their own overrides. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OverridesOf<F> = F extends Factory<any, infer O, any, any, any, any> ? O : never;
+/**
+ * The name a factory was defined with, as a literal type (`defineFactory('user')` gives `'user'`).
+ *
+ * @example
+ * type UserName = FactoryNameOf<typeof User> // 'user'
+ */
+export type FactoryNameOf<F> = F extends { readonly name: infer N extends string } ? N : never;
 
-/** The transient parameters of a factory (shape the object, are not in it). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TransientOf<F> = F extends Factory<any, any, infer Tr, any, any, any> ? Tr : never;
+/**
+ * The names of the factories registered in {@link FactoryRegistry} (a union or a tuple of factory
+ * types); `never` when nothing is registered.
+ *
+ * @example
+ * const name: FactoryName = 'user' // a type error unless a factory named 'user' is registered
+ */
+export type FactoryName = FactoryRegistry extends { factories: infer F }
+  ? FactoryNameOf<F extends readonly unknown[] ? F[number] : F>
+  : never;
 
-/** The object a factory's `create` resolves to: what its adapter returned, with created `hasMany` children. */
+/**
+ * The object a factory builds.
+ *
+ * @example
+ * type User = BuiltOf<typeof UserFactory>
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CreatedOf<F> = F extends Factory<infer B, any, any, any, infer C, infer H> ? CreatedShape<B, C, H> : never;
+export type BuiltOf<F> = F extends Factory<infer B, any, any, any, any, any, any> ? B : never;
+
+/**
+ * The overrides a factory's `build` accepts: every field optional, nested factories take their own overrides.
+ *
+ * @example
+ * const admin: OverridesOf<typeof User> = { role: 'admin', address: { city: 'Lisbon' } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OverridesOf<F> = F extends Factory<any, infer O, any, any, any, any, any> ? O : never;
+
+/**
+ * The transient parameters of a factory (shape the object, are not in it).
+ *
+ * @example
+ * const options: Partial<TransientOf<typeof Order>> = { lineCount: 3 }
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TransientOf<F> = F extends Factory<any, any, infer Tr, any, any, any, any> ? Tr : never;
+
+/**
+ * The object a factory's `create` resolves to: what its adapter returned, with created `hasMany` children.
+ *
+ * @example
+ * let user: CreatedOf<typeof User> // with the id the database assigned
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CreatedOf<F> = F extends Factory<infer B, any, any, any, infer C, infer H, any> ? CreatedShape<B, C, H> : never;
 
 type CreatedShape<B, C, H> = [C] extends [undefined] ? Simplify<Omit<B, keyof H> & H> : Simplify<Omit<C, keyof H> & H>;
 
@@ -69,7 +128,7 @@ type RowShape<B, H> = Simplify<Omit<B, keyof H>>;
 
 /** The value type of an attribute declared with `value`. */
 type FieldValue<X> =
-  X extends Factory<infer B, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  X extends Factory<infer B, any, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
     ? B
     : X extends FieldSpec<infer V>
       ? V
@@ -81,21 +140,36 @@ type FieldValue<X> =
 
 /** What an override of an attribute declared with `value` may be. */
 type FieldOverride<X> =
-  X extends Factory<infer B, infer O, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  X extends Factory<infer B, infer O, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
     ? O | B
     : FieldValue<X>;
 
-/** A trait's fields: what overrides accept (or builders of it), and transient parameters. */
+/**
+ * A trait's fields: what overrides accept (or builders of it), and transient parameters.
+ *
+ * @example
+ * const admin: TraitFields<OverridesOf<typeof User>, TransientOf<typeof User>> = { role: 'admin' }
+ */
 export type TraitFields<O, Tr> = { [K in keyof O]?: Exclude<O[K], undefined> | ((context: BuildContext) => Exclude<O[K], undefined>) } & {
   [K in keyof Tr]?: Tr[K] | ((context: BuildContext) => Tr[K]);
 };
 
-/** How to ask for traits: a plain trait by name, a parameterized one as `[name, parameter]`. */
+/**
+ * How to ask for traits: a plain trait by name, a parameterized one as `[name, parameter]`.
+ *
+ * @example
+ * const traits: Array<TraitRef<{ admin: void; level: number }>> = ['admin', ['level', 3]]
+ */
 export type TraitRef<Tt> = {
   [N in keyof Tt & string]: [Tt[N]] extends [void] ? N : [N, Tt[N]];
 }[keyof Tt & string];
 
-/** Options of `build`, `buildList`, `create`, `createList`. */
+/**
+ * Options of `build`, `buildList`, `create`, `createList`.
+ *
+ * @example
+ * User.build({ name: 'Ann' }, { traits: ['admin'], transient: { shout: true }, seed: 42 })
+ */
 export interface BuildOptions<Tr, Tt> {
   /** Traits to apply, in order (later ones win; explicit overrides win over all). */
   traits?: ReadonlyArray<TraitRef<Tt>>;
@@ -105,19 +179,34 @@ export interface BuildOptions<Tr, Tt> {
   seed?: number;
 }
 
-/** Options of `createList`. */
+/**
+ * Options of `createList`.
+ *
+ * @example
+ * await User.createList(3, undefined, { traits: ['admin'], batch: false })
+ */
 export interface CreateListOptions<Tr, Tt> extends BuildOptions<Tr, Tt> {
   /** Insert the rows in one statement when the adapter can (`insertMany`). Default true. */
   batch?: boolean;
 }
 
-/** Options of `arbitrary`. */
+/**
+ * Options of `arbitrary`.
+ *
+ * @example
+ * fc.sample(User.arbitrary({}, { traits: ['admin'] }), 5)
+ */
 export interface ArbitraryOptions<Tt> {
   /** Fixed traits; by default every combination of the factory's plain traits is a dimension that shrinks to none. */
   traits?: ReadonlyArray<TraitRef<Tt>>;
 }
 
-/** Options of `hasMany`. */
+/**
+ * Options of `hasMany`.
+ *
+ * @example
+ * defineFactory('order').hasMany('lines', Line, { inverse: 'orderId', key: (order) => order.id, count: 2 })
+ */
 export interface HasManyOptions<Parent, Child> {
   /** The child's field that points back at the parent. */
   inverse: keyof Child & string;
@@ -162,7 +251,12 @@ interface TraitSpec {
 
 type Hook = (object: never, context: never) => unknown;
 
-/** What `afterBuild` and `afterCreate` hooks receive besides the object. */
+/**
+ * What `afterBuild` and `afterCreate` hooks receive besides the object.
+ *
+ * @example
+ * Order.afterBuild((order, { transient, index }) => { order.note = `${index}: ${String(transient.paid)}` })
+ */
 export interface HookContext {
   /** The transient parameters of this build. */
   readonly transient: Readonly<Record<string, unknown>>;
@@ -172,7 +266,12 @@ export interface HookContext {
   readonly strategy: 'build' | 'create';
 }
 
-/** What `afterCreate` hooks receive: the hook context and the object as built (before the store changed it). */
+/**
+ * What `afterCreate` hooks receive: the hook context and the object as built (before the store changed it).
+ *
+ * @example
+ * User.afterCreate(async (user, { built }) => { await audit(built.tenantId, user.id) })
+ */
 export interface CreateHookContext<B> extends HookContext {
   /** The built row that was persisted (without `hasMany` fields), e.g. to read a foreign key the store's answer omits. */
   readonly built: Readonly<B>;
@@ -296,7 +395,8 @@ function chainOf(frame: Frame): string[] {
 
 /**
  * A typed factory. `B` is the built object, `O` its overrides, `Tr` its transient parameters, `Tt`
- * its traits (name → parameter), `C` what its adapter returns, `H` its created `hasMany` children.
+ * its traits (name → parameter), `C` what its adapter returns, `H` its created `hasMany` children,
+ * `N` its name.
  * Every definition method returns a new factory; building never mutates the definition.
  *
  * @example
@@ -313,6 +413,7 @@ export class Factory<
   Tt extends object = Empty,
   C = undefined,
   H extends object = Empty,
+  N extends string = string,
 > {
   /** @internal */
   readonly definition: Definition;
@@ -324,8 +425,8 @@ export class Factory<
   }
 
   /** The factory's name (in seeds, messages and `verifyFactories` reports). */
-  get name(): string {
-    return this.definition.name;
+  get name(): N {
+    return this.definition.name as N;
   }
 
   private derive(changes: Partial<Definition>): never {
@@ -366,8 +467,8 @@ export class Factory<
   attr<K extends string, V>(
     name: K,
     build: (context: BuildContext) => V,
-  ): Factory<With<B, K, Widen<V>>, WithOptional<O, K, Widen<V>>, Tr, Tt, C, H>;
-  attr<K extends string, X>(name: K, value: X): Factory<With<B, K, FieldValue<X>>, WithOptional<O, K, FieldOverride<X>>, Tr, Tt, C, H>;
+  ): Factory<With<B, K, Widen<V>>, WithOptional<O, K, Widen<V>>, Tr, Tt, C, H, N>;
+  attr<K extends string, X>(name: K, value: X): Factory<With<B, K, FieldValue<X>>, WithOptional<O, K, FieldOverride<X>>, Tr, Tt, C, H, N>;
   /**
    * Declare a field computed from other fields or transient parameters (declared before it). It is
    * computed only when not overridden, after the fields it depends on; a cycle is an error naming it.
@@ -382,7 +483,7 @@ export class Factory<
     name: K,
     deps: D,
     build: (values: Simplify<Pick<B & Tr, D[number]>>, context: BuildContext) => V,
-  ): Factory<With<B, K, Widen<V>>, WithOptional<O, K, Widen<V>>, Tr, Tt, C, H>;
+  ): Factory<With<B, K, Widen<V>>, WithOptional<O, K, Widen<V>>, Tr, Tt, C, H, N>;
   attr(name: string, depsOrValue: unknown, build?: unknown): never {
     const key = hashString(name);
     if (build !== undefined) {
@@ -422,11 +523,11 @@ export class Factory<
    * @example
    * defineFactory('user').sequence('id').sequence('email', (n) => `user${n}@example.test`)
    */
-  sequence<K extends string>(name: K): Factory<With<B, K, number>, WithOptional<O, K, number>, Tr, Tt, C, H>;
+  sequence<K extends string>(name: K): Factory<With<B, K, number>, WithOptional<O, K, number>, Tr, Tt, C, H, N>;
   sequence<K extends string, V>(
     name: K,
     format: (n: number, context: BuildContext) => V,
-  ): Factory<With<B, K, V>, WithOptional<O, K, V>, Tr, Tt, C, H>;
+  ): Factory<With<B, K, V>, WithOptional<O, K, V>, Tr, Tt, C, H, N>;
   sequence(name: string, format?: (n: number, context: BuildContext) => unknown): never {
     return this.addAttr({
       kind: 'spec',
@@ -445,8 +546,8 @@ export class Factory<
    * @example
    * defineFactory('order').transient('lineCount', 2).attr('note', ['lineCount'], ({ lineCount }) => `${lineCount} lines`)
    */
-  transient<K extends string, V>(name: K, defaultValue: (context: BuildContext) => V): Factory<B, O, With<Tr, K, Widen<V>>, Tt, C, H>;
-  transient<K extends string, V>(name: K, defaultValue: V): Factory<B, O, With<Tr, K, V>, Tt, C, H>;
+  transient<K extends string, V>(name: K, defaultValue: (context: BuildContext) => V): Factory<B, O, With<Tr, K, Widen<V>>, Tt, C, H, N>;
+  transient<K extends string, V>(name: K, defaultValue: V): Factory<B, O, With<Tr, K, V>, Tt, C, H, N>;
   transient(name: string, defaultValue: unknown): never {
     this.assertFreeName(name, 'transient');
     if (this.definition.attrs.some((attr) => attr.name === name)) {
@@ -476,7 +577,7 @@ export class Factory<
     name: K,
     factory: F | (() => F),
     pick?: (parent: CreatedOf<F>) => V,
-  ): Factory<With<B, K, V>, WithOptional<O, K, V | BuiltOf<F> | CreatedOf<F>>, Tr, Tt, C, H> {
+  ): Factory<With<B, K, V>, WithOptional<O, K, V | BuiltOf<F> | CreatedOf<F>>, Tr, Tt, C, H, N> {
     const target = factoryReference(this.name, `belongsTo("${name}")`, factory);
     return this.addAttr({
       kind: 'belongsTo',
@@ -511,7 +612,8 @@ export class Factory<
     Tr,
     Tt,
     C,
-    With<H, K, Array<CreatedOf<F>>>
+    With<H, K, Array<CreatedOf<F>>>,
+    N
   > {
     this.assertFreeName(name, 'hasMany');
     const target = factoryReference(this.name, `hasMany("${name}")`, factory);
@@ -548,16 +650,16 @@ export class Factory<
    *   .trait('admin', { role: 'admin' })
    *   .trait('level', (level: number) => ({ level }))
    */
-  trait<N extends string>(
-    name: N,
+  trait<TN extends string>(
+    name: TN,
     fields: TraitFields<O, Tr>,
     options?: { include?: ReadonlyArray<TraitRef<Tt>> },
-  ): Factory<B, O, Tr, Simplify<Omit<Tt, N> & { [P in N]: void }>, C, H>;
-  trait<N extends string, P>(
-    name: N,
+  ): Factory<B, O, Tr, Simplify<Omit<Tt, TN> & { [P in TN]: void }>, C, H, N>;
+  trait<TN extends string, P>(
+    name: TN,
     fields: (parameter: P, context: BuildContext) => TraitFields<O, Tr>,
     options?: { include?: ReadonlyArray<TraitRef<Tt>> },
-  ): Factory<B, O, Tr, Simplify<Omit<Tt, N> & { [Q in N]: P }>, C, H>;
+  ): Factory<B, O, Tr, Simplify<Omit<Tt, TN> & { [Q in TN]: P }>, C, H, N>;
   trait(name: string, fields: unknown, options: { include?: ReadonlyArray<string | readonly [string, unknown]> } = {}): never {
     if (typeof name !== 'string' || name === '')
       throw invalidDefinition(this.name, `trait() needs a name, got ${JSON.stringify(name)}`, 'Name every trait');
@@ -603,7 +705,7 @@ export class Factory<
    * @example
    * const Admin = User.with('admin'); Admin.build().role // 'admin'
    */
-  with(...traits: Array<TraitRef<Tt>>): Factory<B, O, Tr, Tt, C, H> {
+  with(...traits: Array<TraitRef<Tt>>): Factory<B, O, Tr, Tt, C, H, N> {
     for (const ref of traits) this.traitSpec(ref, 'define');
     return new Factory({
       ...this.definition,
@@ -620,7 +722,7 @@ export class Factory<
    * @example
    * defineFactory('order').transient('paid', false).afterBuild((order, { transient }) => { if (transient.paid) order.status = 'paid' })
    */
-  afterBuild(hook: (object: B, context: HookContext) => B | void): Factory<B, O, Tr, Tt, C, H> {
+  afterBuild(hook: (object: B, context: HookContext) => B | void): Factory<B, O, Tr, Tt, C, H, N> {
     return this.derive({ afterBuild: [...this.definition.afterBuild, hook] });
   }
 
@@ -631,7 +733,9 @@ export class Factory<
    * @example
    * User.afterCreate(async (user) => { await grantAccess(user.id) })
    */
-  afterCreate(hook: (object: CreatedShape<B, C, H>, context: CreateHookContext<B>) => void | Promise<void>): Factory<B, O, Tr, Tt, C, H> {
+  afterCreate(
+    hook: (object: CreatedShape<B, C, H>, context: CreateHookContext<B>) => void | Promise<void>,
+  ): Factory<B, O, Tr, Tt, C, H, N> {
     return this.derive({ afterCreate: [...this.definition.afterCreate, hook] });
   }
 
@@ -643,7 +747,7 @@ export class Factory<
    * @example
    * const Tenant = defineFactory('tenant').attr('name', 'Acme').persistWith(sqlAdapter<TenantRow>(pool, { table: 'tenants' }))
    */
-  persistWith<Created>(adapter: PersistenceAdapter<RowShape<B, H>, Created>): Factory<B, O, Tr, Tt, Created, H> {
+  persistWith<Created>(adapter: PersistenceAdapter<RowShape<B, H>, Created>): Factory<B, O, Tr, Tt, Created, H, N> {
     if (typeof adapter?.insert !== 'function') {
       throw invalidDefinition(
         this.name,
@@ -663,7 +767,7 @@ export class Factory<
    * @example
    * defineFactory('user').attr('email', 'a@b.test').schema(z.object({ email: z.email() }))
    */
-  schema(schema: FactorySchema<B>): Factory<B, O, Tr, Tt, C, H> {
+  schema(schema: FactorySchema<B>): Factory<B, O, Tr, Tt, C, H, N> {
     return this.derive({ validate: compileSchema(schema) as (value: unknown) => string[] });
   }
 
@@ -674,7 +778,7 @@ export class Factory<
    * @example
    * const Tenant = defineFactory('tenant').attr('id', ({ faker }) => faker.string.uuid()).asTenant()
    */
-  asTenant(): Factory<B, O, Tr, Tt, C, H> {
+  asTenant(): Factory<B, O, Tr, Tt, C, H, N> {
     return this.derive({ isTenant: true });
   }
 
@@ -854,21 +958,8 @@ function assertCount(factory: string, method: string, count: number): void {
 // ---------------------------------------------------------------------------------------------
 // Registry
 
-const kRegistry = Symbol.for('@proving-ground/factories/registry');
-
-/** @internal Every factory defined in this test file, by name (the latest definition wins). */
-export function factoryRegistry(): Map<string, AnyFactory> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, AnyFactory> | undefined>;
-  let registry = holder[kRegistry];
-  if (registry === undefined) {
-    registry = new Map();
-    Object.defineProperty(holder, kRegistry, { value: registry, configurable: true, enumerable: false });
-  }
-  return registry;
-}
-
 function registerFactory(factory: AnyFactory): void {
-  factoryRegistry().set(factory.name, factory);
+  factoryRegistry<AnyFactory>().set(factory.name, factory);
 }
 
 /**
@@ -883,14 +974,14 @@ function registerFactory(factory: AnyFactory): void {
  *   .attr('name', ({ faker }) => faker.company.name())
  *   .asTenant()
  */
-export function defineFactory(name: string): Factory<Empty, Empty, Empty, Empty, undefined, Empty> {
+export function defineFactory<const N extends string>(name: N): Factory<Empty, Empty, Empty, Empty, undefined, Empty, N> {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new FactoriesError(
       'FACTORIES_INVALID_DEFINITION',
       `[factories] Failed to define a factory: the name must be a non-empty string, got ${JSON.stringify(name)}. Pass defineFactory('user').`,
     );
   }
-  const factory = new Factory({
+  const factory = new Factory<Empty, Empty, Empty, Empty, undefined, Empty, N>({
     name,
     key: hashString(name),
     attrs: [],
@@ -1142,7 +1233,7 @@ function prepare(factory: AnyFactory, overrides: unknown, options: InternalOptio
   if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))) {
     throw new FactoriesError(
       'FACTORIES_UNKNOWN_FIELD',
-      `[factories] Failed to ${frame.strategy} "${definition.name}": overrides must be an object of field values, got ${Array.isArray(overrides) ? 'an array' : typeof overrides}.`,
+      `[factories] Failed to ${frame.strategy} "${definition.name}": overrides must be an object of field values, got ${Array.isArray(overrides) ? 'an array' : typeof overrides}. Pass ${frame.strategy}({ field: value }), or nothing.`,
     );
   }
   const refs = options?.traits === undefined ? definition.presets : [...definition.presets, ...options.traits];
@@ -1214,7 +1305,7 @@ function childOverrides(factory: string, spec: HasManySpec, value: unknown, stra
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? undefined : (item as Record<string, unknown>)));
   throw new FactoriesError(
     'FACTORIES_UNKNOWN_FIELD',
-    `[factories] Failed to ${strategy} "${factory}": "${spec.name}" takes a count or an array of overrides (one per child), got ${JSON.stringify(value)}.`,
+    `[factories] Failed to ${strategy} "${factory}": "${spec.name}" takes a count or an array of overrides (one per child), got ${JSON.stringify(value)}. Pass { ${spec.name}: 3 } or { ${spec.name}: [{ ... }, { ... }] }.`,
   );
 }
 
@@ -1317,7 +1408,7 @@ function finishBuild(
     if (problems.length > 0) {
       throw new FactoriesError(
         'FACTORIES_INVALID_OBJECT',
-        `[factories] Failed to ${frame.strategy} "${definition.name}": the built object does not match its schema: ${problems.join('; ')}. Fix the factory's defaults or the trait/overrides that produced it.`,
+        `[factories] Failed to ${frame.strategy} "${definition.name}": the built object does not match its schema: ${problems.join('; ')}. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: ${replayLine()}`,
       );
     }
   }
@@ -1351,7 +1442,7 @@ async function persist(
   rows: Array<Record<string, unknown>>,
   batch: boolean,
 ): Promise<Array<Record<string, unknown>>> {
-  const adapter = definition.adapter;
+  const adapter = scopedAdapter(definition.name, definition.adapter);
   if (adapter === undefined) {
     throw new FactoriesError(
       'FACTORIES_NO_ADAPTER',

@@ -1,6 +1,11 @@
 import type { Faker } from '@faker-js/faker';
 
-/** What an attribute builder receives besides its dependencies. */
+/**
+ * What an attribute builder receives besides its dependencies.
+ *
+ * @example
+ * defineFactory('user').attr('name', ({ faker, index }) => `${faker.person.firstName()} ${index}`)
+ */
 export interface BuildContext {
   /** A faker instance whose randomness is seeded for this very field of this very object. */
   readonly faker: Faker;

@@ -8,6 +8,9 @@ export {
   type BuiltOf,
   type CreatedOf,
   type CreateListOptions,
+  type FactoryName,
+  type FactoryNameOf,
+  type FactoryRegistry,
   type HasManyOptions,
   type CreateHookContext,
   type HookContext,
@@ -21,7 +24,7 @@ export { configureFactories, resetSequences, workerId, DEFAULT_SEQUENCE_BLOCK, W
 export { memoryAdapter, type MemoryAdapter, type PersistContext, type PersistenceAdapter } from './persistence.js';
 export { sqlAdapter, type SqlAdapterOptions, type SqlQueryable } from './sql-adapter.js';
 export { withTenant, crossTenant, assertSingleTenant, tenantReferences } from './tenant.js';
-export { verifyFactories, type VerifyFailure, type VerifyOptions, type VerifyReport } from './verify.js';
+export { verifyFactories, type VerifyCreateOptions, type VerifyFailure, type VerifyOptions, type VerifyReport } from './verify.js';
 export { compileSchema, type FactorySchema, type JsonSchemaLike, type StandardSchemaLike, type ValidateFunction } from './validation.js';
 export { DEFAULT_RUN_SEED, SEED_ENV, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
 export { DEFAULT_REF_DATE, replayLine } from './test-scope.js';

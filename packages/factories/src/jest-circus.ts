@@ -1,4 +1,5 @@
-import { enterScope, replayLine, scopeState } from './test-scope.js';
+import { SEED_ENV } from './seed.js';
+import { enterHook, enterTest, leaveTest, replayLineFor, scopeState, setTestPath } from './test-scope.js';
 
 interface CircusBlock {
   name: string;
@@ -47,6 +48,12 @@ function fullName(block: CircusBlock | undefined): string[] {
   return names;
 }
 
+function messageOf(error: unknown): string {
+  const first: unknown = Array.isArray(error) ? error[0] : error;
+  const message = typeof first === 'object' && first !== null ? (first as { message?: unknown }).message : first;
+  return String(message);
+}
+
 class ReplayHint extends Error {
   constructor(line: string) {
     super(line);
@@ -70,19 +77,16 @@ export function installFactories(): void {
   Object.defineProperty(holder, kInstalled, { value: true, configurable: true, enumerable: false });
   const state = scopeState();
   state.tracked = true;
-  let expectState: (() => { testPath?: string }) | undefined;
   const readTestPath = (): void => {
-    const testPath = expectState?.().testPath;
-    if (testPath !== undefined && testPath !== state.testPath) {
-      state.testPath = testPath;
-      enterScope(state, state.scope, state.testName);
-    }
+    const testPath = state.expectState?.().testPath;
+    if (testPath !== undefined) setTestPath(state, testPath);
   };
   addHandler((event) => {
     switch (event.name) {
       case 'setup': {
         const jestExpect = event.runtimeGlobals?.expect;
-        if (jestExpect !== undefined) expectState = () => jestExpect.getState();
+        if (jestExpect !== undefined) state.expectState = () => jestExpect.getState();
+        readTestPath();
         break;
       }
       case 'run_start':
@@ -90,20 +94,25 @@ export function installFactories(): void {
         break;
       case 'test_start':
         readTestPath();
-        enterScope(state, `test:${fullName(event.test).join(' ')}`, fullName(event.test).join(' '));
+        // Concurrent tests start one after the other and then run together: each keeps its own scope.
+        if (event.test !== undefined) enterTest(state, fullName(event.test).join(' '), event.test);
         break;
       case 'hook_start':
         if (event.hook !== undefined && (event.hook.type === 'beforeAll' || event.hook.type === 'afterAll')) {
-          enterScope(state, `${event.hook.type}:${fullName(event.hook.parent).join(' ')}`, undefined);
+          enterHook(state, `${event.hook.type}:${fullName(event.hook.parent).join(' ')}`);
         }
         break;
       case 'test_done': {
         const test = event.test;
-        if (test !== undefined && test.errors.length > 0 && state.used) {
-          const hint = new ReplayHint(`Replay this test's data with: ${replayLine(state)}`);
+        if (test === undefined) break;
+        const testName = fullName(test).join(' ');
+        const scope = leaveTest(state, testName);
+        // An error that already carries the replay line (a schema violation, ...) needs no second one.
+        const carriesLine = test.errors.some((error) => messageOf(error).includes(`${SEED_ENV}=`));
+        if (test.errors.length > 0 && scope?.used === true && !carriesLine) {
+          const hint = new ReplayHint(`Replay this test's data with: ${replayLineFor(state, testName)}`);
           test.errors.push([hint, hint]);
         }
-        enterScope(state, 'file', undefined);
         break;
       }
       default:

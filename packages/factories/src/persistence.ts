@@ -1,5 +1,10 @@
 import { cloneData } from './internal/clone.js';
-/** What an adapter learns about the rows it persists. */
+/**
+ * What an adapter learns about the rows it persists.
+ *
+ * @example
+ * const adapter: PersistenceAdapter<Row, Row> = { insert: async (row, { factory }) => { log(factory); return row } }
+ */
 export interface PersistContext {
   /** The name of the factory that built the rows. */
   readonly factory: string;
@@ -22,7 +27,12 @@ export interface PersistenceAdapter<Row, Created> {
   insertMany?(rows: readonly Row[], context: PersistContext): Promise<Created[]>;
 }
 
-/** An in-memory store for `create`, with the rows it holds. */
+/**
+ * An in-memory store for `create`, with the rows it holds.
+ *
+ * @example
+ * const users = memoryAdapter(); await User.persistWith(users).create(); users.rows.length // 1
+ */
 export interface MemoryAdapter<Row, Created> extends PersistenceAdapter<Row, Created> {
   /** What was created so far, in order. */
   readonly rows: readonly Created[];

@@ -1,9 +1,19 @@
 import { FactoriesError } from './errors.js';
 
-/** The environment variable holding the run seed: a whole number, or `random` for a fresh one per run. */
+/**
+ * The environment variable holding the run seed: a whole number, or `random` for a fresh one per run.
+ *
+ * @example
+ * process.env[SEED_ENV] // '20260101' when replaying a printed line
+ */
 export const SEED_ENV = 'FACTORIES_SEED';
 
-/** The run seed used when `FACTORIES_SEED` is unset: data is the same on every run and machine by default. */
+/**
+ * The run seed used when `FACTORIES_SEED` is unset: data is the same on every run and machine by default.
+ *
+ * @example
+ * parseRunSeed(undefined).seed === DEFAULT_RUN_SEED // true
+ */
 export const DEFAULT_RUN_SEED = 20_260_101;
 
 function fmix32(value: number): number {

@@ -1,10 +1,22 @@
 import { FactoriesError } from './errors.js';
-import { scopeState, type ScopeState } from './test-scope.js';
+import type { AnyFactory, FactoryName } from './factory.js';
+import { factoryNamed } from './internal/registry.js';
+import { replayLine, scopeState, type ScopeState } from './test-scope.js';
 
-/** The environment variable Jest sets to the 1-based id of the worker running a test file. */
+/**
+ * The environment variable Jest sets to the 1-based id of the worker running a test file.
+ *
+ * @example
+ * process.env[WORKER_ID_ENV] // '2' in Jest's second worker
+ */
 export const WORKER_ID_ENV = 'JEST_WORKER_ID';
 
-/** How many sequence numbers each Jest worker owns by default (worker 1: 1..1e6, worker 2: 1e6+1.., ...). */
+/**
+ * How many sequence numbers each Jest worker owns by default (worker 1: 1..1e6, worker 2: 1e6+1.., ...).
+ *
+ * @example
+ * configureFactories({ sequenceBlock: DEFAULT_SEQUENCE_BLOCK * 10 })
+ */
 export const DEFAULT_SEQUENCE_BLOCK = 1_000_000;
 
 let sequenceBlock = DEFAULT_SEQUENCE_BLOCK;
@@ -126,7 +138,7 @@ export function uniqueValue(
   }
   throw new FactoriesError(
     'FACTORIES_UNIQUE_EXHAUSTED',
-    `[factories] Failed to build "${factory}": unique field "${field}" produced only values already used in ${attempts} attempts (last: ${JSON.stringify(tried.at(-1))}). Widen the generator (e.g. add a sequence number) or raise unique(..., { attempts }).`,
+    `[factories] Failed to build "${factory}": unique field "${field}" produced only values already used in ${attempts} attempts (last: ${JSON.stringify(tried.at(-1))}). Widen the generator (e.g. add a sequence number) or raise unique(..., { attempts }); replay its data with: ${replayLine()}`,
   );
 }
 
@@ -138,17 +150,20 @@ export function markUsed(state: ScopeState, factory: string, field: string, valu
 /**
  * Start sequences, cycles and uniqueness checks again (they also start again in every test file).
  *
- * @param factory - only this factory's (by factory or by name); default: all
+ * @param factory - only this factory's: the factory, or its name when registered in `FactoryRegistry`; default: all
  * @example
  * beforeEach(() => resetSequences())
  */
-export function resetSequences(factory?: string | { name: string }): void {
+// FactoryName is `never` until a project registers its factories.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+export function resetSequences(factory?: AnyFactory | FactoryName): void {
   cachedWorkerId = undefined;
   const state = scopeState();
   if (factory === undefined) {
     state.sequences.clear();
     return;
   }
-  const prefix = `${typeof factory === 'string' ? factory : factory.name}.`;
+  const name = typeof factory === 'string' ? factoryNamed(factory, 'reset sequences').name : factory.name;
+  const prefix = `${name}.`;
   for (const key of [...state.sequences.keys()]) if (key.startsWith(prefix)) state.sequences.delete(key);
 }

@@ -1,15 +1,24 @@
 import { FactoriesError } from './errors.js';
+import { persistScope } from './internal/persist-scope.js';
 import type { PersistContext, PersistenceAdapter } from './persistence.js';
 
 /**
  * Anything with `query(text, params)` resolving to `{ rows }`: a `pg` `Pool` or `Client`, a PGlite
  * instance, or a transaction of either. Typed structurally, so neither package is needed for types.
+ *
+ * @example
+ * const db: SqlQueryable = new pg.Pool({ connectionString }) // or a Client, or PGlite
  */
 export interface SqlQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** Options of {@link sqlAdapter}. */
+/**
+ * Options of {@link sqlAdapter}.
+ *
+ * @example
+ * sqlAdapter(pool, { table: 'app.users', columns: { fullName: 'name' }, omit: ['age'], batchSize: 500 })
+ */
 export interface SqlAdapterOptions {
   /** The table, optionally schema-qualified (`"app.users"`). */
   table: string;
@@ -96,7 +105,8 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
         ? rows.map(() => `INSERT INTO ${table} DEFAULT VALUES RETURNING *`).join('; ')
         : `INSERT INTO ${table} (${fields.map((field) => quoteIdentifier(column(field))).join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`;
     try {
-      const result = await resolveDb().query(text, params);
+      // Inside verifyFactories({ strategy: 'create', into: db }) every SQL adapter writes into its rolled-back transaction.
+      const result = await (persistScope()?.sql ?? resolveDb()).query(text, params);
       return result.rows.map(mapBack);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,19 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { replayLine, stableTestName, type ScopeState } from './test-scope.js';
+import { replayLineFor, stableTestName } from './test-scope.js';
 
-function stateOf(testName: string | undefined): ScopeState {
-  return { runSeed: 42, testName, testPath: `${process.cwd()}/src/orders.test.ts` } as ScopeState;
-}
+const state = { runSeed: 42, testPath: `${process.cwd()}/src/orders.test.ts` };
 
-describe('replayLine', () => {
+describe('replayLineFor', () => {
   it('should name the run seed, the test file and the test, escaped for -t', () => {
-    const line = replayLine(stateOf("orders should total (in cents) for Ann's mugs"));
+    const line = replayLineFor(state, "orders should total (in cents) for Ann's mugs");
 
     expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(in cents\\) for Ann'\\''s mugs$'");
   });
 
   it("should replay a @fast-check/jest property with Jest's seed instead of the seed in its name", () => {
-    const line = replayLine(stateOf('orders should total (with seed=-123)'));
+    const line = replayLineFor(state, 'orders should total (with seed=-123)');
 
     expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(with seed=' --seed=-123");
   });

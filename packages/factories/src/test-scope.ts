@@ -3,12 +3,38 @@ import type { Faker } from '@faker-js/faker';
 import { faker as englishFaker } from '@faker-js/faker/locale/en';
 import { SEED_ENV, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
 
-/** The default pinned reference date of faker's relative dates (`faker.date.past()` and friends). */
+/**
+ * The default pinned reference date of faker's relative dates (`faker.date.past()` and friends).
+ *
+ * @example
+ * configureFactories({ refDate: DEFAULT_REF_DATE }) // back to the default
+ */
 export const DEFAULT_REF_DATE = '2025-01-01T00:00:00.000Z';
 
-/** The part of Jest's `expect` this package reads. */
+/** The part of Jest's `expect` state this package reads. */
+interface ExpectStateLike {
+  currentTestName?: string | undefined;
+  testPath?: string | undefined;
+  /** Jest 30: the full name of the test whose async context is running (`test.concurrent` included). */
+  currentConcurrentTestName?: (() => string | undefined) | undefined;
+  /** Jest 30.5: the jest-circus test object whose async context is running (cheaper than its name). */
+  currentTestIdentity?: (() => object | undefined) | undefined;
+}
+
 interface ExpectLike {
-  getState(): { currentTestName?: string | undefined; testPath?: string | undefined };
+  getState(): ExpectStateLike;
+}
+
+/** Where the builds of one test (or of a hook, or of the file outside tests) count and seed from. */
+export interface Scope {
+  /** The test's full name; undefined for a hook or the file. */
+  readonly testName: string | undefined;
+  /** (run seed, test file, test or hook) folded into one seed. */
+  readonly seed: number;
+  /** Builds so far, per factory. */
+  readonly counters: Map<string, number>;
+  /** Whether a factory built anything in this scope (so a failure prints the replay line). */
+  used: boolean;
 }
 
 /** Per test file state, kept on the file's global object so every copy of the package shares it. */
@@ -18,19 +44,20 @@ export interface ScopeState {
   refDate: Date;
   faker: Faker;
   random: SeededRandom;
-  /** The key of the current scope: a test's full name, or a hook's describe path, or the file. */
-  scope: string;
-  /** The current test's full name, when a test runs. */
-  testName: string | undefined;
   testPath: string | undefined;
-  scopeSeed: number;
-  counters: Map<string, number>;
-  /** Whether a factory built anything in the current test (so a failure prints the replay line). */
-  used: boolean;
+  /** The scope of builds made outside any test's async context (hooks, the file, Jest 30.0-30.4 serial tests). */
+  current: Scope;
+  /** The scope of each running test, by full name: concurrent tests run at the same time, each in its own. */
+  tests: Map<string, Scope>;
+  /** The same scopes by jest-circus test object, for a cheap lookup on every build. */
+  byTest: WeakMap<object, Scope>;
+  /** Counters of hooks and of the file: they continue where they stopped each time the hook runs again. */
+  hookCounters: Map<string, Map<string, number>>;
   /** Set once the setup entry tracks tests through jest-circus events. */
   tracked: boolean;
+  /** Reads Jest's expect state (from the setup event, or the injected `expect` global). */
+  expectState: (() => ExpectStateLike) | undefined;
   sequences: Map<string, { next: number; used: Set<unknown> }>;
-  scopes: Map<string, Map<string, number>>;
 }
 
 const kState = Symbol.for('@proving-ground/factories/state');
@@ -42,6 +69,11 @@ function createFaker(random: SeededRandom, refDate: Date): Faker {
   const faker = new FakerClass({ locale: englishFaker.rawDefinitions, randomizer: random });
   faker.setDefaultRefDate(refDate);
   return faker;
+}
+
+function injectedExpect(): (() => ExpectStateLike) | undefined {
+  const expectGlobal = (globalThis as Record<string, unknown>)['expect'] as ExpectLike | undefined;
+  return expectGlobal !== undefined && typeof expectGlobal.getState === 'function' ? () => expectGlobal.getState() : undefined;
 }
 
 /**
@@ -63,20 +95,18 @@ export function scopeState(): ScopeState {
       refDate,
       faker: createFaker(random, refDate),
       random,
-      scope: FILE_SCOPE,
-      testName: undefined,
       testPath: undefined,
-      scopeSeed: 0,
-      counters: new Map(),
-      used: false,
+      current: { testName: undefined, seed: 0, counters: new Map(), used: false },
+      tests: new Map(),
+      byTest: new WeakMap(),
+      hookCounters: new Map(),
       tracked: false,
+      expectState: injectedExpect(),
       sequences: new Map(),
-      scopes: new Map(),
     };
     Object.defineProperty(holder, kState, { value: state, configurable: true, enumerable: false, writable: true });
-    enterScope(state, FILE_SCOPE, undefined);
+    enterHook(state, FILE_SCOPE);
   }
-  if (!state.tracked) followExpectState(state);
   return state;
 }
 
@@ -85,33 +115,80 @@ function relativeTestPath(testPath: string | undefined): string {
   return relative(process.cwd(), testPath).split(sep).join('/');
 }
 
+function scopeSeed(state: ScopeState, key: string): number {
+  return deriveSeed(deriveSeed(state.runSeed, hashString(relativeTestPath(state.testPath))), hashString(stableTestName(key)));
+}
+
 /**
- * Enter a scope: a test (its builds count from 0 again, so a retry rebuilds the same data) or a hook
- * or the file (their counts continue). Seeds derive from (run seed, test file, scope).
+ * Enter a test: its builds count from 0 again (so a retry rebuilds the same data), with seeds from
+ * (run seed, test file, test name). The scope is kept by name until {@link leaveTest}, so builds of
+ * concurrent tests find their own.
  */
-export function enterScope(state: ScopeState, scope: string, testName: string | undefined): void {
-  state.scope = scope;
-  state.testName = testName;
-  let counters = state.scopes.get(scope);
-  if (counters === undefined || testName !== undefined) {
+export function enterTest(state: ScopeState, testName: string, test?: object): Scope {
+  const scope: Scope = { testName, seed: scopeSeed(state, `test:${testName}`), counters: new Map(), used: false };
+  state.tests.set(testName, scope);
+  if (test !== undefined) state.byTest.set(test, scope);
+  state.current = scope;
+  state.faker.setDefaultRefDate(state.refDate);
+  return scope;
+}
+
+/** Leave a test: forget its scope and return it (to read whether it built anything). */
+export function leaveTest(state: ScopeState, testName: string): Scope | undefined {
+  const scope = state.tests.get(testName);
+  state.tests.delete(testName);
+  enterHook(state, FILE_SCOPE);
+  return scope;
+}
+
+/** Enter a hook (`beforeAll:<describe path>`) or the file: counts continue where they stopped. */
+export function enterHook(state: ScopeState, key: string): void {
+  let counters = state.hookCounters.get(key);
+  if (counters === undefined) {
     counters = new Map();
-    state.scopes.set(scope, counters);
+    state.hookCounters.set(key, counters);
   }
-  state.counters = counters;
-  state.used = false;
-  state.scopeSeed = deriveSeed(deriveSeed(state.runSeed, hashString(relativeTestPath(state.testPath))), hashString(stableTestName(scope)));
+  state.current = { testName: undefined, seed: scopeSeed(state, key), counters, used: false };
   state.faker.setDefaultRefDate(state.refDate);
 }
 
-/** Without the setup entry, follow the test Jest's `expect` reports (when Jest injected it). */
-function followExpectState(state: ScopeState): void {
-  const expectGlobal = (globalThis as Record<string, unknown>)['expect'] as ExpectLike | undefined;
-  if (expectGlobal === undefined || typeof expectGlobal.getState !== 'function') return;
-  const { currentTestName, testPath } = expectGlobal.getState();
-  if (testPath !== undefined) state.testPath = testPath;
-  if (currentTestName !== state.testName) {
-    enterScope(state, currentTestName === undefined ? FILE_SCOPE : `test:${currentTestName}`, currentTestName);
+/** The test file's path changed (known only once Jest runs it): seeds of the current scope follow it. */
+export function setTestPath(state: ScopeState, testPath: string): void {
+  if (testPath === state.testPath) return;
+  state.testPath = testPath;
+  const current = state.current;
+  state.current = { ...current, seed: scopeSeed(state, current.testName === undefined ? FILE_SCOPE : `test:${current.testName}`) };
+}
+
+/**
+ * The scope builds go to now: the test whose async context is running (Jest 30 tells, for
+ * `test.concurrent` too), else the one the setup entry or Jest's `currentTestName` says.
+ */
+export function activeScope(state: ScopeState = scopeState()): Scope {
+  const expectState = state.expectState?.();
+  if (expectState === undefined) return state.current;
+  if (expectState.testPath !== undefined && !state.tracked) setTestPath(state, expectState.testPath);
+  const test = expectState.currentTestIdentity?.();
+  const known = test === undefined ? undefined : state.byTest.get(test);
+  if (known !== undefined) return known;
+  const running = expectState.currentConcurrentTestName?.();
+  if (running !== undefined) return state.tests.get(running) ?? enterTestInContext(state, running, test);
+  if (state.tracked) return state.current;
+  // Without the setup entry: follow the test Jest reports.
+  const name = expectState.currentTestName;
+  if (name !== state.current.testName) {
+    if (name === undefined) enterHook(state, FILE_SCOPE);
+    else enterTest(state, name);
   }
+  return state.current;
+}
+
+/** A test's context runs without a test_start the package saw (no setup entry): start its scope now. */
+function enterTestInContext(state: ScopeState, testName: string, test: object | undefined): Scope {
+  const previous = state.current;
+  const scope = enterTest(state, testName, test);
+  if (state.tracked) state.current = previous;
+  return scope;
 }
 
 /**
@@ -121,11 +198,11 @@ function followExpectState(state: ScopeState): void {
  * const seed = nextBuildSeed('user') // (run seed, test file, test name, 'user', build index)
  */
 export function nextBuildSeed(factoryName: string, factoryKey: number): number {
-  const state = scopeState();
-  const index = state.counters.get(factoryName) ?? 0;
-  state.counters.set(factoryName, index + 1);
-  state.used = true;
-  return deriveSeed(deriveSeed(state.scopeSeed, factoryKey), index);
+  const scope = activeScope(scopeState());
+  const index = scope.counters.get(factoryName) ?? 0;
+  scope.counters.set(factoryName, index + 1);
+  scope.used = true;
+  return deriveSeed(deriveSeed(scope.seed, factoryKey), index);
 }
 
 // @fast-check/jest appends the property's seed to the test name: it is not part of the test's identity.
@@ -141,22 +218,30 @@ function escapeForJest(name: string): string {
 }
 
 /**
+ * The one line that replays the data of a test: the run seed and how to run just this test (with
+ * Jest's `--seed` too for a `@fast-check/jest` property, whose seed comes from Jest's).
+ */
+export function replayLineFor(state: Pick<ScopeState, 'runSeed' | 'testPath'>, testName: string | undefined): string {
+  const path = relativeTestPath(state.testPath);
+  let filter = '';
+  if (testName !== undefined) {
+    const propertySeed = PROPERTY_SEED_SUFFIX.exec(testName)?.[1];
+    filter =
+      propertySeed === undefined
+        ? ` -t '^${escapeForJest(testName)}$'`
+        : ` -t '^${escapeForJest(stableTestName(testName))} \\(with seed=' --seed=${propertySeed}`;
+  }
+  return `${SEED_ENV}=${state.runSeed} npx jest${path === '' ? '' : ` ${path}`}${filter}`;
+}
+
+/**
  * The one line that replays the current test's data: the run seed and how to run just this test
  * (with Jest's `--seed` too for a `@fast-check/jest` property, whose seed comes from Jest's).
  *
  * @example
  * console.log(replayLine()) // FACTORIES_SEED=20260101 npx jest src/orders.test.ts -t '^orders should total$'
  */
-export function replayLine(state: ScopeState = scopeState()): string {
-  const path = relativeTestPath(state.testPath);
-  const name = state.testName;
-  let filter = '';
-  if (name !== undefined) {
-    const propertySeed = PROPERTY_SEED_SUFFIX.exec(name)?.[1];
-    filter =
-      propertySeed === undefined
-        ? ` -t '^${escapeForJest(name)}$'`
-        : ` -t '^${escapeForJest(stableTestName(name))} \\(with seed=' --seed=${propertySeed}`;
-  }
-  return `${SEED_ENV}=${state.runSeed} npx jest${path === '' ? '' : ` ${path}`}${filter}`;
+export function replayLine(): string {
+  const state = scopeState();
+  return replayLineFor(state, activeScope(state).testName);
 }

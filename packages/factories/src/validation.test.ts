@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { defineFactory } from './factory.js';
+import { memoryAdapter } from './persistence.js';
+import { resetSequences } from './sequences.js';
 import { verifyFactories } from './verify.js';
 
 const userSchema = z.object({ email: z.email(), age: z.number().int().min(18) });
@@ -17,7 +19,7 @@ describe('Factory.schema', () => {
 
     expect(valid.age).toBe(30);
     expect(attempt).toThrow(
-      '[factories] Failed to build "user": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory\'s defaults or the trait/overrides that produced it.',
+      "[factories] Failed to build \"user\": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: FACTORIES_SEED=20260101 npx jest src/validation.test.ts -t '^Factory\\.schema should validate every build against a Standard Schema \\(zod 4\\) and list every problem$'",
     );
   });
 
@@ -81,18 +83,37 @@ describe('verifyFactories', () => {
       .schema((value) => (value.n > 0 ? true : ['n must be positive']));
 
     expect(() => verifyFactories({ factories: [Broken] })).toThrow(
-      /^\[factories\] Failed to verify factories: 1 of 2 factory and trait combinations are invalid:\n {2}- broken with negative: .*n must be positive/,
+      /^\[factories\] Failed to verify factories: 1 of 2 factory and trait combinations are invalid when built:\n {2}- broken with negative: .*n must be positive/,
     );
   });
 
   it('should name an unknown factory and the defined ones', () => {
     defineFactory('customer').attr('x', 1);
 
-    expect(() => verifyFactories({ factories: ['custmer'] })).toThrow(
+    expect(() => verifyFactories({ factories: ['custmer' as never] })).toThrow(
       expect.objectContaining({
         code: 'FACTORIES_UNKNOWN_FACTORY',
         message: expect.stringContaining('unknown factory "custmer" (did you mean "customer"?)'),
       }),
+    );
+  });
+
+  it('should name an unknown factory given to resetSequences', () => {
+    defineFactory('customer').attr('x', 1);
+
+    expect(() => resetSequences('custmer' as never)).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_UNKNOWN_FACTORY',
+        message: expect.stringContaining('"custmer" (did you mean "customer"?)'),
+      }),
+    );
+  });
+
+  it('should report every problem of its options at once', () => {
+    const attempt = (): unknown => verifyFactories({ into: 'memory', maxCombinationTraits: -1, strict: true } as never);
+
+    expect(attempt).toThrow(
+      '[factories] Failed to verify factories: strict: not an option (options: factories, maxCombinationTraits, throwOnFailure, strategy, into); maxCombinationTraits: expected a whole number from 0 to 16, got -1; into: only with strategy: "create". Fix the options passed to verifyFactories().',
     );
   });
 
@@ -104,5 +125,48 @@ describe('verifyFactories', () => {
     const report = verifyFactories({ factories: [Leveled] });
 
     expect(report.skipped).toEqual(['leveled.level']);
+  });
+});
+
+describe('verifyFactories with strategy: create', () => {
+  const accounts = memoryAdapter({ assign: (row: { email: string; age: number }, position) => ({ id: position + 1, ...row }) });
+  const Account = defineFactory('account')
+    .attr('email', 'ann@example.test')
+    .attr('age', 30)
+    .transient('locked', false)
+    .trait('locked', { locked: true })
+    .trait('senior', { age: 70 })
+    .persistWith(accounts)
+    .afterCreate((account, { transient }) => {
+      if (transient['locked'] === true && account.age > 65) throw new Error(`account ${account.id} cannot be locked: seniors keep access`);
+    });
+  const Note = defineFactory('note').attr('text', 'hello');
+
+  it('should create every combination into a throwaway memory store and report a failing afterCreate', async () => {
+    accounts.clear();
+
+    const report = await verifyFactories({ strategy: 'create', into: 'memory', factories: [Account, Note], throwOnFailure: false });
+
+    expect(accounts.rows).toEqual([]);
+    expect(report).toMatchObject({ strategy: 'create', checked: 4 + 1, builtOnly: [] });
+    expect(report.failures.map((failure) => [failure.factory, failure.traits])).toEqual([['account', ['locked', 'senior']]]);
+    expect(report.failures[0]!.message).toContain('seniors keep access');
+  });
+
+  it("should create through the factories' own adapters by default and build factories that have none", async () => {
+    accounts.clear();
+
+    const attempt = verifyFactories({ strategy: 'create', factories: [Account, Note] });
+
+    await expect(attempt).rejects.toThrow(
+      /1 of 5 factory and trait combinations are invalid when created:\n {2}- account with locked \+ senior: /,
+    );
+    expect(accounts.rows).toHaveLength(4);
+  });
+
+  it('should list factories without an adapter as built only', async () => {
+    const report = await verifyFactories({ strategy: 'create', factories: [Note] });
+
+    expect(report).toMatchObject({ checked: 1, failures: [], builtOnly: ['note'] });
   });
 });

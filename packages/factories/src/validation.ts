@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { FactoriesError } from './errors.js';
 
-/** The part of the Standard Schema v1 interface (zod 4, valibot, arktype, ...) this package calls. */
+/**
+ * The part of the Standard Schema v1 interface (zod 4, valibot, arktype, ...) this package calls.
+ *
+ * @example
+ * const schema: StandardSchemaLike = z.object({ email: z.email() })
+ */
 export interface StandardSchemaLike {
   readonly '~standard': {
     readonly version: 1;
@@ -19,13 +24,28 @@ type StandardResult =
       }>;
     };
 
-/** A JSON Schema document (validated with ajv, an optional peer loaded on first use). */
+/**
+ * A JSON Schema document (validated with ajv, an optional peer loaded on first use).
+ *
+ * @example
+ * const schema: JsonSchemaLike = { type: 'object', required: ['email'] }
+ */
 export type JsonSchemaLike = { readonly [keyword: string]: unknown };
 
-/** A validation function: the problems it finds (empty or `true` when the object is valid). */
+/**
+ * A validation function: the problems it finds (empty or `true` when the object is valid).
+ *
+ * @example
+ * const check: ValidateFunction<{ from: number; to: number }> = (range) => (range.from <= range.to ? [] : ['from after to'])
+ */
 export type ValidateFunction<T> = (value: T) => readonly string[] | boolean;
 
-/** Any schema a factory accepts: a Standard Schema (zod 4, ...), a JSON Schema, or a function. */
+/**
+ * Any schema a factory accepts: a Standard Schema (zod 4, ...), a JSON Schema, or a function.
+ *
+ * @example
+ * defineFactory('user').attr('email', 'a@b.test').schema(z.object({ email: z.email() }))
+ */
 export type FactorySchema<T> = StandardSchemaLike | JsonSchemaLike | ValidateFunction<T>;
 
 interface AjvLike {

@@ -1,6 +1,19 @@
 // Type-level tests of the public API: `tsc --noEmit` (part of `npm test`) fails when an expectation breaks.
 import * as fc from 'fast-check';
-import { cycle, defineFactory, memoryAdapter, sequence, type BuiltOf, type CreatedOf, type OverridesOf } from '@proving-ground/factories';
+import {
+  cycle,
+  defineFactory,
+  memoryAdapter,
+  resetSequences,
+  sequence,
+  verifyFactories,
+  type BuiltOf,
+  type CreatedOf,
+  type FactoryName,
+  type FactoryNameOf,
+  type OverridesOf,
+  type VerifyReport,
+} from '@proving-ground/factories';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -106,3 +119,46 @@ Widened.build({ tier: 'silver' });
 const admins: User[] = User.with('admin').buildList(2);
 const arbitrary: fc.Arbitrary<User> = User.arbitrary({ name: 'fixed' });
 export { admins, arbitrary };
+
+// Factory names are literal types; registered factories (examples/factories.ts registers its four)
+// type every name the package accepts.
+expectType<Equal<FactoryNameOf<typeof User>, 'user'>>();
+expectType<Equal<FactoryName, 'tenant' | 'user' | 'orderLine' | 'order'>>();
+const report: VerifyReport = verifyFactories({ factories: ['user', 'orderLine', Tenant, Line] });
+const created: Promise<VerifyReport> = verifyFactories({ strategy: 'create', into: 'memory', factories: ['tenant'] });
+resetSequences('tenant');
+resetSequences(Line);
+// @ts-expect-error a misspelled factory name
+void verifyFactories({ factories: ['usr'] });
+// @ts-expect-error a factory that is defined but not registered
+void verifyFactories({ factories: ['line'] });
+// @ts-expect-error a misspelled factory name
+resetSequences('tenat');
+// @ts-expect-error verifying by creating returns a promise, not a report
+const notAReport: VerifyReport = verifyFactories({ strategy: 'create' });
+
+// Misspelled trait names wherever a trait is named.
+// @ts-expect-error a misspelled trait in with()
+User.with('admn');
+// @ts-expect-error a misspelled trait in include
+User.trait('owner', { role: 'admin' }, { include: ['admn'] });
+// @ts-expect-error a misspelled trait of a list
+User.buildList(2, {}, { traits: ['admn'] });
+// @ts-expect-error a misspelled trait of an arbitrary
+User.arbitrary({}, { traits: ['admn'] });
+
+// Misspelled field names wherever a field is named.
+// @ts-expect-error a misspelled field returned by per-item overrides
+User.buildList(2, () => ({ nmae: 'x' }));
+// @ts-expect-error a misspelled field of createList
+void User.createList(2, { nmae: 'x' });
+// @ts-expect-error a misspelled field returned by a parameterized trait
+User.trait('named', (name: string) => ({ nmae: name }));
+// @ts-expect-error a misspelled inverse field of hasMany
+defineFactory('basket').hasMany('lines', Line, { inverse: 'ordrId' });
+// @ts-expect-error a misspelled field of arbitrary()
+User.arbitrary({ nmae: 'x' });
+// @ts-expect-error a misspelled field of a hasMany child override
+User.build({ lines: [{ quantty: 2 }] });
+
+export { report, created, notAReport };

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createJestProject, type JestRun } from './jest-project.js';
 
@@ -35,6 +37,29 @@ ${names
 });
 `;
 }
+
+// Three tests that build, wait (so concurrent runs interleave their builds) and build again; the
+// third fails. With CONCURRENT=1 they are test.concurrent.
+const CONCURRENT_TESTS = `
+const { User } = require('./factories');
+const { record } = require('./record');
+const events = [];
+const run = process.env.CONCURRENT === '1' ? test.concurrent : test;
+afterAll(() => record('e-events', events));
+describe('concurrent', () => {
+  for (const [name, delay] of [['one', 60], ['two', 30], ['three', 5]]) {
+    run(name, async () => {
+      events.push('start ' + name);
+      const first = User.build();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const second = User.build();
+      events.push('end ' + name);
+      record('e-' + name, [first, second].map(({ id, ...user }) => user));
+      if (name === 'three') expect(second.name).toBe('nobody');
+    });
+  }
+});
+`;
 
 const project = createJestProject({
   'jest.config.js': `module.exports = { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/factories/setup'] };`,
@@ -107,6 +132,24 @@ describe('factories in real Jest runs', () => {
     project.write('a.test.js', testFile('a', ['one', 'two', 'three']));
   });
 
+  it('should give each test.concurrent test its own data, the same as when the tests run one by one', async () => {
+    project.write('e.test.js', CONCURRENT_TESTS);
+
+    const concurrent = await project.run({ args: ['e.test.js'], env: { CONCURRENT: '1' } });
+    const serialRun = await project.run({ args: ['e.test.js'] });
+
+    const events = concurrent.outputs['e-events.json'] as string[];
+    // The tests really interleaved: every one started before the first one finished.
+    expect(events.slice(0, 3).sort()).toEqual(['start one', 'start three', 'start two']);
+    expect(serialRun.outputs['e-events.json']).toEqual(['start one', 'end one', 'start two', 'end two', 'start three', 'end three']);
+    const data = (run: JestRun): unknown[] => ['one', 'two', 'three'].map((name) => run.outputs[`e-${name}.json`]);
+    expect(data(concurrent)).toEqual(data(serialRun));
+    expect(new Set(data(concurrent).map((users) => JSON.stringify(users))).size).toBe(3);
+    const failure = concurrent.tests.find((test) => test.fullName === 'concurrent three')!.failureMessages.join('\n');
+    expect(failure).toContain("npx jest e.test.js -t '^concurrent three$'");
+    rmSync(join(project.dir, 'e.test.js'));
+  });
+
   it('should print one FACTORIES_SEED line under a failing test that replays its data', async () => {
     project.write(
       'd.test.js',
@@ -130,10 +173,13 @@ describe('replay', () => {
       args: ['d.test.js', '-t', '^replay should fail$'],
       env: { FACTORIES_SEED: line?.[1] ?? 'missing' },
     });
+    const withDefaultSeed = await project.run({ args: ['d.test.js'] });
 
     expect(failed.exitCode).toBe(1);
     expect(line).not.toBeNull();
     expect(message.match(/FACTORIES_SEED=/g)).toHaveLength(1);
     expect(replayed.outputs['d-fail.json']).toEqual(failed.outputs['d-fail.json']);
+    // The seed is what made the data: the default seed gives another user.
+    expect(withDefaultSeed.outputs['d-fail.json']).not.toEqual(failed.outputs['d-fail.json']);
   });
 });

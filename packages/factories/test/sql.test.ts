@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { defineFactory, sequence, sqlAdapter, withTenant, type SqlQueryable } from '@proving-ground/factories';
+import { defineFactory, sequence, sqlAdapter, verifyFactories, withTenant, type SqlQueryable } from '@proving-ground/factories';
 
 const SCHEMA = `
   CREATE TABLE tenants (id serial PRIMARY KEY, name text NOT NULL);
@@ -151,6 +151,34 @@ describe.each([
     expect(invoices.map((invoice) => invoice.tenantId)).toEqual([tenant.id, tenant.id]);
     const tenants = await db.query('SELECT count(*)::int AS n FROM tenants WHERE name = $1', ['Scoped']);
     expect(tenants.rows).toEqual([{ n: 1 }]);
+  });
+
+  it('should verify by creating every combination inside one rolled-back transaction, reporting each refused row', async () => {
+    const { Tenant, Customer, Invoice } = factoriesOn(db);
+    const Nameless = Customer.trait('nameless', { fullName: null as unknown as string }).trait('vip', { fullName: 'V. I. P.' });
+    const counts = async (): Promise<unknown[]> =>
+      (
+        await db.query(
+          'SELECT (SELECT count(*) FROM tenants)::int AS t, (SELECT count(*) FROM customers)::int AS c, (SELECT count(*) FROM invoices)::int AS i, (SELECT count(*) FROM invoice_lines)::int AS l',
+        )
+      ).rows;
+    const before = await counts();
+    db.statements.length = 0;
+
+    const report = await verifyFactories({
+      strategy: 'create',
+      into: kind === 'pool' ? pool! : pglite,
+      factories: [Tenant, Invoice, Nameless],
+      throwOnFailure: false,
+    });
+
+    expect(report.checked).toBe(1 + 1 + 4);
+    // Later traits win: with vip after nameless the name is set again.
+    expect(report.failures.map((failure) => failure.traits)).toEqual([['nameless']]);
+    expect(report.failures[0]!.message).toContain('null value in column "full_name"');
+    expect(db.statements).toEqual([]);
+    expect(await counts()).toEqual(before);
+    await expect(Tenant.create()).resolves.toMatchObject({ id: expect.any(Number) });
   });
 
   it('should name the table and the columns when the database refuses a row', async () => {
