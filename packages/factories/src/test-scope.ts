@@ -1,4 +1,5 @@
-import { relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Faker } from '@faker-js/faker';
 import { faker as englishFaker } from '@faker-js/faker/locale/en';
 import { SEED_ENV, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
@@ -115,8 +116,37 @@ function relativeTestPath(testPath: string | undefined): string {
   return relative(process.cwd(), testPath).split(sep).join('/');
 }
 
+const packageRoots = new Map<string, string>();
+
+/** The folder of the nearest package.json above `directory` (the folder itself when there is none). */
+function packageRootOf(directory: string): string {
+  const known = packageRoots.get(directory);
+  if (known !== undefined) return known;
+  let root = directory;
+  for (let current = directory; ; current = dirname(current)) {
+    if (existsSync(join(current, 'package.json'))) {
+      root = current;
+      break;
+    }
+    if (dirname(current) === current) break;
+  }
+  packageRoots.set(directory, root);
+  return root;
+}
+
+/**
+ * The test file as seeds see it: relative to its package's root, so the data does not depend on
+ * the folder Jest was started from.
+ */
+function seedTestPath(testPath: string | undefined): string {
+  if (testPath === undefined) return '';
+  return relative(packageRootOf(dirname(testPath)), testPath)
+    .split(sep)
+    .join('/');
+}
+
 function scopeSeed(state: ScopeState, key: string): number {
-  return deriveSeed(deriveSeed(state.runSeed, hashString(relativeTestPath(state.testPath))), hashString(stableTestName(key)));
+  return deriveSeed(deriveSeed(state.runSeed, hashString(seedTestPath(state.testPath))), hashString(stableTestName(key)));
 }
 
 /**

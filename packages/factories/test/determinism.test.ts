@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createJestProject, type JestRun } from './jest-project.js';
 
@@ -97,6 +97,16 @@ describe('factories in real Jest runs', () => {
     expect(withoutIds(parallel)).toEqual(withoutIds(serial));
     expect(new Set((serial.outputs['a-one.json'] as Users).users.map((user) => user['name'])).size).toBe(2);
     expect((serial.outputs['a-one.json'] as Users).users).not.toEqual((serial.outputs['b-one.json'] as Users).users);
+  });
+
+  it('should produce the same data whatever folder Jest is started from', async () => {
+    const fromParent = await project.run({
+      args: ['--config', join(project.dir, 'jest.config.js'), '--maxWorkers=1'],
+      cwd: dirname(project.dir),
+    });
+
+    expect(fromParent.exitCode).toBe(0);
+    expect(withoutIds(fromParent)).toEqual(withoutIds(serial));
   });
 
   it('should never repeat a sequence value across parallel workers, and restart it in every test file', async () => {

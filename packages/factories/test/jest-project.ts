@@ -26,7 +26,8 @@ export interface JestRun {
 export interface JestProject {
   readonly dir: string;
   write(file: string, content: string): void;
-  run(options?: { args?: string[]; env?: Record<string, string> }): Promise<JestRun>;
+  /** Run Jest on the project; `cwd` is where Jest starts (the project folder by default). */
+  run(options?: { args?: string[]; env?: Record<string, string>; cwd?: string }): Promise<JestRun>;
   remove(): void;
 }
 
@@ -53,7 +54,7 @@ export function createJestProject(files: Record<string, string>): JestProject {
     dir,
     write,
     remove: () => rmSync(dir, { recursive: true, force: true }),
-    run: async ({ args = [], env = {} } = {}) => {
+    run: async ({ args = [], env = {}, cwd = dir } = {}) => {
       runs++;
       const outDir = join(dir, `out-${runs}`);
       mkdirSync(outDir, { recursive: true });
@@ -65,7 +66,7 @@ export function createJestProject(files: Record<string, string>): JestProject {
       // A fresh cache each run: Jest runs files in band when its cache remembers them as fast.
       const cache = `--cacheDirectory=${join(dir, `cache-${runs}`)}`;
       const child = spawn(process.execPath, [jestBin, '--rootDir', dir, '--ci', cache, '--json', `--outputFile=${report}`, ...args], {
-        cwd: dir,
+        cwd,
         env: childEnv,
       });
       let stderr = '';
