@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { checkResponse } from './api-conformance.js';
 import type { ApiOperation, ApiSpec } from './api-spec.js';
-import { ContractError } from './errors.js';
+import { ContractError, isContractError } from './errors.js';
 import { toHttpExchange, type HttpExchange, type HttpResponseLike } from './http-exchange.js';
 import { checkProblemDetails } from './problem-details.js';
 import { arbitraryFromSchema, invalidArbitraryFromSchema } from './schema-arbitrary.js';
@@ -190,11 +190,22 @@ export async function fuzzApi(target: FuzzTarget, spec: ApiSpec, options: FuzzOp
         );
       }
     });
-    const result = await fc.check(property, {
-      numRuns: options.numRuns ?? 30,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.path === undefined ? {} : { path: options.path }),
-    });
+    let result: Awaited<ReturnType<typeof fc.check<[FuzzRequest]>>>;
+    try {
+      result = await fc.check(property, {
+        numRuns: options.numRuns ?? 30,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.path === undefined ? {} : { path: options.path }),
+      });
+    } catch (error) {
+      // Generation itself failed (a schema too narrow to construct values for): name the operation.
+      if (!isContractError(error)) throw error;
+      throw new ContractError(
+        error.code,
+        `[contract-helpers] Failed to fuzz ${label(operation)} of ${spec.source}: ${error.message.replace(/^\[contract-helpers\] /, '')}`,
+        { cause: error },
+      );
+    }
     if (result.failed) {
       const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
       throw new ContractError(

@@ -104,6 +104,15 @@ function readDocument(file: string): Located {
   return { document, locate };
 }
 
+/** A path segment percent-decoded, or as it is when it is not valid percent-encoding (`100%`). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function templateRegExp(template: string): RegExp {
   const pattern = template
     .split(/(\{[^}]+\})/)
@@ -174,7 +183,7 @@ export class ApiSpec {
     const names = [...best.operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
     return {
       operation: best.operation,
-      pathParams: Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(values[index]!)])),
+      pathParams: Object.fromEntries(names.map((name, index) => [name, decodePathSegment(values[index]!)])),
     };
   }
 

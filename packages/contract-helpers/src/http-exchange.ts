@@ -61,7 +61,9 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 function splitUrl(url: string | undefined): { path: string | undefined; query: string | undefined } {
   if (url === undefined || url === '') return { path: undefined, query: undefined };
   const parsed = new URL(url, 'http://127.0.0.1');
-  return { path: decodeURI(parsed.pathname), query: parsed.search === '' ? undefined : parsed.search.slice(1) };
+  // Kept percent-encoded: decoding here would turn `%2F` into a separator or throw on `%25`/`%zz`;
+  // path parameters are decoded one by one once the template has matched.
+  return { path: parsed.pathname, query: parsed.search === '' ? undefined : parsed.search.slice(1) };
 }
 
 function isFetchResponse(value: Loose): boolean {

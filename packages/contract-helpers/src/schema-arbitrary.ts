@@ -13,6 +13,67 @@ export interface SchemaArbitraryOptions {
   maxItems?: number;
   /** How deep recursive schemas go before they stop (default 4). */
   maxDepth?: number;
+  /**
+   * How many candidates a generator may draw and reject (a pattern longer than `maxLength`, a
+   * value the strict validator rejects) before it stops with a `CONTRACT_INVALID_SCHEMA` error
+   * naming the schema path (default 200).
+   */
+  maxRejections?: number;
+}
+
+const DEFAULT_MAX_REJECTIONS = 200;
+
+/**
+ * An arbitrary keeping only values that pass `accept`, like `.filter()`, but giving up after
+ * `limit` rejections in a row with an error (fast-check's own filter retries for ever, which hangs
+ * a test when a schema is narrower than the generator).
+ */
+class BoundedFilterArbitrary<T> extends fc.Arbitrary<T> {
+  constructor(
+    private readonly source: fc.Arbitrary<T>,
+    private readonly accept: (value: T) => boolean,
+    private readonly limit: number,
+    private readonly failure: (rejected: T) => ContractError,
+  ) {
+    super();
+  }
+
+  generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    let last: fc.Value<T> | undefined;
+    for (let attempt = 0; attempt < this.limit; attempt++) {
+      last = this.source.generate(random, biasFactor);
+      if (this.accept(last.value)) return last;
+    }
+    throw this.failure(last!.value);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is T {
+    return this.source.canShrinkWithoutContext(value) && this.accept(value);
+  }
+
+  shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    return this.source.shrink(value, context).filter((candidate) => this.accept(candidate.value));
+  }
+}
+
+function boundedFilter<T>(
+  source: fc.Arbitrary<T>,
+  accept: (value: T) => boolean,
+  limit: number,
+  failure: (rejected: T) => ContractError,
+): fc.Arbitrary<T> {
+  return new BoundedFilterArbitrary(source, accept, limit, failure);
+}
+
+function pointer(base: string, ...segments: Array<string | number>): string {
+  return `${base}${segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
+}
+
+function tooNarrow(what: 'valid' | 'invalid', at: string, reason: string, limit: number): ContractError {
+  return new ContractError(
+    'CONTRACT_INVALID_SCHEMA',
+    `[contract-helpers] Failed to generate ${what === 'valid' ? 'a value matching' : 'a value breaking'} the schema at ${at}: ${limit} candidates in a row were rejected (${reason}). ${what === 'valid' ? 'The schema is narrower than the generator can construct (or cannot be satisfied): loosen it there, or pass a hand-written arbitrary (fuzzApi: pathParams)' : 'The schema accepts almost anything there, so there is nothing invalid to send: give it a type or required fields'}; raise maxRejections only if such values are merely rare.`,
+  );
 }
 
 type Schema = Record<string, unknown>;
@@ -76,7 +137,7 @@ class Builder {
     return current;
   }
 
-  build(input: unknown, depth: number): fc.Arbitrary<unknown> {
+  build(input: unknown, depth: number, at = '#'): fc.Arbitrary<unknown> {
     const schema = this.resolve(input);
     if (
       schema === true ||
@@ -95,12 +156,16 @@ class Builder {
       if (Array.isArray(branches) && branches.length > 0) {
         const rest: Schema = { ...schema };
         delete rest[keyword];
-        return fc.oneof(...branches.map((branch: unknown) => this.build(mergeAll([rest, this.resolve(branch) as Schema]), depth)));
+        return fc.oneof(
+          ...branches.map((branch: unknown, index) =>
+            this.build(mergeAll([rest, this.resolve(branch) as Schema]), depth, pointer(at, keyword, index)),
+          ),
+        );
       }
     }
     const type = schema['type'];
     const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : this.guessTypes(schema);
-    if (types.length > 1) return fc.oneof(...types.map((entry) => this.build({ ...schema, type: entry }, depth)));
+    if (types.length > 1) return fc.oneof(...types.map((entry) => this.build({ ...schema, type: entry }, depth, at)));
     switch (types[0]) {
       case 'null':
         return fc.constant(null);
@@ -109,13 +174,13 @@ class Builder {
       case 'integer':
         return this.integer(schema);
       case 'number':
-        return this.number(schema);
+        return this.number(schema, at);
       case 'string':
-        return this.string(schema);
+        return this.string(schema, at);
       case 'array':
-        return this.array(schema, depth);
+        return this.array(schema, depth, at);
       default:
-        return this.object(schema, depth);
+        return this.object(schema, depth, at);
     }
   }
 
@@ -147,7 +212,7 @@ class Builder {
       .map((value) => value * step);
   }
 
-  private number(schema: Schema): fc.Arbitrary<unknown> {
+  private number(schema: Schema, at: string): fc.Arbitrary<unknown> {
     const min =
       typeof schema['minimum'] === 'number'
         ? schema['minimum']
@@ -160,6 +225,15 @@ class Builder {
         : typeof schema['exclusiveMaximum'] === 'number'
           ? schema['exclusiveMaximum']
           : 1e6;
+    const step = schema['multipleOf'];
+    if (typeof step === 'number' && step > 0) {
+      // Construct multiples (k * step) rather than filter doubles: almost no double is a multiple.
+      const low = Math.ceil(min / step) + (typeof schema['exclusiveMinimum'] === 'number' && Number.isInteger(min / step) ? 1 : 0);
+      const high = Math.floor(max / step) - (typeof schema['exclusiveMaximum'] === 'number' && Number.isInteger(max / step) ? 1 : 0);
+      if (low > high) throw tooNarrow('valid', at, `no multiple of ${step} lies between ${min} and ${max}`, 0);
+      const bounded = (value: number): number => Math.min(high, Math.max(low, value));
+      return fc.integer({ min: bounded(-1_000_000), max: bounded(1_000_000) }).map((factor) => Number((factor * step).toPrecision(15)));
+    }
     return fc.double({
       min,
       max,
@@ -170,11 +244,25 @@ class Builder {
     });
   }
 
-  private string(schema: Schema): fc.Arbitrary<unknown> {
+  private string(schema: Schema, at: string): fc.Arbitrary<unknown> {
     const minLength = typeof schema['minLength'] === 'number' ? schema['minLength'] : 0;
     const maxLength = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : Math.max(minLength, 24);
+    if (minLength > maxLength) throw tooNarrow('valid', at, `minLength ${minLength} is above maxLength ${maxLength}`, 0);
+    const limit = this.options.maxRejections ?? DEFAULT_MAX_REJECTIONS;
+    const what = typeof schema['format'] === 'string' ? `format "${schema['format']}"` : `pattern ${JSON.stringify(schema['pattern'])}`;
     const fit = (arbitrary: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
-      arbitrary.filter((value) => value.length >= minLength && value.length <= maxLength);
+      boundedFilter(
+        arbitrary,
+        (value) => value.length >= minLength && value.length <= maxLength,
+        limit,
+        (rejected) =>
+          tooNarrow(
+            'valid',
+            at,
+            `${what} gave strings like ${JSON.stringify(rejected.slice(0, 40))}, outside length ${minLength}..${maxLength}`,
+            limit,
+          ),
+      );
     switch (schema['format']) {
       case 'email':
         return fit(fc.emailAddress());
@@ -198,16 +286,20 @@ class Builder {
       case 'hostname':
         return fit(fc.domain());
     }
-    if (typeof schema['pattern'] === 'string') return fit(fc.stringMatching(new RegExp(schema['pattern'], 'u')));
+    if (typeof schema['pattern'] === 'string')
+      return fit(fc.stringMatching(new RegExp(schema['pattern'], 'u'), { size: maxLength <= 8 ? 'xsmall' : 'small' }));
     return fc.string({ minLength, maxLength });
   }
 
-  private array(schema: Schema, depth: number): fc.Arbitrary<unknown> {
-    const prefix = Array.isArray(schema['prefixItems']) ? schema['prefixItems'].map((item: unknown) => this.build(item, depth + 1)) : [];
+  private array(schema: Schema, depth: number, at: string): fc.Arbitrary<unknown> {
+    const prefix = Array.isArray(schema['prefixItems'])
+      ? schema['prefixItems'].map((item: unknown, index) => this.build(item, depth + 1, pointer(at, 'prefixItems', index)))
+      : [];
     const minLength = typeof schema['minItems'] === 'number' ? schema['minItems'] : 0;
     const cap = depth >= (this.options.maxDepth ?? 4) ? minLength : Math.max(minLength, this.options.maxItems ?? 4);
     const maxLength = typeof schema['maxItems'] === 'number' ? Math.min(schema['maxItems'], Math.max(cap, minLength)) : cap;
-    const items = schema['items'] === undefined || schema['items'] === false ? undefined : this.build(schema['items'], depth + 1);
+    const items =
+      schema['items'] === undefined || schema['items'] === false ? undefined : this.build(schema['items'], depth + 1, pointer(at, 'items'));
     if (prefix.length > 0) {
       const tuple = fc.tuple(...prefix);
       return items === undefined
@@ -220,7 +312,7 @@ class Builder {
       : fc.array(items, { minLength, maxLength });
   }
 
-  private object(schema: Schema, depth: number): fc.Arbitrary<unknown> {
+  private object(schema: Schema, depth: number, at: string): fc.Arbitrary<unknown> {
     const hidden = this.options.direction === 'response' ? 'writeOnly' : this.options.direction === 'request' ? 'readOnly' : undefined;
     const properties = Object.entries(isPlainObject(schema['properties']) ? schema['properties'] : {}).filter(
       ([, property]) => hidden === undefined || !(isPlainObject(property) && property[hidden] === true),
@@ -228,7 +320,8 @@ class Builder {
     const required = new Set(Array.isArray(schema['required']) ? (schema['required'] as string[]) : []);
     const tooDeep = depth >= (this.options.maxDepth ?? 4);
     const shape: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const [name, property] of properties) if (!tooDeep || required.has(name)) shape[name] = this.build(property, depth + 1);
+    for (const [name, property] of properties)
+      if (!tooDeep || required.has(name)) shape[name] = this.build(property, depth + 1, pointer(at, 'properties', name));
     const record = fc.record(shape, { requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)) });
     const additional = schema['additionalProperties'];
     if (isPlainObject(additional) && Object.keys(additional).length > 0 && !tooDeep) {
@@ -237,7 +330,7 @@ class Builder {
           record,
           fc.dictionary(
             fc.string({ minLength: 1, maxLength: 8 }).filter((key) => !(key in shape)),
-            this.build(additional, depth + 1),
+            this.build(additional, depth + 1, pointer(at, 'additionalProperties')),
             { maxKeys: 3 },
           ),
         )
@@ -260,7 +353,21 @@ class Builder {
 export function arbitraryFromSchema(schema: SchemaInput, options: SchemaArbitraryOptions = {}): fc.Arbitrary<unknown> {
   const root = jsonSchemaOf(schema);
   const validator = compileSchema(root as SchemaInput, { direction: options.direction ?? 'any', dialect: 'draft-2020-12' });
-  return new Builder(root, options).build(root, 0).filter((value) => validator.validate(value).length === 0);
+  const limit = options.maxRejections ?? DEFAULT_MAX_REJECTIONS;
+  return boundedFilter(
+    new Builder(root, options).build(root, 0),
+    (value) => validator.validate(value).length === 0,
+    limit,
+    (rejected) => {
+      const [first] = validator.validate(rejected);
+      return tooNarrow(
+        'valid',
+        first === undefined ? '#' : `data path ${first.path}`,
+        first === undefined ? 'the validator rejected them' : `the strict validator said: ${first.message} (${first.keyword})`,
+        limit,
+      );
+    },
+  );
 }
 
 /**
@@ -285,7 +392,7 @@ export function invalidArbitraryFromSchema(schema: SchemaInput, options: SchemaA
     fc.constant({}),
     fc.constant([]),
   );
-  return fc
+  const mutated = fc
     .tuple(valid, fc.nat(), wrongValues, fc.constantFrom('drop', 'extra', 'replace', 'whole'))
     .map(([value, pick, wrong, mutation]) => {
       if (isPlainObject(value) && mutation !== 'whole') {
@@ -297,6 +404,12 @@ export function invalidArbitraryFromSchema(schema: SchemaInput, options: SchemaA
         return copy;
       }
       return wrong;
-    })
-    .filter((value) => validator.validate(value).length > 0);
+    });
+  const limit = options.maxRejections ?? DEFAULT_MAX_REJECTIONS;
+  return boundedFilter(
+    mutated,
+    (value) => validator.validate(value).length > 0,
+    limit,
+    () => tooNarrow('invalid', '#', 'every mutation still matched the schema', limit),
+  );
 }

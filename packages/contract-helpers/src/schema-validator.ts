@@ -237,10 +237,16 @@ function extraKeys(input: unknown, output: unknown, segments: PathSegment[], fou
 }
 
 class StandardCompiledSchema implements CompiledSchema {
+  /**
+   * @param closedWorld - the strict validator of the schema's own JSON Schema (zod 4), used only to
+   * find undeclared fields once the library itself accepted the value; without it, fields the
+   * library strips from its output are the undeclared ones.
+   */
   constructor(
     readonly hash: string,
     private readonly schema: StandardSchemaLike,
     private readonly strict: boolean,
+    private readonly closedWorld?: CompiledSchema,
   ) {}
 
   validate(value: unknown, options: { allow?: readonly string[] } = {}): SchemaViolation[] {
@@ -252,7 +258,7 @@ class StandardCompiledSchema implements CompiledSchema {
       );
     }
     if (result.issues !== undefined) {
-      return result.issues.map((issue) => {
+      const issues: SchemaViolation[] = result.issues.map((issue) => {
         const segments = (issue.path ?? []).map((step) => {
           const key = typeof step === 'object' && step !== null ? (step as { key: PropertyKey }).key : step;
           return typeof key === 'number' ? key : String(key);
@@ -265,12 +271,20 @@ class StandardCompiledSchema implements CompiledSchema {
           actual: valueAt(value, segments),
         };
       });
+      // Undeclared fields are reported with the library's issues, so one run lists everything.
+      const extras = this.strict && this.closedWorld !== undefined ? this.extrasOf(value, options) : [];
+      return sortViolations([...issues, ...extras.filter((extra) => !issues.some((issue) => issue.path === extra.path))]);
     }
     if (!this.strict) return [];
+    if (this.closedWorld !== undefined) return this.extrasOf(value, options);
     const found: SchemaViolation[] = [];
     extraKeys(value, result.value, [], found);
     const patterns = compilePatterns(options.allow);
     return found.filter((violation) => !allowedExtra(violation, patterns));
+  }
+
+  private extrasOf(value: unknown, options: { allow?: readonly string[] }): SchemaViolation[] {
+    return this.closedWorld!.validate(value, options).filter((violation) => violation.extraField !== undefined);
   }
 }
 
@@ -358,13 +372,30 @@ export function compileSchema(schema: SchemaInput, options: SchemaOptions = NO_O
   let compiled: CompiledSchema;
   if (isStandardSchema(schema)) {
     const standard = schema['~standard'];
-    const output = standard.jsonSchema?.output({ target: 'draft-2020-12' });
-    if (output !== undefined) {
-      // zod marks its JSON Schema output as a Standard Schema too; only the JSON Schema part is wanted.
-      const jsonSchema: Record<string, unknown> = { ...output };
-      delete jsonSchema['~standard'];
-      compiled = compileSchema(jsonSchema, { ...options, dialect: 'draft-2020-12' });
-    } else compiled = new StandardCompiledSchema(`${standard.vendor}:${compileCount}`, schema, options.strict !== false);
+    // The library's own validate() decides what is valid (refinements, transforms, coercion...);
+    // its Standard JSON Schema, when it can give one, only tells which fields are declared.
+    let closedWorld: CompiledSchema | undefined;
+    if (options.strict !== false && standard.jsonSchema !== undefined) {
+      let output: Record<string, unknown> | undefined;
+      try {
+        output = standard.jsonSchema.output({ target: 'draft-2020-12' });
+      } catch {
+        // Not representable (zod transforms, custom types): fall back to comparing input and output.
+        output = undefined;
+      }
+      if (output !== undefined) {
+        // zod marks its JSON Schema output as a Standard Schema too; only the JSON Schema part is wanted.
+        const jsonSchema: Record<string, unknown> = { ...output };
+        delete jsonSchema['~standard'];
+        closedWorld = compileSchema(jsonSchema, { ...options, dialect: 'draft-2020-12' });
+      }
+    }
+    compiled = new StandardCompiledSchema(
+      closedWorld?.hash ?? `${standard.vendor}:${compileCount}`,
+      schema,
+      options.strict !== false,
+      closedWorld,
+    );
   } else if (typeof schema === 'boolean' || isPlainObject(schema)) {
     const hash = `${contentHash(schema)}|${key}`;
     const cached = byContent.get(hash);

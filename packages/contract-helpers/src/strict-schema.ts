@@ -70,6 +70,21 @@ function dropDirectional(schema: SchemaObject, direction: SchemaDirection): void
 }
 
 /**
+ * Move `if`/`then`/`else` into a member of their own in `allOf` (the same meaning in 2020-12):
+ * ajv forgets the properties `allOf`/`$ref` evaluated when `if` fails next to them, so
+ * `unevaluatedProperties` would reject declared fields on the `else` side.
+ */
+function isolateConditional(schema: SchemaObject): void {
+  if (schema['if'] === undefined || Object.keys(schema).every((keyword) => ['if', 'then', 'else'].includes(keyword))) return;
+  const conditional: SchemaObject = {};
+  for (const keyword of ['if', 'then', 'else'] as const) {
+    if (schema[keyword] !== undefined) conditional[keyword] = schema[keyword];
+    delete schema[keyword];
+  }
+  schema['allOf'] = [...(Array.isArray(schema['allOf']) ? (schema['allOf'] as unknown[]) : []), conditional];
+}
+
+/**
  * Close a draft 2020-12 schema (in place): every place a value is described (the root, each
  * property, item, map value...) gets `unevaluatedProperties: false` when it describes objects, and
  * `additionalProperties: true`/`false` are removed, so that `allOf`, `$ref` and `if`/`then` parts
@@ -89,6 +104,7 @@ export function closeSchema(root: unknown, options: { direction?: SchemaDirectio
   const visit = (schema: unknown, role: Role): void => {
     if (!isPlainObject(schema)) return;
     dropDirectional(schema, direction);
+    isolateConditional(schema);
     const authorClosed = role === 'branch' && closedByAuthor(schema, root, closed);
     const additional = schema['additionalProperties'];
     if (additional === true || additional === false || (isPlainObject(additional) && Object.keys(additional).length === 0)) {

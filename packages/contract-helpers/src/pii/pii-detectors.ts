@@ -74,7 +74,7 @@ export function cardNetwork(digits: string): string | undefined {
 const CARD_GROUPINGS = new Set(['4-4-4-4', '4-4-4-4-3', '4-6-5', '4-6-4', '4-4-4-1', '4-4-4-4-2', '4-4-5', '4-4-4-2']);
 
 const ID_CONTEXT =
-  /(?:order|invoice|tracking|shipment|ref(?:erence)?|ticket|case|sku|ean|upc|isbn|gtin|account\s+id|id|no\.?|#)\s*[:#=]?\s*$/i;
+  /(?:order|invoice|tracking|shipment|ref(?:erence)?|ticket|case|sku|ean|upc|isbn|gtin|account\s+id|id|no\.?|#|rev(?:ision)?|build|version)\s*[:#=]?\s*$/i;
 const CARD_CONTEXT = /\b(?:card|visa|master\s?card|amex|american express|discover|pan|cc|credit|debit|paid with|payment)\b/i;
 const ID_KEY =
   /(?:id$|ids$|number$|no$|ref$|reference$|code$|sku$|ean$|upc$|isbn$|gtin$|tracking|orderno|sequence|nonce|timestamp|time$|ts$|at$|version$)/;
@@ -309,8 +309,10 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, number]> = [
     /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
     0.99,
   ],
-  [/\b[Bb]earer\s+[A-Za-z0-9._~+/-]{20,}=*/g, 0.9],
-  [/(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]{3,}(?=@)/g, 0.9],
+  // A bearer JWT is reported as a JWT (its own detector), not as an opaque secret.
+  [/\b[Bb]earer\s+(?!eyJ[A-Za-z0-9_-]{8,}\.eyJ)[A-Za-z0-9._~+/-]{20,}=*/g, 0.9],
+  // A password in a URL, unless it is already a redaction token (so redacted text scans clean).
+  [/(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)(?!\[REDACTED)[^\s@/]{3,}(?=@)/g, 0.9],
 ];
 
 function detectSecrets(text: string, found: TextMatch[]): void {
@@ -325,8 +327,9 @@ const FILE_EXTENSIONS =
   /^(?:png|jpe?g|gif|svg|webp|avif|ico|js|mjs|cjs|ts|css|html?|json|ya?ml|md|txt|pdf|zip|gz|tgz|exe|dll|so|dylib|lock)$/i;
 
 function detectEmails(text: string, found: TextMatch[]): void {
+  // `%40` is an at sign in a URL-encoded query string or form body (`contact=li.wei%40corp.example`).
   for (const match of text.matchAll(
-    /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.([A-Za-z]{2,24})\b/g,
+    /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.([A-Za-z]{2,24})\b/g,
   )) {
     if (FILE_EXTENSIONS.test(match[1]!)) continue;
     const raw = match[0];
@@ -379,7 +382,7 @@ export function detectInText(text: string, context: TextContext = {}): TextMatch
   const found: TextMatch[] = [];
   detectSecrets(text, found);
   detectJwts(text, found);
-  if (text.includes('@')) detectEmails(text, found);
+  if (text.includes('@') || text.includes('%40')) detectEmails(text, found);
   if (/\d/.test(text)) {
     detectIbans(text, found);
     detectCards(text, context, found);

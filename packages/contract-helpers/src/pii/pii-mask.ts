@@ -19,10 +19,11 @@ export function maskPii(category: PiiCategory, raw: string): string {
   const digits = raw.replace(/\D/g, '');
   switch (category) {
     case 'email': {
-      const at = raw.lastIndexOf('@');
-      const domain = raw.slice(at + 1);
+      const address = raw.replace(/%40/gi, '@');
+      const at = address.lastIndexOf('@');
+      const domain = address.slice(at + 1);
       const dot = domain.lastIndexOf('.');
-      return `${raw[0] ?? ''}***@${domain[0] ?? ''}***${dot === -1 ? '' : domain.slice(dot)}`;
+      return `${address[0] ?? ''}***@${domain[0] ?? ''}***${dot === -1 ? '' : domain.slice(dot)}`;
     }
     case 'card':
       return `**** ${digits.slice(-4)}`;

@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { contractMatchers, evaluatePiiDetectors, findPII, redactPII, type LabelledPiiSample } from '../src/index.js';
+
+expect.extend(contractMatchers);
+
+// Written by hand by a second engineer, independently of the generated corpus and of the detectors.
+const corpus = JSON.parse(readFileSync(new URL('fixtures/pii-corpus-independent.json', import.meta.url), 'utf8')) as {
+  samples: LabelledPiiSample[];
+};
+const positives = corpus.samples.filter((sample) => sample.labels.length > 0);
+const negatives = corpus.samples.filter((sample) => sample.labels.length === 0);
+
+function valueOf(sample: LabelledPiiSample): unknown {
+  return sample.key === undefined ? sample.text : { [sample.key]: sample.text };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('the independent PII corpus', () => {
+  it('should hold at least 60 positives and 60 hard negatives', () => {
+    const categories = new Set(positives.flatMap((sample) => sample.labels));
+
+    expect(positives.length).toBeGreaterThanOrEqual(60);
+    expect(negatives.length).toBeGreaterThanOrEqual(60);
+    expect(categories.size).toBe(12);
+  });
+
+  it('should reach precision >= 0.98 and recall >= 0.95 in every category', () => {
+    const evaluation = evaluatePiiDetectors(corpus.samples);
+
+    const belowTarget = evaluation.categories
+      .filter((entry) => entry.precision < 0.98 || entry.recall < 0.95)
+      .map((entry) => `${entry.category}: precision ${entry.precision.toFixed(3)}, recall ${entry.recall.toFixed(3)}`);
+    expect({ belowTarget, errors: evaluation.errors }).toEqual({ belowTarget: [], errors: [] });
+  });
+
+  it('should print only masked samples in toContainPII failures, never the raw value', () => {
+    const leaks: string[] = [];
+
+    for (const sample of positives) {
+      const text = String(sample.text);
+      const raws = findPII(valueOf(sample)).map((finding) =>
+        finding.start === undefined || finding.end === undefined ? text : text.slice(finding.start, finding.end),
+      );
+      let message = '';
+      try {
+        expect(valueOf(sample)).not.toContainPII();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      if (message === '') leaks.push(`${sample.id}: no failure`);
+      for (const raw of raws) if (message.includes(raw)) leaks.push(`${sample.id}: ${raw.length} raw characters printed`);
+    }
+
+    expect(leaks).toEqual([]);
+  });
+
+  it('should redact every positive without touching the frozen input, idempotently', () => {
+    const input = deepFreeze({ logs: positives.map(valueOf), negatives: negatives.map(valueOf) });
+    const before = JSON.stringify(input);
+
+    const once = redactPII(input);
+    const twice = redactPII(once);
+
+    expect(JSON.stringify(input)).toBe(before);
+    expect(findPII(once.logs)).toEqual([]);
+    expect(twice).toEqual(once);
+    expect(once.negatives).toEqual(input.negatives);
+  });
+
+  it('should keep JSON text valid after redacting log lines', () => {
+    const lines = positives.filter((sample) => String(sample.text).startsWith('{')).map((sample) => String(sample.text));
+    const text = lines.join('\n');
+
+    const redacted = redactPII(text);
+
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(redacted.split('\n').map((line) => typeof JSON.parse(line))).toEqual(lines.map(() => 'object'));
+    expect(findPII(redacted)).toEqual([]);
+    expect(redactPII(redacted)).toBe(redacted);
+  });
+});
