@@ -5,7 +5,7 @@ import type { InterceptedRequest } from '@proving-ground/test-modes';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError } from './errors.js';
 import { CASSETTE_VERSION, canonicalJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
-import { estimateCost, readUsage, type CassetteCost } from './llm-usage.js';
+import { estimateCost, readUsage, type CassetteCost, type ModelPrice } from './llm-usage.js';
 import { diffShapes, requestKey, requestShape, similarity, type FieldDifference, type MatchOptions, type RequestShape } from './matching.js';
 import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
@@ -101,9 +101,11 @@ export class CassetteSession {
     const { request, controller } = intercepted;
     const forward = (forwarded?: Request): Promise<Response> => intercepted.forward(forwarded);
     let recorded: RecordedRequest;
+    // One redaction scope per interaction: short secrets of this request are redacted in its response only.
+    const settings: CaptureSettings = { ...this.#settings, redactor: this.#settings.redactor.scope() };
     try {
       this.#load();
-      recorded = await recordLiveRequest(request, this.#settings);
+      recorded = await recordLiveRequest(request, settings);
     } catch (error) {
       this.#errors.push(error as Error);
       controller.errorWith(error);
@@ -124,7 +126,7 @@ export class CassetteSession {
         return;
       }
     }
-    await this.#record(request, recorded, key, controller, forward);
+    await this.#record(request, recorded, key, controller, forward, settings);
   }
 
   #trackOpen(open: OpenReplay): () => void {
@@ -197,6 +199,7 @@ export class CassetteSession {
     key: string,
     controller: InterceptedRequest['controller'],
     forward: InterceptedRequest['forward'],
+    settings: CaptureSettings,
   ): Promise<void> {
     const slot = this.#recorded.length;
     this.#recorded.push(undefined);
@@ -216,7 +219,7 @@ export class CassetteSession {
     this.#pending.add(done);
     const save = (chunks: Parameters<typeof recordResponse>[1], end: Parameters<typeof recordResponse>[2]): void => {
       try {
-        const stored = recordResponse(response, chunks, end, this.#settings);
+        const stored = recordResponse(response, chunks, end, settings);
         const usage = readUsage(recorded, stored);
         this.#recorded[slot] = { id, request: recorded, response: stored, ...(usage === undefined ? {} : { usage }) };
       } catch (error) {
@@ -236,11 +239,11 @@ export class CassetteSession {
     return this.#recorded.filter((interaction): interaction is Interaction => interaction !== undefined);
   }
 
-  /** Token usage and estimated cost of what this session replayed and recorded. */
-  cost(): CassetteCost {
+  /** Token usage and estimated cost of what this session replayed and recorded (`prices` on top of the option's). */
+  cost(prices?: Record<string, ModelPrice>): CassetteCost {
     this.#load();
     const used = this.#candidates.filter((candidate) => candidate.used).map((candidate) => candidate.interaction);
-    return estimateCost([...used, ...this.recordedInteractions()], this.options.prices);
+    return estimateCost([...used, ...this.recordedInteractions()], { ...this.options.prices, ...prices });
   }
 
   /**
@@ -291,7 +294,7 @@ export class CassetteSession {
     };
     try {
       writeCassetteAtomically(this.path, cassette, (text) => {
-        const leaks = this.#settings.redactor.findLeaks(text);
+        const leaks = this.#settings.redactor.findLeaksInCassette(text);
         if (leaks.length > 0) {
           throw new CassettesError(
             'CASSETTES_SECRET_LEAK',

@@ -1,17 +1,15 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { relative } from 'node:path';
 import { currentMode, currentRecordPolicy, networkGuard, type InterceptedRequest } from '@proving-ground/test-modes';
 import { namedCassettePath, cassettePathFor } from './cassette-path.js';
 import { CassetteSession, type SessionOutcome } from './cassette-session.js';
 import { CassettesError } from './errors.js';
-import type { CassetteCost } from './llm-usage.js';
+import type { CassetteCost, ModelPrice } from './llm-usage.js';
 import { validateOptions, type CassetteMode, type CassetteOptions } from './options.js';
+import { sharedState } from './internal/shared-state.js';
 import { addCircusEventHandler, currentTestPath, fullTestName, type CircusEvent, type CircusState } from './internal/jest-circus.js';
 
-/** The cassette of the code running now (a test, or a `withCassette` callback). */
-const scope = new AsyncLocalStorage<CassetteSession>();
-const active = new Set<CassetteSession>();
-let removeHandler: (() => void) | undefined;
+const state = sharedState();
+const { scope, active } = state;
 
 async function handleRequest(intercepted: InterceptedRequest): Promise<void> {
   // Requests sent from outside any test's async context (a server started in beforeAll answering
@@ -23,14 +21,14 @@ async function handleRequest(intercepted: InterceptedRequest): Promise<void> {
 
 function activate(session: CassetteSession): void {
   active.add(session);
-  removeHandler ??= networkGuard().addRequestHandler(handleRequest);
+  state.removeHandler ??= networkGuard().addRequestHandler(handleRequest);
 }
 
 function deactivate(session: CassetteSession): void {
   active.delete(session);
-  if (active.size === 0 && removeHandler !== undefined) {
-    removeHandler();
-    removeHandler = undefined;
+  if (active.size === 0 && state.removeHandler !== undefined) {
+    state.removeHandler();
+    state.removeHandler = undefined;
   }
 }
 
@@ -103,6 +101,8 @@ export interface CassetteInfo {
   mode: CassetteMode;
   /** Token usage and estimated cost of what was replayed and recorded so far. */
   cost: CassetteCost;
+  /** The same estimate with more prices (USD per million tokens), on top of the `prices` option. */
+  costWith(prices: Record<string, ModelPrice>): CassetteCost;
 }
 
 /**
@@ -114,7 +114,7 @@ export interface CassetteInfo {
 export function currentCassette(): CassetteInfo | undefined {
   const session = scope.getStore();
   if (session === undefined) return undefined;
-  return { path: session.path, mode: session.mode, cost: session.cost() };
+  return { path: session.path, mode: session.mode, cost: session.cost(), costWith: (prices) => session.cost(prices) };
 }
 
 const testSessions = new WeakMap<object, CassetteSession>();

@@ -69,7 +69,7 @@ function main(argv: string[]): number {
     const cassette = harToCassette(JSON.parse(readFileSync(args[1], 'utf8')));
     const redactor = new Redactor();
     writeCassetteAtomically(args[2], cassette, (text, path) => {
-      const leaks = redactor.findLeaks(text);
+      const leaks = redactor.findLeaksInCassette(text);
       if (leaks.length > 0) throw new Error(`[cassettes] Failed to write ${path}: secrets remain: ${leaks.join('; ')}.`);
     });
     process.stdout.write(`wrote ${args[2]} (${cassette.interactions.length} interaction(s))\n`);

@@ -48,7 +48,10 @@ export interface RecordedResponse {
 /** Token usage of an LLM call, read from OpenAI- or Anthropic-style responses. */
 export interface LlmUsage {
   model?: string;
+  /** All input tokens, cached ones (and Anthropic cache writes) included. */
   inputTokens: number;
+  /** How many of the input tokens were read from a prompt cache. */
+  cachedInputTokens?: number;
   outputTokens: number;
 }
 

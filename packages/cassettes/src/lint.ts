@@ -115,7 +115,7 @@ export function lintCassettes(options: LintOptions): LintReport {
       problems.push({ file: shown, rule: 'schema', message: isCassettesError(error) ? error.message : String(error) });
       continue;
     }
-    for (const leak of new Redactor(options.redact, options.env ?? process.env).findLeaks(text)) {
+    for (const leak of new Redactor(options.redact, options.env ?? process.env).findLeaksInCassette(text)) {
       problems.push({ file: shown, rule: 'secret', message: `holds ${leak}` });
     }
     const owner = owningTestFile(file);

@@ -5,6 +5,8 @@ import type { Cassette, Interaction, LlmUsage, RecordedRequest, RecordedResponse
 export interface ModelPrice {
   input: number;
   output: number;
+  /** Price of cached input tokens (cache reads); without it they cost as much as other input tokens. */
+  cachedInput?: number;
 }
 
 /**
@@ -28,22 +30,48 @@ function asNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** Usage fields of one OpenAI- or Anthropic-style JSON object, if it has any. */
-function usageOf(value: unknown): { model?: string; input?: number; output?: number } {
+interface FoundUsage {
+  model?: string;
+  input?: number;
+  cached?: number;
+  output?: number;
+}
+
+/**
+ * Usage fields of one OpenAI- or Anthropic-style JSON object, if it has any: chat completions
+ * (`prompt_tokens`, cached ones under `prompt_tokens_details`), the Responses API (`input_tokens`, and
+ * its streamed `response.completed` event with usage under `response`), Anthropic messages (with
+ * `cache_read_input_tokens` and `cache_creation_input_tokens` counted as input) and their
+ * `message_start` event with usage under `message`.
+ */
+function usageOf(value: unknown): FoundUsage {
   if (value === null || typeof value !== 'object') return {};
   const record = value as Record<string, unknown>;
   const model = typeof record['model'] === 'string' ? record['model'] : undefined;
-  const nested = record['message'];
-  const fromMessage = nested !== null && typeof nested === 'object' ? usageOf(nested) : {};
+  let inner: FoundUsage = {};
+  for (const key of ['message', 'response']) {
+    const nested = record[key];
+    if (nested !== null && typeof nested === 'object') inner = { ...inner, ...usageOf(nested) };
+  }
   const usage = record['usage'];
-  if (usage === null || typeof usage !== 'object') return { ...fromMessage, ...(model === undefined ? {} : { model }) };
+  if (usage === null || typeof usage !== 'object') return { ...inner, ...(model === undefined ? {} : { model }) };
   const fields = usage as Record<string, unknown>;
-  const input = asNumber(fields['prompt_tokens']) ?? asNumber(fields['input_tokens']);
+  const details = (name: string): Record<string, unknown> => {
+    const found = fields[name];
+    return found !== null && typeof found === 'object' ? (found as Record<string, unknown>) : {};
+  };
+  const cacheRead = asNumber(fields['cache_read_input_tokens']);
+  const cacheWrite = asNumber(fields['cache_creation_input_tokens']);
+  const plain = asNumber(fields['prompt_tokens']) ?? asNumber(fields['input_tokens']);
+  // Anthropic reports cache reads and writes apart from input_tokens; OpenAI counts cached tokens inside prompt/input tokens.
+  const input = plain === undefined && cacheRead === undefined && cacheWrite === undefined ? undefined : (plain ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  const cached = cacheRead ?? asNumber(details('prompt_tokens_details')['cached_tokens']) ?? asNumber(details('input_tokens_details')['cached_tokens']);
   const output = asNumber(fields['completion_tokens']) ?? asNumber(fields['output_tokens']);
   return {
-    ...fromMessage,
+    ...inner,
     ...(model === undefined ? {} : { model }),
     ...(input === undefined ? {} : { input }),
+    ...(cached === undefined ? {} : { cached }),
     ...(output === undefined ? {} : { output }),
   };
 }
@@ -79,8 +107,10 @@ function requestModel(request: RecordedRequest): string | undefined {
 
 /**
  * Token usage of one exchange, read from an OpenAI-style (`usage.prompt_tokens`/`completion_tokens`,
- * streamed or not) or Anthropic-style (`usage.input_tokens`/`output_tokens`, `message_start` and
- * `message_delta` events) response; undefined when the response reports none.
+ * streamed or not; Responses API `usage.input_tokens`/`output_tokens`, streamed `response.completed`)
+ * or Anthropic-style (`usage.input_tokens`/`output_tokens` plus cache reads and writes, `message_start`
+ * and `message_delta` events) response; undefined when the response reports none. `inputTokens`
+ * includes cached tokens; `cachedInputTokens` says how many of them were cache reads.
  *
  * @example
  * readUsage(interaction.request, interaction.response) // { model: 'gpt-4o-mini', inputTokens: 42, outputTokens: 7 }
@@ -89,16 +119,25 @@ export function readUsage(request: RecordedRequest, response: RecordedResponse):
   const objects = response.body !== undefined && 'json' in response.body ? [response.body.json] : streamedObjects(response);
   let model: string | undefined;
   let input: number | undefined;
+  let cached: number | undefined;
   let output: number | undefined;
   for (const object of objects) {
     const found = usageOf(object);
     model ??= found.model;
-    if (found.input !== undefined && found.input > 0) input = found.input;
+    if (found.input !== undefined && found.input > 0) {
+      input = found.input;
+      cached = found.cached;
+    }
     if (found.output !== undefined) output = found.output;
   }
   if (input === undefined && output === undefined) return undefined;
   model ??= requestModel(request);
-  return { ...(model === undefined ? {} : { model }), inputTokens: input ?? 0, outputTokens: output ?? 0 };
+  return {
+    ...(model === undefined ? {} : { model }),
+    inputTokens: input ?? 0,
+    ...(cached === undefined || cached === 0 ? {} : { cachedInputTokens: cached }),
+    outputTokens: output ?? 0,
+  };
 }
 
 /** Usage and estimated cost of a cassette. */
@@ -149,7 +188,10 @@ export function estimateCost(
     if (price === undefined) {
       unpriced.add(usage.model ?? '(unnamed model)');
       usd = undefined;
-    } else if (usd !== undefined) usd += (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+    } else if (usd !== undefined) {
+      const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
+      usd += ((usage.inputTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / 1_000_000;
+    }
   }
   return { inputTokens, outputTokens, usd, unpricedModels: [...unpriced], calls };
 }

@@ -57,8 +57,11 @@ const KNOWN: Record<keyof CassetteOptions, (value: unknown) => string | undefine
   hosts: (value) => (Array.isArray(value) && value.every((host) => typeof host === 'string') ? undefined : 'must be an array of origins or host names'),
   normalize: (value) => checkNormalize(value),
   dropHeaders: (value) => (Array.isArray(value) ? undefined : 'must be an array of header names or patterns'),
-  replaySpeed: (value) =>
-    value === 'instant' || value === 'realtime' || (typeof value === 'number' && value > 0) ? undefined : 'must be "instant", "realtime" or a number above 0',
+  replaySpeed: (value) => {
+    if (value === 'instant' || value === 'realtime' || (typeof value === 'number' && value > 0)) return undefined;
+    const near = typeof value === 'string' ? nearestName(value, ['instant', 'realtime']) : undefined;
+    return `must be "instant", "realtime" or a number above 0${near === undefined ? '' : ` (did you mean "${near}"?)`}`;
+  },
   strict: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   maxAge: (value) => (parseDuration(value) === undefined ? 'must be milliseconds or a duration like "90d", "12h", "30m"' : undefined),
   onExpired: (value) => oneOf(value, ['warn', 'fail']),

@@ -1,4 +1,4 @@
-const globalAliases = new Map<string, string>();
+import { sharedState } from './internal/shared-state.js';
 
 /**
  * Record and match requests to `realOrigin` as if they went to `alias`, in every cassette of this
@@ -11,13 +11,13 @@ const globalAliases = new Map<string, string>();
  */
 export function aliasOrigin(realOrigin: string, alias: string): () => void {
   const from = new URL(realOrigin).origin;
-  globalAliases.set(from, alias.replace(/\/$/, ''));
+  sharedState().aliases.set(from, alias.replace(/\/$/, ''));
   return () => {
-    globalAliases.delete(from);
+    sharedState().aliases.delete(from);
   };
 }
 
 /** Aliases of one session, falling back to those set with {@link aliasOrigin}. */
 export function withGlobalAliases(own: ReadonlyMap<string, string>): { get(origin: string): string | undefined } {
-  return { get: (origin) => own.get(origin) ?? globalAliases.get(origin) };
+  return { get: (origin) => own.get(origin) ?? sharedState().aliases.get(origin) };
 }

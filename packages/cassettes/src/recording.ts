@@ -152,10 +152,19 @@ export interface ReceivedChunk {
   bytes: Uint8Array;
 }
 
-function storeChunk(chunk: ReceivedChunk, redactor: Redactor, raw: boolean): StreamChunk {
+function storeChunk(chunk: ReceivedChunk, raw: boolean): StreamChunk {
   const atMs = Math.round(chunk.atMs);
-  if (!raw && isUtf8(chunk.bytes)) return { atMs, text: redactor.text(Buffer.from(chunk.bytes).toString('utf8')) };
+  if (!raw && isUtf8(chunk.bytes)) return { atMs, text: Buffer.from(chunk.bytes).toString('utf8') };
   return { atMs, base64: Buffer.from(chunk.bytes).toString('base64') };
+}
+
+/**
+ * Chunks with secrets redacted over their concatenation (a secret split between two chunks is
+ * caught), boundaries kept; chunks left empty by a redaction are dropped.
+ */
+function redactChunks(chunks: readonly ReceivedChunk[], redactor: Redactor): ReceivedChunk[] {
+  const redacted = redactor.chunks(chunks.map((chunk) => chunk.bytes));
+  return chunks.map((chunk, index) => ({ atMs: chunk.atMs, bytes: redacted[index]! })).filter((chunk) => chunk.bytes.byteLength > 0);
 }
 
 /**
@@ -194,7 +203,8 @@ function storeResponse(response: Response, chunks: readonly ReceivedChunk[], end
       received = chunks.map((chunk, index) => ({ atMs: chunk.atMs, bytes: decoded[index]! })).filter((chunk) => chunk.bytes.byteLength > 0);
     }
     const raw = compressed && !known;
-    const stream: RecordedStream = { kind: kind ?? 'chunks', chunks: received.map((chunk) => storeChunk(chunk, settings.redactor, raw)), end };
+    if (!raw) received = redactChunks(received, settings.redactor);
+    const stream: RecordedStream = { kind: kind ?? 'chunks', chunks: received.map((chunk) => storeChunk(chunk, raw)), end };
     return { ...base, ...(compressed ? { contentEncoding: known ? encoding.trim().toLowerCase() : encoding } : {}), stream };
   }
   const joined = Buffer.concat(chunks.map((chunk) => chunk.bytes));

@@ -18,6 +18,8 @@ export interface RedactionOptions {
   /**
    * Key of the fingerprints that keep two redacted secrets apart (a good key and a bad key).
    * Never stored; any fixed value works as long as recording and replaying use the same one.
+   * Defaults to the `CASSETTES_FINGERPRINT_KEY` environment variable, then to a public constant:
+   * set a private key when cassettes may hold fingerprints of low-entropy secrets (passwords).
    */
   fingerprintKey?: string;
 }
@@ -59,6 +61,15 @@ export const TOKEN_SHAPES: readonly { name: string; pattern: RegExp }[] = [
 
 const DEFAULT_FINGERPRINT_KEY = '@proving-ground/cassettes fingerprint v1';
 const PLACEHOLDER = /\[redacted:[^\]]*\]/g;
+/** The environment variable read when `fingerprintKey` is not given. */
+export const FINGERPRINT_KEY_ENV = 'CASSETTES_FINGERPRINT_KEY';
+
+interface Found {
+  start: number;
+  end: number;
+  /** The secret the placeholder stands for. */
+  secret: string;
+}
 
 function matchesName(name: string, extra: readonly (string | RegExp)[]): boolean {
   const lower = name.toLowerCase();
@@ -81,6 +92,7 @@ function isSensitiveField(name: string, extra: readonly (string | RegExp)[]): bo
  * text for survivors. A secret equal to a listed environment variable's value becomes
  * `[redacted:env:NAME]` (the same on every machine that sets the variable); any other becomes
  * `[redacted:<fingerprint>]`, an HMAC of the value, so two different secrets stay different.
+ * Known secrets are also replaced in their URL-encoded and base64 forms.
  *
  * @example
  * const redactor = new Redactor({ secretEnv: ['OPENAI_API_KEY'] })
@@ -89,32 +101,56 @@ function isSensitiveField(name: string, extra: readonly (string | RegExp)[]): bo
 export class Redactor {
   readonly #options: RedactionOptions;
   readonly #envSecrets: Map<string, string>;
-  /** Every secret value seen, with its placeholder. */
-  readonly #seen = new Map<string, string>();
+  #fingerprintKey: string;
+  /** Every secret value seen, with its placeholder (shared by the scopes of one redactor). */
+  readonly #seen: Map<string, string>;
+  /** Secrets shorter than the length floor seen in this scope (one interaction): replaced as whole words. */
+  readonly #short = new Set<string>();
 
-  constructor(options: RedactionOptions = {}, env: Readonly<Record<string, string | undefined>> = process.env) {
+  constructor(options: RedactionOptions = {}, env: Readonly<Record<string, string | undefined>> = process.env, seen?: Map<string, string>) {
     this.#options = options;
     this.#envSecrets = new Map();
+    this.#seen = seen ?? new Map<string, string>();
+    this.#fingerprintKey = options.fingerprintKey ?? (env[FINGERPRINT_KEY_ENV] || DEFAULT_FINGERPRINT_KEY);
     const listed = new Set(options.secretEnv ?? []);
     for (const [name, value] of Object.entries(env)) {
-      if (value === undefined || value.length < MIN_SECRET_LENGTH) continue;
+      if (value === undefined || value.length < MIN_SECRET_LENGTH || name === FINGERPRINT_KEY_ENV) continue;
       if (listed.has(name) || SECRET_ENV_NAME.test(name)) {
         if (!this.#envSecrets.has(value) || listed.has(name)) this.#envSecrets.set(value, name);
       }
     }
   }
 
+  /**
+   * A redactor for one interaction: it shares every secret seen so far, and also replaces secrets
+   * shorter than 8 characters seen in this interaction's request (a `hunter2` password echoed back),
+   * as whole words, in this interaction only.
+   *
+   * @example
+   * const perInteraction = redactor.scope()
+   */
+  scope(): Redactor {
+    const scoped = new Redactor(this.#options, {}, this.#seen);
+    for (const [value, name] of this.#envSecrets) scoped.#envSecrets.set(value, name);
+    scoped.#fingerprintKey = this.#fingerprintKey;
+    return scoped;
+  }
+
   /** The placeholder of a secret value (and remember the value for the leak scan). */
   placeholder(value: string): string {
     const known = this.#seen.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (value.length < MIN_SECRET_LENGTH) this.#short.add(value);
+      return known;
+    }
     const envName = this.#envSecrets.get(value);
-    const fingerprint = createHmac('sha256', this.#options.fingerprintKey ?? DEFAULT_FINGERPRINT_KEY)
+    const fingerprint = createHmac('sha256', this.#fingerprintKey)
       .update(value)
       .digest('hex')
       .slice(0, 8);
     const placeholder = envName === undefined ? `[redacted:${fingerprint}]` : `[redacted:env:${envName}]`;
     if (value.length > 0) this.#seen.set(value, placeholder);
+    if (value.length > 0 && value.length < MIN_SECRET_LENGTH) this.#short.add(value);
     return placeholder;
   }
 
@@ -181,53 +217,220 @@ export class Redactor {
     return walk(value, undefined);
   }
 
-  /** Text with known secrets, listed environment values and token shapes replaced. */
+  /** Text with known secrets (raw, URL-encoded or base64), listed environment values and token shapes replaced. */
   text(value: string): string {
-    if (value.length < MIN_SECRET_LENGTH && this.#seen.size === 0) return value;
-    let out = value;
-    for (const [secret, name] of this.#envSecrets) {
-      if (out.includes(secret)) out = out.split(secret).join(this.placeholder(secret) ?? `[redacted:env:${name}]`);
+    if (value.length < MIN_SECRET_LENGTH && this.#short.size === 0) return value;
+    return this.#apply(value, this.#find(value, false));
+  }
+
+  /**
+   * Stream chunks with secrets replaced over their concatenation, so a secret split across two
+   * chunks is caught; chunk boundaries are kept (a placeholder goes to the chunk where its secret
+   * started). Works on bytes, so binary chunks are covered too.
+   *
+   * @example
+   * redactor.chunks([Buffer.from('key is sk-'), Buffer.from('proj-...')]) // [<'key is [redacted:…]'>, <''>]
+   */
+  chunks(chunks: readonly Uint8Array[]): Buffer[] {
+    const parts = chunks.map((chunk) => Buffer.from(chunk).toString('latin1'));
+    const joined = parts.join('');
+    const found = this.#find(joined, true);
+    if (found.length === 0) return chunks.map((chunk) => Buffer.from(chunk));
+    const placeholders = found.map((range) => Buffer.from(this.placeholder(range.secret)).toString('latin1'));
+    const out = this.#apply(joined, found, placeholders);
+    const position = (offset: number): number => {
+      let shift = 0;
+      for (const [index, range] of found.entries()) {
+        if (range.start >= offset) break;
+        if (range.end <= offset) shift += placeholders[index]!.length - (range.end - range.start);
+        else return range.start + shift + placeholders[index]!.length;
+      }
+      return offset + shift;
+    };
+    const result: Buffer[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      result.push(Buffer.from(out.slice(position(offset), position(offset + part.length)), 'latin1'));
+      offset += part.length;
     }
-    for (const { pattern } of [...TOKEN_SHAPES, ...(this.#options.patterns ?? []).map((pattern) => ({ pattern }))]) {
+    return result;
+  }
+
+  #apply(value: string, found: readonly Found[], placeholders = found.map((range) => this.placeholder(range.secret))): string {
+    if (found.length === 0) return value;
+    let out = '';
+    let at = 0;
+    for (const [index, range] of found.entries()) {
+      out += value.slice(at, range.start) + placeholders[index]!;
+      at = range.end;
+    }
+    return out + value.slice(at);
+  }
+
+  /** Every secret in `haystack` (text, or bytes as latin1), non-overlapping, outside existing placeholders. */
+  #find(haystack: string, bytes: boolean): Found[] {
+    const encode = (form: string): string => (bytes ? Buffer.from(form, 'utf8').toString('latin1') : form);
+    const candidates: Found[] = [];
+    const literal = (secret: string): void => {
+      for (const form of replacedForms(secret)) {
+        const needle = encode(form);
+        for (let index = haystack.indexOf(needle); index !== -1; index = haystack.indexOf(needle, index + 1)) {
+          candidates.push({ start: index, end: index + needle.length, secret });
+        }
+      }
+    };
+    for (const secret of this.#envSecrets.keys()) literal(secret);
+    for (const secret of this.#seen.keys()) if (secret.length >= MIN_SECRET_LENGTH) literal(secret);
+    for (const secret of this.#short) {
+      const word = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(encode(secret))}(?![A-Za-z0-9])`, 'g');
+      for (const match of haystack.matchAll(word)) candidates.push({ start: match.index, end: match.index + match[0].length, secret });
+    }
+    for (const { pattern } of this.#shapes()) {
       const global = pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
-      out = out.replace(global, (match) => this.placeholder(match));
+      for (const match of haystack.matchAll(global)) {
+        if (match[0] === '') continue;
+        const secret = bytes ? Buffer.from(match[0], 'latin1').toString('utf8') : match[0];
+        candidates.push({ start: match.index, end: match.index + match[0].length, secret });
+      }
     }
-    for (const [secret, placeholder] of this.#seen) {
-      if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(placeholder);
+    if (candidates.length === 0) return [];
+    const blocked = [...haystack.matchAll(PLACEHOLDER)].map((match) => [match.index, match.index + match[0].length] as const);
+    candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+    const chosen: Found[] = [];
+    let end = 0;
+    for (const candidate of candidates) {
+      if (candidate.start < end) continue;
+      if (blocked.some(([from, to]) => candidate.start < to && candidate.end > from)) continue;
+      chosen.push(candidate);
+      end = candidate.end;
     }
-    return out;
+    return chosen;
+  }
+
+  #shapes(): { name: string; pattern: RegExp }[] {
+    return [...TOKEN_SHAPES, ...(this.#options.patterns ?? []).map((pattern) => ({ name: `a match of ${String(pattern)}`, pattern }))];
   }
 
   /**
    * What secrets `text` still holds, described without their values: every secret redacted so far
-   * (raw, URL-encoded or base64), listed environment values, and token shapes.
+   * and every listed environment value (raw, JSON-escaped, URL-encoded, or base64 at any of the
+   * three byte alignments), and token shapes. Secrets shorter than 8 characters are not scanned for
+   * (they would match ordinary words).
    *
    * @example
    * redactor.findLeaks(readFileSync(path, 'utf8')) // ['a value of $OPENAI_API_KEY (line 12)']
    */
   findLeaks(text: string): string[] {
-    const leaks: string[] = [];
-    const lineOf = (index: number): number => text.slice(0, index).split('\n').length;
-    const check = (needle: string, what: string): void => {
-      if (needle.length < MIN_SECRET_LENGTH) return;
+    return [...new Set(this.#leaks(text, false, (index) => text.slice(0, index).split('\n').length))];
+  }
+
+  /**
+   * {@link findLeaks} over a cassette file, plus its decoded content: every base64 body and chunk
+   * decoded, and every stream's chunks joined, so a secret inside binary data or split across
+   * chunks is found too.
+   *
+   * @example
+   * redactor.findLeaksInCassette(readFileSync(path, 'utf8'))
+   */
+  findLeaksInCassette(text: string): string[] {
+    const leaks = this.findLeaks(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return leaks;
+    }
+    const lineOf = (needle: string): number => {
       const index = text.indexOf(needle);
-      if (index !== -1) leaks.push(`${what} (line ${lineOf(index)})`);
+      return index === -1 ? 1 : text.slice(0, index).split('\n').length;
     };
-    for (const [secret, name] of this.#envSecrets) {
-      for (const form of variants(secret)) check(form, `a value of $${name}`);
-    }
-    for (const [secret, placeholder] of this.#seen) {
-      for (const form of variants(secret)) check(form, `the secret redacted as ${placeholder}`);
-    }
-    const withoutPlaceholders = text.replace(PLACEHOLDER, '');
-    for (const { name, pattern } of [...TOKEN_SHAPES, ...(this.#options.patterns ?? []).map((pattern) => ({ name: `a match of ${String(pattern)}`, pattern }))]) {
-      const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(withoutPlaceholders);
-      if (match !== null) leaks.push(`${name} (line ${lineOf(text.indexOf(match[0]))})`);
-    }
+    const scan = (bytes: Buffer, anchor: string): void => {
+      if (bytes.byteLength === 0) return;
+      const line = lineOf(anchor);
+      leaks.push(...this.#leaks(bytes.toString('latin1'), true, () => line));
+    };
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        for (const item of node) walk(item);
+        return;
+      }
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record['chunks'])) {
+        const chunks = record['chunks'] as { text?: unknown; base64?: unknown }[];
+        const joined = Buffer.concat(
+          chunks.map((chunk) =>
+            typeof chunk.text === 'string' ? Buffer.from(chunk.text) : typeof chunk.base64 === 'string' ? Buffer.from(chunk.base64, 'base64') : Buffer.alloc(0),
+          ),
+        );
+        const first = chunks.find((chunk) => typeof chunk.text === 'string' || typeof chunk.base64 === 'string');
+        scan(joined, first === undefined ? '"chunks"' : JSON.stringify(first.text ?? first.base64));
+        return;
+      }
+      if (typeof record['base64'] === 'string') scan(Buffer.from(record['base64'], 'base64'), JSON.stringify(record['base64']));
+      for (const child of Object.values(record)) walk(child);
+    };
+    walk(parsed);
     return [...new Set(leaks)];
+  }
+
+  #leaks(haystack: string, bytes: boolean, lineAt: (index: number) => number): string[] {
+    const encode = (form: string): string => (bytes ? Buffer.from(form, 'utf8').toString('latin1') : form);
+    const leaks: string[] = [];
+    const check = (secret: string, what: string): void => {
+      if (secret.length < MIN_SECRET_LENGTH) return;
+      for (const form of scannedForms(secret)) {
+        const index = haystack.indexOf(encode(form));
+        if (index !== -1) {
+          leaks.push(`${what} (line ${lineAt(index)})`);
+          return;
+        }
+      }
+    };
+    for (const [secret, name] of this.#envSecrets) check(secret, `a value of $${name}`);
+    for (const [secret, placeholder] of this.#seen) check(secret, `the secret redacted as ${placeholder}`);
+    const withoutPlaceholders = haystack.replace(PLACEHOLDER, '');
+    for (const { name, pattern } of this.#shapes()) {
+      const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(withoutPlaceholders);
+      if (match !== null) leaks.push(`${name} (line ${lineAt(haystack.indexOf(match[0]))})`);
+    }
+    return leaks;
   }
 }
 
-function variants(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])];
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The forms of a secret replaced in text: raw, URL-encoded (both styles), base64 and base64url. */
+function replacedForms(secret: string): string[] {
+  const base64 = Buffer.from(secret).toString('base64');
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      base64,
+      base64.replace(/=+$/, ''),
+      Buffer.from(secret).toString('base64url'),
+    ]),
+  ].filter((form) => form.length > 0);
+}
+
+/**
+ * The forms of a secret looked for by the scan: those replaced, its JSON-escaped form, and the
+ * characters of its base64 (and base64url) that do not depend on neighbouring bytes, at each of the
+ * three byte alignments, so base64 of a longer body that holds the secret anywhere is caught.
+ */
+function scannedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const aligned: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const from = Math.ceil((offset * 8) / 6);
+    const to = Math.floor(((offset + bytes.byteLength) * 8) / 6);
+    const pure = encoded.slice(from, to);
+    aligned.push(pure, pure.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...new Set([...replacedForms(secret), JSON.stringify(secret).slice(1, -1), ...aligned])].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }

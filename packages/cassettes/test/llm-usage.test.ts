@@ -420,6 +420,27 @@ describe('toCostAtMost', () => {
     );
   });
 
+  it('should apply the prices argument to currentCassette(), as it does to a cassette path', async () => {
+    // Arrange
+    const calls = llmCalls(server.origin);
+    const unpricedPath = cassette('unpriced-current');
+    await withCassette(unpricedPath, () => calls.openaiJson(UNPRICED_MODEL), { aliases: { [server.origin]: ALIAS }, mode: 'record-all' });
+
+    // Act
+    const info = await withCassette(
+      unpricedPath,
+      async () => {
+        await calls.openaiJson(UNPRICED_MODEL);
+        return currentCassette();
+      },
+      { aliases: { [server.origin]: ALIAS }, mode: 'replay' },
+    );
+
+    // Assert
+    expect(info).toCostAtMost(1, { [UNPRICED_MODEL]: { input: 1, output: 2 } });
+    expect(() => expect(info).toCostAtMost(0.0017, { [UNPRICED_MODEL]: { input: 1, output: 2 } })).toThrow('≈ $0.001800');
+  });
+
   it('should fail readably when no cassette is in use', () => {
     expect(() => expect(currentCassette()).toCostAtMost(1)).toThrow(
       '[cassettes] toCostAtMost: expected a cassette path or currentCassette(), got undefined (no cassette is in use).',

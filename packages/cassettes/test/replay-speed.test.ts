@@ -202,4 +202,14 @@ describe('replaySpeed option', () => {
     expect(isCassettesError(error) && error.code).toBe('CASSETTES_INVALID_OPTIONS');
     expect((error as Error).message).toContain('replaySpeed must be "instant", "realtime" or a number above 0');
   });
+  it('should suggest "realtime" for the near miss "real-time"', async () => {
+    let error: unknown;
+    try {
+      await withCassette(cassette('never'), () => undefined, { mode: 'replay', replaySpeed: 'real-time' as ReplaySpeed });
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect((error as Error).message).toContain('replaySpeed must be "instant", "realtime" or a number above 0 (did you mean "realtime"?)');
+  });
 });

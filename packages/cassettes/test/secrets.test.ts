@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isCassettesError, readCassette, withCassette, type CassetteOptions } from '../src/index.js';
-import { startScriptedServer, type ScriptedServer } from './fixtures/scripted-server.js';
+import { sleep, startScriptedServer, type ScriptedServer } from './fixtures/scripted-server.js';
 import { createJestProject, type JestProject } from './jest-project.js';
 
 const tmpRoot = resolve(import.meta.dirname, '..', '.tmp');
@@ -400,5 +400,125 @@ live.test('should download the export', async () => {
     );
     for (const form of formsOf(LEAK_VALUE)) expect(`${failure}\n${run.stdout}\n${run.stderr}`).not.toContain(form);
     expect(existsSync(cassettes) ? readdirSync(cassettes) : []).toEqual([]);
+  });
+});
+
+describe('secrets the first redaction missed', () => {
+  const ENV = 'PG_CASSETTES_UPSTREAM_AUTH_2';
+  const VALUE = 'upstream-live-credential-7f3a9c21';
+  const QUERY_KEY = 'ab/cd+1234567=';
+  let server: ScriptedServer;
+  let restoreEnv: () => void;
+  const options = (): CassetteOptions => ({ aliases: { [server.origin]: 'http://missed.local.test' }, redact: { secretEnv: [ENV] } });
+
+  beforeAll(async () => {
+    restoreEnv = withEnv({ [ENV]: VALUE });
+    server = await startScriptedServer(async ({ request, body, response }) => {
+      if (request.url === '/unaligned.bin') {
+        response.setHeader('content-type', 'application/octet-stream');
+        response.end(Buffer.concat([Buffer.from([0xff]), Buffer.from(VALUE), Buffer.from([0xfe])]));
+      } else if (request.url === '/split-stream') {
+        response.setHeader('content-type', 'text/event-stream');
+        response.write('data: {"text":"key is upstream-live-cre');
+        await sleep(30);
+        response.end('dential-7f3a9c21"}\n\n');
+      } else if (request.url?.startsWith('/echo-query')) {
+        response.setHeader('content-type', 'text/plain');
+        response.end(`you sent ${request.url.slice(request.url.indexOf('?') + 1)}`);
+      } else {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ echoed: JSON.parse(body.toString('utf8')) as unknown, note: 'password hunter2 accepted' }));
+      }
+    });
+  });
+
+  afterAll(async () => {
+    restoreEnv();
+    await server.close();
+  });
+
+  it('should refuse a binary body holding a listed value at an odd byte offset (any base64 alignment)', async () => {
+    // Arrange
+    const folder = mkdtempSync(join(dir, 'unaligned-'));
+    const path = join(folder, 'unaligned.json');
+
+    // Act
+    const error = await failureOf(() =>
+      withCassette(path, async () => (await fetch(`${server.origin}/unaligned.bin`)).arrayBuffer(), { ...options(), mode: 'record-all' }),
+    );
+
+    // Assert
+    expect(isCassettesError(error) && error.code).toBe('CASSETTES_SECRET_LEAK');
+    expect(error.message).toContain(`a value of $${ENV} (line`);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('should redact a secret split across two stream chunks, keep the chunk boundary, and replay the redacted text', async () => {
+    // Arrange
+    const path = cassette('split-stream');
+    const read = async (origin: string): Promise<string[]> => {
+      const response = await fetch(`${origin}/split-stream`);
+      const decoder = new TextDecoder();
+      const parts: string[] = [];
+      for await (const part of response.body! as AsyncIterable<Uint8Array>) parts.push(decoder.decode(part));
+      return parts;
+    };
+
+    // Act
+    const live = await withCassette(path, () => read(server.origin), { ...options(), mode: 'record-all' });
+    const stored = readCassette(path)!.interactions[0]!.response.stream!;
+    const stopped = await startScriptedServer(() => undefined);
+    await stopped.close();
+    const replayed = await withCassette(path, () => read(stopped.origin), { ...options(), aliases: { [stopped.origin]: 'http://missed.local.test' }, mode: 'replay' });
+
+    // Assert
+    expect(live.join('')).toContain(VALUE);
+    expect(stored.chunks.map((chunk) => chunk.text)).toEqual([`data: {"text":"key is [redacted:env:${ENV}]`, '"}\n\n']);
+    for (const form of formsOf(VALUE)) expect(readFileSync(path, 'utf8')).not.toContain(form);
+    expect(replayed).toEqual([`data: {"text":"key is [redacted:env:${ENV}]`, '"}\n\n']);
+  });
+
+  it('should redact the URL-encoded form of a query secret echoed in the body instead of refusing the cassette', async () => {
+    // Arrange
+    const path = cassette('echo-query');
+
+    // Act
+    const text = await withCassette(
+      path,
+      async () => (await fetch(`${server.origin}/echo-query?api_key=${encodeURIComponent(QUERY_KEY)}`)).text(),
+      { ...options(), mode: 'record-all' },
+    );
+    const interaction = readCassette(path)!.interactions[0]!;
+
+    // Assert
+    expect(text).toBe(`you sent api_key=${encodeURIComponent(QUERY_KEY)}`);
+    expect(interaction.response.body).toEqual({ text: expect.stringMatching(/^you sent api_key=\[redacted:[0-9a-f]{8}\]$/) });
+    for (const form of formsOf(QUERY_KEY)) expect(readFileSync(path, 'utf8')).not.toContain(form);
+  });
+
+  it('should redact a short password from the request wherever the response echoes it, as a whole word', async () => {
+    // Arrange
+    const path = cassette('short-password');
+
+    // Act
+    await withCassette(
+      path,
+      async () =>
+        (
+          await fetch(`${server.origin}/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ user: 'ada', password: 'hunter2' }),
+          })
+        ).json(),
+      { ...options(), mode: 'record-all' },
+    );
+    const interaction = readCassette(path)!.interactions[0]!;
+
+    // Assert
+    const placeholder = (interaction.request.body as { json: { password: string } }).json.password;
+    expect(placeholder).toMatch(/^\[redacted:[0-9a-f]{8}\]$/);
+    expect(interaction.response.body).toEqual({ json: { echoed: { user: 'ada', password: placeholder }, note: `password ${placeholder} accepted` } });
+    expect(readFileSync(path, 'utf8')).not.toContain('hunter2');
   });
 });

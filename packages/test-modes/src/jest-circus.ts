@@ -44,13 +44,17 @@ export function addCircusEventHandlers(handlers: readonly CircusEventHandler[]):
     attach(existing);
     return;
   }
+  // Another package's setup file may already wait for the slot the same way: keep its setter running,
+  // so its handlers are attached too whichever setup file comes first.
+  const previous = Object.getOwnPropertyDescriptor(holder, kEventHandlers);
   Object.defineProperty(holder, kEventHandlers, {
     configurable: true,
     enumerable: false,
     get: () => undefined,
     set: (value: unknown) => {
       Object.defineProperty(holder, kEventHandlers, { value, writable: true, configurable: true, enumerable: false });
-      attach(value);
+      previous?.set?.call(holder, value);
+      attach(holder[kEventHandlers]);
     },
   });
 }

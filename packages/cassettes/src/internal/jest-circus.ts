@@ -35,13 +35,17 @@ export function addCircusEventHandler(handler: CircusEventHandler): void {
     existing.unshift(handler);
     return;
   }
+  // Another package's setup file may already wait for the slot the same way: keep its setter running.
+  const previous = Object.getOwnPropertyDescriptor(holder, kEventHandlers);
   Object.defineProperty(holder, kEventHandlers, {
     configurable: true,
     enumerable: false,
     get: () => undefined,
     set: (value: unknown) => {
       Object.defineProperty(holder, kEventHandlers, { value, writable: true, configurable: true, enumerable: false });
-      if (Array.isArray(value)) value.unshift(handler);
+      previous?.set?.call(holder, value);
+      const list = holder[kEventHandlers];
+      if (Array.isArray(list)) list.unshift(handler);
     },
   });
 }
