@@ -69,7 +69,8 @@ export function registerUserRoutes(app: FastifyInstance, database: Database): vo
         return userFromRow(inserted.rows[0]!);
       } catch (error) {
         if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-          throw problem('conflict', `A user with the email ${email} already exists in this tenant.`);
+          // The address stays out of the answer: problem details end up in logs and client error reports.
+          throw problem('conflict', 'A user with this email already exists in this tenant.', { pointer: '/body/email' });
         }
         throw error;
       }
