@@ -28,12 +28,10 @@ const INTENDED_PII = { paths: ['$.email', '$.name', '$.phone'] };
 
 /** Provider states, set up through the API with the support-desk factories; each returns the ids the pact injects. */
 function providerStates(setUp: string[]): Record<string, () => Promise<Record<string, string>>> {
-  const track =
-    (name: string, handler: () => Promise<Record<string, string>>) =>
-    async (): Promise<Record<string, string>> => {
-      setUp.push(name);
-      return handler();
-    };
+  const track = (name: string, handler: () => Promise<Record<string, string>>) => async (): Promise<Record<string, string>> => {
+    setUp.push(name);
+    return handler();
+  };
   return {
     'a tenant exists': track('a tenant exists', async () => ({ tenantId: (await Tenant.create()).id })),
     'a tenant with a user': track('a tenant with a user', async () => {
