@@ -12,6 +12,7 @@ import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSetting
 import { Redactor } from './redaction.js';
 import { withGlobalAliases } from './origin-aliases.js';
 import { replayResponse, type OpenReplay } from './replay.js';
+import { testFileReference } from './internal/test-file-reference.js';
 
 const RECORDED_WITH = '@proving-ground/cassettes';
 
@@ -37,7 +38,8 @@ export class CassetteSession {
   readonly path: string;
   readonly mode: CassetteMode;
   readonly options: CassetteOptions;
-  readonly test: { file: string; name: string } | undefined;
+  /** The test that owns the cassette: its file (an absolute path) and its full name. */
+  readonly test: { path: string; name: string } | undefined;
   readonly #settings: CaptureSettings;
   readonly #match: MatchOptions;
   #loaded = false;
@@ -51,7 +53,7 @@ export class CassetteSession {
   readonly #openReplays = new Set<OpenReplay>();
   readonly #occurrences = new Map<string, number>();
 
-  constructor(path: string, mode: CassetteMode, options: CassetteOptions = {}, test?: { file: string; name: string }) {
+  constructor(path: string, mode: CassetteMode, options: CassetteOptions = {}, test?: { path: string; name: string }) {
     this.path = path;
     this.mode = mode;
     this.options = options;
@@ -183,7 +185,7 @@ export class CassetteSession {
       lines.push('', `Nothing is recorded for ${shape.method} ${shape.route}; recorded routes: ${[...new Set(this.#candidates.map((c) => `${c.shape.method} ${c.shape.route}`))].join(', ')}.`);
     }
     const testFilter = this.test === undefined ? '' : ` -t ${JSON.stringify(this.test.name)}`;
-    const testFile = this.test === undefined ? '' : ` ${this.test.file}`;
+    const testFile = this.test === undefined ? '' : ` ${relative(process.cwd(), this.test.path)}`;
     const suggestions = [`Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest${testFile}${testFilter}`];
     const first = sameRoute[0]?.differences ?? [];
     const ignorable = suggestIgnore(first);
@@ -284,12 +286,17 @@ export class CassetteSession {
     if (errors.length > 0) return { errors, warnings, written: false };
     const interactions = this.mode === 'record-all' ? fresh : [...(this.#existing?.interactions ?? []), ...fresh];
     const previous = this.mode === 'record-all' ? safeRead(this.path) : this.#existing;
-    if (previous !== undefined && sameContent(previous.interactions, interactions)) return { errors, warnings, written: false };
+    const test = this.test === undefined ? undefined : { file: testFileReference(this.path, this.test.path), name: this.test.name };
+    const sameTraffic = previous !== undefined && sameContent(previous.interactions, interactions);
+    // Unchanged traffic keeps the file as it is, unless its format or its test reference is out of date.
+    if (sameTraffic && previous.version === CASSETTE_VERSION && previous.test?.file === test?.file && previous.test?.name === test?.name) {
+      return { errors, warnings, written: false };
+    }
     const cassette: Cassette = {
       version: CASSETTE_VERSION,
-      recordedAt: new Date().toISOString(),
+      recordedAt: sameTraffic ? previous.recordedAt : new Date().toISOString(),
       recordedWith: RECORDED_WITH,
-      ...(this.test === undefined ? {} : { test: this.test }),
+      ...(test === undefined ? {} : { test }),
       interactions,
     };
     try {

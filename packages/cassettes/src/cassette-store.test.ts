@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCassette, readCassette, writeCassetteAtomically } from './cassette-store.js';
-import type { Cassette } from './format.js';
+import { CASSETTE_VERSION, type Cassette } from './format.js';
 
 const base = resolve(import.meta.dirname, '..', '.tmp');
 mkdirSync(base, { recursive: true });
@@ -15,9 +15,19 @@ const cassette: Cassette = {
 
 describe('cassette store', () => {
   it('should refuse a cassette of a future format version, naming the file, and leave it as it is', () => {
-    const text = JSON.stringify({ ...cassette, version: 2 });
+    const text = JSON.stringify({ ...cassette, version: CASSETTE_VERSION + 1 });
 
-    expect(() => parseCassette(text, 'x/future.json')).toThrow(/Failed to read cassette x\/future\.json: it has format version 2.*Upgrade/);
+    expect(() => parseCassette(text, 'x/future.json')).toThrow(
+      new RegExp(`Failed to read cassette x/future\\.json: it has format version ${CASSETTE_VERSION + 1}.*Upgrade`),
+    );
+  });
+
+  it('should still read a version 1 cassette, whose test file is relative to the working folder of its recording', () => {
+    const legacy = { ...cassette, version: 1, test: { file: 'test/users.test.js', name: 'users should list' } };
+
+    const parsed = parseCassette(JSON.stringify(legacy), 'old.json');
+
+    expect(parsed).toEqual(legacy);
   });
 
   it('should list every schema problem at once', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CassettesError } from './errors.js';
-import { CASSETTE_VERSION, canonicalJson, type Cassette } from './format.js';
+import { CASSETTE_VERSION, OLDEST_READABLE_CASSETTE_VERSION, canonicalJson, type Cassette } from './format.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -97,10 +97,10 @@ export function parseCassette(text: string, path: string): Cassette {
       `[cassettes] Failed to read cassette ${path}: it has format version ${version}, and this copy of @proving-ground/cassettes reads up to version ${CASSETTE_VERSION}. Upgrade @proving-ground/cassettes; the file is left as it is.`,
     );
   }
-  if (version !== CASSETTE_VERSION) {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < OLDEST_READABLE_CASSETTE_VERSION) {
     throw new CassettesError(
       'CASSETTES_CORRUPT_CASSETTE',
-      `[cassettes] Failed to read cassette ${path}: "version" is ${JSON.stringify(version)}, expected ${CASSETTE_VERSION}. ${fix}`,
+      `[cassettes] Failed to read cassette ${path}: "version" is ${JSON.stringify(version)}, expected a format version from ${OLDEST_READABLE_CASSETTE_VERSION} to ${CASSETTE_VERSION}. ${fix}`,
     );
   }
   const problems = validateCassette(parsed);

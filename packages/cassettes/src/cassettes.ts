@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { currentMode, currentRecordPolicy, networkGuard, type InterceptedRequest } from '@proving-ground/test-modes';
 import { namedCassettePath, cassettePathFor } from './cassette-path.js';
 import { CassetteSession, type SessionOutcome } from './cassette-session.js';
@@ -75,7 +74,7 @@ export async function withCassette<T>(name: string, fn: () => T | Promise<T>, op
   if (mode === 'off') return fn();
   const path = namedCassettePath(name, checked.dir);
   const testPath = currentTestPath();
-  const session = new CassetteSession(path, mode, checked, testPath === undefined ? undefined : { file: relative(process.cwd(), testPath), name });
+  const session = new CassetteSession(path, mode, checked, testPath === undefined ? undefined : { path: testPath, name });
   activate(session);
   let result: T;
   let failure: unknown;
@@ -147,7 +146,7 @@ export function setupCassettes(options: CassetteOptions = {}): void {
         if (testPath === undefined) {
           throw new CassettesError('CASSETTES_NO_ACTIVE_CASSETTE', '[cassettes] Failed to start a per-test cassette: the test file is unknown (Jest did not set it). Use withCassette(name, fn) to name the cassette.');
         }
-        const session = new CassetteSession(cassettePathFor(testPath, name, checked.dir), mode, checked, { file: relative(process.cwd(), testPath), name });
+        const session = new CassetteSession(cassettePathFor(testPath, name, checked.dir), mode, checked, { path: testPath, name });
         testSessions.set(wrapped, session);
         activate(session);
         return scope.run(session, () => original.apply(this, args));

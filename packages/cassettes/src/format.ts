@@ -1,5 +1,12 @@
-/** The cassette format version this package writes and reads. */
-export const CASSETTE_VERSION = 1;
+/**
+ * The cassette format version this package writes; it reads every version from 1 up to it.
+ * Version 2 stores `test.file` relative to the cassette's folder (version 1: relative to the
+ * working folder of the Jest run that recorded it).
+ */
+export const CASSETTE_VERSION = 2;
+
+/** The oldest cassette format version this package still reads. */
+export const OLDEST_READABLE_CASSETTE_VERSION = 1;
 
 /**
  * A stored body: JSON as JSON, text as text, anything else as base64. `layout` says how JSON was
@@ -70,7 +77,10 @@ export interface Cassette {
   /** ISO time of the recording (kept when a re-record changes nothing). */
   recordedAt: string;
   recordedWith: string;
-  /** The test that owns the cassette, for `lint` (orphans) and messages. */
+  /**
+   * The test that owns the cassette, for `lint` and `prune` (orphans) and messages: its file,
+   * relative to the cassette's folder with `/` separators (e.g. `../../faq.test.ts`), and its full name.
+   */
   test?: { file: string; name: string };
   interactions: Interaction[];
 }

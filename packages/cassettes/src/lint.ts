@@ -6,6 +6,7 @@ import type { Cassette } from './format.js';
 import { requestKey, requestShape } from './matching.js';
 import { parseDuration } from './options.js';
 import { Redactor, type RedactionOptions } from './redaction.js';
+import { resolveTestFile } from './internal/test-file-reference.js';
 
 /** Options of {@link lintCassettes}. */
 export interface LintOptions {
@@ -66,6 +67,15 @@ function owningTestFile(path: string): string | undefined {
   return [...parts.slice(0, at), parts[at + 1]!].join(sep);
 }
 
+/** The test file a cassette names (`test.file`), or undefined when it names none or cannot be read. */
+function namedTestFile(path: string): string | undefined {
+  try {
+    return resolveTestFile(path, parseCassette(readFileSync(path, 'utf8'), path));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Check cassette files for CI: schema (corrupt, truncated, future version), secrets that survived
  * redaction, orphans (the test file or the test name is gone), unused interactions (given the usage
@@ -119,7 +129,7 @@ export function lintCassettes(options: LintOptions): LintReport {
       problems.push({ file: shown, rule: 'secret', message: `holds ${leak}` });
     }
     const owner = owningTestFile(file);
-    const testFile = owner ?? (cassette.test === undefined ? undefined : resolve(process.cwd(), cassette.test.file));
+    const testFile = owner ?? resolveTestFile(file, cassette);
     if (testFile !== undefined && !existsSync(testFile)) {
       problems.push({ file: shown, rule: 'orphan', message: `its test file ${relative(process.cwd(), testFile)} does not exist` });
     } else if (testFile !== undefined && owner !== undefined && cassette.test !== undefined) {
@@ -154,7 +164,9 @@ export function lintCassettes(options: LintOptions): LintReport {
 }
 
 /**
- * Delete orphaned per-test cassettes (their test file is gone) and empty cassette folders.
+ * Delete orphaned cassettes (the test file they belong to is gone: by their `__cassettes__/<test file>/`
+ * folder, else by the test file they name) and folders left empty. A cassette that cannot be read
+ * is left for `lint` to report.
  *
  * @returns the files removed (or that would be, with `dryRun`)
  * @example
@@ -163,7 +175,7 @@ export function lintCassettes(options: LintOptions): LintReport {
 export function pruneCassettes(options: { dirs: readonly string[]; dryRun?: boolean }): string[] {
   const removed: string[] = [];
   for (const file of options.dirs.flatMap(cassetteFiles)) {
-    const owner = owningTestFile(file);
+    const owner = owningTestFile(file) ?? namedTestFile(file);
     if (owner === undefined || existsSync(owner)) continue;
     removed.push(relative(process.cwd(), file));
     if (options.dryRun !== true) {

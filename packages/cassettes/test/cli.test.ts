@@ -1,10 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { canonicalJson, cassetteMatchers, estimateCost, type Cassette } from '../src/index.js';
+import { createJestProject, type JestProject } from './jest-project.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
+const repoRoot = resolve(packageDir, '..', '..');
 const cli = join(packageDir, 'dist', 'cli.mjs');
 mkdirSync(join(packageDir, '.tmp'), { recursive: true });
 
@@ -73,6 +75,92 @@ describe('proving-ground-cassettes CLI', () => {
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries[0]!.response.content.text).toBe('data: {"a":1}\n\ndata: [DONE]\n\n');
     expect(back.interactions[0]!.response.stream).toEqual(streamed.interactions[0]!.response.stream);
+  });
+});
+
+/** Tests in test/ recording into cassettes/ (the `dir` option), as support-desk lays them out. */
+const USERS_TESTS = `
+const http = require('node:http');
+const { live } = require('@proving-ground/test-modes');
+const { aliasOrigin, setupCassettes } = require('@proving-ground/cassettes');
+setupCassettes({ dir: 'cassettes' });
+
+let server;
+beforeAll(async () => {
+  server = http.createServer((request, response) => response.end(JSON.stringify({ path: request.url })));
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  aliasOrigin('http://127.0.0.1:' + server.address().port, 'http://users.test');
+});
+afterAll(() => new Promise((done) => server.close(done)));
+
+live.describe('users', () => {
+  test('should list users', async () => {
+    const response = await fetch('http://127.0.0.1:' + server.address().port + '/users');
+    expect(await response.json()).toEqual({ path: '/users' });
+  });
+});
+`;
+
+describe('proving-ground-cassettes CLI run from another folder than the recording', () => {
+  let project: JestProject;
+  let cassetteDir: string;
+  let recorded: string;
+
+  beforeAll(async () => {
+    project = createJestProject({
+      'test/users.test.js': USERS_TESTS,
+      'jest.config.js': `module.exports = { setupFiles: ['@proving-ground/test-modes/setup'], testEnvironment: 'node' };`,
+    });
+    const recording = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing' } });
+    if (recording.exitCode !== 0) throw new Error(`The recording run failed:\n${recording.stderr}`);
+    cassetteDir = join(project.dir, 'cassettes', 'test', 'users.test.js');
+    recorded = join(cassetteDir, readdirSync(cassetteDir)[0]!);
+    // A cassette written before format version 2: its test file relative to the recording's working folder.
+    const legacy = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
+    writeFileSync(join(cassetteDir, 'legacy.json'), canonicalJson({ ...legacy, version: 1, test: { file: 'test/users.test.js', name: legacy.test!.name } }));
+  });
+  afterAll(() => project.remove());
+
+  it('should record the test file relative to the cassette and find it from the project, the package and the repository root', () => {
+    const cassette = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
+    const fromProject = run(['lint', 'cassettes'], project.dir);
+    const fromPackage = run(['lint', relative(packageDir, join(project.dir, 'cassettes'))], packageDir);
+    const fromRoot = run(['lint', relative(repoRoot, join(project.dir, 'cassettes'))], repoRoot);
+    const pruneFromRoot = run(['prune', relative(repoRoot, join(project.dir, 'cassettes')), '--dry-run'], repoRoot);
+
+    expect(cassette.test?.file).toBe('../../../test/users.test.js');
+    for (const result of [fromProject, fromPackage, fromRoot]) {
+      expect(result.stdout).toContain('2 cassette(s) checked, 0 problem(s).');
+      expect(result.status).toBe(0);
+    }
+    expect(pruneFromRoot.stdout).toContain('0 orphaned cassette(s) found.');
+  });
+
+  it('should upgrade a version 1 cassette when re-recording unchanged traffic, keeping its recording date, then leave it as it is', async () => {
+    const current = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
+    writeFileSync(recorded, canonicalJson({ ...current, version: 1, recordedAt: '2020-01-01T00:00:00.000Z', test: { file: 'test/users.test.js', name: current.test!.name } }));
+
+    await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'all' } });
+    const upgraded = readFileSync(recorded, 'utf8');
+    await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'all' } });
+
+    expect(JSON.parse(upgraded)).toEqual({ ...current, recordedAt: '2020-01-01T00:00:00.000Z' });
+    expect(readFileSync(recorded, 'utf8')).toBe(upgraded);
+  });
+
+  it('should report and prune the cassettes of a deleted test file from the repository root', () => {
+    project.delete('test/users.test.js');
+    const cassettes = relative(repoRoot, join(project.dir, 'cassettes'));
+    const shownTestFile = relative(repoRoot, join(project.dir, 'test', 'users.test.js'));
+
+    const lint = run(['lint', cassettes], repoRoot);
+    const prune = run(['prune', cassettes], repoRoot);
+
+    expect(lint.status).toBe(1);
+    expect(lint.stdout).toContain(`${relative(repoRoot, recorded)}: [orphan] its test file ${shownTestFile} does not exist`);
+    expect(lint.stdout).toContain(`${relative(repoRoot, join(cassetteDir, 'legacy.json'))}: [orphan] its test file`);
+    expect(prune.stdout).toContain('2 orphaned cassette(s) removed.');
+    expect(existsSync(cassetteDir)).toBe(false);
   });
 });
 

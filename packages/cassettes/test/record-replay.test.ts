@@ -106,7 +106,9 @@ describe('record then replay with real clients', () => {
     const parsed = JSON.parse(text) as Record<string, unknown>;
 
     expect(Object.keys(parsed)).toEqual(['interactions', 'recordedAt', 'recordedWith', 'test', 'version']);
-    expect(parsed['version']).toBe(1);
+    expect(parsed['version']).toBe(2);
+    // Relative to the cassette's folder (.tmp/record-replay-*/), so it resolves from any working folder.
+    expect(parsed['test']).toMatchObject({ file: '../../test/record-replay.test.ts' });
     expect(text.endsWith('}\n')).toBe(true);
   });
 });

@@ -366,6 +366,12 @@ function routeConnections(
     if (this instanceof TLSSocket && isFlaggedByInterceptors(this)) {
       return routing.decideTls(this, target) ?? Reflect.apply<Socket, ConnectArgs, Socket>(nativeConnect, this, args);
     }
+    // The guard's interceptors take the socket over and mock-connect it again through
+    // `socket.connect`, which would otherwise resolve to the outermost patch: another copy's (msw
+    // in a test file), which would take the socket over too and, not knowing the guard's mock
+    // connect, pass the request through to the real server behind the guard's back (a second
+    // request, or an unhandled ECONNREFUSED where nothing listens). Pin it to the guard's layer.
+    Object.defineProperty(this, 'connect', { value: guardedConnect, writable: true, configurable: true, enumerable: false });
     return Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
   } as Socket['connect'];
   Socket.prototype.connect = routedConnect;

@@ -56,6 +56,26 @@ test('msw handlers win over guard request handlers; what msw passes through reac
   }
 });
 
+test('a request msw passes through and a guard request handler answers never reaches the real server', async () => {
+  const base = 'http://127.0.0.1:' + local.port;
+  // Answers after a moment, as a handler reading a recording from disk does.
+  const remove = networkGuard().addRequestHandler(async ({ request, controller }) => {
+    if (!new URL(request.url).pathname.startsWith('/answered')) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.respondWith(Response.json({ from: 'guard' }));
+  });
+  try {
+    expect(JSON.parse(await read(base + '/answered/http'))).toEqual({ from: 'guard' });
+    expect((await axios.get(base + '/answered/axios')).data).toEqual({ from: 'guard' });
+    expect(await (await fetch(base + '/answered/fetch')).json()).toEqual({ from: 'guard' });
+    // A connection made behind the guard's back would land within a few event loop turns.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    remove();
+  }
+  expect(local.seen.filter((line) => line.includes('/answered'))).toEqual([]);
+});
+
 test('a guard request handler answers global fetch without opening a socket once msw is closed', async () => {
   msw.close();
   const sockets = [];
@@ -192,6 +212,7 @@ describe('msw next to the network guard (native ESM Jest project)', () => {
       'msw answers a loopback URL through global fetch': 'passed',
       'what msw passes through reaches the loopback server': 'passed',
       'msw handlers win over guard request handlers; what msw passes through reaches them': 'passed',
+      'a request msw passes through and a guard request handler answers never reaches the real server': 'passed',
       'a guard request handler answers global fetch without opening a socket once msw is closed': 'passed',
       'msw answers a loopback URL through a named node:http import': 'passed',
       'msw answers a loopback URL through undici.request': 'passed',
