@@ -1,7 +1,3 @@
-// Pact's native core reports usage to a remote host unless PACT_DO_NOT_TRACK is set in the real
-// environment; a test file's process.env is Jest's copy, so it is set here, before workers start.
-process.env.PACT_DO_NOT_TRACK ??= 'true';
-
 /** @type {import('jest').Config} */
 export default {
   displayName: 'support-desk',

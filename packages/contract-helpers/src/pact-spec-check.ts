@@ -35,7 +35,9 @@ function bodyOf(part: Loose, headers: Record<string, string>): { body: unknown; 
   const raw = part['body'];
   if (typeof raw === 'object' && raw !== null && 'content' in raw) {
     const v4 = raw as Loose;
-    const contentType = typeof v4['contentType'] === 'string' ? v4['contentType'] : headers['content-type'];
+    // The interaction's Content-Type header wins: pact-js's jsonBody() records application/json as
+    // the body's content type even when the header says application/problem+json (what is sent).
+    const contentType = headers['content-type'] ?? (typeof v4['contentType'] === 'string' ? v4['contentType'] : undefined);
     let content = v4['content'];
     if (v4['encoded'] === 'base64' && typeof content === 'string') content = Buffer.from(content, 'base64').toString('utf8');
     if (typeof content === 'string' && isJsonMediaType(contentType)) {

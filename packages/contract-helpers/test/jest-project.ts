@@ -9,13 +9,15 @@ const jestBin = join(packageDir, '../../node_modules/jest/bin/jest.js');
 /** The outcome of a real Jest run on a temporary project. */
 export interface JestRun {
   exitCode: number | null;
+  stdout: string;
   stderr: string;
   tests: Array<{ title: string; status: string; failureMessages: string[] }>;
 }
 
 /**
  * Write `files` to a temporary project inside the package (so it resolves the workspace's
- * packages) and run real Jest on it; `esm: true` makes it `"type": "module"` with vm modules.
+ * packages) and run real Jest on it; `esm: true` makes it `"type": "module"` with vm modules. The
+ * child gets this environment without `PACT_DO_NOT_TRACK`, as a user's shell would.
  */
 export async function runJestProject(files: Record<string, string>, options: { esm?: boolean } = {}): Promise<JestRun> {
   const base = join(packageDir, '.tmp');
@@ -32,7 +34,7 @@ export async function runJestProject(files: Record<string, string>, options: { e
     }
     const outputFile = join(dir, 'results.json');
     const env = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !/^(JEST_WORKER_ID|NODE_OPTIONS|CI)$/.test(name)),
+      Object.entries(process.env).filter(([name]) => !/^(JEST_WORKER_ID|NODE_OPTIONS|CI|PACT_DO_NOT_TRACK)$/.test(name)),
     ) as Record<string, string>;
     const child = spawn(
       process.execPath,
@@ -47,9 +49,10 @@ export async function runJestProject(files: Record<string, string>, options: { e
       ],
       { cwd: dir, env },
     );
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.resume();
     const exitCode = await new Promise<number | null>((done) => child.on('close', done));
     let report: { testResults: Array<{ assertionResults: JestRun['tests'] }> } = { testResults: [] };
     try {
@@ -57,7 +60,7 @@ export async function runJestProject(files: Record<string, string>, options: { e
     } catch {
       // Jest stopped before writing a report; stderr says why.
     }
-    return { exitCode, stderr, tests: report.testResults.flatMap((suite) => suite.assertionResults) };
+    return { exitCode, stdout, stderr, tests: report.testResults.flatMap((suite) => suite.assertionResults) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fragmentRoot } from '../src/pact/pact-files.js';
 import { runJestProject } from './jest-project.js';
 
 const tmpRoot = join(new URL('..', import.meta.url).pathname, '.tmp');
@@ -33,11 +34,14 @@ describe('consumerPact in a real Jest run with two workers', () => {
       join(pactDir, 'web-orders.json'),
       JSON.stringify({ consumer: { name: 'web' }, provider: { name: 'orders' }, interactions: [{ description: 'stale interaction' }] }),
     );
-    mkdirSync(join(pactDir, '.fragments', 'web-orders', 'old-run', 'x'), { recursive: true });
+    const staleRun = join(fragmentRoot(pactDir, 'web', 'orders'), 'old-run', 'x');
+    mkdirSync(staleRun, { recursive: true });
     writeFileSync(
-      join(pactDir, '.fragments', 'web-orders', 'old-run', 'x', 'web-orders.json'),
+      join(staleRun, 'web-orders.json'),
       JSON.stringify({ consumer: { name: 'web' }, provider: { name: 'orders' }, interactions: [{ description: 'stale fragment' }] }),
     );
+    const legacyFragments = join(pactDir, '.fragments', 'web-orders', 'old-run');
+    mkdirSync(legacyFragments, { recursive: true });
 
     const run = await runJestProject({
       'jest.config.js': `module.exports = { testEnvironment: 'node', maxWorkers: 2, testMatch: ['**/*.test.js'] };`,
@@ -59,7 +63,66 @@ describe('consumerPact in a real Jest run with two workers', () => {
       'beta order 2',
       'beta order 3',
     ]);
-    expect(existsSync(join(pactDir, '.fragments', 'web-orders', 'old-run'))).toBe(false);
+    expect(existsSync(join(fragmentRoot(pactDir, 'web', 'orders'), 'old-run'))).toBe(false);
+    expect(existsSync(join(pactDir, '.fragments'))).toBe(false);
+  });
+});
+
+describe('verifyProvider in a real Jest run', () => {
+  it('should keep a passing verification quiet: no tracking notice (nor its remote call), no Pact report, no empty-state warning', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpRoot, 'quiet-pacts-'));
+    const pactFile = join(dir, 'web-orders.json');
+    writeFileSync(
+      pactFile,
+      JSON.stringify({
+        consumer: { name: 'web' },
+        provider: { name: 'orders' },
+        interactions: [
+          {
+            type: 'Synchronous/HTTP',
+            description: 'a request for order 7',
+            request: { method: 'GET', path: '/orders/7' },
+            response: {
+              status: 200,
+              headers: { 'Content-Type': ['application/json'] },
+              body: { contentType: 'application/json', encoded: false, content: { id: 7 } },
+            },
+          },
+        ],
+        metadata: { pactSpecification: { version: '4.0' } },
+      }),
+    );
+    const testFile = `
+const { createServer } = require('node:http');
+const { verifyProvider } = require('@proving-ground/contract-helpers/pact');
+test('provider', () =>
+  verifyProvider({
+    provider: 'orders',
+    pactFiles: [${JSON.stringify(pactFile)}],
+    start: async () => {
+      const server = createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json' }); response.end('{"id":7}'); });
+      await new Promise((done) => server.listen(0, '127.0.0.1', done));
+      return { url: 'http://127.0.0.1:' + server.address().port, close: () => new Promise((done) => server.close(done)) };
+    },
+  }));
+`;
+
+    // Act
+    const run = await runJestProject({
+      'jest.config.js': `module.exports = { testEnvironment: 'node', testMatch: ['**/*.test.js'] };`,
+      'quiet.test.js': testFile,
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
+
+    // Assert
+    expect({ exit: run.exitCode, tests: run.tests.map((test) => `${test.title}: ${test.status}`) }).toEqual({
+      exit: 0,
+      tests: ['provider: passed'],
+    });
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(output).not.toContain('tracking events anonymously');
+    expect(output).not.toContain('Verifying a pact between');
+    expect(output).not.toContain('no state handler found');
   });
 });
 

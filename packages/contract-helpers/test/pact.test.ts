@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { MatchersV3 } from '@pact-foundation/pact';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPactAgainstSpec, isContractError, loadApiSpec } from '../src/index.js';
 import { consumerPact, verifyProvider } from '../src/pact.js';
+import { disablePactTracking } from '../src/pact/pact-peer.js';
 import { buildOrdersApp } from './fixtures/orders-app.js';
 
 const tmpRoot = join(new URL('..', import.meta.url).pathname, '.tmp');
@@ -74,6 +76,19 @@ describe('consumerPact', () => {
   });
 });
 
+describe('disablePactTracking', () => {
+  it('should set PACT_DO_NOT_TRACK in the real environment, which native code and child processes read', () => {
+    // Act
+    disablePactTracking();
+
+    // Assert: a child spawned without an explicit env inherits Node's real environment, not Jest's copy
+    const seen = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.env.PACT_DO_NOT_TRACK))'], {
+      encoding: 'utf8',
+    });
+    expect(seen).toBe('true');
+  });
+});
+
 describe('checkPactAgainstSpec', () => {
   it('should pass a pact that matches the OpenAPI document and report one that does not', () => {
     const good = checkPactAgainstSpec(pact.file, api);
@@ -103,6 +118,62 @@ describe('checkPactAgainstSpec', () => {
     ]);
   });
 });
+
+describe('checkPactAgainstSpec with pact-js bodies', () => {
+  it("should take the interaction's Content-Type header over the body's recorded content type", () => {
+    // Arrange: what pact-js writes for jsonBody() under a problem+json header
+    const pactFile = {
+      interactions: [
+        {
+          type: 'Synchronous/HTTP',
+          description: 'a request for a missing order',
+          request: { method: 'GET', path: '/v1/orders/404' },
+          response: {
+            status: 404,
+            headers: { 'Content-Type': ['application/problem+json; charset=utf-8'] },
+            body: {
+              contentType: 'application/json',
+              encoded: false,
+              content: { type: 'https://orders.example/problems/not-found', title: 'Not found', status: 404, detail: 'No order 404.' },
+            },
+          },
+        },
+      ],
+    };
+
+    // Act
+    const report = checkPactAgainstSpec(pactFile, api);
+
+    // Assert
+    expect(report).toEqual({ interactions: 1, problems: [] });
+  });
+});
+
+/** A V4 pact of web and orders with one interaction, as pact-js writes it. */
+function writeV4Pact(name: string, interaction: Record<string, unknown>): string {
+  const response = interaction['response'] as { status: number; body: unknown };
+  const file = join(dir, `${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      consumer: { name: 'web' },
+      provider: { name: 'orders' },
+      interactions: [
+        {
+          type: 'Synchronous/HTTP',
+          ...interaction,
+          response: {
+            status: response.status,
+            headers: { 'Content-Type': ['application/json'] },
+            body: { contentType: 'application/json', encoded: false, content: response.body },
+          },
+        },
+      ],
+      metadata: { pactSpecification: { version: '4.0' } },
+    }),
+  );
+  return file;
+}
 
 describe('verifyProvider', () => {
   const start = (leakEmail: boolean) => async () => {
@@ -144,6 +215,70 @@ describe('verifyProvider', () => {
     expect(message).toContain('$.customer: field "customer" is not in the contract');
     expect(message).toContain('$.customer.email holds personal data (email, j***@c***.example)');
     expect(message).not.toContain('jane.doe');
+  });
+
+  it('should name a state-injected interaction by its description and real path in failures', async () => {
+    // Arrange: the example path differs from the one the provider state injects
+    const file = writeV4Pact('state-path', {
+      description: 'a request for a state-made order',
+      providerStates: [{ name: 'an order was made' }],
+      request: {
+        method: 'GET',
+        path: '/v1/orders/999',
+        generators: { path: { type: 'ProviderState', expression: '/v1/orders/${orderId}' } },
+      },
+      response: { status: 200, body: { id: 1, sku: 'A-1', quantity: 2, note: null, status: 'open' } },
+    });
+
+    // Act
+    const run = verifyProvider({
+      provider: 'orders',
+      pactFiles: [file],
+      start: start(true),
+      states: { 'an order was made': () => ({ orderId: 1 }) },
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow(
+      '"a request for a state-made order" (GET /v1/orders/1 -> 200):\n    $.customer: field "customer" is not in the contract',
+    );
+  });
+
+  it('should report a failing provider state handler as the cause, naming the state, with Pact report but no tracking notice', async () => {
+    // Arrange
+    const file = writeV4Pact('state-error', {
+      description: 'a request for a state-made order',
+      providerStates: [{ name: 'an order was made' }],
+      request: { method: 'GET', path: '/v1/orders/1' },
+      response: { status: 200, body: { id: 1, sku: 'B-2', quantity: 2, note: null, status: 'open' } },
+    });
+    const factoryError = new Error('the order factory could not reach the database');
+
+    // Act
+    const caught = await verifyProvider({
+      provider: 'orders',
+      pactFiles: [file],
+      start: start(false),
+      states: {
+        'an order was made': () => {
+          throw factoryError;
+        },
+      },
+    }).catch((error: unknown) => error);
+
+    // Assert
+    expect(isContractError(caught) && caught.code).toBe('CONTRACT_PROVIDER_VERIFICATION_FAILED');
+    expect((caught as Error).cause).toBe(factoryError);
+    const message = (caught as Error).message;
+    expect(message).toContain(
+      'Provider states that failed (the mismatches below may follow from them):\n  "an order was made" (setup): the order factory could not reach the database',
+    );
+    expect(message).toContain(
+      "Pact verification:\n  a request for a state-made order: mismatches\n    BodyMismatch at $.sku: Expected 'A-1' (String) to be equal to 'B-2' (String)",
+    );
+    expect(message).toContain("Pact's report:");
+    expect(message).toContain('Verifying a pact between web and orders');
+    expect(message).not.toContain('tracking events anonymously');
   });
 
   it('should name provider states without a handler before starting anything', async () => {

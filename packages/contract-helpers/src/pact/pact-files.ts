@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { canonicalJson } from '../canonical-json.js';
 import { ContractError } from '../errors.js';
@@ -34,8 +36,18 @@ export function pactFileName(consumer: string, provider: string): string {
   return `${consumer}-${provider}.json`;
 }
 
-/** Where the fragments of a pair live for one run. */
+/**
+ * Where the fragments of a pair live: under the OS temporary folder (keyed by the pact folder), so
+ * the pact folder holds only pact files. A run's fragments stay until the next run of the pair
+ * starts: any test file's `afterAll` may be the last to merge, and each merge needs them all.
+ */
 export function fragmentRoot(dir: string, consumer: string, provider: string): string {
+  const folder = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16);
+  return join(tmpdir(), 'proving-ground-pact-fragments', folder, `${consumer}-${provider}`.replace(/[^\w.-]/g, '_'));
+}
+
+/** Where versions before 0.1 kept fragments (inside the pact folder); removed when found. */
+function legacyFragmentRoot(dir: string, consumer: string, provider: string): string {
   return join(dir, '.fragments', `${consumer}-${provider}`.replace(/[^\w.-]/g, '_'));
 }
 
@@ -44,6 +56,15 @@ export function fragmentRoot(dir: string, consumer: string, provider: string): s
  * interactions): the pact file is rebuilt from this run's fragments only.
  */
 export function clearStaleFragments(dir: string, consumer: string, provider: string, runKey: string): void {
+  const legacy = legacyFragmentRoot(dir, consumer, provider);
+  if (existsSync(legacy)) {
+    rmSync(legacy, { recursive: true, force: true });
+    try {
+      rmdirSync(join(dir, '.fragments'));
+    } catch {
+      // Other pairs' fragments are still there.
+    }
+  }
   const root = fragmentRoot(dir, consumer, provider);
   if (!existsSync(root)) return;
   for (const entry of readdirSync(root)) if (entry !== runKey) rmSync(join(root, entry), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { checkResponse } from '../api-conformance.js';
@@ -8,7 +9,8 @@ import { nearestMatch } from '../internal/did-you-mean.js';
 import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { printSafe } from '../matchers.js';
 import { findPII, type PiiScanOptions } from '../pii/pii-scan.js';
-import { loadPact } from './pact-peer.js';
+import { nodeProcess } from '../internal/real-process.js';
+import { disablePactTracking, resolvePactCore } from './pact-peer.js';
 
 /** Sets up (and may tear down) one provider state; may return values for `fromProviderState` matchers. */
 export type ProviderStateHandler =
@@ -41,8 +43,19 @@ export interface ProviderVerificationOptions {
 interface PactInteractionJson {
   description: string;
   providerStates?: Array<{ name: string; params?: Record<string, unknown> }>;
-  request: { method: string; path: string; query?: Record<string, unknown> };
+  request: {
+    method: string;
+    path: string;
+    query?: Record<string, unknown>;
+    generators?: { path?: { type?: string; expression?: string } };
+  };
   response: { status: number; body?: unknown };
+}
+
+/** A provider state set up for the request that follows it, with the values its handler returned. */
+interface StateRun {
+  name: string;
+  values: Record<string, unknown>;
 }
 
 interface Observed {
@@ -51,7 +64,19 @@ interface Observed {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The states set up since the previous request: the ones of this request's interaction. */
+  states: StateRun[];
 }
+
+/** A provider state handler that threw, with the state it was setting up or tearing down. */
+interface StateFailure {
+  name: string;
+  action: string;
+  error: unknown;
+}
+
+/** Where the inspecting proxy takes Pact's provider-state calls (never forwarded to the app). */
+const STATE_PATH = '/_contract-helpers/provider-states';
 
 function readPacts(files: readonly string[], provider: string): Array<{ file: string; interactions: PactInteractionJson[] }> {
   return files.map((file) => {
@@ -96,12 +121,46 @@ function fieldsBeyondPact(actual: unknown, expected: unknown, segments: PathSegm
   }
 }
 
-async function startInspectingProxy(target: string, observed: Observed[]): Promise<{ server: Server; url: string }> {
+type StateCall = (call: { state: string; params: Record<string, unknown>; action: string }) => Promise<Record<string, unknown>>;
+
+/**
+ * A proxy in front of the app that records every real exchange, and answers Pact's provider-state
+ * calls itself (so the states run in this process, where the test's database and factories are).
+ */
+async function startInspectingProxy(target: string, observed: Observed[], onState: StateCall): Promise<{ server: Server; url: string }> {
   const upstream = new URL(target);
+  let pendingStates: StateRun[] = [];
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
+      if (incoming.method === 'POST' && incoming.url === STATE_PATH) {
+        let call: { state?: unknown; params?: unknown; action?: unknown } = {};
+        try {
+          call = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof call;
+        } catch {
+          // An empty or odd body is treated as a state without a name.
+        }
+        const state = typeof call.state === 'string' ? call.state : '';
+        const action = typeof call.action === 'string' ? call.action : 'setup';
+        const params = typeof call.params === 'object' && call.params !== null ? (call.params as Record<string, unknown>) : {};
+        onState({ state, params, action }).then(
+          (values) => {
+            if (action === 'setup' && state !== '') pendingStates.push({ name: state, values });
+            outgoing.writeHead(200, { 'content-type': 'application/json' });
+            outgoing.end(JSON.stringify(values));
+          },
+          () => {
+            // Pact's core retries a failed state call for a long time; the failure is recorded by
+            // onState and reported as the cause, so the verification goes on without the state.
+            outgoing.writeHead(200, { 'content-type': 'application/json' });
+            outgoing.end('{}');
+          },
+        );
+        return;
+      }
+      const states = pendingStates;
+      pendingStates = [];
       const forward = httpRequest(
         {
           host: upstream.hostname,
@@ -121,6 +180,7 @@ async function startInspectingProxy(target: string, observed: Observed[]): Promi
               status: answer.statusCode ?? 0,
               headers: answer.headers,
               text,
+              states,
             });
             outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
             outgoing.end(Buffer.concat(body));
@@ -139,20 +199,119 @@ async function startInspectingProxy(target: string, observed: Observed[]): Promi
   return { server, url: `http://127.0.0.1:${address.port}` };
 }
 
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether a real request path is the interaction's path, literal or injected by a provider state (`fromProviderState`). */
+function samePath(interaction: PactInteractionJson, path: string, states: StateRun[]): boolean {
+  if (interaction.request.path === path) return true;
+  const generator = interaction.request.generators?.path;
+  if (generator?.type !== 'ProviderState' || typeof generator.expression !== 'string') return false;
+  const values = Object.assign({}, ...states.map((state) => state.values)) as Record<string, unknown>;
+  const resolved = generator.expression.replace(/\$\{([^}]+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  if (resolved === path) return true;
+  const pattern = generator.expression
+    .split(/\$\{[^}]+\}/)
+    .map(escapeRegExp)
+    .join('[^/]+');
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
+/** The interaction a real exchange answered: method, status and path (literal or state-injected), then the states set up just before it. */
+function interactionOf(
+  exchange: Observed,
+  interactions: PactInteractionJson[],
+  used: Set<PactInteractionJson>,
+): PactInteractionJson | undefined {
+  const pathOnly = exchange.path.split('?')[0]!;
+  const candidates = interactions.filter(
+    (candidate) =>
+      candidate.request.method.toUpperCase() === exchange.method.toUpperCase() &&
+      candidate.response.status === exchange.status &&
+      samePath(candidate, pathOnly, exchange.states),
+  );
+  const stateKey = (names: string[]) => [...names].sort().join('\u0000');
+  const seenStates = stateKey(exchange.states.map((state) => state.name));
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      Number(stateKey((b.providerStates ?? []).map((state) => state.name)) === seenStates) -
+        Number(stateKey((a.providerStates ?? []).map((state) => state.name)) === seenStates) || Number(!used.has(b)) - Number(!used.has(a)),
+  );
+  const found = ranked[0];
+  if (found !== undefined) used.add(found);
+  return found;
+}
+
+/** Pact's verifier, run in a child process so its report (printed by native code) can be kept quiet unless it fails. */
+function runPactVerifier(
+  core: string,
+  options: Record<string, unknown>,
+): Promise<{ passed: boolean; message: string | undefined; output: string; exitCode: number | null }> {
+  const script = [
+    'const [corePath, json] = process.argv.slice(1);',
+    'const core = require(corePath);',
+    '(core.default ?? core).verifyPacts(JSON.parse(json)).then(',
+    '  () => process.send({ passed: true }, () => process.exit(0)),',
+    '  (error) => process.send({ passed: false, message: error instanceof Error ? error.message : String(error) }, () => process.exit(0)),',
+    ');',
+  ].join('\n');
+  const environment = { ...nodeProcess().env, ...process.env };
+  environment['PACT_DO_NOT_TRACK'] ??= 'true';
+  delete environment['NODE_OPTIONS'];
+  const child = spawn(nodeProcess().execPath, ['-e', script, core, JSON.stringify(options)], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let result: { passed: boolean; message?: string } | undefined;
+  child.on('message', (message: { passed: boolean; message?: string }) => (result = message));
+  return new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (exitCode) => done({ passed: result?.passed === true, message: result?.message, output, exitCode }));
+  });
+}
+
 function readableVerifierError(error: unknown): string[] {
   const message = error instanceof Error ? error.message : String(error);
+  const text = (value: unknown, fallback: string): string =>
+    typeof value === 'string' ? value : value === undefined ? fallback : JSON.stringify(value);
+  const describe = (mismatches: Array<Record<string, unknown>>): string[] =>
+    mismatches.map(
+      (mismatch) =>
+        `    ${text(mismatch['type'], '')}${mismatch['path'] === undefined ? '' : ` at ${text(mismatch['path'], '')}`}: ${text(mismatch['mismatch'] ?? mismatch['description'] ?? mismatch['message'], JSON.stringify(mismatch))}`,
+    );
   try {
     const parsed = JSON.parse(message) as unknown;
+    // pact-core's verifier result: { result, errors: [{ interaction, mismatch: { type, mismatches | message } }], ... }
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Array.isArray((parsed as Record<string, unknown>)['errors'])
+    ) {
+      return ((parsed as Record<string, unknown>)['errors'] as Array<Record<string, unknown>>).map((entry) => {
+        const name = text(entry['interaction'], 'interaction').replace(/^Verifying a pact between .+? - /, '');
+        const mismatch = (entry['mismatch'] ?? {}) as Record<string, unknown>;
+        const detail = Array.isArray(mismatch['mismatches'])
+          ? describe(mismatch['mismatches'] as Array<Record<string, unknown>>)
+          : mismatch['message'] === undefined
+            ? []
+            : [`    ${text(mismatch['message'], '')}`];
+        return `  ${name}: ${text(mismatch['type'], 'mismatch')}${detail.length > 0 ? `\n${detail.join('\n')}` : ''}`;
+      });
+    }
     const list = Array.isArray(parsed) ? parsed : [parsed];
     return list.map((entry) => {
       const item = entry as Record<string, unknown>;
-      const mismatches = Array.isArray(item['mismatches']) ? (item['mismatches'] as Array<Record<string, unknown>>) : [];
-      const text = (value: unknown, fallback: string): string =>
-        typeof value === 'string' ? value : value === undefined ? fallback : JSON.stringify(value);
-      const detail = mismatches.map(
-        (mismatch) =>
-          `    ${text(mismatch['type'], '')}${mismatch['path'] === undefined ? '' : ` at ${text(mismatch['path'], '')}`}: ${text(mismatch['mismatch'] ?? mismatch['description'], JSON.stringify(mismatch))}`,
-      );
+      const detail = describe(Array.isArray(item['mismatches']) ? (item['mismatches'] as Array<Record<string, unknown>>) : []);
       return `  ${text(item['interactionDescription'] ?? item['description'], 'interaction')}: ${text(item['type'], 'mismatch')}${detail.length > 0 ? `\n${detail.join('\n')}` : ''}`;
     });
   } catch {
@@ -200,49 +359,67 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
         .join(', ')}. Add them to options.states.`,
     );
   }
-  const { Verifier } = loadPact();
+  const core = resolvePactCore();
+  disablePactTracking();
+  const stateFailures: StateFailure[] = [];
+  const onState: StateCall = async ({ state, params, action }) => {
+    const handler = states[state];
+    // Interactions without a state still get a setup call, with an empty name: nothing to do.
+    if (handler === undefined) return {};
+    const run =
+      typeof handler === 'function' ? (action === 'setup' ? handler : undefined) : action === 'setup' ? handler.setup : handler.teardown;
+    try {
+      const values = await run?.(params);
+      return typeof values === 'object' && values !== null ? values : {};
+    } catch (error) {
+      stateFailures.push({ name: state, action, error });
+      throw error;
+    }
+  };
   const app = await options.start();
   const observed: Observed[] = [];
-  const proxy = await startInspectingProxy(app.url, observed);
-  const stateHandlers = Object.fromEntries(
-    Object.entries(states).map(([name, handler]) => [
-      name,
-      typeof handler === 'function'
-        ? async (parameters?: Record<string, unknown>) => (await handler(parameters ?? {})) ?? undefined
-        : {
-            setup: async (parameters?: Record<string, unknown>) => (await handler.setup?.(parameters ?? {})) ?? undefined,
-            teardown: async (parameters?: Record<string, unknown>) => {
-              await handler.teardown?.(parameters ?? {});
-            },
-          },
-    ]),
-  );
   const report: string[] = [];
+  let verification: Awaited<ReturnType<typeof runPactVerifier>> | undefined;
+  let proxy: { server: Server; url: string } | undefined;
   try {
-    await new Verifier({
+    proxy = await startInspectingProxy(app.url, observed, onState);
+    verification = await runPactVerifier(core, {
       provider: options.provider,
       providerBaseUrl: proxy.url,
+      providerStatesSetupUrl: `${proxy.url}${STATE_PATH}`,
       pactUrls: pacts.map((pact) => pact.file),
-      stateHandlers,
       logLevel: options.logLevel ?? 'warn',
       disableSslVerification: true,
-    }).verifyProvider();
-  } catch (error) {
-    report.push('Pact verification:', ...readableVerifierError(error));
+    });
   } finally {
-    await new Promise((done) => proxy.server.close(done));
+    const server = proxy?.server;
+    if (server !== undefined) await new Promise((done) => server.close(done));
     await app.close();
   }
+  if (['info', 'debug', 'trace'].includes(options.logLevel ?? 'warn')) nodeProcess().stdout.write(verification.output);
+  if (stateFailures.length > 0) {
+    report.push(
+      'Provider states that failed (the mismatches below may follow from them):',
+      ...stateFailures.map(
+        (failure) =>
+          `  "${failure.name}" (${failure.action}): ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`,
+      ),
+    );
+  }
+  if (!verification.passed) {
+    report.push(
+      'Pact verification:',
+      ...(verification.message === undefined
+        ? [`  Pact's verifier stopped (exit code ${verification.exitCode}) without a result.`]
+        : readableVerifierError(new Error(verification.message))),
+    );
+  }
   const interactions = pacts.flatMap((pact) => pact.interactions);
+  const used = new Set<PactInteractionJson>();
   const strictProblems: string[] = [];
   for (const exchange of observed) {
     const pathOnly = exchange.path.split('?')[0]!;
-    const interaction = interactions.find(
-      (candidate) =>
-        candidate.request.method.toUpperCase() === exchange.method.toUpperCase() &&
-        candidate.request.path === pathOnly &&
-        candidate.response.status === exchange.status,
-    );
+    const interaction = interactionOf(exchange, interactions, used);
     const label = `${interaction === undefined ? '' : `"${interaction.description}" `}(${exchange.method} ${exchange.path} -> ${exchange.status})`;
     const contentType = typeof exchange.headers['content-type'] === 'string' ? exchange.headers['content-type'] : undefined;
     let body: unknown = exchange.text === '' ? undefined : exchange.text;
@@ -289,9 +466,13 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
       ...strictProblems,
     );
   if (report.length > 0) {
+    // Pact's own report is printed only when it failed: a passing run stays quiet.
+    const pactReport = verification.passed ? '' : `\nPact's report:\n${stripAnsi(verification.output).trim()}\n`;
+    const causes = stateFailures.map((failure) => failure.error);
     throw new ContractError(
       'CONTRACT_PROVIDER_VERIFICATION_FAILED',
-      `[contract-helpers] Failed to verify ${options.provider} against ${options.pactFiles.join(', ')}:\n${report.join('\n')}\nFix the provider (or the contract), then run the verification again.`,
+      `[contract-helpers] Failed to verify ${options.provider} against ${options.pactFiles.join(', ')}:\n${report.join('\n')}\nFix the provider (or the contract), then run the verification again.${pactReport}`,
+      causes.length === 0 ? undefined : { cause: causes.length === 1 ? causes[0] : new AggregateError(causes, 'provider states failed') },
     );
   }
 }
