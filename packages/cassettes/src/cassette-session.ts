@@ -6,13 +6,24 @@ import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError } from './errors.js';
 import { CASSETTE_VERSION, canonicalJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
 import { estimateCost, readUsage, type CassetteCost, type ModelPrice } from './llm-usage.js';
-import { diffShapes, requestKey, requestShape, similarity, type FieldDifference, type MatchOptions, type RequestShape } from './matching.js';
+import {
+  diffShapes,
+  requestKey,
+  requestShape,
+  similarity,
+  type FieldDifference,
+  type MatchOptions,
+  type RequestShape,
+} from './matching.js';
 import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
 import { Redactor } from './redaction.js';
 import { withGlobalAliases } from './origin-aliases.js';
 import { replayResponse, type OpenReplay } from './replay.js';
 import { testFileReference } from './internal/test-file-reference.js';
+
+/** Unused interactions named in a message; the rest are counted (a long cassette would flood the test output). */
+const MAX_LISTED_UNUSED = 10;
 
 const RECORDED_WITH = '@proving-ground/cassettes';
 
@@ -61,7 +72,9 @@ export class CassetteSession {
     this.#match = options.match ?? {};
     this.#settings = {
       redactor: new Redactor(options.redact),
-      aliases: withGlobalAliases(new Map(Object.entries(options.aliases ?? {}).map(([from, to]) => [new URL(from).origin, to.replace(/\/$/, '')]))),
+      aliases: withGlobalAliases(
+        new Map(Object.entries(options.aliases ?? {}).map(([from, to]) => [new URL(from).origin, to.replace(/\/$/, '')])),
+      ),
       dropHeaders: options.dropHeaders ?? [],
       normalize: options.normalize,
     };
@@ -72,7 +85,9 @@ export class CassetteSession {
     const hosts = this.options.hosts;
     if (hosts === undefined) return true;
     const aliased = new URL(this.#settings.aliases.get(new URL(url).origin) ?? url);
-    return hosts.some((host) => (URL.canParse(host) ? new URL(host).origin === aliased.origin : host.toLowerCase() === aliased.hostname.toLowerCase()));
+    return hosts.some((host) =>
+      URL.canParse(host) ? new URL(host).origin === aliased.origin : host.toLowerCase() === aliased.hostname.toLowerCase(),
+    );
   }
 
   #load(): void {
@@ -138,7 +153,9 @@ export class CassetteSession {
 
   #find(recorded: RecordedRequest, shape: RequestShape, key: string): Candidate | undefined {
     const custom = this.#match.matcher;
-    const same = this.#candidates.filter((candidate) => (custom === undefined ? candidate.key === key : custom(recorded, candidate.interaction.request)));
+    const same = this.#candidates.filter((candidate) =>
+      custom === undefined ? candidate.key === key : custom(recorded, candidate.interaction.request),
+    );
     let found = same.find((candidate) => !candidate.used);
     if (found === undefined && this.#match.repeats === true) found = same.at(-1);
     if (found === undefined && this.#match.strategy === 'adaptive') {
@@ -169,8 +186,13 @@ export class CassetteSession {
       .sort((a, b) => a.differences.length - b.differences.length)
       .slice(0, 3);
     const lines: string[] = [];
-    const where = this.#existing === undefined ? `no cassette exists at ${this.#shownPath()}` : `cassette ${this.#shownPath()} holds ${this.#candidates.length} interaction(s)`;
-    lines.push(`[cassettes] Failed to replay "${recorded.method} ${recorded.url}"${this.test === undefined ? '' : ` in test "${this.test.name}"`}: no recorded interaction matches (${where}).`);
+    const where =
+      this.#existing === undefined
+        ? `no cassette exists at ${this.#shownPath()}`
+        : `cassette ${this.#shownPath()} holds ${this.#candidates.length} interaction(s)`;
+    lines.push(
+      `[cassettes] Failed to replay "${recorded.method} ${recorded.url}"${this.test === undefined ? '' : ` in test "${this.test.name}"`}: no recorded interaction matches (${where}).`,
+    );
     lines.push('', 'Request (secrets redacted):', `  ${recorded.method} ${recorded.url}`);
     for (const [name, value] of Object.entries(recorded.headers)) lines.push(`  ${name}: ${value}`);
     if (recorded.body !== undefined) lines.push(`  body: ${truncate(canonicalJson(recorded.body).replace(/\s+/g, ' '), 400)}`);
@@ -178,11 +200,16 @@ export class CassetteSession {
       lines.push('', `Closest recorded on ${shape.method} ${shape.route}:`);
       for (const { candidate, differences } of sameRoute) {
         lines.push(`  interaction ${candidate.interaction.id}${candidate.used ? ' (already used)' : ''}:`);
-        for (const difference of differences.slice(0, 8)) lines.push(`    ${difference.path}: recorded ${show(difference.recorded)}, got ${show(difference.incoming)}`);
-        if (differences.length === 0) lines.push('    identical request, but every recording of it was already used (set match.repeats to replay it again)');
+        for (const difference of differences.slice(0, 8))
+          lines.push(`    ${difference.path}: recorded ${show(difference.recorded)}, got ${show(difference.incoming)}`);
+        if (differences.length === 0)
+          lines.push('    identical request, but every recording of it was already used (set match.repeats to replay it again)');
       }
     } else if (this.#candidates.length > 0) {
-      lines.push('', `Nothing is recorded for ${shape.method} ${shape.route}; recorded routes: ${[...new Set(this.#candidates.map((c) => `${c.shape.method} ${c.shape.route}`))].join(', ')}.`);
+      lines.push(
+        '',
+        `Nothing is recorded for ${shape.method} ${shape.route}; recorded routes: ${[...new Set(this.#candidates.map((c) => `${c.shape.method} ${c.shape.route}`))].join(', ')}.`,
+      );
     }
     const testFilter = this.test === undefined ? '' : ` -t ${JSON.stringify(this.test.name)}`;
     const testFile = this.test === undefined ? '' : ` ${relative(process.cwd(), this.test.path)}`;
@@ -256,7 +283,8 @@ export class CassetteSession {
     if (this.#pending.size > 0) {
       await Promise.race([Promise.all(this.#pending), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
-    for (const open of this.#openReplays) open.close(new Error(`[cassettes] The replayed stream was left open when its test ended (${this.#shownPath()}).`));
+    for (const open of this.#openReplays)
+      open.close(new Error(`[cassettes] The replayed stream was left open when its test ended (${this.#shownPath()}).`));
     const errors = [...this.#errors];
     const warnings = [...this.#warnings];
     try {
@@ -272,7 +300,11 @@ export class CassetteSession {
     }
     const unused = this.mode === 'record-all' ? [] : this.#candidates.filter((candidate) => !candidate.used);
     if (unused.length > 0 && this.mode === 'replay') {
-      const list = unused.map((candidate) => `${candidate.interaction.id} ${candidate.shape.method} ${candidate.interaction.request.url}`).join('; ');
+      const shown = unused.slice(0, MAX_LISTED_UNUSED);
+      const more = unused.length - shown.length;
+      const list =
+        shown.map((candidate) => `${candidate.interaction.id} ${candidate.shape.method} ${candidate.interaction.request.url}`).join('; ') +
+        (more > 0 ? `; and ${more} more (npx proving-ground-cassettes lint --usage lists them all)` : '');
       const message = `[cassettes] ${unused.length} recorded interaction(s) in ${this.#shownPath()} were not used${this.test === undefined ? '' : ` by test "${this.test.name}"`}: ${list}. Remove them by re-recording (TEST_MODE=live_smoke TEST_RECORD=all), or check that the test still makes these calls.`;
       if (this.options.strict === true) errors.push(new CassettesError('CASSETTES_UNUSED_INTERACTIONS', message));
       else warnings.push(message);
@@ -280,7 +312,10 @@ export class CassetteSession {
     const fresh = this.recordedInteractions();
     if (!recording || (fresh.length === 0 && this.mode !== 'record-all')) return { errors, warnings, written: false };
     if (!passed && this.options.recordOnFailure !== true) {
-      if (fresh.length > 0) warnings.push(`[cassettes] Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`);
+      if (fresh.length > 0)
+        warnings.push(
+          `[cassettes] Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`,
+        );
       return { errors, warnings, written: false };
     }
     if (errors.length > 0) return { errors, warnings, written: false };
@@ -356,8 +391,13 @@ function sameContent(a: readonly Interaction[], b: readonly Interaction[]): bool
       list.map((interaction) => {
         const stream = interaction.response.stream;
         if (stream === undefined) return interaction;
-        const bytes = Buffer.concat(stream.chunks.map((chunk) => (chunk.text === undefined ? Buffer.from(chunk.base64 ?? '', 'base64') : Buffer.from(chunk.text))));
-        return { ...interaction, response: { ...interaction.response, stream: { kind: stream.kind, end: stream.end, content: bytes.toString('base64') } } };
+        const bytes = Buffer.concat(
+          stream.chunks.map((chunk) => (chunk.text === undefined ? Buffer.from(chunk.base64 ?? '', 'base64') : Buffer.from(chunk.text))),
+        );
+        return {
+          ...interaction,
+          response: { ...interaction.response, stream: { kind: stream.kind, end: stream.end, content: bytes.toString('base64') } },
+        };
       }),
     );
   return strip(a) === strip(b);
@@ -374,8 +414,13 @@ function truncate(text: string, max: number): string {
 function suggestIgnore(differences: readonly FieldDifference[]): { field: string; option: string } | undefined {
   const first = differences.find((difference) => difference.path !== 'method' && difference.path !== 'route');
   if (first === undefined) return undefined;
-  if (first.path.startsWith('query.')) return { field: `query parameter "${first.path.slice(6)}"`, option: `match: { ignoreQuery: [${JSON.stringify(first.path.slice(6))}] }` };
-  if (first.path.startsWith('headers.')) return { field: `header "${first.path.slice(8)}"`, option: `match: { ignoreHeaders: [${JSON.stringify(first.path.slice(8))}] }` };
+  if (first.path.startsWith('query.'))
+    return {
+      field: `query parameter "${first.path.slice(6)}"`,
+      option: `match: { ignoreQuery: [${JSON.stringify(first.path.slice(6))}] }`,
+    };
+  if (first.path.startsWith('headers.'))
+    return { field: `header "${first.path.slice(8)}"`, option: `match: { ignoreHeaders: [${JSON.stringify(first.path.slice(8))}] }` };
   if (first.path.startsWith('body.')) {
     const path = first.path.slice(5);
     return { field: `body field ${path}`, option: `match: { ignoreBodyPaths: [${JSON.stringify(path)}] }` };

@@ -315,3 +315,25 @@ describe('recordOnFailure', () => {
     expect(readCassette(path)!.interactions.map((interaction) => interaction.request.url)).toEqual([`${ALIAS}/json`]);
   });
 });
+
+describe('unused interactions', () => {
+  it('should name at most ten unused interactions and count the rest', async () => {
+    // Arrange
+    const path = cassette('many-unused');
+    await withCassette(
+      path,
+      async () => {
+        for (let index = 0; index < 13; index += 1) await postEcho({ index });
+      },
+      { ...base(), mode: 'record-all' },
+    );
+
+    // Act
+    const { stderr } = await stderrOf(() => withCassette(path, () => postEcho({ index: 0 }), { ...base(), mode: 'replay' }));
+
+    // Assert
+    expect(stderr).toContain('12 recorded interaction(s)');
+    expect(stderr.match(/POST http:\/\/options\.local\.test\/echo/g)).toHaveLength(10);
+    expect(stderr).toContain('and 2 more (npx proving-ground-cassettes lint --usage lists them all)');
+  });
+});
