@@ -2,7 +2,7 @@ import { checkResponse, loadApiSpec, type ApiSpec } from '@proving-ground/contra
 import { postgresService } from '@proving-ground/test-modes';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppLoggerOptions } from '../src/app.ts';
 import { openDatabase, type Database } from '../src/database.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
 import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
@@ -80,29 +80,64 @@ function expectCreated<T>(response: LightMyRequestResponse, what: string): T {
   return response.json<T>();
 }
 
+/** A database for the desks of one test file, on the PostgreSQL test-modes resolves. */
+export interface DeskDatabase {
+  database: Database;
+  /** Close the pool, then stop the service (embedded PGlite or a container). */
+  close(): Promise<void>;
+}
+
+/** How a desk is built. */
+export interface DeskOptions {
+  /** Where the FAQ assistant asks; nothing listens there by default. */
+  llm?: FaqAssistantOptions;
+  /** The payments provider orders are paid through; nothing listens there by default. */
+  payments?: PaymentsProviderOptions;
+  /** The app's Fastify logger (`{ stream, level }`); off by default. */
+  logger?: AppLoggerOptions;
+  /** Runs before `ready()`, after the openapi.yaml check is hooked in: add hooks (onSend...) here. */
+  decorate?: (app: FastifyInstance) => void;
+}
+
 /**
- * Resolve a PostgreSQL for this desk through test-modes (`DATABASE_URL`, else a container when
- * Docker answers, else PGlite served on 127.0.0.1, one connection since it is one session), open
- * the app's database on it and build the app.
+ * Resolve a PostgreSQL through test-modes (`DATABASE_URL`, else a container when Docker answers,
+ * else PGlite served on 127.0.0.1, one connection since it is one session) and open the app's
+ * database on it, so several desks of one file can share it.
  *
- * @param options - `llm`: where the FAQ assistant asks; `payments`: the payments provider orders are paid through
  * @example
- * const desk = await startSupportDesk()
- * afterAll(() => desk.close())
+ * const db = await openDeskDatabase()
+ * afterAll(() => db.close())
  */
-export async function startSupportDesk(
-  options: { llm?: FaqAssistantOptions; payments?: PaymentsProviderOptions } = {},
-): Promise<RunningSupportDesk> {
+export async function openDeskDatabase(): Promise<DeskDatabase> {
   const postgres = postgresService();
   const service = await postgres.start();
   const database = await openDatabase({ url: service.url, poolSize: service.kind === 'embedded' ? 1 : undefined });
+  return {
+    database,
+    async close() {
+      await database.close();
+      await postgres.stop();
+    },
+  };
+}
+
+/**
+ * Build the app on `database` with every response checked against openapi.yaml. `close()` closes
+ * the app only, and fails when any response broke openapi.yaml.
+ *
+ * @example
+ * const desk = await buildDesk(db.database, { logger: { stream: logs.stream, level: 'info' } })
+ */
+export async function buildDesk(database: Database, options: DeskOptions = {}): Promise<RunningSupportDesk> {
   const app = buildApp({
     database,
     assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
+    logger: options.logger,
   });
   const contractViolations: string[] = [];
   checkEveryResponse(app, contractViolations);
+  options.decorate?.(app);
   await app.ready();
   return {
     app,
@@ -113,7 +148,7 @@ export async function startSupportDesk(
     },
     async createUser(tenantId, user) {
       const response = await app.inject({ method: 'POST', url: '/users', headers: { [TENANT_HEADER]: tenantId }, payload: user });
-      return expectCreated<User>(response, `user ${user.email}`);
+      return expectCreated<User>(response, 'a user');
     },
     async createOrder(tenantId, order) {
       const response = await app.inject({ method: 'POST', url: '/orders', headers: { [TENANT_HEADER]: tenantId }, payload: order });
@@ -121,12 +156,40 @@ export async function startSupportDesk(
     },
     async close() {
       await app.close();
-      await database.close();
-      await postgres.stop();
       if (contractViolations.length > 0) {
         throw new Error(
           `[support-desk] ${contractViolations.length} responses broke openapi.yaml:\n${contractViolations.map((line) => `  ${line}`).join('\n')}`,
         );
+      }
+    },
+  };
+}
+
+/**
+ * A desk on a database of its own ({@link openDeskDatabase} then {@link buildDesk}); `close()`
+ * closes both, and fails when any response broke openapi.yaml.
+ *
+ * @param options - `llm`: where the FAQ assistant asks; `payments`: the payments provider orders are paid through
+ * @example
+ * const desk = await startSupportDesk()
+ * afterAll(() => desk.close())
+ */
+export async function startSupportDesk(options: DeskOptions = {}): Promise<RunningSupportDesk> {
+  const db = await openDeskDatabase();
+  let desk: RunningSupportDesk;
+  try {
+    desk = await buildDesk(db.database, options);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return {
+    ...desk,
+    async close() {
+      try {
+        await desk.close();
+      } finally {
+        await db.close();
       }
     },
   };

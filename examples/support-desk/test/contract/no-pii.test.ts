@@ -4,8 +4,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { setupServer, type SetupServer } from 'msw/node';
 import { TENANT_HEADER } from '../../src/tenancy.ts';
 import { mockPaymentsProvider } from '../mock-payments.ts';
-import type { RunningSupportDesk } from '../support-desk.ts';
-import { buildDesk, openDeskDatabase, type DeskDatabase } from './desk-harness.ts';
+import { buildDesk, openDeskDatabase, type DeskDatabase, type RunningSupportDesk } from '../support-desk.ts';
 
 expect.extend(contractMatchers);
 

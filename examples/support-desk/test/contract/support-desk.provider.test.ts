@@ -8,8 +8,7 @@ import { setupServer, type SetupServer } from 'msw/node';
 import { fileURLToPath } from 'node:url';
 import { Lead, Order, Tenant, User, useSupportDesk } from '../factories/index.ts';
 import { mockPaymentsProvider } from '../mock-payments.ts';
-import { supportDeskApi } from '../support-desk.ts';
-import { buildDesk, openDeskDatabase, type DeskDatabase } from './desk-harness.ts';
+import { buildDesk, openDeskDatabase, supportDeskApi, type DeskDatabase } from '../support-desk.ts';
 
 /** Written by support-desk-web-client.pact.test.ts and committed. */
 const WEB_PACT = fileURLToPath(new URL('../../pacts/support-desk-web-support-desk.json', import.meta.url));
