@@ -122,7 +122,8 @@ export class ChunkEncoder {
   }
 }
 
-const TEXT_TYPE = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded|graphql|x-ndjson|ndjson|jsonl|yaml|problem\+json)\b)/i;
+const TEXT_TYPE =
+  /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded|graphql|x-ndjson|ndjson|jsonl|yaml|problem\+json)\b)/i;
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b|^text\/json\b/i;
 
 /** Whether bytes are valid UTF-8 that survive a round trip through a string. */

@@ -63,6 +63,8 @@ export class CassetteSession {
   readonly #warnings: string[] = [];
   readonly #openReplays = new Set<OpenReplay>();
   readonly #occurrences = new Map<string, number>();
+  /** Interaction ids in use: those kept from the cassette and those given in this run. */
+  readonly #ids = new Set<string>();
 
   constructor(path: string, mode: CassetteMode, options: CassetteOptions = {}, test?: { path: string; name: string }) {
     this.path = path;
@@ -93,13 +95,14 @@ export class CassetteSession {
   #load(): void {
     if (this.#loaded) return;
     this.#loaded = true;
-    if (this.mode === 'record-all') return;
+    // Read even when re-recording everything: a corrupt or newer cassette is refused, never overwritten silently.
     this.#existing = readCassette(this.path, this.#shownPath());
-    if (this.#existing === undefined) return;
+    if (this.#existing === undefined || this.mode === 'record-all') return;
+    for (const interaction of this.#existing.interactions) this.#ids.add(interaction.id);
     const maxAge = parseDuration(this.options.maxAge);
     const age = Date.now() - Date.parse(this.#existing.recordedAt);
     if (maxAge !== undefined && age > maxAge) {
-      const message = `[cassettes] Cassette ${this.#shownPath()} was recorded ${Math.floor(age / 86_400_000)} days ago (${this.#existing.recordedAt}), beyond maxAge ${String(this.options.maxAge)}. Re-record it with TEST_MODE=live_smoke TEST_RECORD=all.`;
+      const message = `[cassettes] Cassette ${this.#shownPath()} was recorded ${describeAge(age)} ago (${this.#existing.recordedAt}), beyond maxAge ${String(this.options.maxAge)}. Re-record it with TEST_MODE=live_smoke TEST_RECORD=all.`;
       if (this.options.onExpired === 'fail') this.#errors.push(new CassettesError('CASSETTES_EXPIRED', message));
       else this.#warnings.push(message);
     }
@@ -232,9 +235,12 @@ export class CassetteSession {
   ): Promise<void> {
     const slot = this.#recorded.length;
     this.#recorded.push(undefined);
-    const occurrence = this.#occurrences.get(key) ?? 0;
+    // Occurrences count the recordings of this request kept from the cassette too, so ids stay unique and stable.
+    let occurrence = this.#occurrences.get(key) ?? this.#candidates.filter((candidate) => candidate.key === key).length;
+    let id = interactionId(key, occurrence);
+    while (this.#ids.has(id)) id = interactionId(key, (occurrence += 1));
     this.#occurrences.set(key, occurrence + 1);
-    const id = createHash('sha256').update(`${key}#${occurrence}`).digest('hex').slice(0, 12);
+    this.#ids.add(id);
     let response: Response;
     try {
       response = await forward(request);
@@ -299,7 +305,7 @@ export class CassetteSession {
       if (problem !== undefined) warnings.push(problem);
     }
     const unused = this.mode === 'record-all' ? [] : this.#candidates.filter((candidate) => !candidate.used);
-    if (unused.length > 0 && this.mode === 'replay') {
+    if (unused.length > 0 && (this.mode === 'replay' || this.mode === 'record-missing')) {
       const shown = unused.slice(0, MAX_LISTED_UNUSED);
       const more = unused.length - shown.length;
       const list =
@@ -320,7 +326,7 @@ export class CassetteSession {
     }
     if (errors.length > 0) return { errors, warnings, written: false };
     const interactions = this.mode === 'record-all' ? fresh : [...(this.#existing?.interactions ?? []), ...fresh];
-    const previous = this.mode === 'record-all' ? safeRead(this.path) : this.#existing;
+    const previous = this.#existing;
     const test = this.test === undefined ? undefined : { file: testFileReference(this.path, this.test.path), name: this.test.name };
     const sameTraffic = previous !== undefined && sameContent(previous.interactions, interactions);
     // Unchanged traffic keeps the file as it is, unless its format or its test reference is out of date.
@@ -373,14 +379,6 @@ function writeUsage(path: string, candidates: readonly Candidate[]): string | un
   }
 }
 
-function safeRead(path: string): Cassette | undefined {
-  try {
-    return readCassette(path);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Same interactions, ignoring how streams were cut and timed (chunk boundaries and offsets follow
  * the network, not the server's content), so re-recording unchanged traffic keeps the file as it is.
@@ -401,6 +399,18 @@ function sameContent(a: readonly Interaction[], b: readonly Interaction[]): bool
       }),
     );
   return strip(a) === strip(b);
+}
+
+function interactionId(key: string, occurrence: number): string {
+  return createHash('sha256').update(`${key}#${occurrence}`).digest('hex').slice(0, 12);
+}
+
+/** An age in the unit that fits it: minutes, hours up to two days, then days. */
+function describeAge(ms: number): string {
+  const plural = (count: number, unit: string): string => `${count} ${unit}${count === 1 ? '' : 's'}`;
+  if (ms < 3_600_000) return plural(Math.floor(ms / 60_000), 'minute');
+  if (ms < 172_800_000) return plural(Math.floor(ms / 3_600_000), 'hour');
+  return plural(Math.floor(ms / 86_400_000), 'day');
 }
 
 function show(value: string | undefined): string {

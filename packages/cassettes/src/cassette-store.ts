@@ -24,7 +24,8 @@ function checkBody(body: unknown, where: string, problems: string[]): void {
 export function validateCassette(value: unknown): string[] {
   const problems: string[] = [];
   if (!isRecord(value)) return ['the file must hold a JSON object'];
-  if (typeof value['recordedAt'] !== 'string' || Number.isNaN(Date.parse(value['recordedAt']))) problems.push('recordedAt must be an ISO date');
+  if (typeof value['recordedAt'] !== 'string' || Number.isNaN(Date.parse(value['recordedAt'])))
+    problems.push('recordedAt must be an ISO date');
   if (!Array.isArray(value['interactions'])) {
     problems.push('interactions must be an array');
     return problems;
@@ -57,7 +58,11 @@ export function validateCassette(value: unknown): string[] {
           problems.push(`${at}.response.stream must be { kind, chunks: [], end: {} }`);
         } else {
           stream['chunks'].forEach((chunk: unknown, chunkIndex) => {
-            if (!isRecord(chunk) || typeof chunk['atMs'] !== 'number' || (typeof chunk['text'] !== 'string' && typeof chunk['base64'] !== 'string')) {
+            if (
+              !isRecord(chunk) ||
+              typeof chunk['atMs'] !== 'number' ||
+              (typeof chunk['text'] !== 'string' && typeof chunk['base64'] !== 'string')
+            ) {
               problems.push(`${at}.response.stream.chunks[${chunkIndex}] must be { atMs, text } or { atMs, base64 }`);
             }
           });
@@ -94,7 +99,7 @@ export function parseCassette(text: string, path: string): Cassette {
   if (typeof version === 'number' && version > CASSETTE_VERSION) {
     throw new CassettesError(
       'CASSETTES_UNSUPPORTED_VERSION',
-      `[cassettes] Failed to read cassette ${path}: it has format version ${version}, and this copy of @proving-ground/cassettes reads up to version ${CASSETTE_VERSION}. Upgrade @proving-ground/cassettes; the file is left as it is.`,
+      `[cassettes] Failed to read cassette ${path}: it has format version ${version}, and this copy of @proving-ground/cassettes reads up to version ${CASSETTE_VERSION}. Upgrade @proving-ground/cassettes, or to re-record it with this version delete it (or restore the older file from version control: git checkout -- ${path}); it is never overwritten silently.`,
     );
   }
   if (typeof version !== 'number' || !Number.isInteger(version) || version < OLDEST_READABLE_CASSETTE_VERSION) {

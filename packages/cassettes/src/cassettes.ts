@@ -144,7 +144,10 @@ export function setupCassettes(options: CassetteOptions = {}): void {
         if (mode === 'off') return original.apply(this, args);
         const testPath = currentTestPath();
         if (testPath === undefined) {
-          throw new CassettesError('CASSETTES_NO_ACTIVE_CASSETTE', '[cassettes] Failed to start a per-test cassette: the test file is unknown (Jest did not set it). Use withCassette(name, fn) to name the cassette.');
+          throw new CassettesError(
+            'CASSETTES_NO_ACTIVE_CASSETTE',
+            '[cassettes] Failed to start a per-test cassette: the test file is unknown (Jest did not set it). Use withCassette(name, fn) to name the cassette.',
+          );
         }
         const session = new CassetteSession(cassettePathFor(testPath, name, checked.dir), mode, checked, { path: testPath, name });
         testSessions.set(wrapped, session);

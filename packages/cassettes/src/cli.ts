@@ -9,10 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
-import { isCassettesError } from './errors.js';
+import { CassettesError, isCassettesError, type CassettesErrorCode } from './errors.js';
+import type { Cassette } from './format.js';
 import { cassetteToHar, harToCassette } from './har.js';
 import { lintCassettes, pruneCassettes } from './lint.js';
 import { Redactor } from './redaction.js';
+import { nearestName } from './internal/did-you-mean.js';
 
 const USAGE = `Usage:
   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
@@ -20,29 +22,81 @@ const USAGE = `Usage:
   proving-ground-cassettes har export <cassette.json> [out.har]
   proving-ground-cassettes har import <file.har> <cassette.json>`;
 
-function flag(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at === -1) return undefined;
-  const value = args[at + 1];
-  args.splice(at, 2);
-  return value;
+/** The flags of each command: those that take a value, and switches. */
+const FLAGS: Record<string, { values: readonly string[]; switches: readonly string[] }> = {
+  lint: { values: ['--max-age', '--max-bytes', '--usage'], switches: ['--json'] },
+  prune: { values: [], switches: ['--dry-run'] },
+};
+
+interface ParsedArgs {
+  values: Map<string, string>;
+  switches: Set<string>;
+  positional: string[];
 }
 
-function toggle(args: string[], name: string): boolean {
-  const at = args.indexOf(name);
-  if (at !== -1) args.splice(at, 1);
-  return at !== -1;
+/** Split `args` into flags and positional arguments, refusing unknown flags and missing values, all at once. */
+function parseArgs(command: string, args: readonly string[]): ParsedArgs {
+  const { values: valueFlags, switches: switchFlags } = FLAGS[command]!;
+  const parsed: ParsedArgs = { values: new Map(), switches: new Set(), positional: [] };
+  const problems: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    const [name, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (valueFlags.includes(name)) {
+      const value = inline ?? args[index + 1];
+      if (inline === undefined) index += 1;
+      if (value === undefined || value === '' || value.startsWith('--')) problems.push(`${name} needs a value`);
+      else parsed.values.set(name, value);
+    } else if (switchFlags.includes(name)) parsed.switches.add(name);
+    else if (name.startsWith('-')) {
+      const suggestion = nearestName(name, [...valueFlags, ...switchFlags]);
+      problems.push(`${name} is not a flag of ${command}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+    } else parsed.positional.push(arg);
+  }
+  if (problems.length > 0) {
+    throw new CassettesError(
+      'CASSETTES_INVALID_OPTIONS',
+      `[cassettes] Failed to ${command} cassettes: ${problems.join('; ')}. Its flags: ${[...valueFlags, ...switchFlags].join(', ')}.\n${USAGE}`,
+    );
+  }
+  return parsed;
+}
+
+/** A `--max-bytes` value as a number, or the text itself when it is not a whole number (lint then names it). */
+function byteCount(value: string): number | string {
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The text of a file the CLI reads, failing with the code, the file and what to do. */
+function readInput(path: string, what: string, code: CassettesErrorCode, fix: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CassettesError(
+      code,
+      `[cassettes] Failed to read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message}. ${fix}`,
+      { cause: error },
+    );
+  }
 }
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
   const args = [...rest];
   if (command === 'lint') {
-    const maxAge = flag(args, '--max-age');
-    const maxBytes = flag(args, '--max-bytes');
-    const usage = flag(args, '--usage');
-    const json = toggle(args, '--json');
-    const report = lintCassettes({ dirs: args.length > 0 ? args : ['.'], ...(usage === undefined ? {} : { usage: usage.split(',') }), ...(maxAge === undefined ? {} : { maxAge }), ...(maxBytes === undefined ? {} : { maxBytes: Number(maxBytes) }) });
+    const { values, switches, positional } = parseArgs(command, args);
+    const maxAge = values.get('--max-age');
+    const maxBytes = values.get('--max-bytes');
+    const usage = values.get('--usage');
+    const json = switches.has('--json');
+    const report = lintCassettes({
+      dirs: positional.length > 0 ? positional : ['.'],
+      ...(usage === undefined ? {} : { usage: usage.split(',') }),
+      ...(maxAge === undefined ? {} : { maxAge }),
+      // A value that is not a whole number is passed on as text, so lint reports it with the other problems.
+      ...(maxBytes === undefined ? {} : { maxBytes: byteCount(maxBytes) as number }),
+    });
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const problem of report.problems) process.stdout.write(`${problem.file}: [${problem.rule}] ${problem.message}\n`);
@@ -51,26 +105,58 @@ function main(argv: string[]): number {
     return report.problems.length > 0 ? 1 : 0;
   }
   if (command === 'prune') {
-    const dryRun = toggle(args, '--dry-run');
-    const removed = pruneCassettes({ dirs: args.length > 0 ? args : ['.'], dryRun });
+    const { switches, positional } = parseArgs(command, args);
+    const dryRun = switches.has('--dry-run');
+    const removed = pruneCassettes({ dirs: positional.length > 0 ? positional : ['.'], dryRun });
     for (const file of removed) process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${file}\n`);
     process.stdout.write(`${removed.length} orphaned cassette(s) ${dryRun ? 'found' : 'removed'}.\n`);
     return 0;
   }
   if (command === 'har' && args[0] === 'export' && args[1] !== undefined) {
     const cassette = readCassette(args[1]);
-    if (cassette === undefined) throw new Error(`[cassettes] Failed to export ${args[1]}: the file does not exist.`);
+    if (cassette === undefined) {
+      throw new CassettesError(
+        'CASSETTES_INVALID_OPTIONS',
+        `[cassettes] Failed to export cassette ${args[1]} to HAR: the file does not exist. Check the path (har export <cassette.json> [out.har]).`,
+      );
+    }
     const text = `${JSON.stringify(cassetteToHar(cassette), null, 2)}\n`;
     if (args[2] === undefined) process.stdout.write(text);
     else writeFileSync(args[2], text);
     return 0;
   }
   if (command === 'har' && args[0] === 'import' && args[1] !== undefined && args[2] !== undefined) {
-    const cassette = harToCassette(JSON.parse(readFileSync(args[1], 'utf8')));
+    const harFile = args[1];
+    const text = readInput(harFile, 'HAR file', 'CASSETTES_INVALID_HAR', 'Check the path (har import <file.har> <cassette.json>).');
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      throw new CassettesError(
+        'CASSETTES_INVALID_HAR',
+        `[cassettes] Failed to import HAR file ${harFile}: it is not valid JSON (${(error as Error).message}). Export it again as HAR 1.2 (e.g. "Save all as HAR" in dev tools).`,
+        { cause: error },
+      );
+    }
+    let cassette: Cassette;
+    try {
+      cassette = harToCassette(document);
+    } catch (error) {
+      if (isCassettesError(error))
+        throw new CassettesError(error.code, error.message.replace('Failed to import HAR:', `Failed to import HAR file ${harFile}:`), {
+          cause: error,
+        });
+      throw error;
+    }
     const redactor = new Redactor();
-    writeCassetteAtomically(args[2], cassette, (text, path) => {
-      const leaks = redactor.findLeaksInCassette(text);
-      if (leaks.length > 0) throw new Error(`[cassettes] Failed to write ${path}: secrets remain: ${leaks.join('; ')}.`);
+    writeCassetteAtomically(args[2], cassette, (written, path) => {
+      const leaks = redactor.findLeaksInCassette(written);
+      if (leaks.length > 0) {
+        throw new CassettesError(
+          'CASSETTES_SECRET_LEAK',
+          `[cassettes] Failed to write cassette ${path} from ${harFile}: the verification scan found secrets that redaction missed: ${leaks.join('; ')}. Nothing was written. Remove them from the HAR file and import it again.`,
+        );
+      }
     });
     process.stdout.write(`wrote ${args[2]} (${cassette.interactions.length} interaction(s))\n`);
     return 0;
@@ -82,6 +168,8 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`${isCassettesError(error) ? error.message : String(error instanceof Error ? error.message : error)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(
+    `${isCassettesError(error) ? `${error.message}\n(${error.code})` : String(error instanceof Error ? error.message : error)}\n`,
+  );
+  process.exitCode = isCassettesError(error) && error.code === 'CASSETTES_INVALID_OPTIONS' ? 2 : 1;
 }

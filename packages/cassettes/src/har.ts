@@ -74,8 +74,11 @@ export function cassetteToHar(cassette: Cassette): Har {
     const headerList = (headers: Record<string, string | string[]>): HarNameValue[] =>
       Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => ({ name, value: item })));
     const requestType = request.headers['content-type'] ?? 'application/octet-stream';
-    const responseType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/octet-stream';
-    const streamText = response.stream?.chunks.map((chunk) => chunk.text ?? Buffer.from(chunk.base64 ?? '', 'base64').toString('utf8')).join('');
+    const responseType =
+      typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/octet-stream';
+    const streamText = response.stream?.chunks
+      .map((chunk) => chunk.text ?? Buffer.from(chunk.base64 ?? '', 'base64').toString('utf8'))
+      .join('');
     const lastAt = response.stream?.chunks.at(-1)?.atMs ?? 0;
     return {
       startedDateTime: cassette.recordedAt,
@@ -97,14 +100,23 @@ export function cassetteToHar(cassette: Cassette): Har {
         httpVersion: 'HTTP/1.1',
         headers: headerList(response.headers),
         cookies: [],
-        content: streamText === undefined ? content(response.body, responseType) : { size: Buffer.byteLength(streamText), mimeType: responseType, text: streamText },
+        content:
+          streamText === undefined
+            ? content(response.body, responseType)
+            : { size: Buffer.byteLength(streamText), mimeType: responseType, text: streamText },
         redirectURL: typeof response.headers['location'] === 'string' ? response.headers['location'] : '',
         headersSize: -1,
         bodySize: -1,
       },
       cache: {},
-      timings: { send: 0, wait: response.stream?.chunks[0]?.atMs ?? 0, receive: Math.max(0, lastAt - (response.stream?.chunks[0]?.atMs ?? 0)) },
-      ...(response.stream === undefined ? {} : { _chunks: response.stream.chunks, _streamEnd: response.stream.end, _streamKind: response.stream.kind }),
+      timings: {
+        send: 0,
+        wait: response.stream?.chunks[0]?.atMs ?? 0,
+        receive: Math.max(0, lastAt - (response.stream?.chunks[0]?.atMs ?? 0)),
+      },
+      ...(response.stream === undefined
+        ? {}
+        : { _chunks: response.stream.chunks, _streamEnd: response.stream.end, _streamKind: response.stream.kind }),
     };
   });
   return { log: { version: '1.2', creator: { name: '@proving-ground/cassettes', version: String(CASSETTE_VERSION) }, entries } };
@@ -121,7 +133,10 @@ export function cassetteToHar(cassette: Cassette): Har {
 export function harToCassette(har: unknown, options: { redact?: RedactionOptions; aliases?: Record<string, string> } = {}): Cassette {
   const entries = (har as Har | undefined)?.log?.entries;
   if (!Array.isArray(entries)) {
-    throw new CassettesError('CASSETTES_INVALID_HAR', '[cassettes] Failed to import HAR: it has no log.entries array. Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).');
+    throw new CassettesError(
+      'CASSETTES_INVALID_HAR',
+      '[cassettes] Failed to import HAR: it has no log.entries array. Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).',
+    );
   }
   const settings: CaptureSettings = {
     redactor: new Redactor(options.redact),
@@ -131,15 +146,21 @@ export function harToCassette(har: unknown, options: { redact?: RedactionOptions
   const counts = new Map<string, number>();
   const interactions = entries.map((entry: HarEntry, index): Interaction => {
     if (typeof entry?.request?.url !== 'string' || typeof entry.response?.status !== 'number') {
-      throw new CassettesError('CASSETTES_INVALID_HAR', `[cassettes] Failed to import HAR: entries[${index}] has no request.url or response.status.`);
+      throw new CassettesError(
+        'CASSETTES_INVALID_HAR',
+        `[cassettes] Failed to import HAR: entries[${index}] has no request.url or response.status.`,
+      );
     }
     const post = entry.request.postData;
-    const requestHeaders = entry.request.headers.filter((header) => !header.name.startsWith(':')).map((header): [string, string] => [header.name, header.value]);
+    const requestHeaders = entry.request.headers
+      .filter((header) => !header.name.startsWith(':'))
+      .map((header): [string, string] => [header.name, header.value]);
     const request = recordRequest(entry.request.method, entry.request.url, requestHeaders, Buffer.from(post?.text ?? '', 'utf8'), settings);
     const headers: Record<string, string | string[]> = {};
     for (const { name, value } of entry.response.headers) {
       const lower = name.toLowerCase();
-      if (['content-length', 'content-encoding', 'transfer-encoding', 'date', 'connection'].includes(lower) || lower.startsWith(':')) continue;
+      if (['content-length', 'content-encoding', 'transfer-encoding', 'date', 'connection'].includes(lower) || lower.startsWith(':'))
+        continue;
       const redacted = settings.redactor.header(lower, value);
       const previous = headers[lower];
       headers[lower] = previous === undefined ? redacted : [...(Array.isArray(previous) ? previous : [previous]), redacted];
@@ -154,11 +175,20 @@ export function harToCassette(har: unknown, options: { redact?: RedactionOptions
       ...(entry._chunks === undefined
         ? stored === undefined
           ? {}
-          : { body: 'json' in stored ? { ...stored, json: settings.redactor.json(stored.json) } : 'text' in stored ? { text: settings.redactor.text(stored.text) } : stored }
+          : {
+              body:
+                'json' in stored
+                  ? { ...stored, json: settings.redactor.json(stored.json) }
+                  : 'text' in stored
+                    ? { text: settings.redactor.text(stored.text) }
+                    : stored,
+            }
         : {
             stream: {
               kind: (entry._streamKind as 'sse' | 'ndjson' | 'chunks' | undefined) ?? 'chunks',
-              chunks: entry._chunks.map((chunk) => (chunk.text === undefined ? chunk : { ...chunk, text: settings.redactor.text(chunk.text) })),
+              chunks: entry._chunks.map((chunk) =>
+                chunk.text === undefined ? chunk : { ...chunk, text: settings.redactor.text(chunk.text) },
+              ),
               end: entry._streamEnd ?? { kind: 'complete' },
             },
           }),
@@ -167,12 +197,18 @@ export function harToCassette(har: unknown, options: { redact?: RedactionOptions
     const occurrence = counts.get(key) ?? 0;
     counts.set(key, occurrence + 1);
     const usage = readUsage(request, response);
-    return { id: createHash('sha256').update(`${key}#${occurrence}`).digest('hex').slice(0, 12), request, response, ...(usage === undefined ? {} : { usage }) };
+    return {
+      id: createHash('sha256').update(`${key}#${occurrence}`).digest('hex').slice(0, 12),
+      request,
+      response,
+      ...(usage === undefined ? {} : { usage }),
+    };
   });
   const started = entries[0]?.startedDateTime;
   return {
     version: CASSETTE_VERSION,
-    recordedAt: typeof started === 'string' && !Number.isNaN(Date.parse(started)) ? new Date(started).toISOString() : new Date().toISOString(),
+    recordedAt:
+      typeof started === 'string' && !Number.isNaN(Date.parse(started)) ? new Date(started).toISOString() : new Date().toISOString(),
     recordedWith: '@proving-ground/cassettes (HAR import)',
     interactions,
   };

@@ -13,8 +13,16 @@ export {
   type StreamEnd,
 } from './format.js';
 export { parseCassette, readCassette, validateCassette, writeCassetteAtomically } from './cassette-store.js';
-export { Redactor, SENSITIVE_HEADERS, TOKEN_SHAPES, isSensitiveHeader, type RedactionOptions } from './redaction.js';
-export { diffShapes, requestKey, requestShape, similarity, type FieldDifference, type MatchOptions, type RequestShape } from './matching.js';
+export { Redactor, SENSITIVE_HEADERS, TOKEN_SHAPES, isSensitiveHeader, isSensitiveName, type RedactionOptions } from './redaction.js';
+export {
+  diffShapes,
+  requestKey,
+  requestShape,
+  similarity,
+  type FieldDifference,
+  type MatchOptions,
+  type RequestShape,
+} from './matching.js';
 export { validateOptions, parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 export { cassetteFileName, cassettePathFor, namedCassettePath } from './cassette-path.js';
 export { aliasOrigin } from './origin-aliases.js';

@@ -1,16 +1,19 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseCassette } from './cassette-store.js';
-import { isCassettesError } from './errors.js';
+import { CassettesError, isCassettesError } from './errors.js';
 import type { Cassette } from './format.js';
-import { requestKey, requestShape } from './matching.js';
 import { parseDuration } from './options.js';
 import { Redactor, type RedactionOptions } from './redaction.js';
 import { resolveTestFile } from './internal/test-file-reference.js';
 
 /** Options of {@link lintCassettes}. */
 export interface LintOptions {
-  /** Folders searched for cassette files (`*.json` under any `__cassettes__` folder, or every `*.json` in `dirs`). */
+  /**
+   * Folders and cassette files to check. A named `.json` file is checked; a named folder is searched for
+   * `*.json` files under any `cassettes` or `__cassettes__` folder, and for cassettes elsewhere in it
+   * (JSON files holding `interactions` and `recordedAt`). Each must exist.
+   */
   dirs: readonly string[];
   /** Largest allowed cassette file, in bytes (default 1 MiB). */
   maxBytes?: number;
@@ -39,24 +42,67 @@ export interface LintReport {
   problems: LintProblem[];
 }
 
-function cassetteFiles(dir: string): string[] {
+function inCassettesFolder(path: string): boolean {
+  const parts = path.split(sep);
+  return parts.includes('__cassettes__') || parts.includes('cassettes');
+}
+
+/** Whether a JSON file outside a cassettes folder is a cassette (possibly a broken one), by its top-level fields. */
+function looksLikeCassette(path: string): boolean {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.includes('"interactions"') && text.includes('"recordedAt"');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cassette files of a named file or folder: a named `.json` file itself; in a folder, the `*.json`
+ * under a cassettes folder, and with `sniff`, other JSON files that look like cassettes.
+ */
+function cassetteFiles(dir: string, sniff = false): string[] {
+  const root = resolve(dir);
+  if (statSync(root).isFile()) return [root];
   const found: string[] = [];
   const walk = (folder: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(folder);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
+    for (const entry of readdirSync(folder)) {
       if (entry === 'node_modules' || entry.startsWith('.')) continue;
       const path = join(folder, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.json') && (path.split(sep).includes('__cassettes__') || path.split(sep).includes('cassettes'))) found.push(path);
+      else if (entry.endsWith('.json') && (inCassettesFolder(path) || (sniff && looksLikeCassette(path)))) found.push(path);
     }
   };
-  walk(resolve(dir));
+  walk(root);
   return found.sort();
+}
+
+/** Every problem with the named folders and files, the limits and the usage files, at once. */
+function checkLintOptions(
+  command: string,
+  options: { dirs: readonly string[]; maxBytes?: unknown; maxAge?: unknown; usage?: readonly string[] },
+): void {
+  const problems: string[] = [];
+  for (const dir of options.dirs) {
+    if (!existsSync(dir)) problems.push(`${dir} does not exist (dirs)`);
+    else if (statSync(dir).isFile() && !dir.endsWith('.json')) problems.push(`${dir} is not a folder or a .json cassette (dirs)`);
+  }
+  if (
+    options.maxBytes !== undefined &&
+    !(typeof options.maxBytes === 'number' && Number.isInteger(options.maxBytes) && options.maxBytes > 0)
+  ) {
+    problems.push(`maxBytes (--max-bytes) must be a whole number of bytes above 0, got ${JSON.stringify(options.maxBytes)}`);
+  }
+  if (options.maxAge !== undefined && parseDuration(options.maxAge) === undefined) {
+    problems.push(`maxAge (--max-age) must be milliseconds or a duration like 12h, 90d or 2w, got ${JSON.stringify(options.maxAge)}`);
+  }
+  for (const file of options.usage ?? []) if (!existsSync(file)) problems.push(`the usage file ${file} does not exist (usage, --usage)`);
+  if (problems.length > 0) {
+    throw new CassettesError(
+      'CASSETTES_INVALID_OPTIONS',
+      `[cassettes] Failed to ${command} cassettes: ${problems.join('; ')}. Fix the ${problems.length > 1 ? 'arguments' : 'argument'} and run it again.`,
+    );
+  }
 }
 
 /** The test file a per-test cassette belongs to: `<dir>/__cassettes__/<file>/<name>.json` → `<dir>/<file>`. */
@@ -76,16 +122,6 @@ function namedTestFile(path: string): string | undefined {
   }
 }
 
-/**
- * Check cassette files for CI: schema (corrupt, truncated, future version), secrets that survived
- * redaction, orphans (the test file or the test name is gone), unused interactions (given the usage
- * files of replay runs), shadowed interactions (an exact duplicate of an earlier one, which only
- * `match.repeats` could reach), size over `maxBytes`, and age over `maxAge`.
- *
- * @example
- * const report = lintCassettes({ dirs: ['test'], maxAge: '180d' })
- * if (report.problems.length > 0) process.exitCode = 1
- */
 /** Cassette path → ids used by any replay run, from the usage files. */
 function readUsage(files: readonly string[]): Map<string, Set<string>> {
   const used = new Map<string, Set<string>>();
@@ -97,7 +133,11 @@ function readUsage(files: readonly string[]): Map<string, Set<string>> {
       try {
         record = JSON.parse(line) as typeof record;
       } catch (error) {
-        throw new Error(`[cassettes] Failed to read usage file ${file}: line ${index + 1} is not JSON. Delete the file and run the replay again.`, { cause: error });
+        throw new CassettesError(
+          'CASSETTES_INVALID_OPTIONS',
+          `[cassettes] Failed to read usage file ${file}: line ${index + 1} is not JSON. Delete the file and run the replay again.`,
+          { cause: error },
+        );
       }
       if (typeof record.cassette !== 'string' || !Array.isArray(record.used)) return;
       const ids = used.get(resolve(record.cassette)) ?? new Set<string>();
@@ -108,16 +148,31 @@ function readUsage(files: readonly string[]): Map<string, Set<string>> {
   return used;
 }
 
+/**
+ * Check cassette files for CI: schema (corrupt, truncated, future version), secrets that survived
+ * redaction, orphans (the test file or the test name is gone), unused interactions (given the usage
+ * files of replay runs), shadowed interactions (an id an earlier interaction already has, so usage
+ * records and messages cannot tell them apart), size over `maxBytes`, and age over `maxAge`.
+ * Identical interactions are not a problem: identical requests replay them in recorded order.
+ *
+ * @throws CassettesError `CASSETTES_INVALID_OPTIONS` when a folder or file does not exist or a limit is invalid, naming each
+ *
+ * @example
+ * const report = lintCassettes({ dirs: ['test'], maxAge: '180d' })
+ * if (report.problems.length > 0) process.exitCode = 1
+ */
 export function lintCassettes(options: LintOptions): LintReport {
+  checkLintOptions('lint', options);
   const problems: LintProblem[] = [];
   const usage = readUsage(options.usage ?? []);
-  const files = options.dirs.flatMap(cassetteFiles);
+  const files = [...new Set(options.dirs.flatMap((dir) => cassetteFiles(dir, true)))];
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const maxAge = parseDuration(options.maxAge);
   for (const file of files) {
     const shown = relative(process.cwd(), file);
     const text = readFileSync(file, 'utf8');
-    if (Buffer.byteLength(text) > maxBytes) problems.push({ file: shown, rule: 'size', message: `${Buffer.byteLength(text)} bytes, above the limit of ${maxBytes}` });
+    if (Buffer.byteLength(text) > maxBytes)
+      problems.push({ file: shown, rule: 'size', message: `${Buffer.byteLength(text)} bytes, above the limit of ${maxBytes}` });
     let cassette: Cassette;
     try {
       cassette = parseCassette(text, shown);
@@ -136,22 +191,34 @@ export function lintCassettes(options: LintOptions): LintReport {
       const source = readFileSync(testFile, 'utf8');
       const lastWords = cassette.test.name.split(' ').slice(-3).join(' ');
       if (!source.includes(lastWords.replace(/^\S+ /, ''))) {
-        problems.push({ file: shown, rule: 'orphan', message: `no test named "${cassette.test.name}" seems to remain in ${relative(process.cwd(), testFile)}` });
+        problems.push({
+          file: shown,
+          rule: 'orphan',
+          message: `no test named "${cassette.test.name}" seems to remain in ${relative(process.cwd(), testFile)}`,
+        });
       }
     }
-    const seen = new Map<string, string>();
-    for (const interaction of cassette.interactions) {
-      const signature = `${requestKey(requestShape(interaction.request))} ${JSON.stringify(interaction.response)}`;
-      const earlier = seen.get(signature);
+    // Identical interactions are all reachable (identical requests replay them in order); a repeated id is not told apart.
+    const seen = new Map<string, number>();
+    cassette.interactions.forEach((interaction, index) => {
+      const earlier = seen.get(interaction.id);
       if (earlier !== undefined) {
-        problems.push({ file: shown, rule: 'shadowed', message: `interaction ${interaction.id} repeats ${earlier} exactly (same request, same response): keep one and set match.repeats` });
-      } else seen.set(signature, interaction.id);
-    }
+        problems.push({
+          file: shown,
+          rule: 'shadowed',
+          message: `interactions[${index}] has the id ${interaction.id} of interactions[${earlier}], so usage records and messages cannot tell them apart: re-record the cassette (TEST_MODE=live_smoke TEST_RECORD=all)`,
+        });
+      } else seen.set(interaction.id, index);
+    });
     const usedIds = usage.get(resolve(file));
     if (usedIds !== undefined) {
       for (const interaction of cassette.interactions) {
         if (!usedIds.has(interaction.id)) {
-          problems.push({ file: shown, rule: 'unused', message: `interaction ${interaction.id} (${interaction.request.method} ${interaction.request.url}) was not used by the replay runs: re-record the cassette or remove it` });
+          problems.push({
+            file: shown,
+            rule: 'unused',
+            message: `interaction ${interaction.id} (${interaction.request.method} ${interaction.request.url}) was not used by the replay runs: re-record the cassette or remove it`,
+          });
         }
       }
     }
@@ -169,12 +236,14 @@ export function lintCassettes(options: LintOptions): LintReport {
  * is left for `lint` to report.
  *
  * @returns the files removed (or that would be, with `dryRun`)
+ * @throws CassettesError `CASSETTES_INVALID_OPTIONS` when a named folder does not exist
  * @example
  * pruneCassettes({ dirs: ['test'], dryRun: true })
  */
 export function pruneCassettes(options: { dirs: readonly string[]; dryRun?: boolean }): string[] {
+  checkLintOptions('prune', options);
   const removed: string[] = [];
-  for (const file of options.dirs.flatMap(cassetteFiles)) {
+  for (const file of options.dirs.flatMap((dir) => cassetteFiles(dir))) {
     const owner = owningTestFile(file) ?? namedTestFile(file);
     if (owner === undefined || existsSync(owner)) continue;
     removed.push(relative(process.cwd(), file));

@@ -2,11 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import type { RecordedRequest, RecordedResponse } from './format.js';
 import { estimateCost, readUsage } from './llm-usage.js';
 
-const request: RecordedRequest = { method: 'POST', url: 'https://llm.test/v1/x', headers: {}, body: { json: { model: 'claude-3-5-haiku-latest' } } };
+const request: RecordedRequest = {
+  method: 'POST',
+  url: 'https://llm.test/v1/x',
+  headers: {},
+  body: { json: { model: 'claude-3-5-haiku-latest' } },
+};
 const sse = (events: unknown[]): RecordedResponse => ({
   status: 200,
   headers: { 'content-type': 'text/event-stream' },
-  stream: { kind: 'sse', end: { kind: 'complete' }, chunks: events.map((event, index) => ({ atMs: index, text: `data: ${JSON.stringify(event)}\n\n` })) },
+  stream: {
+    kind: 'sse',
+    end: { kind: 'complete' },
+    chunks: events.map((event, index) => ({ atMs: index, text: `data: ${JSON.stringify(event)}\n\n` })),
+  },
 });
 
 describe('readUsage', () => {
@@ -32,11 +41,19 @@ describe('readUsage', () => {
 
   it('should read cache tokens from the message_start event of an Anthropic stream', () => {
     const response = sse([
-      { type: 'message_start', message: { model: 'claude-3-5-haiku-20241022', usage: { input_tokens: 10, cache_read_input_tokens: 500, output_tokens: 1 } } },
+      {
+        type: 'message_start',
+        message: { model: 'claude-3-5-haiku-20241022', usage: { input_tokens: 10, cache_read_input_tokens: 500, output_tokens: 1 } },
+      },
       { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 40 } },
     ]);
 
-    expect(readUsage(request, response)).toEqual({ model: 'claude-3-5-haiku-20241022', inputTokens: 510, cachedInputTokens: 500, outputTokens: 40 });
+    expect(readUsage(request, response)).toEqual({
+      model: 'claude-3-5-haiku-20241022',
+      inputTokens: 510,
+      cachedInputTokens: 500,
+      outputTokens: 40,
+    });
   });
 
   it('should read usage under response in the response.completed event of an OpenAI Responses API stream', () => {
@@ -45,11 +62,19 @@ describe('readUsage', () => {
       { type: 'response.output_text.delta', delta: 'Hi' },
       {
         type: 'response.completed',
-        response: { model: 'gpt-4o-mini-2024-07-18', usage: { input_tokens: 900, input_tokens_details: { cached_tokens: 600 }, output_tokens: 70 } },
+        response: {
+          model: 'gpt-4o-mini-2024-07-18',
+          usage: { input_tokens: 900, input_tokens_details: { cached_tokens: 600 }, output_tokens: 70 },
+        },
       },
     ]);
 
-    expect(readUsage(request, response)).toEqual({ model: 'gpt-4o-mini-2024-07-18', inputTokens: 900, cachedInputTokens: 600, outputTokens: 70 });
+    expect(readUsage(request, response)).toEqual({
+      model: 'gpt-4o-mini-2024-07-18',
+      inputTokens: 900,
+      cachedInputTokens: 600,
+      outputTokens: 70,
+    });
   });
 });
 

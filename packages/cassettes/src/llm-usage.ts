@@ -64,8 +64,12 @@ function usageOf(value: unknown): FoundUsage {
   const cacheWrite = asNumber(fields['cache_creation_input_tokens']);
   const plain = asNumber(fields['prompt_tokens']) ?? asNumber(fields['input_tokens']);
   // Anthropic reports cache reads and writes apart from input_tokens; OpenAI counts cached tokens inside prompt/input tokens.
-  const input = plain === undefined && cacheRead === undefined && cacheWrite === undefined ? undefined : (plain ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
-  const cached = cacheRead ?? asNumber(details('prompt_tokens_details')['cached_tokens']) ?? asNumber(details('input_tokens_details')['cached_tokens']);
+  const input =
+    plain === undefined && cacheRead === undefined && cacheWrite === undefined
+      ? undefined
+      : (plain ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  const cached =
+    cacheRead ?? asNumber(details('prompt_tokens_details')['cached_tokens']) ?? asNumber(details('input_tokens_details')['cached_tokens']);
   const output = asNumber(fields['completion_tokens']) ?? asNumber(fields['output_tokens']);
   return {
     ...inner,
@@ -80,7 +84,13 @@ function streamedObjects(response: RecordedResponse): unknown[] {
   const stream = response.stream;
   if (stream === undefined) return [];
   const text = stream.chunks.map((chunk) => chunk.text ?? Buffer.from(chunk.base64 ?? '', 'base64').toString('utf8')).join('');
-  const lines = stream.kind === 'sse' ? text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()) : text.split('\n');
+  const lines =
+    stream.kind === 'sse'
+      ? text
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+      : text.split('\n');
   const objects: unknown[] = [];
   for (const line of lines) {
     if (line === '' || line === '[DONE]') continue;
@@ -190,7 +200,9 @@ export function estimateCost(
       usd = undefined;
     } else if (usd !== undefined) {
       const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
-      usd += ((usage.inputTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / 1_000_000;
+      usd +=
+        ((usage.inputTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) /
+        1_000_000;
     }
   }
   return { inputTokens, outputTokens, usd, unpricedModels: [...unpriced], calls };

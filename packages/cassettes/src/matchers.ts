@@ -16,9 +16,14 @@ function costOf(received: unknown, prices: Record<string, ModelPrice> | undefine
   }
   if (received !== null && typeof received === 'object' && 'cost' in received) {
     const info = received as Partial<CassetteInfo> & { cost: CassetteCost };
-    return { cost: prices === undefined || typeof info.costWith !== 'function' ? info.cost : info.costWith(prices), what: String(info.path) };
+    return {
+      cost: prices === undefined || typeof info.costWith !== 'function' ? info.cost : info.costWith(prices),
+      what: String(info.path),
+    };
   }
-  return 'expected a cassette path or currentCassette(), got ' + (received === undefined ? 'undefined (no cassette is in use)' : typeof received);
+  return (
+    'expected a cassette path or currentCassette(), got ' + (received === undefined ? 'undefined (no cassette is in use)' : typeof received)
+  );
 }
 
 /**

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import type { RecordedRequest } from './format.js';
 import { diffShapes, requestKey, requestShape, similarity } from './matching.js';
 
-const request = (url: string, json: unknown): RecordedRequest => ({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: { json } });
+const request = (url: string, json: unknown): RecordedRequest => ({
+  method: 'POST',
+  url,
+  headers: { 'content-type': 'application/json' },
+  body: { json },
+});
 
 describe('request matching', () => {
   it('should ignore query order and JSON key order', () => {

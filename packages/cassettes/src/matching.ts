@@ -140,7 +140,8 @@ function flatten(shape: RequestShape): Map<string, string> {
   const out = new Map<string, string>();
   out.set('method', shape.method);
   out.set('route', shape.route);
-  for (const [name, value] of shape.query) out.set(`query.${name}`, out.has(`query.${name}`) ? `${out.get(`query.${name}`)},${value}` : value);
+  for (const [name, value] of shape.query)
+    out.set(`query.${name}`, out.has(`query.${name}`) ? `${out.get(`query.${name}`)},${value}` : value);
   for (const [name, value] of Object.entries(shape.headers)) out.set(`headers.${name}`, value);
   const walk = (node: unknown, path: string): void => {
     if (Array.isArray(node)) {

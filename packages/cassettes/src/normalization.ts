@@ -66,7 +66,9 @@ export function normalizeResponse(response: RecordedResponse, options: Normalize
   }
   if (response.stream !== undefined) {
     const { kind } = response.stream;
-    const chunks = response.stream.chunks.map((chunk): StreamChunk => (chunk.text === undefined ? chunk : { ...chunk, text: normalizeLines(chunk.text, kind, rules) }));
+    const chunks = response.stream.chunks.map((chunk): StreamChunk =>
+      chunk.text === undefined ? chunk : { ...chunk, text: normalizeLines(chunk.text, kind, rules) },
+    );
     return { ...response, stream: { ...response.stream, chunks } };
   }
   return response;

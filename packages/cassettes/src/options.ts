@@ -54,7 +54,8 @@ const KNOWN: Record<keyof CassetteOptions, (value: unknown) => string | undefine
     isObject(value) && Object.entries(value).every(([from, to]) => URL.canParse(from) && typeof to === 'string' && URL.canParse(to))
       ? undefined
       : 'must map origins to origins, e.g. { "http://127.0.0.1:5123": "https://llm.test" }',
-  hosts: (value) => (Array.isArray(value) && value.every((host) => typeof host === 'string') ? undefined : 'must be an array of origins or host names'),
+  hosts: (value) =>
+    Array.isArray(value) && value.every((host) => typeof host === 'string') ? undefined : 'must be an array of origins or host names',
   normalize: (value) => checkNormalize(value),
   dropHeaders: (value) => (Array.isArray(value) ? undefined : 'must be an array of header names or patterns'),
   replaySpeed: (value) => {
@@ -67,7 +68,8 @@ const KNOWN: Record<keyof CassetteOptions, (value: unknown) => string | undefine
   onExpired: (value) => oneOf(value, ['warn', 'fail']),
   recordOnFailure: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   prices: (value) =>
-    isObject(value) && Object.values(value).every((price) => isObject(price) && typeof price['input'] === 'number' && typeof price['output'] === 'number')
+    isObject(value) &&
+    Object.values(value).every((price) => isObject(price) && typeof price['input'] === 'number' && typeof price['output'] === 'number')
       ? undefined
       : 'must map model names to { input, output } USD per million tokens',
 };
@@ -98,7 +100,8 @@ function checkMatch(value: unknown): string | undefined {
     if (problem !== undefined) problems.push(`strategy ${problem}`);
   }
   const threshold = value['threshold'];
-  if (threshold !== undefined && (typeof threshold !== 'number' || threshold < 0 || threshold > 1)) problems.push('threshold must be a number from 0 to 1');
+  if (threshold !== undefined && (typeof threshold !== 'number' || threshold < 0 || threshold > 1))
+    problems.push('threshold must be a number from 0 to 1');
   if (value['matcher'] !== undefined && typeof value['matcher'] !== 'function') problems.push('matcher must be a function');
   return problems.length === 0 ? undefined : problems.join('; ');
 }
@@ -112,7 +115,8 @@ function checkNormalize(value: unknown): string | undefined {
       problems.push(`"${key}" is not an option${near === undefined ? '' : ` (did you mean "${near}"?)`}`);
     }
   }
-  if (value['responseJson'] !== undefined && !isObject(value['responseJson'])) problems.push('responseJson must map JSON paths to the values stored instead');
+  if (value['responseJson'] !== undefined && !isObject(value['responseJson']))
+    problems.push('responseJson must map JSON paths to the values stored instead');
   return problems.length === 0 ? undefined : problems.join('; ');
 }
 
@@ -140,7 +144,10 @@ export function parseDuration(value: unknown): number | undefined {
  */
 export function validateOptions(options: unknown, where = 'cassette options'): CassetteOptions {
   if (!isObject(options)) {
-    throw new CassettesError('CASSETTES_INVALID_OPTIONS', `[cassettes] Failed to read ${where}: they must be an object. Pass {} or leave them out.`);
+    throw new CassettesError(
+      'CASSETTES_INVALID_OPTIONS',
+      `[cassettes] Failed to read ${where}: they must be an object. Pass {} or leave them out.`,
+    );
   }
   const problems: string[] = [];
   const names = Object.keys(KNOWN);

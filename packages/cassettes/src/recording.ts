@@ -175,7 +175,12 @@ function redactChunks(chunks: readonly ReceivedChunk[], redactor: Redactor): Rec
  * @example
  * const recorded = recordResponse(response, chunks, { kind: 'complete' }, settings)
  */
-export function recordResponse(response: Response, chunks: readonly ReceivedChunk[], end: StreamEnd, settings: CaptureSettings): RecordedResponse {
+export function recordResponse(
+  response: Response,
+  chunks: readonly ReceivedChunk[],
+  end: StreamEnd,
+  settings: CaptureSettings,
+): RecordedResponse {
   return normalizeResponse(storeResponse(response, chunks, end, settings), settings.normalize);
 }
 
@@ -216,7 +221,10 @@ function storeResponse(response: Response, chunks: readonly ReceivedChunk[], end
   } else if (encoding !== undefined && encoding !== 'identity') {
     contentEncoding = encoding;
   }
-  const stored = contentEncoding !== undefined && !known ? { base64: joined.toString('base64') } : redactBody(storeBody(decoded, contentType), contentType ?? '', settings.redactor);
+  const stored =
+    contentEncoding !== undefined && !known
+      ? { base64: joined.toString('base64') }
+      : redactBody(storeBody(decoded, contentType), contentType ?? '', settings.redactor);
   return { ...base, ...(contentEncoding === undefined ? {} : { contentEncoding }), ...(stored === undefined ? {} : { body: stored }) };
 }
 
@@ -266,4 +274,3 @@ export function teeForRecording(
     },
   });
 }
-

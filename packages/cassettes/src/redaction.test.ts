@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Redactor } from './redaction.js';
+import { Redactor, isSensitiveHeader, isSensitiveName } from './redaction.js';
 
 describe('Redactor', () => {
   it('should replace a listed environment value with a named placeholder, the same on every machine', () => {
@@ -27,8 +27,15 @@ describe('Redactor', () => {
     const cookie = redactor.header('cookie', 'theme=dark; session=abc123456789');
     const setCookie = redactor.header('set-cookie', 'sid=s3cr3t-value; Path=/; HttpOnly');
     const url = redactor.url('https://api.test/v1?access_token=tok-123456789&page=2');
-    const json = redactor.json({ password: 'hunter22', nested: { apiKey: 'k-123456789' }, usage: { prompt_tokens: 12 }, note: 'key sk-ant-abcdefghijklmnopqrstuvwxyz' });
-    const text = redactor.text('AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234567890-abc eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl');
+    const json = redactor.json({
+      password: 'hunter22',
+      nested: { apiKey: 'k-123456789' },
+      usage: { prompt_tokens: 12 },
+      note: 'key sk-ant-abcdefghijklmnopqrstuvwxyz',
+    });
+    const text = redactor.text(
+      'AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-1234567890-abc eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
+    );
 
     expect(cookie).toMatch(/^theme=\[redacted:[0-9a-f]{8}\]; session=\[redacted:[0-9a-f]{8}\]$/);
     expect(setCookie).toMatch(/^sid=\[redacted:[0-9a-f]{8}\]; Path=\/; HttpOnly$/);
@@ -47,10 +54,84 @@ describe('Redactor', () => {
     redactor.header('authorization', 'Basic dXNlcjpwYXNzd29yZA==');
 
     const leaks = redactor.findLeaks(
-      ['{', `"a": "${encodeURIComponent('dXNlcjpwYXNzd29yZA==')}",`, `"b": "${Buffer.from('sk-live-abcdefghijklmnopqrstuvwx').toString('base64')}"`, '}'].join('\n'),
+      [
+        '{',
+        `"a": "${encodeURIComponent('dXNlcjpwYXNzd29yZA==')}",`,
+        `"b": "${Buffer.from('sk-live-abcdefghijklmnopqrstuvwx').toString('base64')}"`,
+        '}',
+      ].join('\n'),
     );
 
-    expect(leaks).toEqual(['a value of $OPENAI_API_KEY (line 3)', expect.stringMatching(/^the secret redacted as \[redacted:[0-9a-f]{8}\] \(line 2\)$/)]);
+    expect(leaks).toEqual([
+      'a value of $OPENAI_API_KEY (line 3)',
+      expect.stringMatching(/^the secret redacted as \[redacted:[0-9a-f]{8}\] \(line 2\)$/),
+    ]);
     expect(leaks.join(' ')).not.toContain('sk-live');
+  });
+
+  it('should find sensitive names by their words, in any spelling, and leave token counts and descriptions alone', () => {
+    // Arrange
+    const sensitive = [
+      'aws_secret_access_key',
+      'PRIVATE-TOKEN',
+      'private_token',
+      'auth_token',
+      'access-token',
+      'x-auth',
+      'sessionKey',
+      'clientSecret',
+      'db.password',
+      'X-Amz-Signature',
+      'sig',
+      'apiKey',
+      'api_key',
+      'privateKey',
+    ];
+    const readable = [
+      'prompt_tokens',
+      'completion_tokens',
+      'total_tokens',
+      'max_tokens',
+      'input_tokens',
+      'output_tokens',
+      'completion_tokens_details',
+      'prompt_tokens_details',
+      'token_type',
+      'author',
+      'signed',
+      'page',
+    ];
+
+    // Act
+    const flagged = [...sensitive, ...readable].filter((name) => isSensitiveName(name));
+
+    // Assert
+    expect(flagged).toEqual(sensitive);
+    expect(isSensitiveHeader('access-control-allow-credentials')).toBe(false);
+    expect(isSensitiveHeader('x-ratelimit-remaining-tokens')).toBe(false);
+  });
+
+  it('should redact GitLab, Stripe live and Google API key shapes anywhere in text', () => {
+    // Arrange
+    const redactor = new Redactor({}, {});
+    const shapes = [
+      'glpat-Abcdefghij1234567890',
+      'sk_live_51HAbCdEfGhIjKlMnOp',
+      'rk_live_51HAbCdEfGhIjKlMnOp',
+      'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+    ];
+
+    // Act
+    const text = redactor.text(shapes.join(' and '));
+
+    // Assert
+    expect(text).toMatch(
+      /^\[redacted:[0-9a-f]{8}\] and \[redacted:[0-9a-f]{8}\] and \[redacted:[0-9a-f]{8}\] and \[redacted:[0-9a-f]{8}\]$/,
+    );
+    expect(new Redactor({}, {}).findLeaks(shapes.join('\n'))).toEqual([
+      'a GitLab token (line 1)',
+      'a Stripe live key (line 2)',
+      'a Google API key (line 4)',
+    ]);
   });
 });

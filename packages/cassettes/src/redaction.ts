@@ -24,28 +24,48 @@ export interface RedactionOptions {
   fingerprintKey?: string;
 }
 
-/** Header names redacted by default (and any name matching {@link SENSITIVE_HEADER_PATTERN}). */
+/** Header names redacted by default (and any name made of a sensitive word, see {@link isSensitiveName}). */
 export const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key'];
-const SENSITIVE_HEADER_PATTERN = /(api[-_]?key|auth[-_]?token|access[-_]?token|secret|password|session[-_]?token|x-amz-security-token)/i;
-const SENSITIVE_QUERY_PATTERN = /^(access_token|refresh_token|id_token|token|api[-_]?key|apikey|key|secret|client_secret|password|passwd|sig|signature|auth|code|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
-const SENSITIVE_FIELD_NAMES = new Set([
+/** Query parameter names that carry secrets without a sensitive word in them. */
+const SENSITIVE_QUERY_NAMES = new Set(['key', 'code', 'x-amz-credential']);
+/** Words (after splitting a name on `-`, `_`, `.`, spaces and camelCase) that make a name sensitive, alone or joined with the next word. */
+const SENSITIVE_WORDS = new Set([
   'password',
   'passwd',
+  'passphrase',
+  'pwd',
   'secret',
-  'clientsecret',
   'token',
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'authtoken',
-  'sessiontoken',
   'apikey',
+  'auth',
   'authorization',
+  'credential',
   'privatekey',
+  'accesskey',
   'secretkey',
-  'secretaccesskey',
+  'sessionkey',
+  'session',
+  'signature',
+  'sig',
+  'cookie',
+  'jwt',
 ]);
-const SENSITIVE_FIELD_SUFFIXES = ['password', 'secret', 'token', 'apikey'];
+/** Last words that make a name describe a secret rather than hold one (`token_type`, `session_count`). */
+const DESCRIPTIVE_LAST_WORDS = new Set([
+  'type',
+  'types',
+  'count',
+  'counts',
+  'expires',
+  'expiry',
+  'ttl',
+  'length',
+  'limit',
+  'usage',
+  'details',
+]);
+/** Headers that name other headers or flags, never hold a secret (`access-control-allow-credentials: true`). */
+const DESCRIPTIVE_HEADER = /^(access-control-|vary$|www-authenticate$)/i;
 const SECRET_ENV_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)/i;
 const MIN_SECRET_LENGTH = 8;
 
@@ -56,6 +76,9 @@ export const TOKEN_SHAPES: readonly { name: string; pattern: RegExp }[] = [
   { name: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
   { name: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g },
   { name: 'a Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  { name: 'a GitLab token', pattern: /\bgl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{16,}/g },
+  { name: 'a Stripe live key', pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{16,}/g },
+  { name: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { name: 'a JWT', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
 ];
 
@@ -76,15 +99,47 @@ function matchesName(name: string, extra: readonly (string | RegExp)[]): boolean
   return extra.some((entry) => (typeof entry === 'string' ? entry.toLowerCase() === lower : entry.test(name)));
 }
 
-/** Whether a header carries credentials (built-in list, name pattern, or `extra`). */
+/**
+ * Whether a header, query parameter or JSON field name holds a secret by its words: the name is split
+ * on `-`, `_`, `.`, spaces and camelCase, and is sensitive when a word, or two adjacent words joined,
+ * is a secret word (`password`, `secret`, `token`, `api key`, `auth`, `credential`, `private key`,
+ * `access key`, `session`, `signature`, `sig`...). Token counts stay readable: `tokens` is not
+ * `token`, and a name ending in `type`, `count`, `limit`, `details`... describes a secret rather
+ * than holding one.
+ *
+ * @example
+ * isSensitiveName('aws_secret_access_key') // true
+ * isSensitiveName('PRIVATE-TOKEN') // true
+ * isSensitiveName('prompt_tokens') // false
+ */
+export function isSensitiveName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.length === 0 || DESCRIPTIVE_LAST_WORDS.has(words.at(-1)!)) return false;
+  return words.some((word, index) => SENSITIVE_WORDS.has(word) || (index > 0 && SENSITIVE_WORDS.has(`${words[index - 1]!}${word}`)));
+}
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+/** Whether a header carries credentials (built-in list, a sensitive word in its name, or `extra`). */
 export function isSensitiveHeader(name: string, extra: readonly (string | RegExp)[] = []): boolean {
   const lower = name.toLowerCase();
-  return SENSITIVE_HEADERS.includes(lower) || SENSITIVE_HEADER_PATTERN.test(lower) || matchesName(name, extra);
+  if (matchesName(name, extra) || SENSITIVE_HEADERS.includes(lower)) return true;
+  return !DESCRIPTIVE_HEADER.test(lower) && isSensitiveName(lower);
+}
+
+function isSensitiveQuery(name: string, extra: readonly (string | RegExp)[]): boolean {
+  return SENSITIVE_QUERY_NAMES.has(name.toLowerCase()) || isSensitiveName(name) || matchesName(name, extra);
 }
 
 function isSensitiveField(name: string, extra: readonly (string | RegExp)[]): boolean {
-  const compact = name.toLowerCase().replace(/[-_ ]/g, '');
-  return SENSITIVE_FIELD_NAMES.has(compact) || SENSITIVE_FIELD_SUFFIXES.some((suffix) => compact.endsWith(suffix)) || matchesName(name, extra);
+  return isSensitiveName(name) || matchesName(name, extra);
 }
 
 /**
@@ -144,10 +199,7 @@ export class Redactor {
       return known;
     }
     const envName = this.#envSecrets.get(value);
-    const fingerprint = createHmac('sha256', this.#fingerprintKey)
-      .update(value)
-      .digest('hex')
-      .slice(0, 8);
+    const fingerprint = createHmac('sha256', this.#fingerprintKey).update(value).digest('hex').slice(0, 8);
     const placeholder = envName === undefined ? `[redacted:${fingerprint}]` : `[redacted:env:${envName}]`;
     if (value.length > 0) this.#seen.set(value, placeholder);
     if (value.length > 0 && value.length < MIN_SECRET_LENGTH) this.#short.add(value);
@@ -191,7 +243,7 @@ export class Redactor {
     const url = new URL(raw);
     const extra = this.#options.queryParams ?? [];
     for (const [name, value] of [...url.searchParams]) {
-      if (SENSITIVE_QUERY_PATTERN.test(name) || matchesName(name, extra)) url.searchParams.set(name, this.#secret(value));
+      if (isSensitiveQuery(name, extra)) url.searchParams.set(name, this.#secret(value));
     }
     if (url.username !== '') url.username = '';
     if (url.password !== '') {
@@ -360,7 +412,11 @@ export class Redactor {
         const chunks = record['chunks'] as { text?: unknown; base64?: unknown }[];
         const joined = Buffer.concat(
           chunks.map((chunk) =>
-            typeof chunk.text === 'string' ? Buffer.from(chunk.text) : typeof chunk.base64 === 'string' ? Buffer.from(chunk.base64, 'base64') : Buffer.alloc(0),
+            typeof chunk.text === 'string'
+              ? Buffer.from(chunk.text)
+              : typeof chunk.base64 === 'string'
+                ? Buffer.from(chunk.base64, 'base64')
+                : Buffer.alloc(0),
           ),
         );
         const first = chunks.find((chunk) => typeof chunk.text === 'string' || typeof chunk.base64 === 'string');
@@ -432,5 +488,7 @@ function scannedForms(secret: string): string[] {
     const pure = encoded.slice(from, to);
     aligned.push(pure, pure.replace(/\+/g, '-').replace(/\//g, '_'));
   }
-  return [...new Set([...replacedForms(secret), JSON.stringify(secret).slice(1, -1), ...aligned])].filter((form) => form.length >= MIN_SECRET_LENGTH);
+  return [...new Set([...replacedForms(secret), JSON.stringify(secret).slice(1, -1), ...aligned])].filter(
+    (form) => form.length >= MIN_SECRET_LENGTH,
+  );
 }

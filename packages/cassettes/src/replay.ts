@@ -30,7 +30,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * @example
  * controller.respondWith(replayResponse(interaction.response, 'instant'))
  */
-export function replayResponse(recorded: RecordedResponse, speed: ReplaySpeed = 'instant', onOpen?: (open: OpenReplay) => () => void): Response {
+export function replayResponse(
+  recorded: RecordedResponse,
+  speed: ReplaySpeed = 'instant',
+  onOpen?: (open: OpenReplay) => () => void,
+): Response {
   const headers = new Headers();
   for (const [name, value] of Object.entries(recorded.headers)) {
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);

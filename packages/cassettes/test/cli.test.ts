@@ -18,8 +18,24 @@ const streamed: Cassette = {
   interactions: [
     {
       id: 'abc',
-      request: { method: 'POST', url: 'https://llm.test/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: { json: { model: 'gpt-4o-mini' } } },
-      response: { status: 200, headers: { 'content-type': 'text/event-stream' }, stream: { kind: 'sse', chunks: [{ atMs: 0, text: 'data: {"a":1}\n\n' }, { atMs: 12, text: 'data: [DONE]\n\n' }], end: { kind: 'complete' } } },
+      request: {
+        method: 'POST',
+        url: 'https://llm.test/v1/chat/completions',
+        headers: { 'content-type': 'application/json' },
+        body: { json: { model: 'gpt-4o-mini' } },
+      },
+      response: {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        stream: {
+          kind: 'sse',
+          chunks: [
+            { atMs: 0, text: 'data: {"a":1}\n\n' },
+            { atMs: 12, text: 'data: [DONE]\n\n' },
+          ],
+          end: { kind: 'complete' },
+        },
+      },
       usage: { model: 'gpt-4o-mini', inputTokens: 1000, outputTokens: 500 },
     },
   ],
@@ -35,7 +51,10 @@ describe('proving-ground-cassettes CLI', () => {
     const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
     mkdirSync(join(dir, '__cassettes__', 'gone.test.ts'), { recursive: true });
     const leaking = { ...streamed, interactions: [streamed.interactions[0]!, { ...streamed.interactions[0]!, id: 'def' }] };
-    leaking.interactions[1]!.request = { ...leaking.interactions[1]!.request, headers: { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz' } };
+    leaking.interactions[1]!.request = {
+      ...leaking.interactions[1]!.request,
+      headers: { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz' },
+    };
     writeFileSync(join(dir, '__cassettes__', 'gone.test.ts', 'a.json'), canonicalJson(leaking));
     writeFileSync(join(dir, '__cassettes__', 'truncated.json'), '{"version": 1, "interac');
 
@@ -69,7 +88,9 @@ describe('proving-ground-cassettes CLI', () => {
 
     expect(run(['har', 'export', 'c.json', 'c.har'], dir).status).toBe(0);
     expect(run(['har', 'import', 'c.har', 'back.json'], dir).status).toBe(0);
-    const har = JSON.parse(readFileSync(join(dir, 'c.har'), 'utf8')) as { log: { version: string; entries: { response: { content: { text: string } } }[] } };
+    const har = JSON.parse(readFileSync(join(dir, 'c.har'), 'utf8')) as {
+      log: { version: string; entries: { response: { content: { text: string } } }[] };
+    };
     const back = JSON.parse(readFileSync(join(dir, 'back.json'), 'utf8')) as Cassette;
 
     expect(har.log.version).toBe('1.2');
@@ -117,7 +138,10 @@ describe('proving-ground-cassettes CLI run from another folder than the recordin
     recorded = join(cassetteDir, readdirSync(cassetteDir)[0]!);
     // A cassette written before format version 2: its test file relative to the recording's working folder.
     const legacy = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
-    writeFileSync(join(cassetteDir, 'legacy.json'), canonicalJson({ ...legacy, version: 1, test: { file: 'test/users.test.js', name: legacy.test!.name } }));
+    writeFileSync(
+      join(cassetteDir, 'legacy.json'),
+      canonicalJson({ ...legacy, version: 1, test: { file: 'test/users.test.js', name: legacy.test!.name } }),
+    );
   });
   afterAll(() => project.remove());
 
@@ -138,7 +162,15 @@ describe('proving-ground-cassettes CLI run from another folder than the recordin
 
   it('should upgrade a version 1 cassette when re-recording unchanged traffic, keeping its recording date, then leave it as it is', async () => {
     const current = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
-    writeFileSync(recorded, canonicalJson({ ...current, version: 1, recordedAt: '2020-01-01T00:00:00.000Z', test: { file: 'test/users.test.js', name: current.test!.name } }));
+    writeFileSync(
+      recorded,
+      canonicalJson({
+        ...current,
+        version: 1,
+        recordedAt: '2020-01-01T00:00:00.000Z',
+        test: { file: 'test/users.test.js', name: current.test!.name },
+      }),
+    );
 
     await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'all' } });
     const upgraded = readFileSync(recorded, 'utf8');
@@ -178,9 +210,107 @@ describe('cost ceiling', () => {
   });
 
   it('should fail when a model has no price instead of guessing', () => {
-    const result = cassetteMatchers.toCostAtMost({ path: 'c.json', mode: 'replay', cost: estimateCost([{ usage: { model: 'mystery', inputTokens: 1, outputTokens: 1 } }]) }, 1);
+    const result = cassetteMatchers.toCostAtMost(
+      { path: 'c.json', mode: 'replay', cost: estimateCost([{ usage: { model: 'mystery', inputTokens: 1, outputTokens: 1 } }]) },
+      1,
+    );
 
     expect(result.pass).toBe(false);
     expect(result.message()).toContain('no price for mystery');
+  });
+});
+
+describe('proving-ground-cassettes CLI on wrong input', () => {
+  const cassetteIn = (folder: string): string => {
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'loose.json');
+    writeFileSync(
+      file,
+      canonicalJson({
+        ...streamed,
+        version: 2,
+        test: undefined,
+        interactions: [streamed.interactions[0]!, { ...streamed.interactions[0]!, id: 'abc' }],
+      }),
+    );
+    return file;
+  };
+
+  it('should fail with the folder named when lint is given a folder that does not exist', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+
+    // Act
+    const result = run(['lint', 'no-such-folder'], dir);
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('[cassettes] Failed to lint cassettes: no-such-folder does not exist (dirs).');
+    expect(result.stdout).toContain('CASSETTES_INVALID_OPTIONS');
+  });
+
+  it('should refuse a misspelled flag with a suggestion instead of taking it for a folder', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+
+    // Act
+    const result = run(['lint', '--maxAge', '1h', '--jsn'], dir);
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain(
+      '--maxAge is not a flag of lint (did you mean --max-age?); --jsn is not a flag of lint (did you mean --json?)',
+    );
+  });
+
+  it('should refuse invalid --max-age and --max-bytes values, both at once, naming the flags', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+
+    // Act
+    const result = run(['lint', '.', '--max-age', '1hour', '--max-bytes', '10kb'], dir);
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('maxBytes (--max-bytes) must be a whole number of bytes above 0, got "10kb"');
+    expect(result.stdout).toContain('maxAge (--max-age) must be milliseconds or a duration like 12h, 90d or 2w, got "1hour"');
+  });
+
+  it('should lint a cassette file or folder named outside any cassettes folder', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+    const file = cassetteIn(join(dir, 'recordings'));
+
+    // Act
+    const byFolder = run(['lint', 'recordings'], dir);
+    const byFile = run(['lint', relative(dir, file)], dir);
+
+    // Assert
+    for (const result of [byFolder, byFile]) {
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('recordings/loose.json: [shadowed] interactions[1] has the id abc of interactions[0]');
+      expect(result.stdout).toContain('1 cassette(s) checked, 1 problem(s).');
+    }
+  });
+
+  it('should fail har import of a file that is not JSON with the package, the file, the code and what to do', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+    writeFileSync(join(dir, 'bad.har'), '{not json');
+
+    // Act
+    const broken = run(['har', 'import', 'bad.har', 'out.json'], dir);
+    const missing = run(['har', 'import', 'missing.har', 'out.json'], dir);
+    const notHar = run(['har', 'export', 'missing.json'], dir);
+
+    // Assert
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(
+      /^\[cassettes\] Failed to import HAR file bad\.har: it is not valid JSON \(.+\)\. Export it again as HAR 1\.2/,
+    );
+    expect(broken.stdout).toContain('(CASSETTES_INVALID_HAR)');
+    expect(missing.stdout).toContain('[cassettes] Failed to read HAR file missing.har: the file does not exist.');
+    expect(notHar.stdout).toContain('[cassettes] Failed to export cassette missing.json to HAR: the file does not exist.');
+    expect(existsSync(join(dir, 'out.json'))).toBe(false);
   });
 });

@@ -101,7 +101,9 @@ describe('per-test cassettes in a real Jest run', () => {
 
   it('should keep concurrent tests apart: each cassette holds only the request of its own test, under the alias', () => {
     const bodies = files().map((file) => {
-      const cassette = JSON.parse(readFileSync(join(cassettesDir(), file), 'utf8')) as { interactions: { request: { url: string; body?: unknown } }[] };
+      const cassette = JSON.parse(readFileSync(join(cassettesDir(), file), 'utf8')) as {
+        interactions: { request: { url: string; body?: unknown } }[];
+      };
       return cassette.interactions.map((interaction) => [interaction.request.url, interaction.request.body]);
     });
 
@@ -125,9 +127,13 @@ describe('per-test cassettes in a real Jest run', () => {
       ['should get the fast one concurrently', 'passed'],
     ]);
     const failure = failureOf(run, 'should fail on purpose while recording');
-    expect(failure).toContain('[cassettes] Failed to replay "GET http://users.test/users/flaky" in test "users api should fail on purpose while recording"');
+    expect(failure).toContain(
+      '[cassettes] Failed to replay "GET http://users.test/users/flaky" in test "users api should fail on purpose while recording"',
+    );
     expect(failure).toContain('no cassette exists at __cassettes__/users.test.js/users-api-should-fail-on-purpose-while-recording-');
-    expect(failure).toContain('1. Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest users.test.js -t "users api should fail on purpose while recording"');
+    expect(failure).toContain(
+      '1. Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest users.test.js -t "users api should fail on purpose while recording"',
+    );
   });
 
   it('should fail an unmatched request with a diff against the closest recording and numbered suggestions', async () => {
@@ -151,14 +157,19 @@ describe('per-test cassettes in a real Jest run', () => {
   });
 
   it('should fail on a truncated cassette with its path and never overwrite it while recording', async () => {
-    const file = join(cassettesDir(), files().find((name) => name.startsWith('users-api-should-list-users'))!);
+    const file = join(
+      cassettesDir(),
+      files().find((name) => name.startsWith('users-api-should-list-users'))!,
+    );
     const truncated = readFileSync(file, 'utf8').slice(0, 120);
     writeFileSync(file, truncated);
 
     const replay = await project.run({ env: { TEST_MODE: 'golden' } });
     const record = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing' } });
 
-    expect(failureOf(replay, 'should list users')).toMatch(/\[cassettes\] Failed to read cassette __cassettes__\/users\.test\.js\/users-api-should-list-users-[0-9a-f]{8}\.json: it is not valid JSON/);
+    expect(failureOf(replay, 'should list users')).toMatch(
+      /\[cassettes\] Failed to read cassette __cassettes__\/users\.test\.js\/users-api-should-list-users-[0-9a-f]{8}\.json: it is not valid JSON/,
+    );
     expect(failureOf(record, 'should list users')).toContain('possibly truncated');
     expect(readFileSync(file, 'utf8')).toBe(truncated);
   });

@@ -104,4 +104,3 @@ export function createJestProject(files: Record<string, string>, options: { esm?
     },
   };
 }
-

@@ -35,7 +35,11 @@ describe('proving-ground-cassettes lint with usage records', () => {
     // Arrange: record two calls, then replay a test that makes only the first, with a usage file.
     const path = join(dir, 'cassettes', 'two-calls.json');
     const options = { aliases: { [server.origin]: 'http://lint.local.test' } };
-    await withCassette(path, async () => [await (await fetch(`${server.origin}/json`)).text(), await (await fetch(`${server.origin}/binary`)).text()], { ...options, mode: 'record-all' });
+    await withCassette(
+      path,
+      async () => [await (await fetch(`${server.origin}/json`)).text(), await (await fetch(`${server.origin}/binary`)).text()],
+      { ...options, mode: 'record-all' },
+    );
     process.env['PROVING_GROUND_CASSETTES_USAGE'] = join(dir, 'usage.jsonl');
     await withCassette(path, async () => (await fetch(`${server.origin}/json`)).text(), { ...options, mode: 'replay' });
     delete process.env['PROVING_GROUND_CASSETTES_USAGE'];
@@ -47,27 +51,58 @@ describe('proving-ground-cassettes lint with usage records', () => {
 
     // Assert
     expect(withUsage.status).toBe(1);
-    expect(withUsage.stdout).toContain(`cassettes/two-calls.json: [unused] interaction ${unused!.id} (GET http://lint.local.test/binary) was not used by the replay runs`);
+    expect(withUsage.stdout).toContain(
+      `cassettes/two-calls.json: [unused] interaction ${unused!.id} (GET http://lint.local.test/binary) was not used by the replay runs`,
+    );
     expect(withUsage.stdout).not.toContain(used!.id);
     expect(withoutUsage.stdout).not.toContain('[unused]');
   });
 
-  it('should report an interaction shadowed by an identical earlier one', () => {
+  it('should pass a test that polls twice and got the same answer twice, since replay uses the identical recordings in order', () => {
+    // Arrange
     const interaction = {
       id: 'first',
-      request: { method: 'GET', url: 'https://api.test/a', headers: {} },
-      response: { status: 200, headers: { 'content-type': 'text/plain' }, body: { text: 'same' } },
+      request: { method: 'GET', url: 'https://api.test/status', headers: {} },
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: { json: { status: 'ok' } } },
     };
-    const cassette: Cassette = { version: 1, recordedAt: new Date().toISOString(), recordedWith: 'test', interactions: [interaction, { ...interaction, id: 'second' }] };
-    const other: Cassette = { ...cassette, interactions: [interaction, { ...interaction, id: 'second', response: { ...interaction.response, body: { text: 'different' } } }] };
-    mkdirSync(join(dir, 'shadow', 'cassettes'), { recursive: true });
-    writeFileSync(join(dir, 'shadow', 'cassettes', 'dup.json'), canonicalJson(cassette));
-    writeFileSync(join(dir, 'shadow', 'cassettes', 'in-order.json'), canonicalJson(other));
+    const polled: Cassette = {
+      version: 2,
+      recordedAt: new Date().toISOString(),
+      recordedWith: 'test',
+      interactions: [interaction, { ...interaction, id: 'second' }],
+    };
+    mkdirSync(join(dir, 'polling', 'cassettes'), { recursive: true });
+    writeFileSync(join(dir, 'polling', 'cassettes', 'poll.json'), canonicalJson(polled));
 
+    // Act
+    const result = lint(['.'], join(dir, 'polling'));
+
+    // Assert
+    expect(result.stdout).toContain('1 cassette(s) checked, 0 problem(s).');
+    expect(result.status).toBe(0);
+  });
+
+  it('should report an interaction whose id an earlier one already has, as usage cannot tell them apart', () => {
+    // Arrange
+    const interaction = {
+      id: 'same-id',
+      request: { method: 'GET', url: 'https://api.test/a', headers: {} },
+      response: { status: 200, headers: { 'content-type': 'text/plain' }, body: { text: 'one' } },
+    };
+    const cassette: Cassette = {
+      version: 2,
+      recordedAt: new Date().toISOString(),
+      recordedWith: 'test',
+      interactions: [interaction, { ...interaction, response: { ...interaction.response, body: { text: 'two' } } }],
+    };
+    mkdirSync(join(dir, 'shadow', 'cassettes'), { recursive: true });
+    writeFileSync(join(dir, 'shadow', 'cassettes', 'dup-id.json'), canonicalJson(cassette));
+
+    // Act
     const result = lint(['.'], join(dir, 'shadow'));
 
+    // Assert
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('cassettes/dup.json: [shadowed] interaction second repeats first exactly (same request, same response)');
-    expect(result.stdout).not.toContain('in-order.json');
+    expect(result.stdout).toContain('cassettes/dup-id.json: [shadowed] interactions[1] has the id same-id of interactions[0]');
   });
 });

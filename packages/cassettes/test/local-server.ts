@@ -78,7 +78,13 @@ const routes: Record<string, Route> = {
   },
   '/random-completion': (_request, response) => {
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ id: `chatcmpl-${Math.random().toString(36).slice(2)}`, created: Date.now(), choices: [{ message: { content: 'Same answer' } }] }));
+    response.end(
+      JSON.stringify({
+        id: `chatcmpl-${Math.random().toString(36).slice(2)}`,
+        created: Date.now(),
+        choices: [{ message: { content: 'Same answer' } }],
+      }),
+    );
   },
   '/ndjson': (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });

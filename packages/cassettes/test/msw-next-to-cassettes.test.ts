@@ -68,11 +68,14 @@ describe('msw next to cassettes in a real Jest run', () => {
   let project: JestProject;
 
   beforeAll(() => {
-    project = createJestProject({
-      'flags.test.js': TESTS,
-      'cassettes.setup.cjs': `require('@proving-ground/cassettes').setupCassettes({ hosts: ['users.test'] });`,
-      'jest.config.js': `export default { setupFiles: ['@proving-ground/test-modes/setup'], setupFilesAfterEnv: ['./cassettes.setup.cjs'], testEnvironment: 'node', transform: {} };`,
-    }, { esm: true });
+    project = createJestProject(
+      {
+        'flags.test.js': TESTS,
+        'cassettes.setup.cjs': `require('@proving-ground/cassettes').setupCassettes({ hosts: ['users.test'] });`,
+        'jest.config.js': `export default { setupFiles: ['@proving-ground/test-modes/setup'], setupFilesAfterEnv: ['./cassettes.setup.cjs'], testEnvironment: 'node', transform: {} };`,
+      },
+      { esm: true },
+    );
   });
   afterAll(() => project.remove());
 

@@ -112,9 +112,9 @@ describe('replay speed of a recorded SSE stream', () => {
     expect(recordedSpan).toBeGreaterThanOrEqual(3 * GAP_MS * 0.8 * 1000);
     expect(byDefault.chunks).toEqual(recorded.chunks);
     expect(instant.chunks).toEqual(recorded.chunks);
-    // Paced replay would take 6 minutes; a tenth of that is a bound no loaded machine comes near.
-    expect(spanOf(byDefault.times)).toBeLessThan(recordedSpan / 10);
-    expect(spanOf(instant.times)).toBeLessThan(recordedSpan / 10);
+    // Paced replay would take 6 minutes; half of that is far beyond any loaded machine's scheduling delay.
+    expect(spanOf(byDefault.times)).toBeLessThan(recordedSpan / 2);
+    expect(spanOf(instant.times)).toBeLessThan(recordedSpan / 2);
   });
 
   it('should replay in real time, in order, keeping every recorded gap', async () => {
@@ -154,7 +154,8 @@ describe('replay speed of a recorded SSE stream', () => {
 
     expect(fast.chunks).toEqual(recorded.chunks);
     expect(spanOf(fast.times)).toBeGreaterThanOrEqual((recordedSpan / 1000) * 0.8);
-    expect(spanOf(fast.times)).toBeLessThan(recordedSpan / 10);
+    // Unscaled, the replay would take 6 minutes: half of that cannot be reached by a slow machine, only by ignoring the factor.
+    expect(spanOf(fast.times)).toBeLessThan(recordedSpan / 2);
   });
 });
 

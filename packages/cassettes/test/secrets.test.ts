@@ -469,7 +469,11 @@ describe('secrets the first redaction missed', () => {
     const stored = readCassette(path)!.interactions[0]!.response.stream!;
     const stopped = await startScriptedServer(() => undefined);
     await stopped.close();
-    const replayed = await withCassette(path, () => read(stopped.origin), { ...options(), aliases: { [stopped.origin]: 'http://missed.local.test' }, mode: 'replay' });
+    const replayed = await withCassette(path, () => read(stopped.origin), {
+      ...options(),
+      aliases: { [stopped.origin]: 'http://missed.local.test' },
+      mode: 'replay',
+    });
 
     // Assert
     expect(live.join('')).toContain(VALUE);
@@ -518,7 +522,66 @@ describe('secrets the first redaction missed', () => {
     // Assert
     const placeholder = (interaction.request.body as { json: { password: string } }).json.password;
     expect(placeholder).toMatch(/^\[redacted:[0-9a-f]{8}\]$/);
-    expect(interaction.response.body).toEqual({ json: { echoed: { user: 'ada', password: placeholder }, note: `password ${placeholder} accepted` } });
+    expect(interaction.response.body).toEqual({
+      json: { echoed: { user: 'ada', password: placeholder }, note: `password ${placeholder} accepted` },
+    });
     expect(readFileSync(path, 'utf8')).not.toContain('hunter2');
+  });
+});
+
+describe('secrets named in other spellings', () => {
+  let server: ScriptedServer;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(({ response }) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify({
+          aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+          usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46, completion_tokens_details: { reasoning_tokens: 5 } },
+          max_tokens: 'unbounded-by-config',
+        }),
+      );
+    });
+  });
+
+  afterAll(() => server.close());
+
+  it('should redact auth_token, access-token and private_token queries, a PRIVATE-TOKEN header and aws_secret_access_key, keeping token counts readable', async () => {
+    // Arrange
+    const path = cassette('other-spellings');
+    const values = [
+      'Q7xTokenValue123',
+      'Z9AccessTok456',
+      'GlPrivTok789xyz',
+      'glpat-Abcdefgh12345678',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ];
+
+    // Act
+    await withCassette(
+      path,
+      async () =>
+        (
+          await fetch(`${server.origin}/q?auth_token=${values[0]}&access-token=${values[1]}&private_token=${values[2]}&page=2`, {
+            headers: { 'PRIVATE-TOKEN': values[3]! },
+          })
+        ).json(),
+      { mode: 'record-all' },
+    );
+    const text = readFileSync(path, 'utf8');
+    const interaction = readCassette(path)!.interactions[0]!;
+
+    // Assert
+    for (const value of values) expect(text).not.toContain(value);
+    expect(new URL(interaction.request.url).searchParams.get('page')).toBe('2');
+    expect(interaction.request.headers['private-token']).toMatch(/^\[redacted:[0-9a-f]{8}\]$/);
+    expect(interaction.response.body).toEqual({
+      json: {
+        aws_secret_access_key: expect.stringMatching(/^\[redacted:[0-9a-f]{8}\]$/),
+        usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46, completion_tokens_details: { reasoning_tokens: 5 } },
+        max_tokens: 'unbounded-by-config',
+      },
+    });
   });
 });

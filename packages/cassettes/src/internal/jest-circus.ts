@@ -60,6 +60,7 @@ export function currentTestPath(): string | undefined {
 /** The full name of a test being added: its describe blocks' names, then its own. */
 export function fullTestName(state: CircusState, testName: unknown): string {
   const names: string[] = [typeof testName === 'function' ? testName.name : String(testName)];
-  for (let block = state.currentDescribeBlock; block !== undefined && block.parent !== undefined; block = block.parent) names.unshift(block.name);
+  for (let block = state.currentDescribeBlock; block !== undefined && block.parent !== undefined; block = block.parent)
+    names.unshift(block.name);
   return names.join(' ');
 }

@@ -8,7 +8,9 @@ import type { Cassette } from '../format.js';
  * and on any platform.
  */
 export function testFileReference(cassettePath: string, testPath: string): string {
-  return relative(dirname(resolve(cassettePath)), resolve(testPath)).split(sep).join('/');
+  return relative(dirname(resolve(cassettePath)), resolve(testPath))
+    .split(sep)
+    .join('/');
 }
 
 /**
