@@ -89,12 +89,23 @@ export function checkResponse(spec: ApiSpec, exchange: HttpExchange, options: Ap
   }
   const onPath = spec.operationsOnPath(path);
   let resolvedMethod = method;
+  let guess: string | undefined;
   if (resolvedMethod === undefined) {
     const methods = [...new Set(onPath.map((operation) => operation.method))];
-    // A fetch Response does not say which method asked for it: a single operation on the path, else GET.
+    // A fetch Response does not say which method asked for it: the single operation on the path,
+    // else the single one documenting the status, else GET, said in any failure.
+    const documenting = [
+      ...new Set(
+        onPath.filter((operation) => documentedResponse(operation, exchange.status) !== undefined).map((operation) => operation.method),
+      ),
+    ];
     if (methods.length === 1) resolvedMethod = methods[0]!.toUpperCase();
-    else if (methods.includes('get')) resolvedMethod = 'GET';
-    else {
+    else if (documenting.length === 1) resolvedMethod = documenting[0]!.toUpperCase();
+    else if (methods.includes('get')) {
+      resolvedMethod = 'GET';
+      const other = methods.find((entry) => entry !== 'get')!.toUpperCase();
+      guess = `checked as GET: the response does not carry its request method (a fetch Response does not) and ${path} has operations for ${methods.map((entry) => entry.toUpperCase()).join(', ')}${documenting.length > 1 ? `, of which ${documenting.map((entry) => entry.toUpperCase()).join(', ')} document status ${exchange.status}` : ''}; pass { method: '${other}' } in the options if it was not a GET`;
+    } else {
       return {
         operation: undefined,
         violations: [
@@ -106,6 +117,19 @@ export function checkResponse(spec: ApiSpec, exchange: HttpExchange, options: Ap
       };
     }
   }
+  const check = checkOperation(spec, exchange, options, resolvedMethod, path, onPath);
+  if (guess !== undefined && check.violations.length > 0) check.violations.unshift({ kind: 'operation', message: guess });
+  return check;
+}
+
+function checkOperation(
+  spec: ApiSpec,
+  exchange: HttpExchange,
+  options: ApiCheckOptions,
+  resolvedMethod: string,
+  path: string,
+  onPath: readonly ApiOperation[],
+): ApiCheck {
   const found = spec.findOperation(resolvedMethod, path);
   if (found === undefined) {
     const templates = [...new Set(spec.operations.map((operation) => operation.path))];

@@ -4,9 +4,9 @@ import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange } from './http-exchange.js';
 import { detectInText } from './pii/pii-detectors.js';
 import { maskPii } from './pii/pii-mask.js';
-import { findPII, type PiiScanOptions } from './pii/pii-scan.js';
+import { findPII, keyHintCategory, type PiiScanOptions } from './pii/pii-scan.js';
 import { checkProblemDetails, problemSubject, type ExpectedProblem, type ProblemDetailsOptions } from './problem-details.js';
-import { validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema-validator.js';
+import { pathSegmentsOf, validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema-validator.js';
 
 /** The part of Jest's matcher context (`this` in a matcher) the matchers use. */
 export interface MatcherContext {
@@ -23,20 +23,40 @@ export interface MatcherOutcome {
 
 const MAX_VALUE_LENGTH = 80;
 
-/** A value for a failure message: strings holding personal data are masked, long values cut. */
-export function printSafe(value: unknown): string {
+function lastKey(path: string): string | undefined {
+  const segments = pathSegmentsOf(path);
+  for (let index = segments.length - 1; index >= 0; index--) if (typeof segments[index] === 'string') return segments[index] as string;
+  return undefined;
+}
+
+/**
+ * A value for a failure message: strings holding personal data are masked, long values cut. With
+ * the property name (or the JSONPath) the value sits under, a name that says what the value is
+ * (`password`, `dob`, `ssn`, `firstName`...) masks the whole value, whatever it looks like.
+ *
+ * @param value - the value to print
+ * @param at - the property name or JSONPath (`$.user.password`) of the value
+ * @example
+ * printSafe('jane@corp.example') // '"j***@c***.example"'
+ * printSafe('hunter2-Secret', '$.password') // '"hun********"'
+ */
+export function printSafe(value: unknown, at?: string): string {
   if (value === undefined) return 'undefined';
+  const key = at === undefined ? undefined : at.startsWith('$') ? lastKey(at) : at;
+  const hinted = key === undefined ? undefined : keyHintCategory(key);
   let text: string;
-  if (typeof value === 'string') {
+  if (hinted !== undefined && (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')) {
+    text = JSON.stringify(maskPii(hinted, String(value)));
+  } else if (typeof value === 'string') {
     let masked = value;
     for (const match of detectInText(value).reverse())
       masked = masked.slice(0, match.start) + maskPii(match.category, match.raw) + masked.slice(match.end);
     text = JSON.stringify(masked);
   } else if (typeof value === 'object' && value !== null) {
-    const findings = findPII(value);
+    const findings = hinted === undefined ? findPII(value) : findPII({ [key!]: value });
     text =
       findings.length > 0
-        ? `<${Array.isArray(value) ? 'array' : 'object'} holding ${findings.map((finding) => finding.category).join(', ')}>`
+        ? `<${Array.isArray(value) ? 'array' : 'object'} holding ${[...new Set(findings.map((finding) => finding.category))].join(', ')}>`
         : JSON.stringify(value);
   } else text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? typeof value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
@@ -48,8 +68,8 @@ function describeViolations(violations: readonly SchemaViolation[]): string {
   return violations
     .map((violation) =>
       violation.extraField !== undefined
-        ? `  ${violation.path}: extra field "${violation.extraField}" is not declared (value ${printSafe(violation.actual)})`
-        : `  ${violation.path}: ${violation.message}\n      expected: ${violation.expected}\n      actual:   ${printSafe(violation.actual)}`,
+        ? `  ${violation.path}: extra field "${violation.extraField}" is not declared (value ${printSafe(violation.actual, violation.path)})`
+        : `  ${violation.path}: ${violation.message}\n      expected: ${violation.expected}\n      actual:   ${printSafe(violation.actual, violation.path)}`,
     )
     .join('\n');
 }

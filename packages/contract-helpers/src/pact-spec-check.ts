@@ -136,7 +136,7 @@ export function checkPactAgainstSpec(pactFile: string | Record<string, unknown>,
         side: 'response',
         message:
           violation.schema?.extraField !== undefined
-            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual)})`
+            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual, violation.schema.path)})`
             : violation.message,
       });
     }

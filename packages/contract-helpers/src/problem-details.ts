@@ -79,6 +79,8 @@ export function checkProblemDetails(
     }
     if (expected.status !== undefined && http.status !== expected.status)
       problems.push(`HTTP status is ${http.status}, expected ${expected.status}`);
+    else if (http.status < 400)
+      problems.push(`HTTP status is ${http.status}: a problem details document reports an error, so it must carry a 4xx or 5xx status`);
   }
   const body = exchange.body;
   if (!isPlainObject(body)) {
@@ -101,6 +103,8 @@ export function checkProblemDetails(
     if (http !== undefined && status !== http.status) problems.push(`"status" is ${status} but the HTTP status is ${http.status}`);
     if (http === undefined && expected.status !== undefined && status !== expected.status)
       problems.push(`"status" is ${status}, expected ${expected.status}`);
+    else if (http === undefined && status < 400)
+      problems.push(`"status" is ${status}: a problem details document must carry a 4xx or 5xx status`);
   }
   if (detail !== undefined && typeof detail !== 'string') problems.push(`"detail" is ${JSON.stringify(detail)}, not a string`);
   if (instance !== undefined && (typeof instance !== 'string' || !isUriReference(instance)))

@@ -157,9 +157,19 @@ function sortViolations(violations: SchemaViolation[]): SchemaViolation[] {
   return violations.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+const patternCache = new Map<string, JsonPathPattern | undefined>();
+
+function cachedPattern(pattern: string): JsonPathPattern | undefined {
+  if (patternCache.has(pattern)) return patternCache.get(pattern);
+  const compiled = compileJsonPathPattern(pattern);
+  if (patternCache.size > 1_000) patternCache.clear();
+  patternCache.set(pattern, compiled);
+  return compiled;
+}
+
 function compilePatterns(allow: readonly string[] | undefined, source?: string): JsonPathPattern[] {
   if (allow === undefined || allow.length === 0) return [];
-  const compiled = allow.map((pattern) => [pattern, compileJsonPathPattern(pattern)] as const);
+  const compiled = allow.map((pattern) => [pattern, typeof pattern === 'string' ? cachedPattern(pattern) : undefined] as const);
   const bad = compiled.filter(([, pattern]) => pattern === undefined).map(([pattern]) => pattern);
   if (bad.length > 0) {
     throw new ContractError(
@@ -193,26 +203,72 @@ export function pathSegmentsOf(path: string): PathSegment[] {
   return cached;
 }
 
+/** A copy of `value` without the fields at `paths` (each the JSONPath of an object member). */
+function withoutFields(value: unknown, paths: readonly string[]): unknown {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    const segments = pathSegmentsOf(path);
+    const parent = valueAt(copy, segments.slice(0, -1));
+    if (isPlainObject(parent)) delete parent[String(segments.at(-1))];
+  }
+  return copy;
+}
+
 class AjvCompiledSchema implements CompiledSchema {
   private full: ValidateFunction | undefined;
+  /** The variant with open `oneOf`/`anyOf` branches (null when the schema closes no branch). */
+  private openFull: ValidateFunction | null | undefined;
 
   constructor(
     readonly hash: string,
     private readonly schema: unknown,
     private readonly fast: ValidateFunction,
     private readonly ownEngine: boolean,
+    private readonly openSchema: (() => unknown) | undefined,
   ) {}
 
+  private compileFull(schema: unknown): ValidateFunction {
+    return this.ownEngine ? createAjv(true).compile(schema as object) : ajvEngines().full.compile(schema as object);
+  }
+
+  private violationsOf(validate: ValidateFunction, value: unknown): SchemaViolation[] {
+    validate(value);
+    return uniqueViolations((validate.errors ?? []).map((error) => toViolation(error, value)));
+  }
+
   validate(value: unknown, options?: { allow?: readonly string[] }): SchemaViolation[] {
-    if (this.fast(value)) return NO_VIOLATIONS;
-    this.full ??= this.ownEngine ? createAjv(true).compile(this.schema as object) : ajvEngines().full.compile(this.schema as object);
-    this.full(value);
+    // Options are checked before the data, so a bad pattern fails even when the data is valid.
     const patterns = compilePatterns(options?.allow);
-    return sortViolations(
-      uniqueViolations((this.full.errors ?? []).map((error) => toViolation(error, value))).filter(
-        (violation) => !allowedExtra(violation, patterns),
-      ),
-    );
+    if (this.fast(value)) return NO_VIOLATIONS;
+    return sortViolations(this.explain(value, patterns));
+  }
+
+  /**
+   * Why `value` fails. Branches of `oneOf`/`anyOf` the author closed stay closed to tell the
+   * alternatives apart, but a closed branch rejects a value for any extra field, and then every
+   * branch reports every field it does not declare. The variant with open branches (closed after
+   * composition) names the real extra fields; allowed ones are dropped from the value and the
+   * value is checked again, so an allowed field never makes a branch fail.
+   */
+  private explain(value: unknown, patterns: readonly JsonPathPattern[]): SchemaViolation[] {
+    this.full ??= this.compileFull(this.schema);
+    const closed = this.violationsOf(this.full, value);
+    if (closed.length === 0) return closed;
+    if (this.openFull === undefined) {
+      const open = this.openSchema?.();
+      this.openFull = open === undefined ? null : this.compileFull(open);
+    }
+    if (this.openFull === null) return closed.filter((violation) => !allowedExtra(violation, patterns));
+    const open = this.violationsOf(this.openFull, value);
+    const allowed = open.filter((violation) => allowedExtra(violation, patterns));
+    if (allowed.length > 0) {
+      const rest = withoutFields(
+        value,
+        allowed.map((violation) => violation.path),
+      );
+      return this.fast(rest) ? [] : this.explain(rest, patterns);
+    }
+    return open.length > 0 ? open : closed.filter((violation) => !allowedExtra(violation, patterns));
   }
 }
 
@@ -250,6 +306,7 @@ class StandardCompiledSchema implements CompiledSchema {
   ) {}
 
   validate(value: unknown, options: { allow?: readonly string[] } = {}): SchemaViolation[] {
+    const patterns = compilePatterns(options.allow);
     const result = this.schema['~standard'].validate(value);
     if (result instanceof Promise) {
       throw new ContractError(
@@ -279,7 +336,6 @@ class StandardCompiledSchema implements CompiledSchema {
     if (this.closedWorld !== undefined) return this.extrasOf(value, options);
     const found: SchemaViolation[] = [];
     extraKeys(value, result.value, [], found);
-    const patterns = compilePatterns(options.allow);
     return found.filter((violation) => !allowedExtra(violation, patterns));
   }
 
@@ -313,7 +369,9 @@ function compileJsonSchema(schema: Record<string, unknown> | boolean, options: S
   let prepared = toDraft2020(schema, dialect);
   // The copy may share data with the input (keywords the converter does not know, such as an
   // OpenAPI document's components): close a private clone.
-  if (options.strict !== false) prepared = closeSchema(structuredClone(prepared), { direction: options.direction ?? 'any' });
+  const draft = prepared;
+  const direction = options.direction ?? 'any';
+  if (options.strict !== false) prepared = closeSchema(structuredClone(draft), { direction });
   const { fast } = ajvEngines();
   if (problems.length === 0 && isPlainObject(prepared) && !fast.validateSchema(prepared)) {
     for (const error of fast.errors ?? []) {
@@ -342,7 +400,15 @@ function compileJsonSchema(schema: Record<string, unknown> | boolean, options: S
   }
   compileCount++;
   void key;
-  return new AjvCompiledSchema(hash, prepared, validate, ownEngine);
+  const closedSchema = prepared;
+  const openSchema =
+    options.strict === false
+      ? undefined
+      : (): unknown => {
+          const open = closeSchema(structuredClone(draft), { direction, openBranches: true });
+          return contentHash(open) === contentHash(closedSchema) ? undefined : open;
+        };
+  return new AjvCompiledSchema(hash, prepared, validate, ownEngine, openSchema);
 }
 
 /**

@@ -94,18 +94,23 @@ function isolateConditional(schema: SchemaObject): void {
  * kept. Subschemas under `not` are left as written.
  *
  * @param root - a draft 2020-12 schema, already a private copy
- * @param options - `direction`: drop `writeOnly` properties from responses and `readOnly` ones from requests
+ * @param options - `direction`: drop `writeOnly` properties from responses and `readOnly` ones from
+ * requests; `openBranches`: leave every `oneOf`/`anyOf` branch open (closed only at the object
+ * level, after composition), the variant that names the real extra fields of a value no closed
+ * branch accepts
  * @example
  * closeSchema({ allOf: [{ $ref: '#/$defs/Base' }, { properties: { name: { type: 'string' } } }], $defs: { ... } })
  */
-export function closeSchema(root: unknown, options: { direction?: SchemaDirection } = {}): unknown {
+export function closeSchema(root: unknown, options: { direction?: SchemaDirection; openBranches?: boolean } = {}): unknown {
   const direction = options.direction ?? 'any';
   const closed = collectClosed(root, new WeakSet());
   const visit = (schema: unknown, role: Role): void => {
     if (!isPlainObject(schema)) return;
     dropDirectional(schema, direction);
     isolateConditional(schema);
-    const authorClosed = role === 'branch' && closedByAuthor(schema, root, closed);
+    const openBranch = role === 'branch' && options.openBranches === true;
+    const authorClosed = role === 'branch' && !openBranch && closedByAuthor(schema, root, closed);
+    if (openBranch && typeof schema['unevaluatedProperties'] === 'boolean') delete schema['unevaluatedProperties'];
     const additional = schema['additionalProperties'];
     if (additional === true || additional === false || (isPlainObject(additional) && Object.keys(additional).length === 0)) {
       delete schema['additionalProperties'];

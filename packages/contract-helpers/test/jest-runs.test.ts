@@ -30,9 +30,27 @@ describe('${prefix} orders', () => {
 
 describe('consumerPact in a real Jest run with two workers', () => {
   it('should clear the stale pact, and merge both test files interactions into one pact file', async () => {
+    // A pact file as an earlier run wrote it, with an interaction no test describes any more.
     writeFileSync(
       join(pactDir, 'web-orders.json'),
-      JSON.stringify({ consumer: { name: 'web' }, provider: { name: 'orders' }, interactions: [{ description: 'stale interaction' }] }),
+      JSON.stringify({
+        consumer: { name: 'web' },
+        provider: { name: 'orders' },
+        interactions: [
+          {
+            type: 'Synchronous/HTTP',
+            description: 'alpha order 9',
+            pending: false,
+            request: { method: 'GET', path: '/orders/alpha-9' },
+            response: {
+              status: 200,
+              headers: { 'Content-Type': ['application/json'] },
+              body: { contentType: 'application/json', encoded: false, content: { id: 'alpha-9' } },
+            },
+          },
+        ],
+        metadata: { pactSpecification: { version: '4.0' } },
+      }),
     );
     const staleRun = join(fragmentRoot(pactDir, 'web', 'orders'), 'old-run', 'x');
     mkdirSync(staleRun, { recursive: true });
@@ -65,6 +83,48 @@ describe('consumerPact in a real Jest run with two workers', () => {
     ]);
     expect(existsSync(join(fragmentRoot(pactDir, 'web', 'orders'), 'old-run'))).toBe(false);
     expect(existsSync(join(pactDir, '.fragments'))).toBe(false);
+  });
+});
+
+describe('consumerPact across two real Jest runs', () => {
+  it('should leave no pact file when no interaction of the second run passes', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpRoot, 'zero-pass-pacts-'));
+    const pactFile = join(dir, 'web-orders.json');
+    const testFile = (interactions: Array<{ name: string; sent: string }>): string => `
+const { consumerPact } = require('@proving-ground/contract-helpers/pact');
+const pact = consumerPact({ consumer: 'web', provider: 'orders', dir: ${JSON.stringify(dir)} });
+for (const { name, sent } of ${JSON.stringify(interactions)}) {
+  it('gets ' + name, () =>
+    pact.addInteraction().uponReceiving(name)
+      .withRequest('GET', '/orders/' + name)
+      .willRespondWith(200, (response) => response.jsonBody({ id: name }))
+      .executeTest(async (server) => { await fetch(server.url + '/orders/' + sent); }));
+}
+`;
+    const config = `module.exports = { testEnvironment: 'node', testMatch: ['**/*.test.js'] };`;
+    const firstRun = await runJestProject({
+      'jest.config.js': config,
+      'orders.test.js': testFile([
+        { name: 'a', sent: 'a' },
+        { name: 'b', sent: 'b' },
+      ]),
+    });
+    const writtenByFirstRun = existsSync(pactFile)
+      ? (JSON.parse(readFileSync(pactFile, 'utf8')) as { interactions: Array<{ description: string }> }).interactions.map(
+          (interaction) => interaction.description,
+        )
+      : [];
+
+    // Act
+    const secondRun = await runJestProject({ 'jest.config.js': config, 'orders.test.js': testFile([{ name: 'a', sent: 'wrong' }]) });
+    const leftOver = existsSync(pactFile);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assert
+    expect({ exit: firstRun.exitCode, interactions: writtenByFirstRun }).toEqual({ exit: 0, interactions: ['a', 'b'] });
+    expect(secondRun.tests.map((test) => `${test.title}: ${test.status}`)).toEqual(['gets a: failed']);
+    expect(leftOver).toBe(false);
   });
 });
 

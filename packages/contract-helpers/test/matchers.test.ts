@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import axios from 'axios';
 import type { FastifyInstance } from 'fastify';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { contractMatchers, loadApiSpec } from '../src/index.js';
 import { buildOrdersApp } from './fixtures/orders-app.js';
@@ -89,6 +91,47 @@ describe('toSatisfyApiSpec', () => {
     expect(() => expect(noLocation).toSatisfyApiSpec(api)).toThrow('required response header "location" is missing');
   });
 
+  it('should check a fetch Response by the one operation of its path documenting its status, and say when it guessed GET', async () => {
+    // Arrange: a POST the fetch Response does not remember
+    const json = (properties: Record<string, unknown>) => ({
+      'application/json': { schema: { type: 'object', properties, required: Object.keys(properties) } },
+    });
+    const spec = loadApiSpec({
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/orders': {
+          get: { responses: { '200': { description: 'list', content: json({ items: { type: 'array' } }) } } },
+          post: {
+            responses: {
+              '201': { description: 'created', content: json({ id: { type: 'string' } }) },
+              '200': { description: 'replayed', content: json({ id: { type: 'string' } }) },
+            },
+          },
+        },
+      },
+    });
+    const server = createServer((request, response) => {
+      response.writeHead(request.url === '/orders?replay' ? 200 : 201, { 'content-type': 'application/json' });
+      response.end('{"id":"o1"}');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
+
+    // Act
+    const created = await fetch(url, { method: 'POST' });
+    const replayed = await fetch(`${url}?replay`, { method: 'POST' });
+    const replayedAgain = await fetch(`${url}?replay`, { method: 'POST' });
+    await new Promise((done) => server.close(done));
+
+    // Assert
+    await expect(created).toSatisfyApiSpec(spec);
+    await expect(replayed).not.toSatisfyApiSpec(spec);
+    await expect(expect(replayedAgain).toSatisfyApiSpec(spec)).rejects.toThrow(
+      "checked as GET: the response does not carry its request method (a fetch Response does not) and /orders has operations for GET, POST, of which GET, POST document status 200; pass { method: 'POST' }",
+    );
+  });
+
   it('should prefer a literal path over a template', () => {
     expect(api.findOperation('GET', '/v1/orders/recent')?.operation.operationId).toBe('recentOrders');
     expect(api.findOperation('GET', '/v1/orders/7')).toEqual({
@@ -112,6 +155,31 @@ describe('toMatchSchema', () => {
     expect(run).toThrow(
       /4 violations:[\s\S]*\$\.id: must be integer[\s\S]*expected: type integer[\s\S]*actual: {3}"x"[\s\S]*\$\.quantity: required field "quantity" is missing[\s\S]*\$\.status: must be equal to one of the allowed values\n *expected: one of \["open","shipped"\]/,
     );
+  });
+
+  it('should mask values whose property name marks them as secret or personal, in every violation', () => {
+    // Arrange
+    const user = { id: 1, password: 'hunter2-Secret', dob: '1990-04-12', profile: { pin: 4321 } };
+    const schema = {
+      type: 'object',
+      properties: { id: { type: 'integer' }, profile: { type: 'object', properties: { pin: { type: 'string' } } } },
+    };
+
+    // Act
+    let message = '';
+    try {
+      expect(user).toMatchSchema(schema);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    // Assert
+    expect(message).toContain('$.password: extra field "password" is not declared');
+    expect(message).toContain('$.dob: extra field "dob" is not declared (value "****-**-**")');
+    expect(message).toContain('$.profile.pin: must be string');
+    expect(message).not.toContain('hunter2-Secret');
+    expect(message).not.toContain('1990-04-12');
+    expect(message).not.toContain('4321');
   });
 
   it('should work as an asymmetric matcher', () => {

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { checkPactAgainstSpec, isContractError, loadApiSpec } from '../src/index.js';
 import { consumerPact, verifyProvider } from '../src/pact.js';
@@ -215,6 +217,39 @@ describe('verifyProvider', () => {
     expect(message).toContain('$.customer: field "customer" is not in the contract');
     expect(message).toContain('$.customer.email holds personal data (email, j***@c***.example)');
     expect(message).not.toContain('jane.doe');
+  });
+
+  it('should mask undeclared secret and birth-date fields of a provider response by their names', async () => {
+    // Arrange
+    const file = writeV4Pact('secret-fields', {
+      description: 'a request for user 1',
+      request: { method: 'GET', path: '/v1/users/1' },
+      response: { status: 200, body: { id: 1 } },
+    });
+    const startLeaky = async (): Promise<{ url: string; close: () => Promise<void> }> => {
+      const server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ id: 1, password: 'hunter2-Secret', dob: '1990-04-12' }));
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((done) => server.close(() => done())),
+      };
+    };
+
+    // Act
+    const caught = await verifyProvider({ provider: 'orders', pactFiles: [file], start: startLeaky }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assert
+    const message = (caught as Error).message;
+    expect(message).toContain('$.password: field "password" is not in the contract');
+    expect(message).toContain('$.dob: field "dob" is not in the contract (value "****-**-**")');
+    expect(message).not.toContain('hunter2-Secret');
+    expect(message).not.toContain('1990-04-12');
   });
 
   it('should name a state-injected interaction by its description and real path in failures', async () => {

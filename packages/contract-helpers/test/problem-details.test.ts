@@ -27,6 +27,20 @@ describe('toBeProblemDetails', () => {
     expect(run).toThrow(/"status" is 400 but the HTTP status is 404/);
   });
 
+  it('should reject a problem details document sent with a success status', () => {
+    // Arrange
+    const onOk = response(200, { type: 'https://api.example/problems/conflict', title: 'Conflict', status: 200 });
+    const bodyOnly = { type: 'about:blank', title: 'Created', status: 201 };
+
+    // Act
+    const run = (): void => expect(onOk).toBeProblemDetails();
+    const runBodyOnly = (): void => expect(bodyOnly).toBeProblemDetails();
+
+    // Assert
+    expect(run).toThrow('HTTP status is 200: a problem details document reports an error, so it must carry a 4xx or 5xx status');
+    expect(runBodyOnly).toThrow('"status" is 201: a problem details document must carry a 4xx or 5xx status');
+  });
+
   it('should reject a stack trace and personal data in detail, printing only masked values', () => {
     const stack = 'TypeError: x is undefined\n    at handler (/srv/app/src/orders.js:42:13)';
     const leaky = response(500, {

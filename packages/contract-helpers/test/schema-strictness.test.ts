@@ -60,6 +60,49 @@ describe('toMatchSchema strictness', () => {
     expect(extras({ payment: { iban: 'y' }, tags: [{ label: 'b', colour: 'red' }] }, schema)).toEqual(['$.tags[0].colour']);
   });
 
+  it('should report only the real extra field of a value no closed oneOf branch accepts, and let an allowed one through', () => {
+    // Arrange: the author closed both branches to tell them apart
+    const schema = {
+      $defs: {
+        A: { type: 'object', properties: { kind: { const: 'a' }, x: { type: 'string' } }, required: ['kind'], additionalProperties: false },
+        B: { type: 'object', properties: { kind: { const: 'b' }, y: { type: 'string' } }, required: ['kind'], additionalProperties: false },
+      },
+      type: 'object',
+      properties: { event: { oneOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] } },
+    };
+    const flat = { oneOf: [schema.$defs.A, schema.$defs.B] };
+    const value = { kind: 'a', x: 's', debug: 1 };
+
+    // Act
+    const strict = validateAgainstSchema(value, flat);
+    const allowed = validateAgainstSchema(value, flat, { allow: ['$.debug'] });
+    const nested = validateAgainstSchema({ event: value }, schema);
+    const nestedAllowed = validateAgainstSchema({ event: value }, schema, { allow: ['$.event.debug'] });
+    const otherAllowed = validateAgainstSchema({ event: { ...value, trace: 't' } }, schema, { allow: ['$.event.debug'] });
+
+    // Assert
+    expect(strict.map((violation) => `${violation.path} ${violation.keyword}`)).toEqual(['$.debug unevaluatedProperties']);
+    expect(allowed).toEqual([]);
+    expect(nested.map((violation) => violation.path)).toEqual(['$.event.debug']);
+    expect(nestedAllowed).toEqual([]);
+    expect(otherAllowed.map((violation) => violation.path)).toEqual(['$.event.trace']);
+    expect(validateAgainstSchema({ kind: 'b', y: 's' }, flat)).toEqual([]);
+    expect(validateAgainstSchema({ kind: 'b', x: 's' }, flat, { allow: ['$.debug'] }).length).toBeGreaterThan(0);
+  });
+
+  it('should reject an invalid allow pattern even when the data is valid', () => {
+    // Arrange
+    const schema = { type: 'object', properties: { id: { type: 'integer' } } };
+
+    // Act
+    const run = (): unknown => validateAgainstSchema({ id: 1 }, schema, { allow: ['meta.*'] });
+    const runStandard = (): unknown => validateAgainstSchema({ id: 1 }, z.object({ id: z.number() }), { allow: ['meta.*'] });
+
+    // Assert
+    expect(run).toThrow(/Failed to read the "allow" option: "meta\.\*" is not a JSONPath pattern/);
+    expect(runStandard).toThrow(/Failed to read the "allow" option/);
+  });
+
   it('should accept fields matched by patternProperties and reject the others', () => {
     const schema = { type: 'object', patternProperties: { '^x-': { type: 'string' } }, properties: { id: { type: 'string' } } };
 

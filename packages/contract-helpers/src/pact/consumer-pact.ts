@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { ContractError } from '../errors.js';
-import { clearStaleFragments, currentRunKey, fragmentRoot, mergeFragments } from './pact-files.js';
+import { currentRunKey, fragmentRoot, mergeFragments, startPairRun } from './pact-files.js';
 import { loadPact, type PactHandle, type PactMatchingResult } from './pact-peer.js';
 
 /** Options of {@link consumerPact}. */
@@ -187,7 +187,7 @@ function failWithMismatches(description: string, results: PactMatchingResult[], 
 export function consumerPact(options: ConsumerPactOptions): ConsumerPact {
   const dir = resolve(options.dir ?? 'pacts');
   const runKey = currentRunKey();
-  clearStaleFragments(dir, options.consumer, options.provider, runKey);
+  startPairRun(dir, options.consumer, options.provider, runKey);
   const passed: Recipe[] = [];
   const pactOptions = { consumer: options.consumer, provider: options.provider, host: '127.0.0.1', logLevel: options.logLevel ?? 'warn' };
   let written = false;

@@ -20,13 +20,18 @@ function processStart(pid: number): string {
 
 /**
  * A name for the current Jest run, the same in every worker of the run: `PROVING_GROUND_PACT_RUN`
- * when set, else the Jest parent process (a worker's parent, or this process when in band) and
- * its start time.
+ * when set, else the Jest process (a worker's parent, or this process when in band) and its start
+ * time.
  */
 export function currentRunKey(): string {
   const fromEnv = process.env[PACT_RUN_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv.replace(/[^\w.-]/g, '_');
-  const inWorkerProcess = process.env['JEST_WORKER_ID'] !== undefined && typeof process.send === 'function' && isMainThread;
+  // Jest gives every test a process.send stub, in band too: only the script a worker runs tells a
+  // worker process from the Jest process itself (whose parent is the shell, the same for every run).
+  const inWorkerProcess =
+    process.env['JEST_WORKER_ID'] !== undefined &&
+    isMainThread &&
+    /[\\/]jest-worker[\\/].*processChild\.[cm]?js$/.test(process.argv[1] ?? '');
   const pid = inWorkerProcess ? process.ppid : process.pid;
   return `${pid}-${processStart(pid)}`;
 }
@@ -49,6 +54,30 @@ export function fragmentRoot(dir: string, consumer: string, provider: string): s
 /** Where versions before 0.1 kept fragments (inside the pact folder); removed when found. */
 function legacyFragmentRoot(dir: string, consumer: string, provider: string): string {
   return join(dir, '.fragments', `${consumer}-${provider}`.replace(/[^\w.-]/g, '_'));
+}
+
+/**
+ * Start this run of a pair, once per run (whichever worker gets there first): remove the fragments
+ * earlier runs left (a run that crashed, a previous run's interactions) and the pact file itself,
+ * so the file is rebuilt from this run's passing interactions only, and a run where none passes
+ * leaves no pact file at all. Later workers of the same run find the run's folder and leave the
+ * file their peers may already have merged.
+ */
+export function startPairRun(dir: string, consumer: string, provider: string, runKey: string): void {
+  const target = join(dir, pactFileName(consumer, provider));
+  mkdirSync(dir, { recursive: true });
+  withLock(target, () => {
+    clearStaleFragments(dir, consumer, provider, runKey);
+    const root = fragmentRoot(dir, consumer, provider);
+    mkdirSync(root, { recursive: true });
+    try {
+      mkdirSync(join(root, runKey));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw error;
+    }
+    rmSync(target, { force: true });
+  });
 }
 
 /**
@@ -159,7 +188,11 @@ export function mergeFragments(dir: string, consumer: string, provider: string, 
         byKey.set(key, interaction);
       }
     }
-    if (document === undefined) return 0;
+    if (document === undefined) {
+      // Nothing passed in this run: an earlier run's file must not survive as if it were this run's contract.
+      rmSync(target, { force: true });
+      return 0;
+    }
     const interactions = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, interaction]) => interaction);
     const temporary = `${target}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify({ ...document, interactions }, null, 2)}\n`);

@@ -115,7 +115,7 @@ function fieldsBeyondPact(actual: unknown, expected: unknown, segments: PathSegm
   } else if (typeof actual === 'object' && actual !== null && typeof expected === 'object' && expected !== null && !Array.isArray(actual)) {
     for (const [key, value] of Object.entries(actual)) {
       if (!(key in expected))
-        found.push(`${formatJsonPath([...segments, key])}: field "${key}" is not in the contract (value ${printSafe(value)})`);
+        found.push(`${formatJsonPath([...segments, key])}: field "${key}" is not in the contract (value ${printSafe(value, key)})`);
       else fieldsBeyondPact(value, (expected as Record<string, unknown>)[key], [...segments, key], found);
     }
   }
@@ -447,7 +447,7 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
       problems.push(
         ...check.violations.map((violation) =>
           violation.schema?.extraField !== undefined
-            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual)})`
+            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual, violation.schema.path)})`
             : violation.message,
         ),
       );

@@ -92,6 +92,17 @@ const KEY_HINTS: readonly KeyHint[] = [
   },
 ];
 
+/**
+ * The category a property name says its value holds (`password` → secret, `dob` → date of birth),
+ * whatever the value looks like; undefined for names that say nothing.
+ *
+ * @internal
+ */
+export function keyHintCategory(key: string): PiiCategory | undefined {
+  const normalisedKey = normaliseKey(key);
+  return KEY_HINTS.find((candidate) => candidate.test.test(normalisedKey))?.category;
+}
+
 interface Scan {
   options: PiiScanOptions;
   allowPaths: JsonPathPattern[];
