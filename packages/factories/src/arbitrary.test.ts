@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { test as propTest } from '@fast-check/jest';
 import * as fc from 'fast-check';
 import { defineFactory } from './factory.js';
+import { unique } from './fields.js';
 
 const Line = defineFactory('line')
   .attr('sku', ({ faker }) => faker.commerce.isbn())
@@ -39,9 +40,31 @@ describe('Factory.arbitrary', () => {
     const result = fc.check(property, { seed: 4, numRuns: 500 });
 
     expect(result.failed).toBe(true);
-    const [line] = result.counterexample as [{ quantity: number; unitPriceCents: number; sku: string; note: string }];
-    // Smallest total at or above 5000 with the smallest quantity: one unit at 5000 cents, and no trait.
-    expect([line.quantity, line.unitPriceCents]).toEqual([1, 5000]);
+    const [line] = result.counterexample as [{ quantity: number; unitPriceCents: number }];
+    const { quantity, unitPriceCents } = line;
+    // Minimal: the pair still fails, and one step down on either declared arbitrary passes again.
+    expect(quantity * unitPriceCents).toBeGreaterThanOrEqual(5000);
+    expect(quantity * (unitPriceCents - 1)).toBeLessThan(5000);
+    expect(quantity === 1 || (quantity - 1) * unitPriceCents < 5000).toBe(true);
+  });
+
+  it('should replay sequence and unique fields from the seed, however many samples ran before', () => {
+    const Child = defineFactory('ticketChild').sequence('id').attr('ticketId', 0);
+    const Ticket = defineFactory('ticket')
+      .sequence('id')
+      .attr(
+        'code',
+        unique(({ faker }) => faker.string.alpha(6)),
+      )
+      .hasMany('children', Child, { inverse: 'ticketId', count: 2 });
+
+    const first = fc.sample(Ticket.arbitrary(), { seed: 1, numRuns: 3 });
+    Ticket.buildList(5);
+    const second = fc.sample(Ticket.arbitrary(), { seed: 1, numRuns: 3 });
+
+    expect(second).toEqual(first);
+    expect(new Set(first.map((ticket) => ticket.id)).size).toBe(3);
+    expect(first.every(({ children: [a, b] }) => a!.id !== b!.id)).toBe(true);
   });
 
   it('should shrink faker fields to the value of seed 0 so counterexamples read the same each time', () => {

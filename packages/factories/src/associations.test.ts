@@ -255,3 +255,43 @@ describe('assertSingleTenant', () => {
     expect(() => assertSingleTenant(list, acme.id)).not.toThrow();
   });
 });
+
+describe('a key override of the tenant association', () => {
+  const TenantLine = defineFactory('tenantLine')
+    .attr('orderId', 0)
+    .belongsTo('tenantId', Tenant, (tenant) => tenant.id)
+    .persistWith(memoryAdapter({ assign: (row: { orderId: number; tenantId: number }, position) => ({ id: 7000 + position, ...row }) }));
+  const TenantOrder = defineFactory('tenantOrder')
+    .belongsTo('tenantId', Tenant, (tenant) => tenant.id)
+    .belongsTo('userId', User, (user) => user.id)
+    .hasMany('lines', TenantLine, { inverse: 'orderId', count: 2 })
+    .persistWith(memoryAdapter({ assign: (row: { tenantId: number; userId: number }, position) => ({ id: 9000 + position, ...row }) }));
+
+  it('should give every nested belongsTo of the tenant the overridden key when building', () => {
+    const order = TenantOrder.build({ tenantId: 42 });
+
+    expect(tenantReferences(order).map((reference) => reference.value)).toEqual([42, 42, 42, 42]);
+    expect(() => assertSingleTenant(order, 42)).not.toThrow();
+    expect(tenants.rows).toHaveLength(0);
+  });
+
+  it('should create the graph under the overridden key without creating another tenant', async () => {
+    const order = await TenantOrder.create({ tenantId: 42 });
+
+    expect(order.tenantId).toBe(42);
+    expect(order.lines.map((line) => line.tenantId)).toEqual([42, 42]);
+    expect(users.rows.map((row) => row.tenantId)).toEqual([42]);
+    expect(tenants.rows).toHaveLength(0);
+    expect(() => assertSingleTenant(order, 42)).not.toThrow();
+  });
+
+  it('should still refuse a key of another tenant inside withTenant, and build it whole inside crossTenant', async () => {
+    const acme = await Tenant.create();
+
+    const inScope = (): unknown => withTenant(acme, () => TenantOrder.build({ tenantId: 42 }));
+    const crossing = crossTenant(() => withTenant(acme, () => TenantOrder.build({ tenantId: 42 })));
+
+    expect(inScope).toThrow(expect.objectContaining({ code: 'FACTORIES_TENANT_MISMATCH' }));
+    expect(tenantReferences(crossing).map((reference) => reference.value)).toEqual([42, 42, 42, 42]);
+  });
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { defineFactory } from './factory.js';
 import { isFactoriesError } from './errors.js';
 import { sequence } from './fields.js';
@@ -181,6 +181,57 @@ describe('defineFactory', () => {
   });
 });
 
+describe('an override that is undefined', () => {
+  it('should count as not given, so the field keeps its default and its dependents stay sound', () => {
+    const Person = defineFactory('person')
+      .attr('name', 'Ann')
+      .attr('email', ['name'], ({ name }) => `${name.toLowerCase()}@example.test`);
+
+    const person = Person.build({ name: undefined });
+
+    expect(person).toEqual({ name: 'Ann', email: 'ann@example.test' });
+  });
+
+  it('should still let a hasMany child of a built parent without a key hold an undefined inverse key', () => {
+    const Line = defineFactory('undefinedLine').attr('orderId', 0 as number | undefined);
+    const Order = defineFactory('undefinedOrder').hasMany('lines', Line, { inverse: 'orderId', count: 1 });
+
+    const order = Order.build({ lines: undefined });
+
+    expect(order.lines).toEqual([{ orderId: undefined }]);
+  });
+});
+
+describe('a constant class instance', () => {
+  class Money {
+    constructor(public cents: number) {}
+  }
+
+  it('should be shared by every build as documented, with a warning saying how to get a fresh one', () => {
+    const emit = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const Priced = defineFactory('priced').attr('price', new Money(5));
+      const Fresh = defineFactory('fresh').attr('price', () => new Money(5));
+      const Frozen = defineFactory('frozen').attr('price', Object.freeze(new Money(5)));
+
+      const [first, second] = Priced.buildList(2);
+      const [fresh1, fresh2] = Fresh.buildList(2);
+
+      expect(first!.price).toBe(second!.price);
+      expect(fresh1!.price).not.toBe(fresh2!.price);
+      expect(fresh1!.price).toBeInstanceOf(Money);
+      expect(Frozen.build().price.cents).toBe(5);
+      expect(emit).toHaveBeenCalledTimes(1);
+      expect(emit.mock.calls[0]![1]).toEqual({ code: 'FACTORIES_SHARED_INSTANCE' });
+      expect(emit.mock.calls[0]![0]).toContain(
+        `[factories] "priced.price" is a constant Money instance: constants are copied for every build, but class instances are kept as they are, so every build shares this one. Declare attr('price', () => new Money(...))`,
+      );
+    } finally {
+      emit.mockRestore();
+    }
+  });
+});
+
 describe('defineFactory errors', () => {
   it('should name the factory, the unknown field and the valid fields', () => {
     const error = thrown(() => User.build({ nmae: 'x' } as never));
@@ -227,6 +278,15 @@ describe('defineFactory errors', () => {
 
     expect(error.code).toBe('FACTORIES_INVALID_DEFINITION');
     expect(error.message).toContain('field "email" depends on unknown "nmae" (did you mean "name"?)');
+  });
+
+  it('should never suggest the field that declares the misspelled dependency', () => {
+    const Broken = defineFactory('selfish').attr('total', ['totl' as never], () => 1);
+
+    const error = thrown(() => Broken.build());
+
+    expect(error.message).toContain('field "total" depends on unknown "totl"');
+    expect(error.message).not.toContain('did you mean "total"');
   });
 
   it('should refuse a trait that sets an unknown field when it is defined', () => {

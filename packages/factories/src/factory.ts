@@ -2,14 +2,14 @@ import * as fc from 'fast-check';
 import rosie from 'rosie';
 import { FactoriesError } from './errors.js';
 import { isFieldSpec, type BuildContext, type FieldSpec } from './fields.js';
-import { cloneData, copier } from './internal/clone.js';
+import { cloneData, copier, isSharedInstance } from './internal/clone.js';
 import { describeChoice, listChoices } from './internal/did-you-mean.js';
 import { origins, type Origin } from './internal/graph.js';
 import { factoryRegistry } from './internal/registry.js';
 import { scopedAdapter } from './internal/persist-scope.js';
 import type { PersistenceAdapter } from './persistence.js';
 import { deriveSeed, hashString } from './seed.js';
-import { sequenceValue, cycleValue, uniqueValue, markUsed } from './sequences.js';
+import { sequenceValue, cycleValue, uniqueValue, markUsed, sequenceStartSpan } from './sequences.js';
 import { currentTenantScope, assertSingleTenant, type TenantScope } from './tenant.js';
 import { nextBuildSeed, replayLine, scopeState, type ScopeState } from './test-scope.js';
 import { compileSchema, type FactorySchema } from './validation.js';
@@ -301,6 +301,8 @@ interface InternalOptions {
   seed?: number;
   /** Values an arbitrary drew for fields: under traits and overrides. */
   drawn?: Record<string, unknown>;
+  /** The field a hasMany parent sets on its child: kept even when undefined (a built parent without a key). */
+  inverse?: string;
 }
 
 interface RosieFactoryLike {
@@ -341,6 +343,8 @@ function invalidDefinition(factory: string, problem: string, fix: string): Facto
 interface Graph {
   /** Tenants resolved in this graph: one per tenant factory, shared by every belongsTo below the root (made on first use). */
   tenants: Map<string, object> | undefined;
+  /** Tenant keys given as overrides (a key, not a tenant object): every belongsTo of that tenant factory below takes the key. */
+  tenantKeys: Map<string, unknown> | undefined;
   readonly scope: TenantScope | undefined;
 }
 
@@ -379,8 +383,9 @@ function newFrame(
   seed: number,
   fieldSeeds: Record<string, number> | undefined,
   index: number,
+  rootState?: ScopeState,
 ): Frame {
-  const state = parent?.state ?? scopeState();
+  const state = parent?.state ?? rootState ?? scopeState();
   return { seed, fieldSeeds, index, strategy, graph, parent, definition, state, context: undefined };
 }
 
@@ -454,7 +459,8 @@ export class Factory<
   }
 
   /**
-   * Declare a field. `value` is a constant (copied for every build, never shared), a builder
+   * Declare a field. `value` is a constant (plain data is copied for every build, never shared; a class
+   * instance is kept as it is, so every build shares it: a warning says so, use a builder instead), a builder
    * `(context) => value` (called only when the field is not overridden), a `sequence()`, `cycle()` or
    * `unique()`, another factory (the field is a nested object; its override is that factory's
    * overrides), or a fast-check arbitrary (a shrinkable dimension of `arbitrary()`).
@@ -512,6 +518,13 @@ export class Factory<
     if (isArbitrary(value)) return this.addAttr({ kind: 'arbitrary', name, key, deps: [], arbitrary: value });
     if (typeof value === 'function')
       return this.addAttr({ kind: 'fn', name, key, deps: [], withDeps: false, fn: value as (...args: never[]) => unknown });
+    if (isSharedInstance(value)) {
+      const type = (value as object).constructor?.name ?? 'class';
+      process.emitWarning(
+        `[factories] "${this.name}.${name}" is a constant ${type} instance: constants are copied for every build, but class instances are kept as they are, so every build shares this one. Declare attr('${name}', () => new ${type}(...)) for a fresh one per build, or freeze it.`,
+        { code: 'FACTORIES_SHARED_INSTANCE' },
+      );
+    }
     return this.addAttr({ kind: 'value', name, key, deps: [], value });
   }
 
@@ -762,13 +775,15 @@ export class Factory<
    * Validate every built object against `schema`: a Standard Schema (zod 4, valibot, ...), a JSON Schema
    * (through ajv, an optional peer) or a function returning problems. An invalid object throws
    * `FACTORIES_INVALID_OBJECT` listing every problem; `verifyFactories()` checks all traits at once.
+   * The schema itself is checked here: an invalid one (anything else, or a JSON Schema ajv refuses in
+   * strict mode, such as a misspelled keyword) throws `FACTORIES_INVALID_SCHEMA` naming the factory.
    *
    * @param schema - the schema of the built object
    * @example
    * defineFactory('user').attr('email', 'a@b.test').schema(z.object({ email: z.email() }))
    */
   schema(schema: FactorySchema<B>): Factory<B, O, Tr, Tt, C, H, N> {
-    return this.derive({ validate: compileSchema(schema) as (value: unknown) => string[] });
+    return this.derive({ validate: compileSchema(schema, this.name) as (value: unknown) => string[] });
   }
 
   /**
@@ -890,10 +905,13 @@ export class Factory<
       else if (attr.kind !== 'value') seeds[attr.name] = seedArbitrary;
     }
     for (const transient of definition.transients) seeds[transient.name] = seedArbitrary;
+    // Sequences and unique() count per sample from a start fast-check draws (and keeps while shrinking),
+    // so a seed replays the same values however many samples ran before.
+    const sequenceStart = fc.noShrink(fc.nat());
     return fc
-      .record({ traits, values: fc.record(values), seeds: fc.record(seeds), seed: seedArbitrary })
-      .map(({ traits: chosen, values: drawn, seeds: fieldSeeds, seed }) =>
-        buildWithSeeds(this, cloneData(fixed), { traits: chosen, drawn }, seed, fieldSeeds),
+      .record({ traits, values: fc.record(values), seeds: fc.record(seeds), seed: seedArbitrary, sequenceStart })
+      .map(({ traits: chosen, values: drawn, seeds: fieldSeeds, seed, sequenceStart: start }) =>
+        buildWithSeeds(this, cloneData(fixed), { traits: chosen, drawn }, seed, fieldSeeds, start),
       ) as fc.Arbitrary<B>;
   }
 
@@ -1035,7 +1053,13 @@ function compile(definition: Definition): RosieFactoryLike {
   const problems: string[] = [];
   for (const attr of definition.attrs) {
     for (const dep of attr.deps) {
-      if (!known.includes(dep)) problems.push(`field "${attr.name}" depends on unknown ${describeChoice(dep, known)}`);
+      if (!known.includes(dep))
+        problems.push(
+          `field "${attr.name}" depends on unknown ${describeChoice(
+            dep,
+            known.filter((name) => name !== attr.name),
+          )}`,
+        );
     }
   }
   if (problems.length > 0)
@@ -1294,7 +1318,8 @@ function prepare(factory: AnyFactory, overrides: unknown, options: InternalOptio
   };
   for (const field in options?.drawn) assign(field, options.drawn[field], false);
   for (const field in fromTraits) assign(field, fromTraits[field], false);
-  for (const field in given) assign(field, given[field], true);
+  // An override that is undefined counts as not given: the field keeps its default (and its dependents stay sound).
+  for (const field in given) if (given[field] !== undefined || field === options?.inverse) assign(field, given[field], true);
   for (const field in transientGiven) transient[field] = transientGiven[field];
   for (const field of plan.tracked) if (hasOwn(attributes, field)) markUsed(frame.state, definition.name, field, attributes[field]);
   return prepared;
@@ -1314,15 +1339,36 @@ function tenantFor(graph: Graph, parentFactory: AnyFactory): object | undefined 
   return graph.tenants?.get(parentFactory.name) ?? graph.scope?.tenant;
 }
 
-/** Seed the graph's tenant from explicitly given parents, so their siblings join the same tenant. */
+function hasGraphTenant(graph: Graph, factory: string): boolean {
+  return graph.tenants?.has(factory) === true || graph.tenantKeys?.has(factory) === true;
+}
+
+/**
+ * The tenant key a belongsTo of a tenant factory takes when the graph's tenant was given as a key
+ * override (`{ tenantId: 'other' }`), so the whole graph shares it; `NO_KEY` otherwise.
+ */
+function givenTenantKey(graph: Graph, attr: Extract<AttrSpec, { kind: 'belongsTo' }>): unknown {
+  if (graph.tenantKeys === undefined || !attr.factory.definition.isTenant || graph.tenants?.has(attr.factory.name) === true) return NO_KEY;
+  return graph.tenantKeys.has(attr.factory.name) ? graph.tenantKeys.get(attr.factory.name) : NO_KEY;
+}
+
+const NO_KEY: unique symbol = Symbol('no tenant key');
+
+/** Seed the graph's tenant from explicitly given parents (or tenant keys), so their siblings join the same tenant. */
 function adoptGivenTenants(prepared: Prepared, frame: Frame, definition: Definition): void {
+  for (const attr of planFor(definition).belongsTo.values()) {
+    // A key override of the tenant association (not a tenant object) is the graph's tenant key, as a tenant object would be.
+    if (!attr.factory.definition.isTenant || !hasOwn(prepared.attributes, attr.name) || prepared.parents?.has(attr.name) === true) continue;
+    if (!hasGraphTenant(frame.graph, attr.factory.name))
+      (frame.graph.tenantKeys ??= new Map()).set(attr.factory.name, prepared.attributes[attr.name]);
+  }
   for (const [field, parent] of prepared.parents ?? NO_PARENTS) {
     const spec = definition.attrs.find((attr) => attr.name === field);
-    if (spec?.kind === 'belongsTo' && spec.factory.definition.isTenant && frame.graph.tenants?.has(spec.factory.name) !== true)
+    if (spec?.kind === 'belongsTo' && spec.factory.definition.isTenant && !hasGraphTenant(frame.graph, spec.factory.name))
       (frame.graph.tenants ??= new Map()).set(spec.factory.name, parent);
     for (const grandParent of origins().get(parent)?.parents.values() ?? []) {
       const origin = origins().get(grandParent);
-      if (origin?.isTenant === true && frame.graph.tenants?.has(origin.factory) !== true && frame.graph.scope?.tenant === undefined)
+      if (origin?.isTenant === true && !hasGraphTenant(frame.graph, origin.factory) && frame.graph.scope?.tenant === undefined)
         (frame.graph.tenants ??= new Map()).set(origin.factory, grandParent);
     }
   }
@@ -1333,6 +1379,11 @@ function resolveParentsSync(definition: Definition, prepared: Prepared, frame: F
   adoptGivenTenants(prepared, frame, definition);
   for (const attr of definition.attrs) {
     if (attr.kind !== 'belongsTo' || hasOwn(prepared.attributes, attr.name)) continue;
+    const key = givenTenantKey(frame.graph, attr);
+    if (key !== NO_KEY) {
+      prepared.attributes[attr.name] = key;
+      continue;
+    }
     let parent = tenantFor(frame.graph, attr.factory);
     if (parent === undefined) {
       parent = buildNested(attr.factory, undefined, childFrame(frame, attr.factory, fieldSeed(frame, attr.name, attr.key), 0));
@@ -1347,6 +1398,11 @@ async function resolveParentsAsync(definition: Definition, prepared: Prepared, f
   adoptGivenTenants(prepared, frame, definition);
   for (const attr of definition.attrs) {
     if (attr.kind !== 'belongsTo' || hasOwn(prepared.attributes, attr.name)) continue;
+    const key = givenTenantKey(frame.graph, attr);
+    if (key !== NO_KEY) {
+      prepared.attributes[attr.name] = key;
+      continue;
+    }
     let parent = tenantFor(frame.graph, attr.factory);
     if (parent === undefined) {
       parent = await createNested(attr.factory, undefined, childFrame(frame, attr.factory, fieldSeed(frame, attr.name, attr.key), 0));
@@ -1433,8 +1489,13 @@ function remember(
   origins().set(object, origin);
 }
 
-function buildNested(factory: AnyFactory, overrides: Record<string, unknown> | undefined, frame: Frame): Record<string, unknown> {
-  return buildWithOptions(factory, overrides, undefined, frame);
+function buildNested(
+  factory: AnyFactory,
+  overrides: Record<string, unknown> | undefined,
+  frame: Frame,
+  options?: InternalOptions,
+): Record<string, unknown> {
+  return buildWithOptions(factory, overrides, options, frame);
 }
 
 async function persist(
@@ -1517,7 +1578,7 @@ async function completeCreate(
         await buildForCreate(
           spec.factory,
           { ...item, [spec.inverse]: key },
-          undefined,
+          { inverse: spec.inverse },
           childFrame(frame, spec.factory, deriveSeed(fieldSeed(frame, spec.name, spec.key), index), index),
         ),
       );
@@ -1555,8 +1616,10 @@ function rootFrame(
   seed: number,
   fieldSeeds: Record<string, number> | undefined,
   index: number,
+  state?: ScopeState,
 ): Frame {
-  return newFrame(factory.definition, undefined, { tenants: undefined, scope: currentTenantScope() }, strategy, seed, fieldSeeds, index);
+  const graph: Graph = { tenants: undefined, tenantKeys: undefined, scope: currentTenantScope() };
+  return newFrame(factory.definition, undefined, graph, strategy, seed, fieldSeeds, index, state);
 }
 
 function checkTenant(object: unknown, frame: Frame): void {
@@ -1596,8 +1659,10 @@ function buildWithSeeds(
   options: InternalOptions,
   seed: number,
   fieldSeeds: Record<string, number>,
+  sequenceStart: number,
 ): unknown {
-  return buildWithOptions(factory, overrides, options, rootFrame(factory, 'build', seed, fieldSeeds, 0));
+  const state: ScopeState = { ...scopeState(), sequences: new Map(), sequenceStart: 1 + (sequenceStart % sequenceStartSpan()) };
+  return buildWithOptions(factory, overrides, options, rootFrame(factory, 'build', seed, fieldSeeds, 0, state));
 }
 
 function buildWithOptions(
@@ -1619,6 +1684,7 @@ function buildWithOptions(
         spec.factory,
         { ...item, [spec.inverse]: spec.parentKey(built) },
         childFrame(frame, spec.factory, deriveSeed(fieldSeed(frame, spec.name, spec.key), index), index),
+        { inverse: spec.inverse },
       ),
     );
     built[spec.name] = items;

@@ -78,10 +78,15 @@ function jestWorker(): number {
 function entry(state: ScopeState, key: string): { next: number; used: Set<unknown> } {
   let found = state.sequences.get(key);
   if (found === undefined) {
-    found = { next: 1, used: new Set() };
+    found = { next: state.sequenceStart ?? 1, used: new Set() };
     state.sequences.set(key, found);
   }
   return found;
+}
+
+/** @internal How far into a worker's block an `arbitrary()` sample may start its sequences (half the block, so it has room to count). */
+export function sequenceStartSpan(): number {
+  return Math.max(1, Math.floor(sequenceBlock / 2));
 }
 
 /** @internal The next value of a sequence, skipping values already used (by overrides, too). */

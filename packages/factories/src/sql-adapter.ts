@@ -24,7 +24,7 @@ export interface SqlAdapterOptions {
   table: string;
   /** How field names map to columns: `snake_case` (default: `tenantId` → `tenant_id`), `as-is`, or an explicit map (others snake_case). */
   columns?: 'snake_case' | 'as-is' | Readonly<Record<string, string>>;
-  /** How returned columns map back to fields: `camelCase` (default) or `as-is`. */
+  /** How returned columns map back to fields: `camelCase` (default; columns of an explicit `columns` map go back to their field) or `as-is`. */
   returning?: 'camelCase' | 'as-is';
   /** Fields that are never inserted (for example computed ones). */
   omit?: readonly string[];
@@ -77,9 +77,11 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
   const columnMap = options.columns ?? 'snake_case';
   const column = (field: string): string =>
     columnMap === 'as-is' ? field : typeof columnMap === 'object' ? (columnMap[field] ?? snakeCase(field)) : snakeCase(field);
+  // An explicit column map is inverted on the way back: { name: 'full_name' } returns full_name as name.
+  const fieldOf = new Map(typeof columnMap === 'object' ? Object.entries(columnMap).map(([field, name]) => [name, field]) : []);
   const mapBack = (row: unknown): Created => {
     if (options.returning === 'as-is' || typeof row !== 'object' || row === null) return row as Created;
-    return Object.fromEntries(Object.entries(row).map(([key, value]) => [camelCase(key), value])) as Created;
+    return Object.fromEntries(Object.entries(row).map(([key, value]) => [fieldOf.get(key) ?? camelCase(key), value])) as Created;
   };
   const resolveDb = (): SqlQueryable => (typeof db === 'function' ? db() : db);
 
@@ -100,9 +102,12 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
       });
       return `(${values.join(', ')})`;
     });
+    // Rows with no values at all: one statement still (a prepared statement holds one command), every column its DEFAULT.
     const text =
       fields.length === 0
-        ? rows.map(() => `INSERT INTO ${table} DEFAULT VALUES RETURNING *`).join('; ')
+        ? rows.length === 1
+          ? `INSERT INTO ${table} DEFAULT VALUES RETURNING *`
+          : `INSERT INTO ${table} SELECT FROM generate_series(1, ${rows.length}) RETURNING *`
         : `INSERT INTO ${table} (${fields.map((field) => quoteIdentifier(column(field))).join(', ')}) VALUES ${tuples.join(', ')} RETURNING *`;
     try {
       // Inside verifyFactories({ strategy: 'create', into: db }) every SQL adapter writes into its rolled-back transaction.

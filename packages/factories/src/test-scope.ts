@@ -59,6 +59,8 @@ export interface ScopeState {
   /** Reads Jest's expect state (from the setup event, or the injected `expect` global). */
   expectState: (() => ExpectStateLike) | undefined;
   sequences: Map<string, { next: number; used: Set<unknown> }>;
+  /** Where sequences start (default 1): an `arbitrary()` sample counts from a number fast-check drew, so its seed replays it. */
+  sequenceStart?: number;
 }
 
 const kState = Symbol.for('@proving-ground/factories/state');

@@ -42,6 +42,17 @@ describe('Factory.schema', () => {
     );
   });
 
+  it('should check JSON Schema formats through ajv-formats when it is installed', () => {
+    const Contact = defineFactory('contact')
+      .attr('email', 'ann@example.test')
+      .schema({ type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } });
+
+    expect(Contact.build().email).toBe('ann@example.test');
+    expect(() => Contact.build({ email: 'not an email' })).toThrow(
+      expect.objectContaining({ code: 'FACTORIES_INVALID_OBJECT', message: expect.stringContaining('email: must match format "email"') }),
+    );
+  });
+
   it('should validate with a function returning problems', () => {
     const Range = defineFactory('range')
       .attr('from', 1)
@@ -49,6 +60,51 @@ describe('Factory.schema', () => {
       .schema((range) => (range.from <= range.to ? [] : [`from ${range.from} is after to ${range.to}`]));
 
     expect(() => Range.build({ from: 3 })).toThrow('from 3 is after to 2');
+  });
+});
+
+describe('Factory.schema with an invalid schema', () => {
+  it.each([
+    ['a number', 42, 'got number 42'],
+    ['null', null, 'got null'],
+    ['an array', [], 'got an array'],
+  ])('should refuse %s when .schema() is called, naming the factory', (_label, schema, reason) => {
+    const attempt = (): unknown =>
+      defineFactory('widget')
+        .attr('n', 1)
+        .schema(schema as never);
+
+    expect(attempt).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_INVALID_SCHEMA',
+        message: expect.stringContaining(
+          `[factories] Failed to define "widget": its schema is invalid: expected a Standard Schema, a JSON Schema object or a function, ${reason}.`,
+        ),
+      }),
+    );
+  });
+
+  it('should refuse a JSON Schema with a misspelled keyword when .schema() is called (ajv strict mode)', () => {
+    const attempt = (): unknown =>
+      defineFactory('gadget')
+        .attr('n', 1)
+        .schema({ type: 'object', propertiez: { n: { type: 'string' } } });
+
+    expect(attempt).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_INVALID_SCHEMA',
+        message: expect.stringMatching(
+          /^\[factories\] Failed to define "gadget": its schema is invalid: ajv refused the JSON Schema: .*unknown keyword: "propertiez"/,
+        ),
+        cause: expect.any(Error),
+      }),
+    );
+  });
+
+  it('should refuse an object whose "~standard" has no validate function', () => {
+    const attempt = (): unknown => defineFactory('gizmo').schema({ '~standard': { version: 1 } });
+
+    expect(attempt).toThrow(expect.objectContaining({ code: 'FACTORIES_INVALID_SCHEMA', message: expect.stringContaining('"gizmo"') }));
   });
 });
 

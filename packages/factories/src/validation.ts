@@ -69,13 +69,49 @@ function loadAjv(): AjvLike {
   type AjvClass = new (options: object) => AjvLike;
   const exported = module as AjvClass | { default: AjvClass };
   const Ajv = typeof exported === 'function' ? exported : exported.default;
-  const instance = new Ajv({ allErrors: true, strict: false });
+  // Strict schema mode: a misspelled keyword (`propertiez`) or an unknown format is an error, not a check silently skipped.
+  const instance = new Ajv({
+    allErrors: true,
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+  });
+  // Formats (email, uuid, date-time...) come from the optional peer ajv-formats when it is installed;
+  // without it strict mode refuses a schema that names a format, and the error says what to install.
+  let formats: unknown;
+  try {
+    formats = createRequire(import.meta.url)('ajv-formats');
+  } catch {
+    formats = undefined;
+  }
+  if (formats !== undefined) {
+    const addFormats = (typeof formats === 'function' ? formats : (formats as { default: unknown }).default) as (ajv: AjvLike) => void;
+    addFormats(instance);
+  }
   ajv = instance;
   return instance;
 }
 
 function isStandardSchema(schema: unknown): schema is StandardSchemaLike {
-  return typeof schema === 'object' && schema !== null && '~standard' in schema;
+  return (typeof schema === 'object' || typeof schema === 'function') && schema !== null && '~standard' in schema;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' || typeof value === 'symbol') return `a ${typeof value}`;
+  return `${typeof value} ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`;
+}
+
+function invalidSchema(owner: string | undefined, reason: string, cause?: unknown): FactoriesError {
+  const what = owner === undefined ? 'compile a schema' : `define "${owner}"`;
+  return new FactoriesError(
+    'FACTORIES_INVALID_SCHEMA',
+    `[factories] Failed to ${what}: ${owner === undefined ? 'the' : 'its'} schema is invalid: ${reason}. Pass .schema() a Standard Schema (zod 4, valibot, ...), a valid JSON Schema object, or a function returning problems.`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string {
@@ -84,22 +120,21 @@ function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey
 }
 
 /**
- * Compile a schema into a function listing every problem of a value (an empty list when valid).
+ * Compile a schema into a function listing every problem of a value (an empty list when valid). The
+ * schema is checked at once: anything but a Standard Schema, a JSON Schema object or a function, or a
+ * JSON Schema ajv refuses in strict mode (a misspelled keyword, an unknown format), throws
+ * `FACTORIES_INVALID_SCHEMA`.
  *
  * @param schema - a Standard Schema, a JSON Schema or a function
+ * @param owner - the factory the schema belongs to, named in errors
  * @example
  * const check = compileSchema(z.object({ email: z.email() })); check({ email: 'x' }) // ['email: Invalid email address']
  */
-export function compileSchema<T>(schema: FactorySchema<T>): (value: T) => string[] {
-  if (typeof schema === 'function') {
-    return (value) => {
-      const result = schema(value);
-      if (result === true) return [];
-      if (result === false) return ['the validate function returned false'];
-      return [...result];
-    };
-  }
+export function compileSchema<T>(schema: FactorySchema<T>, owner?: string): (value: T) => string[] {
   if (isStandardSchema(schema)) {
+    const standard = (schema as { '~standard'?: { validate?: unknown } })['~standard'];
+    if (typeof standard?.validate !== 'function')
+      throw invalidSchema(owner, 'its "~standard" property has no validate function (not a Standard Schema v1)');
     return (value) => {
       const result = schema['~standard'].validate(value);
       if (result instanceof Promise) {
@@ -108,9 +143,28 @@ export function compileSchema<T>(schema: FactorySchema<T>): (value: T) => string
       return result.issues === undefined ? [] : result.issues.map((issue) => `${issuePath(issue.path)}${issue.message}`);
     };
   }
-  let validate: ReturnType<AjvLike['compile']> | undefined;
+  if (typeof schema === 'function') {
+    return (value) => {
+      const result = schema(value);
+      if (result === true) return [];
+      if (result === false) return ['the validate function returned false'];
+      return [...result];
+    };
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw invalidSchema(owner, `expected a Standard Schema, a JSON Schema object or a function, got ${describeValue(schema)}`);
+  let validate: ReturnType<AjvLike['compile']>;
+  const compiler = loadAjv();
+  try {
+    validate = compiler.compile(schema);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = /unknown format/.test(reason)
+      ? ' (formats come from the optional peer ajv-formats: `npm install --save-dev ajv-formats`)'
+      : '';
+    throw invalidSchema(owner, `ajv refused the JSON Schema: ${reason}${hint}`, error);
+  }
   return (value) => {
-    validate ??= loadAjv().compile(schema);
     if (validate(value)) return [];
     return (validate.errors ?? []).map(
       (error) =>

@@ -162,3 +162,9 @@ User.arbitrary({ nmae: 'x' });
 User.build({ lines: [{ quantty: 2 }] });
 
 export { report, created, notAReport };
+
+// An override that is undefined type-checks (optional fields accept undefined) and counts as not given:
+// the built field keeps its declared type, never `string | undefined`.
+const withUndefinedName = User.build({ name: undefined });
+expectType<Equal<typeof withUndefinedName.name, string>>();
+void withUndefinedName.name;

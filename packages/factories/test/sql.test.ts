@@ -15,6 +15,8 @@ const SCHEMA = `
   );
   CREATE TABLE invoices (id serial PRIMARY KEY, tenant_id integer NOT NULL REFERENCES tenants (id), customer_id integer NOT NULL REFERENCES customers (id), total_cents integer NOT NULL DEFAULT 0);
   CREATE TABLE invoice_lines (id serial PRIMARY KEY, invoice_id integer NOT NULL REFERENCES invoices (id), amount_cents integer NOT NULL);
+  CREATE TABLE people (id serial PRIMARY KEY, full_name text NOT NULL, nick_name text, label text NOT NULL DEFAULT 'default label');
+  CREATE TABLE things (id serial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());
 `;
 
 interface TenantRow {
@@ -179,6 +181,58 @@ describe.each([
     expect(db.statements).toEqual([]);
     expect(await counts()).toEqual(before);
     await expect(Tenant.create()).resolves.toMatchObject({ id: expect.any(Number) });
+  });
+
+  it('should return the fields of an explicit column map under their own names', async () => {
+    const Person = defineFactory('person')
+      .attr('name', 'Ann')
+      .attr('nickName', 'A')
+      .persistWith(sqlAdapter<{ id: number; name: string; nickName: string }>(db, { table: 'people', columns: { name: 'full_name' } }));
+
+    const person = await Person.create();
+    const people = await Person.createList(2, (index) => ({ name: `P${index}` }));
+
+    expect(person).toEqual({ id: expect.any(Number), name: 'Ann', nickName: 'A', label: 'default label' });
+    expect(people.map((row) => row.name)).toEqual(['P0', 'P1']);
+    const stored = await db.query('SELECT full_name FROM people WHERE id = $1', [person.id]);
+    expect(stored.rows).toEqual([{ full_name: 'Ann' }]);
+  });
+
+  it('should create a list of rows that take every column from its DEFAULT, in one statement', async () => {
+    const Thing = defineFactory('thing').persistWith(sqlAdapter<{ id: number; createdAt: Date }>(db, { table: 'things' }));
+
+    const one = await Thing.create();
+    db.statements.length = 0;
+    const things = await Thing.createList(3);
+
+    expect(db.statements).toHaveLength(1);
+    expect(things).toHaveLength(3);
+    expect(new Set([one.id, ...things.map((thing) => thing.id)]).size).toBe(4);
+    expect(things.every((thing) => thing.createdAt instanceof Date)).toBe(true);
+  });
+
+  it('should never insert omitted fields, letting the column DEFAULT apply', async () => {
+    const Person = defineFactory('personWithLabel')
+      .attr('fullName', 'Omit Test')
+      .attr('label', 'computed by the app')
+      .persistWith(sqlAdapter<{ id: number; fullName: string; label: string }>(db, { table: 'people', omit: ['label'] }));
+
+    const person = await Person.create();
+
+    expect(person.label).toBe('default label');
+    expect(db.statements.at(-1)).not.toContain('"label"');
+  });
+
+  it('should split a createList into INSERTs of at most batchSize rows, keeping the order', async () => {
+    const Person = defineFactory('batchedPerson')
+      .attr('fullName', ({ index }) => `Batched ${index}`)
+      .persistWith(sqlAdapter<{ id: number; fullName: string }>(db, { table: 'people', batchSize: 2 }));
+
+    const people = await Person.createList(5);
+
+    expect(db.statements.filter((text) => text.startsWith('INSERT INTO "people"'))).toHaveLength(3);
+    expect(db.statements.map((text) => (text.match(/\(\$\d+\)/g) ?? []).length)).toEqual([2, 2, 1]);
+    expect(people.map((person) => person.fullName)).toEqual(['Batched 0', 'Batched 1', 'Batched 2', 'Batched 3', 'Batched 4']);
   });
 
   it('should name the table and the columns when the database refuses a row', async () => {

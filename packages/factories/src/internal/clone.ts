@@ -35,3 +35,15 @@ export function copier<T>(value: T): () => T {
   }
   return () => cloneData(value);
 }
+
+/**
+ * Whether a constant is a mutable class instance: `cloneData` keeps those as they are, so every build
+ * would share it (frozen instances and regular expressions are safe to share).
+ */
+export function isSharedInstance(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return false;
+  if (Array.isArray(value) || value instanceof Date || value instanceof Map || value instanceof Set || value instanceof RegExp)
+    return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype !== Object.prototype && prototype !== null;
+}
