@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { contractMatchers, evaluatePiiDetectors, findPII, redactPII, type LabelledPiiSample } from '../src/index.js';
+import { contractMatchers, evaluatePiiDetectors, findPII, redactPII, type LabelledPiiSample, type PiiCategory } from '../src/index.js';
 
 expect.extend(contractMatchers);
 
@@ -30,6 +30,22 @@ describe('the independent PII corpus', () => {
     expect(positives.length).toBeGreaterThanOrEqual(60);
     expect(negatives.length).toBeGreaterThanOrEqual(60);
     expect(categories.size).toBe(12);
+  });
+
+  it('should hold at least 20 hand-written positives and 20 hard negatives for each context-only category', () => {
+    const prefixes: Array<[PiiCategory, string, string]> = [
+      ['date-of-birth', 'ipd', 'ind'],
+      ['name', 'ipn', 'inn'],
+      ['address', 'ipa', 'ina'],
+    ];
+
+    const counts = prefixes.map(([category, positive, negative]) => ({
+      category,
+      positives: positives.filter((sample) => sample.id?.startsWith(positive) === true && sample.labels.includes(category)).length,
+      negatives: negatives.filter((sample) => sample.id?.startsWith(negative) === true).length,
+    }));
+
+    expect(counts.filter((entry) => entry.positives < 20 || entry.negatives < 20)).toEqual([]);
   });
 
   it('should reach precision >= 0.98 and recall >= 0.95 in every category', () => {

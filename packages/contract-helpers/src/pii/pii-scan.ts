@@ -2,7 +2,8 @@ import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { compileJsonPathPattern, type JsonPathPattern } from '../json-path.js';
 import { ContractError } from '../errors.js';
 import { PII_CATEGORIES, type PiiCategory, type PiiFinding } from './pii-categories.js';
-import { detectInText, luhnValid, cardNetwork } from './pii-detectors.js';
+import { detectInText } from './pii-detectors.js';
+import { keyHintFor, normaliseKey } from './key-hints.js';
 import { maskPii } from './pii-mask.js';
 
 /** Values, paths or categories a PII check lets through. */
@@ -31,67 +32,6 @@ export interface PiiScanOptions {
 export const REDACTION_MARKER = /\[REDACTED(?::[a-z-]+)?\]/;
 const PLACEHOLDER = /^(?:\*+|x+|-+|\[REDACTED(?::[a-z-]+)?\]|<redacted>|redacted|null|none|n\/a|unknown|undefined|hidden|masked)$/i;
 
-interface KeyHint {
-  test: RegExp;
-  category: PiiCategory;
-  accepts(value: string): boolean;
-  risk: number;
-}
-
-const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_\s.]/g, '');
-
-const DATE_LIKE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:T[\d:.]+Z?)?$/;
-
-/** Property names that say what a value is, for values no detector recognises on its own. */
-const KEY_HINTS: readonly KeyHint[] = [
-  {
-    test: /^(?:password|passwd|pwd|passphrase|secret|clientsecret|apikey|apisecret|accesskey|secretkey|privatekey|accesstoken|refreshtoken|idtoken|authtoken|sessiontoken|token|bearer|authorization|credentials?|pin)$/,
-    category: 'secret',
-    accepts: (value) => value.length >= 4,
-    risk: 0.9,
-  },
-  {
-    test: /^(?:dob|dateofbirth|birthdate|birthday|birthdt)$/,
-    category: 'date-of-birth',
-    accepts: (value) => DATE_LIKE.test(value),
-    risk: 0.85,
-  },
-  {
-    test: /^(?:firstname|lastname|fullname|givenname|familyname|surname|middlename|maidenname|legalname|customername|cardholdername|holdername)$/,
-    category: 'name',
-    accepts: (value) => /^\p{L}[\p{L}' .-]{1,80}$/u.test(value),
-    risk: 0.7,
-  },
-  {
-    test: /^(?:address|streetaddress|street|addressline[12]?|homeaddress|postaladdress|billingaddress|shippingaddress|mailingaddress)$/,
-    category: 'address',
-    accepts: (value) => /\d/.test(value) && /\p{L}{2,}/u.test(value) && value.length >= 8,
-    risk: 0.7,
-  },
-  {
-    test: /^(?:ssn|socialsecuritynumber|socialsecurityno)$/,
-    category: 'ssn',
-    accepts: (value) => /^\d{3}[- ]?\d{2}[- ]?\d{4}$/.test(value),
-    risk: 0.85,
-  },
-  {
-    test: /^(?:phone|phonenumber|mobile|mobilenumber|cellphone|telephone|tel|msisdn|fax)$/,
-    category: 'phone',
-    accepts: (value) => /^\+?[\d\s().-]{7,20}$/.test(value) && value.replace(/\D/g, '').length >= 7,
-    risk: 0.75,
-  },
-  { test: /^(?:email|emailaddress|mail|useremail|contactemail)$/, category: 'email', accepts: (value) => value.includes('@'), risk: 0.7 },
-  {
-    test: /^(?:cardnumber|creditcard|creditcardnumber|ccnumber|pan|cardno)$/,
-    category: 'card',
-    accepts: (value) => {
-      const digits = value.replace(/[\s-]/g, '');
-      return /^\d{12,19}$/.test(digits) && luhnValid(digits) && cardNetwork(digits) !== undefined;
-    },
-    risk: 0.95,
-  },
-];
-
 /**
  * The category a property name says its value holds (`password` → secret, `dob` → date of birth),
  * whatever the value looks like; undefined for names that say nothing.
@@ -99,8 +39,7 @@ const KEY_HINTS: readonly KeyHint[] = [
  * @internal
  */
 export function keyHintCategory(key: string): PiiCategory | undefined {
-  const normalisedKey = normaliseKey(key);
-  return KEY_HINTS.find((candidate) => candidate.test.test(normalisedKey))?.category;
+  return keyHintFor(key)?.category;
 }
 
 interface Scan {
@@ -141,30 +80,30 @@ function report(
   });
 }
 
-function scanString(scan: Scan, text: string, segments: PathSegment[], key: string | undefined): void {
+function scanString(scan: Scan, text: string, segments: PathSegment[], key: string | undefined, parentKey?: string): void {
   const normalisedKey = key === undefined ? undefined : normaliseKey(key);
   const matches = REDACTION_MARKER.test(text) && PLACEHOLDER.test(text.trim()) ? [] : detectInText(text, { key: normalisedKey });
   for (const match of matches) report(scan, segments, match.category, match.raw, match.risk, 'value', match.start, match.end);
   if (normalisedKey === undefined || scan.options.keyHints === false) return;
   const trimmed = text.trim();
   if (trimmed === '' || PLACEHOLDER.test(trimmed) || REDACTION_MARKER.test(trimmed)) return;
-  const hint = KEY_HINTS.find((candidate) => candidate.test.test(normalisedKey));
+  const hint = keyHintFor(key!, parentKey);
   if (hint === undefined || matches.some((match) => match.category === hint.category)) return;
   if (hint.accepts(trimmed)) report(scan, segments, hint.category, trimmed, hint.risk, 'key');
 }
 
-function walk(scan: Scan, value: unknown, segments: PathSegment[], key: string | undefined): void {
-  if (typeof value === 'string') scanString(scan, value, segments, key);
+function walk(scan: Scan, value: unknown, segments: PathSegment[], key: string | undefined, parentKey?: string): void {
+  if (typeof value === 'string') scanString(scan, value, segments, key, parentKey);
   else if (typeof value === 'number' || typeof value === 'bigint') {
-    if (Number.isInteger(Number(value)) || typeof value === 'bigint') scanString(scan, String(value), segments, key);
+    if (Number.isInteger(Number(value)) || typeof value === 'bigint') scanString(scan, String(value), segments, key, parentKey);
   } else if (typeof value === 'object' && value !== null) {
     if (scan.seen.has(value)) return;
     scan.seen.add(value);
-    if (Array.isArray(value)) value.forEach((item: unknown, index) => walk(scan, item, [...segments, index], key));
+    if (Array.isArray(value)) value.forEach((item: unknown, index) => walk(scan, item, [...segments, index], key, parentKey));
     else if (value instanceof Map)
-      for (const [entryKey, entry] of value) walk(scan, entry, [...segments, String(entryKey)], String(entryKey));
+      for (const [entryKey, entry] of value) walk(scan, entry, [...segments, String(entryKey)], String(entryKey), key);
     else if (!(value instanceof Date) && !ArrayBuffer.isView(value)) {
-      for (const [entryKey, entry] of Object.entries(value)) walk(scan, entry, [...segments, entryKey], entryKey);
+      for (const [entryKey, entry] of Object.entries(value)) walk(scan, entry, [...segments, entryKey], entryKey, key);
     }
   }
 }
@@ -195,9 +134,9 @@ export function findPII(value: unknown, options: PiiScanOptions = {}): PiiFindin
  *
  * @internal
  */
-export function findPiiInLeaf(text: string, key: string | undefined, options: PiiScanOptions = {}): PiiFinding[] {
+export function findPiiInLeaf(text: string, key: string | undefined, options: PiiScanOptions = {}, parentKey?: string): PiiFinding[] {
   const scan = createScan(options);
-  scanString(scan, text, [], key);
+  scanString(scan, text, [], key, parentKey);
   return scan.findings;
 }
 

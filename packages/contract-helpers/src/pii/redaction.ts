@@ -9,8 +9,8 @@ export interface RedactionOptions extends PiiScanOptions {
 
 const defaultReplacement = (category: PiiCategory): string => `[REDACTED:${category}]`;
 
-function redactString(text: string, key: string | undefined, options: RedactionOptions): string {
-  const findings = findPiiInLeaf(text, key, options);
+function redactString(text: string, key: string | undefined, options: RedactionOptions, parentKey?: string): string {
+  const findings = findPiiInLeaf(text, key, options, parentKey);
   if (findings.length === 0) return text;
   const replace = options.replacement ?? defaultReplacement;
   const whole = findings.find((finding) => finding.evidence === 'key');
@@ -25,11 +25,17 @@ function redactString(text: string, key: string | undefined, options: RedactionO
   return out + text.slice(cursor);
 }
 
-function redactValue(value: unknown, key: string | undefined, options: RedactionOptions, seen: Map<object, unknown>): unknown {
-  if (typeof value === 'string') return redactString(value, key, options);
+function redactValue(
+  value: unknown,
+  key: string | undefined,
+  options: RedactionOptions,
+  seen: Map<object, unknown>,
+  parentKey?: string,
+): unknown {
+  if (typeof value === 'string') return redactString(value, key, options, parentKey);
   if (typeof value === 'number' && Number.isInteger(value)) {
     const text = String(value);
-    const redacted = redactString(text, key, options);
+    const redacted = redactString(text, key, options, parentKey);
     return redacted === text ? value : redacted;
   }
   if (typeof value !== 'object' || value === null) return value;
@@ -38,13 +44,13 @@ function redactValue(value: unknown, key: string | undefined, options: Redaction
   if (Array.isArray(value)) {
     const copy: unknown[] = [];
     seen.set(value, copy);
-    for (const item of value) copy.push(redactValue(item, key, options, seen));
+    for (const item of value) copy.push(redactValue(item, key, options, seen, parentKey));
     return copy;
   }
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;
   const copy: Record<string, unknown> = {};
   seen.set(value, copy);
-  for (const [entryKey, entry] of Object.entries(value)) copy[entryKey] = redactValue(entry, entryKey, options, seen);
+  for (const [entryKey, entry] of Object.entries(value)) copy[entryKey] = redactValue(entry, entryKey, options, seen, key);
   return copy;
 }
 
