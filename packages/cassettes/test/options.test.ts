@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isCassettesError, readCassette, withCassette, type CassetteOptions } from '../src/index.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
+import { stderrOf, failureOf } from './outcomes.js';
 
 const tmpRoot = resolve(import.meta.dirname, '..', '.tmp');
 mkdirSync(tmpRoot, { recursive: true });
@@ -20,29 +21,6 @@ const postEcho = async (body: unknown): Promise<unknown> =>
     await fetch(`${server.origin}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   ).json();
 const getJson = async (path: string): Promise<unknown> => (await fetch(`${server.origin}${path}`)).json();
-
-/** What the cassette code printed on stderr during `fn`. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
-  let stderr = '';
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { result: await fn(), stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-async function failureOf(fn: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   server = await startLocalServer();

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { isCassettesError, readCassette, withCassette, type CassetteOptions } from '../src/index.js';
 import { startScriptedServer, type ScriptedServer } from './fixtures/scripted-server.js';
+import { stderrOf, failureOf } from './outcomes.js';
 
 const tmpRoot = resolve(import.meta.dirname, '..', '.tmp');
 mkdirSync(tmpRoot, { recursive: true });
@@ -13,28 +14,6 @@ let server: ScriptedServer;
 let hits = 0;
 const base = (): CassetteOptions => ({ aliases: { [server.origin]: 'http://rerecording.local.test' } });
 const get = async (path: string): Promise<unknown> => (await fetch(`${server.origin}${path}`)).json();
-
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
-  let stderr = '';
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { result: await fn(), stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-async function failureOf(fn: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   server = await startScriptedServer(({ request, response }) => {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { isCassettesError, readCassette, withCassette, type CassetteOptions } from '../src/index.js';
 import { sleep, startScriptedServer, type ScriptedServer } from './fixtures/scripted-server.js';
 import { createJestProject, type JestProject } from './jest-project.js';
+import { failureOf } from './outcomes.js';
 
 const tmpRoot = resolve(import.meta.dirname, '..', '.tmp');
 mkdirSync(tmpRoot, { recursive: true });
@@ -46,15 +47,6 @@ function withEnv(values: Record<string, string | undefined>): () => void {
       else process.env[name] = value;
     }
   };
-}
-
-async function failureOf(fn: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** A server that echoes each request (URL, headers, body) back as JSON, as many APIs do in errors and debug output. */
