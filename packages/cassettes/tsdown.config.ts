@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageBuilds } from '@proving-ground/kit/build';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/setup.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: false,
-  shims: true,
-  platform: 'node',
-  target: 'node22',
-  tsconfig: 'tsconfig.build.json',
-  fixedExtension: true,
-});
+export default packageBuilds('cassettes', [{ entry: ['src/index.ts', 'src/setup.ts', 'src/cli.ts'] }]);

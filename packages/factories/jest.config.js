@@ -1,15 +1,6 @@
-/** @type {import('jest').Config} */
-export default {
-  displayName: 'factories',
-  testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
-  },
-  moduleNameMapper: {
-    '^(\\.{1,2}/.*)\\.js$': '$1',
-  },
+import { packageJestConfig } from '@proving-ground/test-kit/jest-config';
+
+export default packageJestConfig('factories', {
   setupFilesAfterEnv: ['<rootDir>/src/setup.ts'],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
-  testTimeout: 60_000,
-};
+});

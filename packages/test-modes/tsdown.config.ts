@@ -1,17 +1,7 @@
-import { defineConfig } from 'tsdown';
+import { packageBuilds } from '@proving-ground/kit/build';
 
-const shared = {
-  shims: true,
-  platform: 'node',
-  target: 'node22',
-  tsconfig: 'tsconfig.build.json',
-  fixedExtension: true,
-} as const;
-
-export default defineConfig([
-  // The public entry points, in both formats with their declarations. The build script empties dist/
-  // first: the two builds run in parallel, so neither may clean it.
-  { ...shared, entry: ['src/index.ts', 'src/setup.ts', 'src/global-setup.ts'], format: ['esm', 'cjs'], dts: true, clean: false },
+export default packageBuilds('test-modes', [
+  { entry: ['src/index.ts', 'src/setup.ts', 'src/global-setup.ts'] },
   // The guard runtime, loaded only with Node's own require (see src/internal/native-runtime.ts).
-  { ...shared, entry: ['src/runtime.ts'], format: ['cjs'], dts: false, clean: false },
+  { entry: ['src/runtime.ts'], format: ['cjs'], dts: false },
 ]);

@@ -1,5 +1,5 @@
 import { TestModesError } from './errors.js';
-import { nearestMatch } from './internal/did-you-mean.js';
+import { nearestMatch } from '@proving-ground/kit';
 
 /** The ways a suite can treat the network: see the package README. */
 export const MODES = ['mock', 'golden', 'live_smoke'] as const;

@@ -4,7 +4,7 @@
  */
 import { TestModesError, isTestModesError } from './errors.js';
 import type { AllowedHost } from './host-policy.js';
-import { nearestMatch } from './internal/did-you-mean.js';
+import { nearestMatch } from '@proving-ground/kit';
 import { listOptionProblems, type OptionCheck } from './internal/option-checks.js';
 import { isModuleNotFound, nativeRequireFromProject } from './internal/native-require.js';
 import { loadNativeRuntime } from './internal/native-runtime.js';

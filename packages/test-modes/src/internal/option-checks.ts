@@ -1,4 +1,4 @@
-import { nearestMatch } from './did-you-mean.js';
+import { nearestMatch } from '@proving-ground/kit';
 
 /** A check of one option: the problem, or undefined when the value is fine. */
 export type OptionCheck = (value: unknown) => string | undefined;

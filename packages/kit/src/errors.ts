@@ -1,0 +1,107 @@
+import { maskUrlCredentials } from './masking.js';
+
+/**
+ * The parts of a failure message, in the house shape:
+ * `[package] Failed to <action>: <reason>. <fix>`, with optional detail lines between reason and fix.
+ */
+export interface Failure {
+  /** What failed, as a verb and its object: `replay "POST https://api.example.com/v1/chat"`. */
+  action: string;
+  /** Why it failed. */
+  reason: string;
+  /** Lines listed under the reason (every problem of an options object, a diff, ...). */
+  details?: readonly string[];
+  /** What to do about it. */
+  fix?: string;
+}
+
+const kProvingGroundError = Symbol.for('@proving-ground/error');
+
+function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?:]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * The message of a {@link Failure}, prefixed with `[packageName]`, with every URL-shaped password masked.
+ *
+ * @example
+ * formatFailure('cassettes', { action: 'load "a.json"', reason: 'it is not JSON', fix: 'Re-record it.' })
+ * // '[cassettes] Failed to load "a.json": it is not JSON. Re-record it.'
+ */
+export function formatFailure(packageName: string, failure: Failure): string {
+  const head = `[${packageName}] Failed to ${failure.action}: ${sentence(failure.reason)}`;
+  const details = failure.details !== undefined && failure.details.length > 0 ? `\n${failure.details.join('\n')}` : '';
+  const fix = failure.fix === undefined || failure.fix === '' ? '' : `${details === '' ? ' ' : '\n'}${sentence(failure.fix)}`;
+  return maskUrlCredentials(`${head}${details}${fix}`);
+}
+
+/** `message` with the `[packageName] ` prefix (added once) and every URL-shaped password masked. */
+function prefixed(packageName: string, message: string): string {
+  const prefix = `[${packageName}]`;
+  return maskUrlCredentials(message.startsWith(prefix) ? message : `${prefix} ${message}`);
+}
+
+/**
+ * Base class of every error the Proving Ground packages throw: a stable `code`, the package's name
+ * as a prefix added here (never typed by hand), URL passwords masked, and `cause` kept so a wrapped
+ * error is nested rather than edited.
+ *
+ * Each package extends it once, with its own code union and a `Symbol.for` brand, because a test
+ * setup often holds two copies of a package (its ESM and CJS builds) and `instanceof` fails across them.
+ *
+ * @example
+ * class CassettesError extends ProvingGroundError<CassettesErrorCode> {
+ *   constructor(code: CassettesErrorCode, failure: Failure | string, options?: ErrorOptions) {
+ *     super('cassettes', code, failure, options)
+ *     this.name = 'CassettesError'
+ *     brand(this, kCassettesError)
+ *   }
+ * }
+ */
+export class ProvingGroundError<Code extends string = string> extends Error {
+  /** A stable identifier of the situation, safe to match on. */
+  readonly code: Code;
+  /** The short name of the package that threw it (`cassettes`). */
+  readonly packageName: string;
+
+  constructor(packageName: string, code: Code, failure: Failure | string, options?: { cause?: unknown }) {
+    super(typeof failure === 'string' ? prefixed(packageName, failure) : formatFailure(packageName, failure), options);
+    this.name = 'ProvingGroundError';
+    this.code = code;
+    this.packageName = packageName;
+    brand(this, kProvingGroundError);
+  }
+}
+
+/** Mark `error` with a `Symbol.for` brand, recognisable across copies of a package with {@link hasBrand}. */
+export function brand(error: object, key: symbol): void {
+  Object.defineProperty(error, key, { value: true, enumerable: false, configurable: true });
+}
+
+/** Whether `value` carries the brand `key` (set by {@link brand}). */
+export function hasBrand(value: unknown, key: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[key] === true;
+}
+
+/**
+ * Whether `value` was thrown by any copy of any Proving Ground package.
+ *
+ * @example
+ * if (isProvingGroundError(error)) console.log(error.code)
+ */
+export function isProvingGroundError(value: unknown): value is ProvingGroundError {
+  return hasBrand(value, kProvingGroundError);
+}
+
+/**
+ * The first line of an error's message, for a reason that quotes what a nested error said (the
+ * error itself goes in `cause`).
+ *
+ * @example
+ * new XError('X_READ', { action: 'read "a.json"', reason: firstLine(error) }, { cause: error })
+ */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return maskUrlCredentials(message.split('\n', 1)[0] ?? '');
+}

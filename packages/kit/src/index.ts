@@ -1,0 +1,14 @@
+export { editDistance, nearestMatch, didYouMean, describeChoice, listChoices } from './did-you-mean.js';
+export { ProvingGroundError, formatFailure, brand, hasBrand, isProvingGroundError, firstLine, type Failure } from './errors.js';
+export { listOptionProblems, countProblems, checks, describe as describeOptionValue, type OptionCheck } from './options.js';
+export { maskUrlCredentials, maskValue, MASK } from './masking.js';
+export {
+  addCircusEventHandler,
+  circusHandlerOwners,
+  blockNames,
+  fullTestName,
+  currentTestPath,
+  type CircusEvent,
+  type CircusBlock,
+} from './circus.js';
+export { MINIMUM_NODE, isSupportedNode, refuseUnsupportedNode, nodeCheckBanner } from './node-version.js';
