@@ -23,6 +23,13 @@ const CONDITION_EXTENSIONS = {
   require: { types: '.d.cts', default: '.cjs' },
 };
 
+/**
+ * Private kits that live in packages/ beside the published packages: shared code bundled into each
+ * package's dist at build time (`kit`) and dev-only test helpers (`test-kit`). They are never
+ * published, so a published package may list them in devDependencies only.
+ */
+const PRIVATE_KITS = new Set(['kit', 'test-kit']);
+
 const LOCAL_RANGE_PREFIXES = ['file:', 'workspace:', 'link:', 'portal:'];
 
 /** Integrations users may or may not have: optional peers, loaded lazily, never dependencies. */
@@ -80,6 +87,10 @@ export function checkManifests(root) {
       continue;
     }
     checked.push(relativePath);
+    if (PRIVATE_KITS.has(folder)) {
+      checkPrivateKit(manifest.value, { folder, report });
+      continue;
+    }
     const context = { folder, packageDir, expectedNodeEngine, workspaces, report };
     checkIdentity(manifest.value, context);
     checkExports(manifest.value, context);
@@ -92,6 +103,28 @@ export function checkManifests(root) {
     }
   }
   return { checked, problems, notBuilt };
+}
+
+function checkPrivateKit(manifest, { folder, report }) {
+  const expectedName = `${PACKAGE_SCOPE}/${folder}`;
+  if (manifest.name !== expectedName) {
+    report(`name is ${JSON.stringify(manifest.name)}, expected "${expectedName}"`, 'Name the kit after its folder.');
+  }
+  if (manifest.private !== true) {
+    report(
+      '"private": true is not set on a private kit',
+      'Set "private": true: the kits are bundled into (kit) or only test (test-kit) the published packages and are never published.',
+    );
+  }
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    const names = Object.keys(manifest[field] ?? {});
+    if (names.length > 0) {
+      report(
+        `${field} lists ${names.join(', ')}`,
+        'A private kit is bundled into the published packages, which would not bring its dependencies: keep it dependency-free, or move the code to the package that needs the dependency.',
+      );
+    }
+  }
 }
 
 function checkIdentity(manifest, { folder, expectedNodeEngine, report }) {
@@ -273,11 +306,17 @@ function checkDependencies(manifest, { workspaces, report }) {
   for (const [field, ranges] of [
     ['dependencies', manifest.dependencies ?? {}],
     ['peerDependencies', peers],
+    ['optionalDependencies', manifest.optionalDependencies ?? {}],
   ]) {
     for (const [name, range] of Object.entries(ranges)) {
       const where = `${field}["${name}"]`;
       const workspace = workspaces.get(name);
-      if (typeof range !== 'string') {
+      if (name.startsWith(`${PACKAGE_SCOPE}/`) && PRIVATE_KITS.has(name.slice(PACKAGE_SCOPE.length + 1))) {
+        report(
+          `${where} names the private kit ${name}, which is never published`,
+          'Move it to devDependencies: users never install the kits (the build bundles @proving-ground/kit into dist; @proving-ground/test-kit is for tests only).',
+        );
+      } else if (typeof range !== 'string') {
         report(`${where} is ${JSON.stringify(range)}`, 'Use a semver range string.');
       } else if (LOCAL_RANGE_PREFIXES.some((prefix) => range.startsWith(prefix))) {
         report(

@@ -9,6 +9,11 @@
  * - type-checks a consumer `.cts` (`import x = require(...)`) and `.mts` (`import * as x from`)
  *   with both TypeScript versions under `nodenext`, `strict` and `skipLibCheck: false`.
  *
+ * It also checks what users receive: no packed file imports a private kit (`@proving-ground/kit`
+ * is bundled into dist at build time, `@proving-ground/test-kit` is for our own tests), and on a Node
+ * older than `engines.node` (the machine's own Node 20, or `npx -p node@20`) every entry refuses to
+ * load with `[<package>] requires Node >= 22.19 (this is 20.x)` instead of failing later.
+ *
  * JSON subpaths (`./package.json`) are loaded in both Jest modes (`import ... with { type: 'json' }`)
  * and left out of the type check.
  *
@@ -113,6 +118,49 @@ function failedTests(reportFile) {
   return (
     [...failed, ...broken.map((file) => `${relative(dirname(reportFile), file.name)} did not run`)].join('; ') || 'see the output above'
   );
+}
+
+/** A `from`, `import`, `import()` or `require()` of a private kit, in built JavaScript or declarations. */
+const KIT_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]@proving-ground\/(?:test-)?kit(?:\/[^'"]*)?['"]/;
+
+/** Files of an installed package that import a private kit, as `package/path` strings. */
+function filesImportingKits(packageDir, name) {
+  const offenders = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(path);
+      } else if (/\.(?:[cm]?js|d\.[cm]?ts|json)$/.test(entry.name) && KIT_IMPORT.test(readFileSync(path, 'utf8'))) {
+        offenders.push(`${name}/${relative(packageDir, path)}`);
+      }
+    }
+  };
+  walk(packageDir);
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const dependency of Object.keys(manifest[field] ?? {})) {
+      if (/^@proving-ground\/(?:test-)?kit$/.test(dependency)) offenders.push(`${name}/package.json ${field}`);
+    }
+  }
+  return offenders;
+}
+
+/** A `node` older than 22.19 to prove the refusal with: one on PATH (the machine's own), else Node 20 from the registry. */
+function oldNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'node');
+    if (dir === '' || !existsSync(candidate)) continue;
+    const version = spawnSync(candidate, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major > 0 && (major < 22 || (major === 22 && minor < 19))) return { command: candidate, prefix: [], version };
+  }
+  const npmCli = process.env.npm_execpath;
+  const npxCli = npmCli === undefined ? undefined : join(dirname(npmCli), 'npx-cli.js');
+  const npx = npxCli !== undefined && existsSync(npxCli) ? [process.execPath, [npxCli]] : ['npx', []];
+  const prefix = [...npx[1], '-y', '-p', 'node@20', '--', 'node'];
+  const version = spawnSync(npx[0], [...prefix, '-p', 'process.versions.node'], { encoding: 'utf8', env: childEnv() }).stdout?.trim() ?? '';
+  return version.startsWith('20.') ? { command: npx[0], prefix, version } : undefined;
 }
 
 function safeName(name) {
@@ -286,7 +334,34 @@ function main() {
     record('npm install tarballs, jest@30, TypeScript 6.0 and 5.9 into the consumer', installed.status === 0);
     if (installed.status !== 0) return 1;
 
+    const kitImports = packages.flatMap((pkg) =>
+      filesImportingKits(join(consumerDir, 'node_modules', ...pkg.manifest.name.split('/')), pkg.manifest.name),
+    );
+    record('no packed file imports @proving-ground/kit or @proving-ground/test-kit', kitImports.length === 0, kitImports.join(', '));
+
     const packagesWithEntries = packages.map((pkg) => [pkg, entryPoints(pkg)]);
+    const old = oldNode();
+    if (old === undefined) {
+      record('entries refuse a Node older than 22.19', false, 'no Node < 22.19 on PATH and `npx -p node@20` failed');
+    } else {
+      const refusals = [];
+      for (const [pkg, entries] of packagesWithEntries) {
+        const folder = pkg.manifest.name.split('/')[1];
+        for (const { specifier, json } of entries) {
+          if (json) continue;
+          for (const loader of [`require(${JSON.stringify(specifier)})`, `import(${JSON.stringify(specifier)})`]) {
+            const loaded = spawnSync(old.command, [...old.prefix, '-e', loader], { cwd: consumerDir, encoding: 'utf8', env: childEnv() });
+            const expected = `[${folder}] requires Node >= 22.19 (this is ${old.version})`;
+            if (loaded.status === 0 || !loaded.stderr.includes(expected)) {
+              refusals.push(
+                `${loader} exited ${loaded.status} without "${expected}": ${loaded.stderr.split('\n').find((line) => /Error/.test(line)) ?? ''}`,
+              );
+            }
+          }
+        }
+      }
+      record(`every entry refuses Node ${old.version} with "[package] requires Node >= 22.19"`, refusals.length === 0, refusals.join('; '));
+    }
     for (const [pkg, entries] of packagesWithEntries) writeJestTests(consumerDir, pkg, entries);
     writeTypeTests(consumerDir, packagesWithEntries);
     const subpathCount = packagesWithEntries.reduce((sum, [, entries]) => sum + entries.length, 0);

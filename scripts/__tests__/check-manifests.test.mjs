@@ -167,6 +167,39 @@ describe('checkManifests', () => {
     assert.equal(problems.length, 7);
   });
 
+  it('should accept the private kits and refuse them as dependencies of a published package', () => {
+    const kit = { name: '@proving-ground/kit', version: '0.0.0', private: true, type: 'module' };
+    const testKit = {
+      name: '@proving-ground/test-kit',
+      version: '0.0.0',
+      private: true,
+      type: 'module',
+      dependencies: { jest: '^30.0.0' },
+    };
+    const published = goodManifest('widgets');
+    published.dependencies = { '@proving-ground/kit': '0.0.0' };
+    published.optionalDependencies = { '@proving-ground/test-kit': '0.0.0' };
+    published.devDependencies = { ...published.devDependencies, '@proving-ground/kit': '0.0.0' };
+    const root = writeRepo({ kit, 'test-kit': testKit, widgets: published });
+
+    const { problems } = checkManifests(root);
+
+    assert.deepEqual(problems, [
+      '[manifests] Failed to check packages/test-kit/package.json: dependencies lists jest. A private kit is bundled into the published packages, which would not bring its dependencies: keep it dependency-free, or move the code to the package that needs the dependency.',
+      '[manifests] Failed to check packages/widgets/package.json: dependencies["@proving-ground/kit"] names the private kit @proving-ground/kit, which is never published. Move it to devDependencies: users never install the kits (the build bundles @proving-ground/kit into dist; @proving-ground/test-kit is for tests only).',
+      '[manifests] Failed to check packages/widgets/package.json: optionalDependencies["@proving-ground/test-kit"] names the private kit @proving-ground/test-kit, which is never published. Move it to devDependencies: users never install the kits (the build bundles @proving-ground/kit into dist; @proving-ground/test-kit is for tests only).',
+    ]);
+  });
+
+  it('should report a private kit that is not marked private', () => {
+    const root = writeRepo({ kit: { name: '@proving-ground/kit', version: '0.0.0', type: 'module' } });
+
+    const { problems } = checkManifests(root);
+
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /packages\/kit\/package\.json: "private": true is not set on a private kit/);
+  });
+
   it('should report integrations as dependencies or required peers, a Jest range without 30, and extra export conditions', () => {
     const manifest = goodManifest('widgets');
     manifest.dependencies = { testcontainers: '^12.0.0' };
