@@ -90,6 +90,12 @@ export default defineConfig([
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       'jest/unbound-method': 'error',
+      // Temporary Jest projects are written as typed functions (`testModule()` from the test kit):
+      // they reach modules with `require(...) as typeof import(...)` or `await import(...)`.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
     },
   },
 

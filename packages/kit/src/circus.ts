@@ -89,7 +89,7 @@ export function addCircusEventHandler<E = CircusEvent, S = unknown>(
     Object.defineProperty(holder, kRegistry, { value: registry, enumerable: false, configurable: true });
     attach(holder, registry);
   }
-  registry.entries.push({ owner, handler: handler as CircusEventHandler });
+  registry.entries.push({ owner, handler });
 }
 
 /** The owners of the handlers in the registry of this test file, in the order they run. */

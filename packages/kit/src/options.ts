@@ -1,4 +1,4 @@
-import { didYouMean } from './did-you-mean.js';
+import { describeChoice, didYouMean, listChoices } from './did-you-mean.js';
 
 /** A check of one option: what is wrong with `value`, or undefined when it is fine. */
 export type OptionCheck = (value: unknown) => string | undefined;
@@ -39,7 +39,9 @@ export const checks = {
   integer:
     (min = 0): OptionCheck =>
     (value) =>
-      typeof value === 'number' && Number.isInteger(value) && value >= min ? undefined : `expected a whole number >= ${min}, got ${describe(value)}`,
+      typeof value === 'number' && Number.isInteger(value) && value >= min
+        ? undefined
+        : `expected a whole number >= ${min}, got ${describe(value)}`,
   /** A finite number within `[min, max]`. */
   number:
     (min = -Infinity, max = Infinity): OptionCheck =>
@@ -60,7 +62,7 @@ export const checks = {
     (value) =>
       typeof value === 'string' && choices.includes(value)
         ? undefined
-        : `expected one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}, got ${describe(value)}${typeof value === 'string' ? didYouMean(value, choices).replace(/\?$/, '') : ''}`,
+        : `expected one of ${listChoices(choices)}, got ${typeof value === 'string' ? describeChoice(value, choices) : describe(value)}`,
 } as const;
 
 /**

@@ -4,8 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const jestBin = require.resolve('jest/bin/jest.js');
-const safetyNet = require.resolve('@proving-ground/test-kit/safety-net.cjs');
+// Through package.json: Jest's own resolver (these helpers run inside Jest) honours exports maps,
+// and jest's does not export its bin file.
+const jestBin = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
+const safetyNet = join(dirname(require.resolve('@proving-ground/test-kit/package.json')), 'src', 'safety-net.cjs');
 
 /** One test of Jest's `--json` report. */
 export interface TestOutcome {
@@ -106,7 +108,14 @@ export function createJestProject(options: JestProjectOptions): JestProject {
       if (options.safetyNet !== false) childEnv['NODE_OPTIONS'] = `--require ${safetyNet}`;
       Object.assign(childEnv, { OUT_DIR: outDir }, env);
       const nodeArgs = options.esm === true ? ['--experimental-vm-modules', '--no-warnings'] : [];
-      const jestArgs = ['--rootDir', dir, '--ci', `--cacheDirectory=${join(dir, `.cache-${runs}`)}`, '--json', `--outputFile=${reportFile}`];
+      const jestArgs = [
+        '--rootDir',
+        dir,
+        '--ci',
+        `--cacheDirectory=${join(dir, `.cache-${runs}`)}`,
+        '--json',
+        `--outputFile=${reportFile}`,
+      ];
       const child = spawn(process.execPath, [...nodeArgs, jestBin, ...jestArgs, ...args], { cwd, env: childEnv });
       let stdout = '';
       let stderr = '';
@@ -146,7 +155,9 @@ function readReport(file: string): Pick<JestRun, 'tests' | 'suiteFailures' | 'nu
   return {
     numTotalTests: report.numTotalTests,
     tests: report.testResults.flatMap((suite) => suite.assertionResults),
-    suiteFailures: report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).map((suite) => suite.message),
+    suiteFailures: report.testResults
+      .filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0)
+      .map((suite) => suite.message),
   };
 }
 

@@ -31,9 +31,11 @@ export function testModule(main: SourceFunction, ...helpers: SourceFunction[]): 
  * @example
  * files['helpers.js'] = commonJsModule({ startLocalServer })
  */
-export function commonJsModule(values: Record<string, SourceFunction | unknown>): string {
+export function commonJsModule(values: Record<string, unknown>): string {
   const lines = Object.entries(values).map(([name, value]) =>
-    typeof value === 'function' ? `exports[${JSON.stringify(name)}] = ${String(value)};` : `exports[${JSON.stringify(name)}] = ${JSON.stringify(value)};`,
+    typeof value === 'function'
+      ? `exports[${JSON.stringify(name)}] = ${String(value)};`
+      : `exports[${JSON.stringify(name)}] = ${JSON.stringify(value)};`,
   );
   return `${lines.join('\n')}\n`;
 }

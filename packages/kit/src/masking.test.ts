@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { maskUrlCredentials, maskValue } from './masking.js';
+
+describe('maskUrlCredentials', () => {
+  it.each([
+    ['postgres://admin:hunter2@db:5432/app', 'postgres://admin:***@db:5432/app'],
+    ['DATABASE_URL="postgres:/admin:hunter2@db:5432/app"', 'DATABASE_URL="postgres:/admin:***@db:5432/app"'],
+    ['amqp://:s3cret@mq', 'amqp://:***@mq'],
+    ['mongodb+srv://svc:p@ss/w0rd@cluster0.example.net/db', 'mongodb+srv://svc:***@cluster0.example.net/db'],
+    ['two: redis://a:x1@r1 and nats://b:x2@n1', 'two: redis://a:***@r1 and nats://b:***@n1'],
+  ])('should mask the password in %s', (input, expected) => {
+    expect(maskUrlCredentials(input)).toBe(expected);
+  });
+
+  it.each([
+    'https://api.example.com/v1/chat?x=1',
+    'ssh://git@github.com/org/repo',
+    'mail jane@example.com at 12:30',
+    'Error: something failed at 10:42',
+  ])('should leave %s alone', (input) => {
+    expect(maskUrlCredentials(input)).toBe(input);
+  });
+});
+
+describe('maskValue', () => {
+  it('should describe a value by its type and size, never its content', () => {
+    expect(maskValue('4111111111111111')).toBe('"411…" (string, 16 characters)');
+    expect(maskValue('hunter2')).toBe('(string, 7 characters)');
+    expect(maskValue(4111111111111111)).toBe('number (16 digits)');
+    expect(maskValue({ number: '4111111111111111', cvc: '123' })).toBe('object (2 keys)');
+    expect(maskValue(['a'])).toBe('array (1 item)');
+    expect(maskValue(null)).toBe('null');
+  });
+});
