@@ -1,15 +1,15 @@
 /**
- * Runs every package's own Jest suite on Node 22, the oldest Node line the packages support
- * (`engines.node`), while the repository itself runs on Node 24. Node 22 comes from the registry
- * through `npx -y -p node@22`; each package's `test` script is mirrored with that Node in place of
- * the one on PATH. Arguments after `--` go to Jest.
+ * Runs every package suite on Node 22, the oldest Node line the packages support (`engines.node`),
+ * while the repository itself runs on Node 24: the root Jest configuration (one worker pool for
+ * all packages, see jest.config.js) started with Node 22 from the registry (`npx -y -p node@22`).
+ * Arguments after `--` go to Jest.
  *
  * @example
  * npm run test:node22
- * npm run test:node22 -- --ci --testNamePattern=guard
+ * npm run test:node22 -- --selectProjects test-modes
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
@@ -28,27 +28,8 @@ function npx(args, options) {
   return result;
 }
 
-/**
- * The Jest part of a package's `test` script (`... && node [flags] <path>/jest.js [args]`, or
- * `jest [args]`) as arguments for `node`, with the repository's Jest. Other commands in the script
- * (a type check) do not depend on the Node version and are left out.
- */
-function nodeArgsOf(testScript) {
-  if (typeof testScript !== 'string') return { error: 'it has no "test" script' };
-  for (const command of testScript.split('&&')) {
-    const words = command.trim().split(/\s+/);
-    const jestIndex = words.findIndex((word) => word === 'jest' || word.endsWith('jest/bin/jest.js'));
-    if (jestIndex === -1) continue;
-    const nodeFlags = words[0] === 'node' ? words.slice(1, jestIndex) : [];
-    if ((jestIndex > 0 && words[0] !== 'node') || /["'`$|;<>()\\]/.test(command)) break;
-    return { args: [...nodeFlags, JEST_BIN, ...words.slice(jestIndex + 1)] };
-  }
-  return {
-    error: `its "test" script (${testScript}) has no plain \`node [flags] <path>/jest.js [args]\` or \`jest [args]\` command to rerun on Node 22`,
-  };
-}
-
-function main(jestArgs) {
+function main(argv) {
+  const jestArgs = argv[0] === '--' ? argv.slice(1) : argv;
   const version = npx([...NODE_22, '-p', 'process.version'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const nodeVersion = version.stdout?.trim() ?? '';
   const engines = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines?.node ?? '>=22';
@@ -65,36 +46,13 @@ function main(jestArgs) {
     return 1;
   }
   console.log(`[node22] Running the package suites on Node ${nodeVersion} (npx -p node@22; engines.node ${engines}).`);
-
-  const packagesDir = join(ROOT, 'packages');
-  const folders = readdirSync(packagesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, 'package.json')))
-    .map((entry) => entry.name)
-    .sort();
-
-  const results = [];
-  for (const folder of folders) {
-    const dir = join(packagesDir, folder);
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const { args, error } = nodeArgsOf(manifest.scripts?.test);
-    if (error !== undefined) {
-      console.error(
-        `[node22] Failed to run the tests of packages/${folder}: ${error}. Make it \`node [flags] <path to jest.js> [jest args]\`.`,
-      );
-      results.push({ name: manifest.name, ok: false });
-      continue;
-    }
-    console.log(`\n[node22] ${manifest.name}: node ${[...args, ...jestArgs].join(' ')}  (in packages/${folder})`);
-    const run = npx([...NODE_22, ...args, ...jestArgs], { cwd: dir, stdio: 'inherit' });
-    results.push({ name: manifest.name, ok: run.status === 0 });
-  }
-
-  console.log(`\n[node22] Summary on Node ${nodeVersion}:`);
-  for (const { name, ok } of results) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}`);
-  const failed = results.filter((result) => !result.ok);
-  if (failed.length > 0) {
+  const run = npx([...NODE_22, '--experimental-vm-modules', '--no-warnings', JEST_BIN, '--ci', ...jestArgs], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) {
     console.error(
-      `[node22] Failed: ${failed.map((result) => result.name).join(', ')} on Node ${nodeVersion}. Reproduce with \`npx -y -p node@22 -- node ...\` in the package folder.`,
+      `[node22] Failed: the package suites did not pass on Node ${nodeVersion}. Reproduce with \`npx -y -p node@22 -- node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects <package>\`.`,
     );
     return 1;
   }
