@@ -1,0 +1,33 @@
+import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
+
+const kChaosError = Symbol.for('@proving-ground/chaos-injectors/error');
+
+/** Stable codes carried by every {@link ChaosError}. */
+export type ChaosErrorCode =
+  /** A seed that is not a whole number or a non-empty string. */
+  'CHAOS_INVALID_SEED';
+
+/**
+ * Base class of every error thrown by `@proving-ground/chaos-injectors`. Recognise it with
+ * {@link isChaosError}: a test setup can hold two copies of the package.
+ *
+ * @example
+ * try { createRandom(Number.NaN) } catch (error) { if (isChaosError(error)) console.log(error.code) }
+ */
+export class ChaosError extends ProvingGroundError<ChaosErrorCode> {
+  constructor(code: ChaosErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
+    super('chaos-injectors', code, failure, options);
+    this.name = 'ChaosError';
+    brand(this, kChaosError);
+  }
+}
+
+/**
+ * Whether `value` is an error thrown by any copy of `@proving-ground/chaos-injectors`.
+ *
+ * @example
+ * if (isChaosError(error) && error.code === 'CHAOS_INVALID_SEED') { ... }
+ */
+export function isChaosError(value: unknown): value is ChaosError {
+  return hasBrand(value, kChaosError);
+}

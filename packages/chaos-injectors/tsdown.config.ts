@@ -1,0 +1,3 @@
+import { packageBuilds } from '@proving-ground/kit/build';
+
+export default packageBuilds('chaos-injectors', [{ entry: ['src/index.ts'] }]);
