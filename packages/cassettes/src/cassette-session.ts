@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import type { InterceptedRequest } from '@proving-ground/test-modes';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError } from './errors.js';
-import { CASSETTE_VERSION, canonicalJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
+import { CASSETTE_VERSION, formatCassetteJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
 import { estimateCost, readUsage, type CassetteCost, type ModelPrice } from './llm-usage.js';
 import {
   diffShapes,
@@ -17,10 +17,11 @@ import {
 } from './matching.js';
 import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
-import { Redactor } from './redaction.js';
+import { Redactor } from './redaction/redactor.js';
 import { withGlobalAliases } from './origin-aliases.js';
 import { replayResponse, type OpenReplay } from './replay.js';
 import { testFileReference } from './internal/test-file-reference.js';
+import { prefixed } from './internal/prefix.js';
 
 /** Unused interactions named in a message; the rest are counted (a long cassette would flood the test output). */
 const MAX_LISTED_UNUSED = 10;
@@ -102,9 +103,13 @@ export class CassetteSession {
     const maxAge = parseDuration(this.options.maxAge);
     const age = Date.now() - Date.parse(this.#existing.recordedAt);
     if (maxAge !== undefined && age > maxAge) {
-      const message = `[cassettes] Cassette ${this.#shownPath()} was recorded ${describeAge(age)} ago (${this.#existing.recordedAt}), beyond maxAge ${String(this.options.maxAge)}. Re-record it with TEST_MODE=live_smoke TEST_RECORD=all.`;
-      if (this.options.onExpired === 'fail') this.#errors.push(new CassettesError('CASSETTES_EXPIRED', message));
-      else this.#warnings.push(message);
+      const recorded = `recorded ${describeAge(age)} ago (${this.#existing.recordedAt}), beyond maxAge ${String(this.options.maxAge)}`;
+      const fix = 'Re-record it with TEST_MODE=live_smoke TEST_RECORD=all.';
+      if (this.options.onExpired === 'fail') {
+        this.#errors.push(
+          new CassettesError('CASSETTES_EXPIRED', { action: `replay cassette ${this.#shownPath()}`, reason: `it was ${recorded}`, fix }),
+        );
+      } else this.#warnings.push(prefixed(`Cassette ${this.#shownPath()} was ${recorded}. ${fix}`));
     }
     this.#candidates = this.#existing.interactions.map((interaction) => {
       const shape = requestShape(interaction.request, this.#match);
@@ -174,7 +179,9 @@ export class CassetteSession {
           .map((difference) => `${difference.path}: ${show(difference.recorded)} → ${show(difference.incoming)}`)
           .join('; ');
         this.#warnings.push(
-          `[cassettes] Replayed ${shape.method} ${recorded.url} from the nearest recording ${found.interaction.id} (similarity ${route.score.toFixed(2)}, adaptive matching) in ${this.#shownPath()}. Differences: ${differences}.`,
+          prefixed(
+            `Replayed ${shape.method} ${recorded.url} from the nearest recording ${found.interaction.id} (similarity ${route.score.toFixed(2)}, adaptive matching) in ${this.#shownPath()}. Differences: ${differences}.`,
+          ),
         );
       }
     }
@@ -188,17 +195,13 @@ export class CassetteSession {
       .map((candidate) => ({ candidate, differences: diffShapes(candidate.shape, shape) }))
       .sort((a, b) => a.differences.length - b.differences.length)
       .slice(0, 3);
-    const lines: string[] = [];
     const where =
       this.#existing === undefined
         ? `no cassette exists at ${this.#shownPath()}`
         : `cassette ${this.#shownPath()} holds ${this.#candidates.length} interaction(s)`;
-    lines.push(
-      `[cassettes] Failed to replay "${recorded.method} ${recorded.url}"${this.test === undefined ? '' : ` in test "${this.test.name}"`}: no recorded interaction matches (${where}).`,
-    );
-    lines.push('', 'Request (secrets redacted):', `  ${recorded.method} ${recorded.url}`);
+    const lines = ['', 'Request (secrets redacted):', `  ${recorded.method} ${recorded.url}`];
     for (const [name, value] of Object.entries(recorded.headers)) lines.push(`  ${name}: ${value}`);
-    if (recorded.body !== undefined) lines.push(`  body: ${truncate(canonicalJson(recorded.body).replace(/\s+/g, ' '), 400)}`);
+    if (recorded.body !== undefined) lines.push(`  body: ${truncate(formatCassetteJson(recorded.body).replace(/\s+/g, ' '), 400)}`);
     if (sameRoute.length > 0) {
       lines.push('', `Closest recorded on ${shape.method} ${shape.route}:`);
       for (const { candidate, differences } of sameRoute) {
@@ -222,7 +225,11 @@ export class CassetteSession {
     if (ignorable !== undefined) suggestions.push(`If ${ignorable.field} changes on every run, ignore it: ${ignorable.option}`);
     suggestions.push('If the request is not meant for a cassette, leave it out with the hosts option, or answer it with an msw handler.');
     lines.push('', 'What to do:', ...suggestions.map((suggestion, index) => `  ${index + 1}. ${suggestion}`));
-    return new CassettesError('CASSETTES_UNMATCHED_REQUEST', lines.join('\n'));
+    return new CassettesError('CASSETTES_UNMATCHED_REQUEST', {
+      action: `replay "${recorded.method} ${recorded.url}"${this.test === undefined ? '' : ` in test "${this.test.name}"`}`,
+      reason: `no recorded interaction matches (${where})`,
+      details: lines,
+    });
   }
 
   async #record(
@@ -289,8 +296,15 @@ export class CassetteSession {
     if (this.#pending.size > 0) {
       await Promise.race([Promise.all(this.#pending), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
-    for (const open of this.#openReplays)
-      open.close(new Error(`[cassettes] The replayed stream was left open when its test ended (${this.#shownPath()}).`));
+    for (const open of this.#openReplays) {
+      open.close(
+        new CassettesError('CASSETTES_STREAM_LEFT_OPEN', {
+          action: `replay a stream from ${this.#shownPath()}`,
+          reason: 'it was left open when its test ended',
+          fix: 'Read the response to its end, or cancel its body, before the test ends.',
+        }),
+      );
+    }
     const errors = [...this.#errors];
     const warnings = [...this.#warnings];
     try {
@@ -311,16 +325,16 @@ export class CassetteSession {
       const list =
         shown.map((candidate) => `${candidate.interaction.id} ${candidate.shape.method} ${candidate.interaction.request.url}`).join('; ') +
         (more > 0 ? `; and ${more} more (npx proving-ground-cassettes lint --usage lists them all)` : '');
-      const message = `[cassettes] ${unused.length} recorded interaction(s) in ${this.#shownPath()} were not used${this.test === undefined ? '' : ` by test "${this.test.name}"`}: ${list}. Remove them by re-recording (TEST_MODE=live_smoke TEST_RECORD=all), or check that the test still makes these calls.`;
+      const message = `${unused.length} recorded interaction(s) in ${this.#shownPath()} were not used${this.test === undefined ? '' : ` by test "${this.test.name}"`}: ${list}. Remove them by re-recording (TEST_MODE=live_smoke TEST_RECORD=all), or check that the test still makes these calls.`;
       if (this.options.strict === true) errors.push(new CassettesError('CASSETTES_UNUSED_INTERACTIONS', message));
-      else warnings.push(message);
+      else warnings.push(prefixed(message));
     }
     const fresh = this.recordedInteractions();
     if (!recording || (fresh.length === 0 && this.mode !== 'record-all')) return { errors, warnings, written: false };
     if (!passed && this.options.recordOnFailure !== true) {
       if (fresh.length > 0)
         warnings.push(
-          `[cassettes] Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`,
+          prefixed(`Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`),
         );
       return { errors, warnings, written: false };
     }
@@ -344,10 +358,11 @@ export class CassetteSession {
       writeCassetteAtomically(this.path, cassette, (text) => {
         const leaks = this.#settings.redactor.findLeaksInCassette(text);
         if (leaks.length > 0) {
-          throw new CassettesError(
-            'CASSETTES_SECRET_LEAK',
-            `[cassettes] Failed to write cassette ${this.#shownPath()}: the verification scan found secrets that redaction missed: ${leaks.join('; ')}. Nothing was written. Add the field, header or pattern to the redact option (redact.jsonFields, redact.headers, redact.patterns) and record again.`,
-          );
+          throw new CassettesError('CASSETTES_SECRET_LEAK', {
+            action: `write cassette ${this.#shownPath()}`,
+            reason: `the verification scan found secrets that redaction missed: ${leaks.join('; ')}`,
+            fix: 'Nothing was written. Add the field, header or pattern to the redact option (redact.jsonFields, redact.headers, redact.patterns) and record again.',
+          });
         }
       });
     } catch (error) {
@@ -375,7 +390,9 @@ function writeUsage(path: string, candidates: readonly Candidate[]): string | un
     appendFileSync(file, `${JSON.stringify(record)}\n`);
     return undefined;
   } catch (error) {
-    return `[cassettes] Failed to write the usage record to ${file} (${USAGE_FILE_ENV}): ${(error as Error).message}. Check that its folder exists and is writable.`;
+    return prefixed(
+      `Failed to write the usage record to ${file} (${USAGE_FILE_ENV}): ${(error as Error).message}. Check that its folder exists and is writable.`,
+    );
   }
 }
 
@@ -385,7 +402,7 @@ function writeUsage(path: string, candidates: readonly Candidate[]): string | un
  */
 function sameContent(a: readonly Interaction[], b: readonly Interaction[]): boolean {
   const strip = (list: readonly Interaction[]): string =>
-    canonicalJson(
+    formatCassetteJson(
       list.map((interaction) => {
         const stream = interaction.response.stream;
         if (stream === undefined) return interaction;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CassettesError } from './errors.js';
-import { CASSETTE_VERSION, OLDEST_READABLE_CASSETTE_VERSION, canonicalJson, type Cassette } from './format.js';
+import { CASSETTE_VERSION, OLDEST_READABLE_CASSETTE_VERSION, formatCassetteJson, type Cassette } from './format.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,36 +84,38 @@ export function validateCassette(value: unknown): string[] {
  * const cassette = parseCassette(readFileSync(path, 'utf8'), path)
  */
 export function parseCassette(text: string, path: string): Cassette {
+  const action = `read cassette ${path}`;
   const fix = `Restore it from version control (git checkout -- ${path}) or delete it and re-record with TEST_MODE=live_smoke TEST_RECORD=missing; it is never overwritten silently.`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CassettesError(
-      'CASSETTES_CORRUPT_CASSETTE',
-      `[cassettes] Failed to read cassette ${path}: it is not valid JSON (${(error as Error).message}; ${text.length} bytes, possibly truncated). ${fix}`,
-      { cause: error },
-    );
+    // The parse error is quoted, not nested as a cause: its message is all it holds, and Jest would print it twice.
+    const reason = `it is not valid JSON (${(error as Error).message}; ${text.length} bytes, possibly truncated)`;
+    throw new CassettesError('CASSETTES_CORRUPT_CASSETTE', { action, reason, fix });
   }
   const version = isRecord(parsed) ? parsed['version'] : undefined;
   if (typeof version === 'number' && version > CASSETTE_VERSION) {
-    throw new CassettesError(
-      'CASSETTES_UNSUPPORTED_VERSION',
-      `[cassettes] Failed to read cassette ${path}: it has format version ${version}, and this copy of @proving-ground/cassettes reads up to version ${CASSETTE_VERSION}. Upgrade @proving-ground/cassettes, or to re-record it with this version delete it (or restore the older file from version control: git checkout -- ${path}); it is never overwritten silently.`,
-    );
+    throw new CassettesError('CASSETTES_UNSUPPORTED_VERSION', {
+      action,
+      reason: `it has format version ${version}, and this copy of @proving-ground/cassettes reads up to version ${CASSETTE_VERSION}`,
+      fix: `Upgrade @proving-ground/cassettes, or to re-record it with this version delete it (or restore the older file from version control: git checkout -- ${path}); it is never overwritten silently.`,
+    });
   }
   if (typeof version !== 'number' || !Number.isInteger(version) || version < OLDEST_READABLE_CASSETTE_VERSION) {
-    throw new CassettesError(
-      'CASSETTES_CORRUPT_CASSETTE',
-      `[cassettes] Failed to read cassette ${path}: "version" is ${JSON.stringify(version)}, expected a format version from ${OLDEST_READABLE_CASSETTE_VERSION} to ${CASSETTE_VERSION}. ${fix}`,
-    );
+    throw new CassettesError('CASSETTES_CORRUPT_CASSETTE', {
+      action,
+      reason: `"version" is ${JSON.stringify(version)}, expected a format version from ${OLDEST_READABLE_CASSETTE_VERSION} to ${CASSETTE_VERSION}`,
+      fix,
+    });
   }
   const problems = validateCassette(parsed);
   if (problems.length > 0) {
-    throw new CassettesError(
-      'CASSETTES_CORRUPT_CASSETTE',
-      `[cassettes] Failed to read cassette ${path}: ${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems.slice(0, 10).join('; ')}. ${fix}`,
-    );
+    throw new CassettesError('CASSETTES_CORRUPT_CASSETTE', {
+      action,
+      reason: `${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems.slice(0, 10).join('; ')}`,
+      fix,
+    });
   }
   return parsed as Cassette;
 }
@@ -150,7 +152,7 @@ export function readCassette(path: string, shownAs: string = path): Cassette | u
 export function writeCassetteAtomically(path: string, cassette: Cassette, verify: (text: string, path: string) => void = () => {}): string {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const text = canonicalJson(cassette);
+  const text = formatCassetteJson(cassette);
   try {
     writeFileSync(temporary, text, { flag: 'wx' });
     verify(readFileSync(temporary, 'utf8'), path);

@@ -5,7 +5,7 @@ import { CassettesError } from './errors.js';
 import type { CassetteCost, ModelPrice } from './llm-usage.js';
 import { validateOptions, type CassetteMode, type CassetteOptions } from './options.js';
 import { sharedState } from './internal/shared-state.js';
-import { addCircusEventHandler, currentTestPath, fullTestName, type CircusEvent, type CircusState } from './internal/jest-circus.js';
+import { addCircusEventHandler, currentTestPath, fullTestName, type CircusBlock } from '@proving-ground/kit';
 
 const state = sharedState();
 const { scope, active } = state;
@@ -116,7 +116,37 @@ export function currentCassette(): CassetteInfo | undefined {
   return { path: session.path, mode: session.mode, cost: session.cost(), costWith: (prices) => session.cost(prices) };
 }
 
+/** A jest-circus event, as far as per-test cassettes read it. */
+interface CircusEvent {
+  name: string;
+  fn?: (...args: unknown[]) => unknown;
+  testName?: unknown;
+  test?: { errors: unknown[]; fn?: unknown; name: string };
+}
+
+/** jest-circus's state, as far as per-test cassettes read it. */
+interface CircusState {
+  currentDescribeBlock?: CircusBlock;
+}
+
 const testSessions = new WeakMap<object, CassetteSession>();
+
+/**
+ * Whether the test already failed with `error`: jest-circus keeps an error or an `[error, asyncError]`
+ * pair per failure, and a client that reports a failed request nests the reason it was given (fetch's
+ * `TypeError: fetch failed`, or a copy made for another realm) under `cause`.
+ */
+function alreadyReported(testErrors: readonly unknown[], error: Error): boolean {
+  return testErrors.some((entry) => {
+    const seen = new Set<unknown>();
+    for (let current: unknown = Array.isArray(entry) ? entry[0] : entry; current !== undefined && !seen.has(current); ) {
+      if (current === error) return true;
+      seen.add(current);
+      current = typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
+    }
+    return false;
+  });
+}
 
 /**
  * Give every test of the test file its own cassette (call it from a setup file listed in
@@ -135,7 +165,7 @@ const testSessions = new WeakMap<object, CassetteSession>();
  */
 export function setupCassettes(options: CassetteOptions = {}): void {
   const checked = validateOptions(options, 'setupCassettes() options');
-  addCircusEventHandler(async (event: CircusEvent, state: CircusState) => {
+  addCircusEventHandler('cassettes', async (event: CircusEvent, state: CircusState) => {
     if (event.name === 'add_test' && typeof event.fn === 'function') {
       const name = fullTestName(state, event.testName);
       const original = event.fn;
@@ -144,10 +174,11 @@ export function setupCassettes(options: CassetteOptions = {}): void {
         if (mode === 'off') return original.apply(this, args);
         const testPath = currentTestPath();
         if (testPath === undefined) {
-          throw new CassettesError(
-            'CASSETTES_NO_ACTIVE_CASSETTE',
-            '[cassettes] Failed to start a per-test cassette: the test file is unknown (Jest did not set it). Use withCassette(name, fn) to name the cassette.',
-          );
+          throw new CassettesError('CASSETTES_NO_ACTIVE_CASSETTE', {
+            action: 'start a per-test cassette',
+            reason: 'the test file is unknown (Jest did not set it)',
+            fix: 'Use withCassette(name, fn) to name the cassette.',
+          });
         }
         const session = new CassetteSession(cassettePathFor(testPath, name, checked.dir), mode, checked, { path: testPath, name });
         testSessions.set(wrapped, session);
@@ -166,7 +197,8 @@ export function setupCassettes(options: CassetteOptions = {}): void {
       deactivate(session);
       const outcome = await session.finish(event.test.errors.length === 0);
       report(outcome);
-      for (const error of outcome.errors) event.test.errors.push([error, error]);
+      // A request the cassette refused already failed the client, and usually the test with it: report it once.
+      for (const error of outcome.errors) if (!alreadyReported(event.test.errors, error)) event.test.errors.push([error, error]);
     }
   });
 }

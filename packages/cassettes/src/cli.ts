@@ -8,13 +8,13 @@
  *   proving-ground-cassettes har import <file.har> <cassette.json>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { firstLine, nearestMatch } from '@proving-ground/kit';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError, isCassettesError, type CassettesErrorCode } from './errors.js';
 import type { Cassette } from './format.js';
 import { cassetteToHar, harToCassette } from './har.js';
 import { lintCassettes, pruneCassettes } from './lint.js';
-import { Redactor } from './redaction.js';
-import { nearestName } from './internal/did-you-mean.js';
+import { Redactor } from './redaction/redactor.js';
 
 const USAGE = `Usage:
   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
@@ -50,15 +50,17 @@ function parseArgs(command: string, args: readonly string[]): ParsedArgs {
       else parsed.values.set(name, value);
     } else if (switchFlags.includes(name)) parsed.switches.add(name);
     else if (name.startsWith('-')) {
-      const suggestion = nearestName(name, [...valueFlags, ...switchFlags]);
+      const suggestion = nearestMatch(name, [...valueFlags, ...switchFlags]);
       problems.push(`${name} is not a flag of ${command}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
     } else parsed.positional.push(arg);
   }
   if (problems.length > 0) {
-    throw new CassettesError(
-      'CASSETTES_INVALID_OPTIONS',
-      `[cassettes] Failed to ${command} cassettes: ${problems.join('; ')}. Its flags: ${[...valueFlags, ...switchFlags].join(', ')}.\n${USAGE}`,
-    );
+    throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+      action: `${command} cassettes`,
+      reason: problems.join('; '),
+      details: [USAGE],
+      fix: `Its flags: ${[...valueFlags, ...switchFlags].join(', ')}`,
+    });
   }
   return parsed;
 }
@@ -73,11 +75,8 @@ function readInput(path: string, what: string, code: CassettesErrorCode, fix: st
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CassettesError(
-      code,
-      `[cassettes] Failed to read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message}. ${fix}`,
-      { cause: error },
-    );
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    throw new CassettesError(code, { action: `read ${what} ${path}`, reason, fix }, { cause: error });
   }
 }
 
@@ -115,10 +114,11 @@ function main(argv: string[]): number {
   if (command === 'har' && args[0] === 'export' && args[1] !== undefined) {
     const cassette = readCassette(args[1]);
     if (cassette === undefined) {
-      throw new CassettesError(
-        'CASSETTES_INVALID_OPTIONS',
-        `[cassettes] Failed to export cassette ${args[1]} to HAR: the file does not exist. Check the path (har export <cassette.json> [out.har]).`,
-      );
+      throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+        action: `export cassette ${args[1]} to HAR`,
+        reason: 'the file does not exist',
+        fix: 'Check the path (har export <cassette.json> [out.har])',
+      });
     }
     const text = `${JSON.stringify(cassetteToHar(cassette), null, 2)}\n`;
     if (args[2] === undefined) process.stdout.write(text);
@@ -128,34 +128,39 @@ function main(argv: string[]): number {
   if (command === 'har' && args[0] === 'import' && args[1] !== undefined && args[2] !== undefined) {
     const harFile = args[1];
     const text = readInput(harFile, 'HAR file', 'CASSETTES_INVALID_HAR', 'Check the path (har import <file.har> <cassette.json>).');
+    const exportAgain = 'Export it again as HAR 1.2 (e.g. "Save all as HAR" in dev tools)';
     let document: unknown;
     try {
       document = JSON.parse(text);
     } catch (error) {
-      throw new CassettesError(
-        'CASSETTES_INVALID_HAR',
-        `[cassettes] Failed to import HAR file ${harFile}: it is not valid JSON (${(error as Error).message}). Export it again as HAR 1.2 (e.g. "Save all as HAR" in dev tools).`,
-        { cause: error },
-      );
+      // The parse error is quoted, not nested: its message is all it holds.
+      throw new CassettesError('CASSETTES_INVALID_HAR', {
+        action: `import HAR file ${harFile}`,
+        reason: `it is not valid JSON (${(error as Error).message})`,
+        fix: exportAgain,
+      });
     }
     let cassette: Cassette;
     try {
       cassette = harToCassette(document);
     } catch (error) {
-      if (isCassettesError(error))
-        throw new CassettesError(error.code, error.message.replace('Failed to import HAR:', `Failed to import HAR file ${harFile}:`), {
-          cause: error,
-        });
-      throw error;
+      if (!isCassettesError(error)) throw error;
+      // What is wrong with the log is the nested error's to say; this one names the file.
+      throw new CassettesError(
+        error.code,
+        { action: `import HAR file ${harFile}`, reason: 'it is not a HAR 1.2 log', fix: exportAgain },
+        { cause: error },
+      );
     }
     const redactor = new Redactor();
     writeCassetteAtomically(args[2], cassette, (written, path) => {
       const leaks = redactor.findLeaksInCassette(written);
       if (leaks.length > 0) {
-        throw new CassettesError(
-          'CASSETTES_SECRET_LEAK',
-          `[cassettes] Failed to write cassette ${path} from ${harFile}: the verification scan found secrets that redaction missed: ${leaks.join('; ')}. Nothing was written. Remove them from the HAR file and import it again.`,
-        );
+        throw new CassettesError('CASSETTES_SECRET_LEAK', {
+          action: `write cassette ${path} from ${harFile}`,
+          reason: `the verification scan found secrets that redaction missed: ${leaks.join('; ')}`,
+          fix: 'Nothing was written. Remove them from the HAR file and import it again.',
+        });
       }
     });
     process.stdout.write(`wrote ${args[2]} (${cassette.interactions.length} interaction(s))\n`);
@@ -165,11 +170,20 @@ function main(argv: string[]): number {
   return 2;
 }
 
+/**
+ * What the CLI prints for an error: its message, then the first line of each nested cassettes error
+ * (a wrapped error says what the wrapper leaves out), then its code.
+ */
+function describeFailure(error: unknown): string {
+  if (!isCassettesError(error)) return String(error instanceof Error ? error.message : error);
+  const lines = [error.message];
+  for (let cause = error.cause; isCassettesError(cause); cause = cause.cause) lines.push(`  caused by: ${firstLine(cause)}`);
+  return `${lines.join('\n')}\n(${error.code})`;
+}
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(
-    `${isCassettesError(error) ? `${error.message}\n(${error.code})` : String(error instanceof Error ? error.message : error)}\n`,
-  );
+  process.stderr.write(`${describeFailure(error)}\n`);
   process.exitCode = isCassettesError(error) && error.code === 'CASSETTES_INVALID_OPTIONS' ? 2 : 1;
 }

@@ -1,3 +1,5 @@
+import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
+
 const kCassettesError = Symbol.for('@proving-ground/cassettes/error');
 
 /** Stable codes carried by every {@link CassettesError}. */
@@ -10,26 +12,25 @@ export type CassettesErrorCode =
   | 'CASSETTES_EXPIRED'
   | 'CASSETTES_INVALID_OPTIONS'
   | 'CASSETTES_NO_ACTIVE_CASSETTE'
-  | 'CASSETTES_COST_UNKNOWN'
-  | 'CASSETTES_INVALID_HAR';
+  | 'CASSETTES_INVALID_HAR'
+  | 'CASSETTES_INVALID_USAGE_FILE'
+  | 'CASSETTES_STREAM_LEFT_OPEN';
 
 /**
- * Base class of every error thrown by `@proving-ground/cassettes`.
+ * Base class of every error thrown by `@proving-ground/cassettes`. Its message reads
+ * `[cassettes] Failed to <action>: <reason>. <fix>` (the prefix is added here), and an error it
+ * wraps is kept as `cause`.
  *
  * Recognise it with {@link isCassettesError}: a test setup can hold two copies of the package.
  *
  * @example
  * try { readCassette('x.json') } catch (error) { if (isCassettesError(error)) console.log(error.code) }
  */
-export class CassettesError extends Error {
-  /** A stable identifier of the failure, safe to match on. */
-  readonly code: CassettesErrorCode;
-
-  constructor(code: CassettesErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class CassettesError extends ProvingGroundError<CassettesErrorCode> {
+  constructor(code: CassettesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
+    super('cassettes', code, failure, options);
     this.name = 'CassettesError';
-    this.code = code;
-    Object.defineProperty(this, kCassettesError, { value: true });
+    brand(this, kCassettesError);
   }
 }
 
@@ -40,5 +41,5 @@ export class CassettesError extends Error {
  * if (isCassettesError(error) && error.code === 'CASSETTES_UNMATCHED_REQUEST') { ... }
  */
 export function isCassettesError(value: unknown): value is CassettesError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kCassettesError] === true;
+  return hasBrand(value, kCassettesError);
 }

@@ -101,13 +101,15 @@ function sortKeys(value: unknown, keepOrder = false): unknown {
 }
 
 /**
- * Canonical JSON: keys sorted at every level (but inside stored JSON bodies, kept as the server
- * sent them), two-space indentation, a final newline; so the same content always gives the same bytes.
+ * The text of a cassette file: canonical, pretty-printed JSON. Keys are sorted at every level (but
+ * inside stored JSON bodies, `{ json }`, kept as the server sent them), with two-space indentation
+ * and a final newline, so the same content always gives the same bytes.
+ * (For the compact form used in request keys, see {@link compactCanonicalJson}.)
  *
  * @example
- * canonicalJson({ b: 1, a: 2 }) // '{\n  "a": 2,\n  "b": 1\n}\n'
+ * formatCassetteJson({ b: 1, a: 2 }) // '{\n  "a": 2,\n  "b": 1\n}\n'
  */
-export function canonicalJson(value: unknown): string {
+export function formatCassetteJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 

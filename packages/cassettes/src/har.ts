@@ -3,7 +3,8 @@ import { CassettesError } from './errors.js';
 import { CASSETTE_VERSION, type Cassette, type Interaction, type RecordedResponse, type StoredBody, type StreamEnd } from './format.js';
 import { readUsage } from './llm-usage.js';
 import { recordRequest, type CaptureSettings } from './recording.js';
-import { Redactor, type RedactionOptions } from './redaction.js';
+import { Redactor } from './redaction/redactor.js';
+import type { RedactionOptions } from './redaction/rules.js';
 import { createHash } from 'node:crypto';
 
 /** A HAR 1.2 document, as far as this package reads and writes it. */
@@ -133,10 +134,11 @@ export function cassetteToHar(cassette: Cassette): Har {
 export function harToCassette(har: unknown, options: { redact?: RedactionOptions; aliases?: Record<string, string> } = {}): Cassette {
   const entries = (har as Har | undefined)?.log?.entries;
   if (!Array.isArray(entries)) {
-    throw new CassettesError(
-      'CASSETTES_INVALID_HAR',
-      '[cassettes] Failed to import HAR: it has no log.entries array. Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).',
-    );
+    throw new CassettesError('CASSETTES_INVALID_HAR', {
+      action: 'import HAR',
+      reason: 'it has no log.entries array',
+      fix: 'Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).',
+    });
   }
   const settings: CaptureSettings = {
     redactor: new Redactor(options.redact),
@@ -146,10 +148,11 @@ export function harToCassette(har: unknown, options: { redact?: RedactionOptions
   const counts = new Map<string, number>();
   const interactions = entries.map((entry: HarEntry, index): Interaction => {
     if (typeof entry?.request?.url !== 'string' || typeof entry.response?.status !== 'number') {
-      throw new CassettesError(
-        'CASSETTES_INVALID_HAR',
-        `[cassettes] Failed to import HAR: entries[${index}] has no request.url or response.status.`,
-      );
+      throw new CassettesError('CASSETTES_INVALID_HAR', {
+        action: 'import HAR',
+        reason: `entries[${index}] has no request.url or response.status`,
+        fix: 'Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).',
+      });
     }
     const post = entry.request.postData;
     const requestHeaders = entry.request.headers

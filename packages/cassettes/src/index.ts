@@ -1,7 +1,7 @@
 export { CassettesError, isCassettesError, type CassettesErrorCode } from './errors.js';
 export {
   CASSETTE_VERSION,
-  canonicalJson,
+  formatCassetteJson,
   type Cassette,
   type Interaction,
   type LlmUsage,
@@ -13,7 +13,8 @@ export {
   type StreamEnd,
 } from './format.js';
 export { parseCassette, readCassette, validateCassette, writeCassetteAtomically } from './cassette-store.js';
-export { Redactor, SENSITIVE_HEADERS, TOKEN_SHAPES, isSensitiveHeader, isSensitiveName, type RedactionOptions } from './redaction.js';
+export { Redactor } from './redaction/redactor.js';
+export { SENSITIVE_HEADERS, TOKEN_SHAPES, isSensitiveHeader, isSensitiveName, type RedactionOptions } from './redaction/rules.js';
 export {
   diffShapes,
   requestKey,

@@ -4,7 +4,8 @@ import { parseCassette } from './cassette-store.js';
 import { CassettesError, isCassettesError } from './errors.js';
 import type { Cassette } from './format.js';
 import { parseDuration } from './options.js';
-import { Redactor, type RedactionOptions } from './redaction.js';
+import { Redactor } from './redaction/redactor.js';
+import type { RedactionOptions } from './redaction/rules.js';
 import { resolveTestFile } from './internal/test-file-reference.js';
 
 /** Options of {@link lintCassettes}. */
@@ -98,10 +99,11 @@ function checkLintOptions(
   }
   for (const file of options.usage ?? []) if (!existsSync(file)) problems.push(`the usage file ${file} does not exist (usage, --usage)`);
   if (problems.length > 0) {
-    throw new CassettesError(
-      'CASSETTES_INVALID_OPTIONS',
-      `[cassettes] Failed to ${command} cassettes: ${problems.join('; ')}. Fix the ${problems.length > 1 ? 'arguments' : 'argument'} and run it again.`,
-    );
+    throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+      action: `${command} cassettes`,
+      reason: problems.join('; '),
+      fix: `Fix the ${problems.length > 1 ? 'arguments' : 'argument'} and run it again.`,
+    });
   }
 }
 
@@ -133,11 +135,11 @@ function readUsage(files: readonly string[]): Map<string, Set<string>> {
       try {
         record = JSON.parse(line) as typeof record;
       } catch (error) {
-        throw new CassettesError(
-          'CASSETTES_INVALID_OPTIONS',
-          `[cassettes] Failed to read usage file ${file}: line ${index + 1} is not JSON. Delete the file and run the replay again.`,
-          { cause: error },
-        );
+        throw new CassettesError('CASSETTES_INVALID_USAGE_FILE', {
+          action: `read usage file ${file}`,
+          reason: `line ${index + 1} is not JSON (${(error as Error).message})`,
+          fix: 'Delete the file and run the replay again.',
+        });
       }
       if (typeof record.cassette !== 'string' || !Array.isArray(record.used)) return;
       const ids = used.get(resolve(record.cassette)) ?? new Set<string>();

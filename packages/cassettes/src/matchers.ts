@@ -1,6 +1,7 @@
 import { readCassette } from './cassette-store.js';
 import type { CassetteInfo } from './cassettes.js';
 import { estimateCost, type CassetteCost, type ModelPrice } from './llm-usage.js';
+import { prefixed } from './internal/prefix.js';
 
 /** The result shape Jest expects from a custom matcher. */
 export interface MatcherResult {
@@ -40,13 +41,15 @@ function costOf(received: unknown, prices: Record<string, ModelPrice> | undefine
 export const cassetteMatchers = {
   toCostAtMost(received: unknown, ceilingUsd: number, prices?: Record<string, ModelPrice>): MatcherResult {
     const found = costOf(received, prices);
-    if (typeof found === 'string') return { pass: false, message: () => `[cassettes] toCostAtMost: ${found}.` };
+    if (typeof found === 'string') return { pass: false, message: () => prefixed(`toCostAtMost: ${found}.`) };
     const { cost, what } = found;
     if (cost.usd === undefined) {
       return {
         pass: false,
         message: () =>
-          `[cassettes] toCostAtMost: the cost of ${what} cannot be estimated: no price for ${cost.unpricedModels.join(', ')}. Add them to the prices option (USD per million tokens).`,
+          prefixed(
+            `toCostAtMost: the cost of ${what} cannot be estimated: no price for ${cost.unpricedModels.join(', ')}. Add them to the prices option (USD per million tokens).`,
+          ),
       };
     }
     const usd = cost.usd;
@@ -55,8 +58,8 @@ export const cassetteMatchers = {
       pass: usd <= ceilingUsd,
       message: () =>
         usd <= ceilingUsd
-          ? `[cassettes] expected ${what} to cost more than $${ceilingUsd}, it costs ${summary}.`
-          : `[cassettes] ${what} costs more than the ceiling of $${ceilingUsd}: ${summary}.`,
+          ? prefixed(`expected ${what} to cost more than $${ceilingUsd}, it costs ${summary}.`)
+          : prefixed(`${what} costs more than the ceiling of $${ceilingUsd}: ${summary}.`),
     };
   },
 };

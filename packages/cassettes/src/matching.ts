@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compactCanonicalJson, type RecordedRequest } from './format.js';
-import { isSensitiveHeader } from './redaction.js';
+import { isSensitiveHeader } from './redaction/rules.js';
 import { parsePath, type PathStep } from './internal/json-path.js';
 
 /** How recorded interactions are matched to requests. */

@@ -1,10 +1,10 @@
+import { checks, countProblems, describeOptionValue, listOptionProblems, nearestMatch, type OptionCheck } from '@proving-ground/kit';
 import { CassettesError } from './errors.js';
 import type { ModelPrice } from './llm-usage.js';
 import type { MatchOptions } from './matching.js';
 import type { NormalizeOptions } from './normalization.js';
-import type { RedactionOptions } from './redaction.js';
+import type { RedactionOptions } from './redaction/rules.js';
 import type { ReplaySpeed } from './replay.js';
-import { nearestName } from './internal/did-you-mean.js';
 
 /** What a cassette does with requests. */
 export type CassetteMode = 'replay' | 'record-missing' | 'record-all' | 'off';
@@ -44,80 +44,64 @@ export interface CassetteOptions {
   prices?: Record<string, ModelPrice>;
 }
 
-const KNOWN: Record<keyof CassetteOptions, (value: unknown) => string | undefined> = {
-  mode: (value) => oneOf(value, ['auto', 'replay', 'record-missing', 'record-all', 'off']),
-  inMock: (value) => oneOf(value, ['off', 'replay']),
-  dir: (value) => (typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty string'),
-  match: (value) => checkMatch(value),
-  redact: (value) => (isObject(value) ? undefined : 'must be an object'),
+/** Every problem of a nested options object (`match`, `normalize`), named by its full path. */
+function nestedProblems(value: unknown, nestedChecks: Readonly<Record<string, OptionCheck>>, path: string, example: string): string[] {
+  if (!isObject(value)) return [`- ${path}: expected an object like ${example}, got ${describeOptionValue(value)}.`];
+  return listOptionProblems(value, nestedChecks, `${path}.`);
+}
+
+const MATCH_CHECKS: Record<keyof MatchOptions, OptionCheck> = {
+  strategy: checks.oneOf(['exact', 'similar', 'adaptive']),
+  ignoreHeaders: stringList('header names'),
+  matchHeaders: stringList('header names'),
+  ignoreQuery: stringList('query parameter names'),
+  ignoreBodyPaths: stringList('JSON paths such as "metadata.requestId"'),
+  matcher: checks.function(),
+  threshold: checks.number(0, 1),
+  repeats: checks.boolean(),
+};
+
+const NORMALIZE_CHECKS: Record<keyof NormalizeOptions, OptionCheck> = {
+  responseJson: (value) => (isObject(value) ? undefined : 'expected an object mapping JSON paths to the values stored instead'),
+};
+
+/** Checks of the top-level options; `match` and `normalize` are checked field by field in {@link validateOptions}. */
+const OPTION_CHECKS: Record<keyof CassetteOptions, OptionCheck> = {
+  mode: checks.oneOf(['auto', 'replay', 'record-missing', 'record-all', 'off']),
+  inMock: checks.oneOf(['off', 'replay']),
+  dir: checks.string(),
+  match: () => undefined,
+  redact: (value) => (isObject(value) ? undefined : `expected an object, got ${describeOptionValue(value)}`),
   aliases: (value) =>
     isObject(value) && Object.entries(value).every(([from, to]) => URL.canParse(from) && typeof to === 'string' && URL.canParse(to))
       ? undefined
-      : 'must map origins to origins, e.g. { "http://127.0.0.1:5123": "https://llm.test" }',
-  hosts: (value) =>
-    Array.isArray(value) && value.every((host) => typeof host === 'string') ? undefined : 'must be an array of origins or host names',
-  normalize: (value) => checkNormalize(value),
-  dropHeaders: (value) => (Array.isArray(value) ? undefined : 'must be an array of header names or patterns'),
+      : 'expected a map of origins to origins, e.g. { "http://127.0.0.1:5123": "https://llm.test" }',
+  hosts: stringList('origins or host names'),
+  normalize: () => undefined,
+  dropHeaders: (value) => (Array.isArray(value) ? undefined : 'expected an array of header names or patterns'),
   replaySpeed: (value) => {
     if (value === 'instant' || value === 'realtime' || (typeof value === 'number' && value > 0)) return undefined;
-    const near = typeof value === 'string' ? nearestName(value, ['instant', 'realtime']) : undefined;
-    return `must be "instant", "realtime" or a number above 0${near === undefined ? '' : ` (did you mean "${near}"?)`}`;
+    const near = typeof value === 'string' ? nearestMatch(value, ['instant', 'realtime']) : undefined;
+    return `expected "instant", "realtime" or a number above 0, got ${describeOptionValue(value)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`;
   },
-  strict: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
-  maxAge: (value) => (parseDuration(value) === undefined ? 'must be milliseconds or a duration like "90d", "12h", "30m"' : undefined),
-  onExpired: (value) => oneOf(value, ['warn', 'fail']),
-  recordOnFailure: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  strict: checks.boolean(),
+  maxAge: (value) => (parseDuration(value) === undefined ? 'expected milliseconds or a duration like "90d", "12h", "30m"' : undefined),
+  onExpired: checks.oneOf(['warn', 'fail']),
+  recordOnFailure: checks.boolean(),
   prices: (value) =>
     isObject(value) &&
     Object.values(value).every((price) => isObject(price) && typeof price['input'] === 'number' && typeof price['output'] === 'number')
       ? undefined
-      : 'must map model names to { input, output } USD per million tokens',
+      : 'expected a map of model names to { input, output } USD per million tokens',
 };
 
-const MATCH_KEYS = ['strategy', 'ignoreHeaders', 'matchHeaders', 'ignoreQuery', 'ignoreBodyPaths', 'matcher', 'threshold', 'repeats'];
+function stringList(what: string): OptionCheck {
+  return (value) =>
+    Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : `expected an array of ${what}`;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function oneOf(value: unknown, choices: string[]): string | undefined {
-  if (typeof value === 'string' && choices.includes(value)) return undefined;
-  const near = typeof value === 'string' ? nearestName(value, choices) : undefined;
-  return `must be one of ${choices.map((choice) => `"${choice}"`).join(', ')}${near === undefined ? '' : ` (did you mean "${near}"?)`}`;
-}
-
-function checkMatch(value: unknown): string | undefined {
-  if (!isObject(value)) return 'must be an object';
-  const problems: string[] = [];
-  for (const key of Object.keys(value)) {
-    if (!MATCH_KEYS.includes(key)) {
-      const near = nearestName(key, MATCH_KEYS);
-      problems.push(`"${key}" is not an option${near === undefined ? '' : ` (did you mean "${near}"?)`}`);
-    }
-  }
-  if (value['strategy'] !== undefined) {
-    const problem = oneOf(value['strategy'], ['exact', 'similar', 'adaptive']);
-    if (problem !== undefined) problems.push(`strategy ${problem}`);
-  }
-  const threshold = value['threshold'];
-  if (threshold !== undefined && (typeof threshold !== 'number' || threshold < 0 || threshold > 1))
-    problems.push('threshold must be a number from 0 to 1');
-  if (value['matcher'] !== undefined && typeof value['matcher'] !== 'function') problems.push('matcher must be a function');
-  return problems.length === 0 ? undefined : problems.join('; ');
-}
-
-function checkNormalize(value: unknown): string | undefined {
-  if (!isObject(value)) return 'must be an object like { responseJson: { id: "chatcmpl-recorded", created: 0 } }';
-  const problems: string[] = [];
-  for (const key of Object.keys(value)) {
-    if (key !== 'responseJson') {
-      const near = nearestName(key, ['responseJson']);
-      problems.push(`"${key}" is not an option${near === undefined ? '' : ` (did you mean "${near}"?)`}`);
-    }
-  }
-  if (value['responseJson'] !== undefined && !isObject(value['responseJson']))
-    problems.push('responseJson must map JSON paths to the values stored instead');
-  return problems.length === 0 ? undefined : problems.join('; ');
 }
 
 /**
@@ -144,29 +128,24 @@ export function parseDuration(value: unknown): number | undefined {
  */
 export function validateOptions(options: unknown, where = 'cassette options'): CassetteOptions {
   if (!isObject(options)) {
-    throw new CassettesError(
-      'CASSETTES_INVALID_OPTIONS',
-      `[cassettes] Failed to read ${where}: they must be an object. Pass {} or leave them out.`,
-    );
+    throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+      action: `read ${where}`,
+      reason: `they must be an object, got ${describeOptionValue(options)}`,
+      fix: 'Pass {} or leave them out.',
+    });
   }
-  const problems: string[] = [];
-  const names = Object.keys(KNOWN);
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const check = KNOWN[key as keyof CassetteOptions] as ((value: unknown) => string | undefined) | undefined;
-    if (check === undefined) {
-      const near = nearestName(key, names);
-      problems.push(`"${key}" is not an option${near === undefined ? '' : ` (did you mean "${near}"?)`}`);
-      continue;
-    }
-    const problem = check(value);
-    if (problem !== undefined) problems.push(`${key} ${problem}`);
-  }
+  const problems = listOptionProblems(options, OPTION_CHECKS);
+  if (options['match'] !== undefined)
+    problems.push(...nestedProblems(options['match'], MATCH_CHECKS, 'match', "{ strategy: 'similar' }"));
+  if (options['normalize'] !== undefined)
+    problems.push(...nestedProblems(options['normalize'], NORMALIZE_CHECKS, 'normalize', "{ responseJson: { id: 'chatcmpl-recorded' } }"));
   if (problems.length > 0) {
-    throw new CassettesError(
-      'CASSETTES_INVALID_OPTIONS',
-      `[cassettes] Failed to read ${where}: ${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}. Fix the options named above.`,
-    );
+    throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+      action: `read ${where}`,
+      reason: countProblems(problems),
+      details: problems,
+      fix: 'Fix the options named above.',
+    });
   }
   return options;
 }

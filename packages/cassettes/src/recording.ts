@@ -1,7 +1,7 @@
 import { decodeContent, decodeContentChunks, isKnownEncoding, isUtf8, storeBody } from './bodies.js';
 import { normalizeResponse, type NormalizeOptions } from './normalization.js';
 import type { RecordedRequest, RecordedResponse, RecordedStream, StoredBody, StreamChunk, StreamEnd } from './format.js';
-import type { Redactor } from './redaction.js';
+import type { Redactor } from './redaction/redactor.js';
 
 /** Request headers left out of cassettes by default: they change between runs and machines. */
 export const VOLATILE_REQUEST_HEADERS: readonly (string | RegExp)[] = [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { canonicalJson, cassetteMatchers, estimateCost, type Cassette } from '../src/index.js';
+import { formatCassetteJson, cassetteMatchers, estimateCost, type Cassette } from '../src/index.js';
 import { createJestProject, type JestProject } from './jest-project.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
@@ -55,7 +55,7 @@ describe('proving-ground-cassettes CLI', () => {
       ...leaking.interactions[1]!.request,
       headers: { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz' },
     };
-    writeFileSync(join(dir, '__cassettes__', 'gone.test.ts', 'a.json'), canonicalJson(leaking));
+    writeFileSync(join(dir, '__cassettes__', 'gone.test.ts', 'a.json'), formatCassetteJson(leaking));
     writeFileSync(join(dir, '__cassettes__', 'truncated.json'), '{"version": 1, "interac');
 
     const result = run(['lint', '.', '--max-age', '30d'], dir);
@@ -72,7 +72,7 @@ describe('proving-ground-cassettes CLI', () => {
     const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
     mkdirSync(join(dir, '__cassettes__', 'gone.test.ts'), { recursive: true });
     const file = join(dir, '__cassettes__', 'gone.test.ts', 'a.json');
-    writeFileSync(file, canonicalJson(streamed));
+    writeFileSync(file, formatCassetteJson(streamed));
 
     const dry = run(['prune', '.', '--dry-run'], dir);
     const real = run(['prune', '.'], dir);
@@ -84,7 +84,7 @@ describe('proving-ground-cassettes CLI', () => {
 
   it('should export HAR 1.2 and import it back with the stream chunks intact', () => {
     const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
-    writeFileSync(join(dir, 'c.json'), canonicalJson(streamed));
+    writeFileSync(join(dir, 'c.json'), formatCassetteJson(streamed));
 
     expect(run(['har', 'export', 'c.json', 'c.har'], dir).status).toBe(0);
     expect(run(['har', 'import', 'c.har', 'back.json'], dir).status).toBe(0);
@@ -140,7 +140,7 @@ describe('proving-ground-cassettes CLI run from another folder than the recordin
     const legacy = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
     writeFileSync(
       join(cassetteDir, 'legacy.json'),
-      canonicalJson({ ...legacy, version: 1, test: { file: 'test/users.test.js', name: legacy.test!.name } }),
+      formatCassetteJson({ ...legacy, version: 1, test: { file: 'test/users.test.js', name: legacy.test!.name } }),
     );
   });
   afterAll(() => project.remove());
@@ -164,7 +164,7 @@ describe('proving-ground-cassettes CLI run from another folder than the recordin
     const current = JSON.parse(readFileSync(recorded, 'utf8')) as Cassette;
     writeFileSync(
       recorded,
-      canonicalJson({
+      formatCassetteJson({
         ...current,
         version: 1,
         recordedAt: '2020-01-01T00:00:00.000Z',
@@ -226,7 +226,7 @@ describe('proving-ground-cassettes CLI on wrong input', () => {
     const file = join(folder, 'loose.json');
     writeFileSync(
       file,
-      canonicalJson({
+      formatCassetteJson({
         ...streamed,
         version: 2,
         test: undefined,

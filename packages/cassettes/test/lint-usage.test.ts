@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canonicalJson, readCassette, withCassette, type Cassette } from '../src/index.js';
+import { formatCassetteJson, readCassette, withCassette, type Cassette } from '../src/index.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
@@ -72,7 +72,7 @@ describe('proving-ground-cassettes lint with usage records', () => {
       interactions: [interaction, { ...interaction, id: 'second' }],
     };
     mkdirSync(join(dir, 'polling', 'cassettes'), { recursive: true });
-    writeFileSync(join(dir, 'polling', 'cassettes', 'poll.json'), canonicalJson(polled));
+    writeFileSync(join(dir, 'polling', 'cassettes', 'poll.json'), formatCassetteJson(polled));
 
     // Act
     const result = lint(['.'], join(dir, 'polling'));
@@ -96,7 +96,7 @@ describe('proving-ground-cassettes lint with usage records', () => {
       interactions: [interaction, { ...interaction, response: { ...interaction.response, body: { text: 'two' } } }],
     };
     mkdirSync(join(dir, 'shadow', 'cassettes'), { recursive: true });
-    writeFileSync(join(dir, 'shadow', 'cassettes', 'dup-id.json'), canonicalJson(cassette));
+    writeFileSync(join(dir, 'shadow', 'cassettes', 'dup-id.json'), formatCassetteJson(cassette));
 
     // Act
     const result = lint(['.'], join(dir, 'shadow'));

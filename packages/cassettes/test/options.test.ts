@@ -95,7 +95,7 @@ describe('normalize', () => {
     const error = await failureOf(() => withCassette(cassette('x'), () => undefined, { normalize: { responseJSON: {} } as never }));
 
     expect(isCassettesError(error) && error.code).toBe('CASSETTES_INVALID_OPTIONS');
-    expect(error.message).toContain('normalize "responseJSON" is not an option (did you mean "responseJson"?)');
+    expect(error.message).toContain('- normalize.responseJSON: unknown option. Did you mean "responseJson"? Known options: responseJson.');
   });
 });
 

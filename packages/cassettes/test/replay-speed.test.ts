@@ -201,7 +201,7 @@ describe('replaySpeed option', () => {
     }
 
     expect(isCassettesError(error) && error.code).toBe('CASSETTES_INVALID_OPTIONS');
-    expect((error as Error).message).toContain('replaySpeed must be "instant", "realtime" or a number above 0');
+    expect((error as Error).message).toContain('- replaySpeed: expected "instant", "realtime" or a number above 0, got ');
   });
   it('should suggest "realtime" for the near miss "real-time"', async () => {
     let error: unknown;
@@ -211,6 +211,8 @@ describe('replaySpeed option', () => {
       error = caught;
     }
 
-    expect((error as Error).message).toContain('replaySpeed must be "instant", "realtime" or a number above 0 (did you mean "realtime"?)');
+    expect((error as Error).message).toContain(
+      '- replaySpeed: expected "instant", "realtime" or a number above 0, got "real-time" (did you mean "realtime"?).',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Redactor, isSensitiveHeader, isSensitiveName } from './redaction.js';
+import { Redactor } from './redactor.js';
 
 describe('Redactor', () => {
   it('should replace a listed environment value with a named placeholder, the same on every machine', () => {
@@ -67,48 +67,6 @@ describe('Redactor', () => {
       expect.stringMatching(/^the secret redacted as \[redacted:[0-9a-f]{8}\] \(line 2\)$/),
     ]);
     expect(leaks.join(' ')).not.toContain('sk-live');
-  });
-
-  it('should find sensitive names by their words, in any spelling, and leave token counts and descriptions alone', () => {
-    // Arrange
-    const sensitive = [
-      'aws_secret_access_key',
-      'PRIVATE-TOKEN',
-      'private_token',
-      'auth_token',
-      'access-token',
-      'x-auth',
-      'sessionKey',
-      'clientSecret',
-      'db.password',
-      'X-Amz-Signature',
-      'sig',
-      'apiKey',
-      'api_key',
-      'privateKey',
-    ];
-    const readable = [
-      'prompt_tokens',
-      'completion_tokens',
-      'total_tokens',
-      'max_tokens',
-      'input_tokens',
-      'output_tokens',
-      'completion_tokens_details',
-      'prompt_tokens_details',
-      'token_type',
-      'author',
-      'signed',
-      'page',
-    ];
-
-    // Act
-    const flagged = [...sensitive, ...readable].filter((name) => isSensitiveName(name));
-
-    // Assert
-    expect(flagged).toEqual(sensitive);
-    expect(isSensitiveHeader('access-control-allow-credentials')).toBe(false);
-    expect(isSensitiveHeader('x-ratelimit-remaining-tokens')).toBe(false);
   });
 
   it('should redact GitLab, Stripe live and Google API key shapes anywhere in text', () => {

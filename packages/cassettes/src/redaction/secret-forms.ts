@@ -1,0 +1,43 @@
+import { MIN_SECRET_LENGTH } from './rules.js';
+
+// The encoded forms in which a secret is redacted and looked for: URL-encoded, base64, JSON-escaped.
+
+/** `text` with every regular-expression character escaped. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The forms of a secret replaced in text: raw, URL-encoded (both styles), base64 and base64url. */
+export function replacedForms(secret: string): string[] {
+  const base64 = Buffer.from(secret).toString('base64');
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      base64,
+      base64.replace(/=+$/, ''),
+      Buffer.from(secret).toString('base64url'),
+    ]),
+  ].filter((form) => form.length > 0);
+}
+
+/**
+ * The forms of a secret looked for by the scan: those replaced, its JSON-escaped form, and the
+ * characters of its base64 (and base64url) that do not depend on neighbouring bytes, at each of the
+ * three byte alignments, so base64 of a longer body that holds the secret anywhere is caught.
+ */
+export function scannedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const aligned: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const from = Math.ceil((offset * 8) / 6);
+    const to = Math.floor(((offset + bytes.byteLength) * 8) / 6);
+    const pure = encoded.slice(from, to);
+    aligned.push(pure, pure.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...new Set([...replacedForms(secret), JSON.stringify(secret).slice(1, -1), ...aligned])].filter(
+    (form) => form.length >= MIN_SECRET_LENGTH,
+  );
+}
