@@ -32,4 +32,6 @@ export default {
   projects,
   // Two cores: one worker per core; each integration test starts its own Jest child on top.
   maxWorkers: 2,
+  // A global option: Jest ignores `testTimeout` inside `projects`, so the packages' own value is repeated here.
+  testTimeout: 60_000,
 };
