@@ -1,3 +1,5 @@
+import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
+
 const kFactoriesError = Symbol.for('@proving-ground/factories/error');
 
 /**
@@ -8,6 +10,10 @@ const kFactoriesError = Symbol.for('@proving-ground/factories/error');
  */
 export type FactoriesErrorCode =
   | 'FACTORIES_INVALID_DEFINITION'
+  | 'FACTORIES_INVALID_OPTIONS'
+  | 'FACTORIES_INVALID_COUNT'
+  | 'FACTORIES_INVALID_OVERRIDES'
+  | 'FACTORIES_INVALID_TENANT'
   | 'FACTORIES_UNKNOWN_FIELD'
   | 'FACTORIES_UNKNOWN_TRAIT'
   | 'FACTORIES_UNKNOWN_FACTORY'
@@ -24,7 +30,8 @@ export type FactoriesErrorCode =
   | 'FACTORIES_MISSING_PEER';
 
 /**
- * Base class of every error thrown by `@proving-ground/factories`.
+ * Base class of every error thrown by `@proving-ground/factories`: a stable `code`, and a message
+ * `[factories] Failed to <action>: <reason>. <fix>`.
  *
  * Recognise it with {@link isFactoriesError} rather than `instanceof`: a test setup can hold two
  * copies of the package (Jest loads one per module registry).
@@ -32,15 +39,11 @@ export type FactoriesErrorCode =
  * @example
  * try { User.build({ nmae: 'x' } as never) } catch (error) { if (isFactoriesError(error)) console.log(error.code) }
  */
-export class FactoriesError extends Error {
-  /** A stable identifier of the failure, safe to match on. */
-  readonly code: FactoriesErrorCode;
-
-  constructor(code: FactoriesErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class FactoriesError extends ProvingGroundError<FactoriesErrorCode> {
+  constructor(code: FactoriesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
+    super('factories', code, failure, options);
     this.name = 'FactoriesError';
-    this.code = code;
-    Object.defineProperty(this, kFactoriesError, { value: true });
+    brand(this, kFactoriesError);
   }
 }
 
@@ -52,5 +55,5 @@ export class FactoriesError extends Error {
  * if (isFactoriesError(error) && error.code === 'FACTORIES_UNKNOWN_TRAIT') { ... }
  */
 export function isFactoriesError(value: unknown): value is FactoriesError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kFactoriesError] === true;
+  return hasBrand(value, kFactoriesError);
 }

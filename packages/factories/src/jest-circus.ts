@@ -1,10 +1,6 @@
+import { addCircusEventHandler, blockNames, type CircusBlock } from '@proving-ground/kit';
 import { SEED_ENV } from './seed.js';
 import { enterHook, enterTest, leaveTest, replayLineFor, scopeState, setTestPath } from './test-scope.js';
-
-interface CircusBlock {
-  name: string;
-  parent?: CircusBlock | undefined;
-}
 
 interface CircusEvent {
   name: string;
@@ -13,40 +9,7 @@ interface CircusEvent {
   runtimeGlobals?: { expect?: { getState(): { testPath?: string } } };
 }
 
-type CircusHandler = (event: CircusEvent) => void;
-
-// jest-circus keeps the event handlers of a test file in this global slot (with or without injected
-// globals), assigning it when its state module loads; setup files may run before that.
-const kEventHandlers = Symbol.for('EVENT_HANDLERS');
 const kInstalled = Symbol.for('@proving-ground/factories/installed');
-
-function addHandler(handler: CircusHandler): void {
-  const holder = globalThis as unknown as Record<symbol, unknown>;
-  const existing = holder[kEventHandlers];
-  if (Array.isArray(existing)) {
-    existing.unshift(handler);
-    return;
-  }
-  // Another setup file (test-modes) may be waiting for the slot the same way: keep its setter running.
-  const previous = Object.getOwnPropertyDescriptor(holder, kEventHandlers);
-  Object.defineProperty(holder, kEventHandlers, {
-    configurable: true,
-    enumerable: false,
-    get: () => undefined,
-    set: (value: unknown) => {
-      Object.defineProperty(holder, kEventHandlers, { value, writable: true, configurable: true, enumerable: false });
-      previous?.set?.call(holder, value);
-      const list = holder[kEventHandlers];
-      if (Array.isArray(list)) list.unshift(handler);
-    },
-  });
-}
-
-function fullName(block: CircusBlock | undefined): string[] {
-  const names: string[] = [];
-  for (let current = block; current?.parent !== undefined; current = current.parent) names.unshift(current.name);
-  return names;
-}
 
 function messageOf(error: unknown): string {
   const first: unknown = Array.isArray(error) ? error[0] : error;
@@ -81,7 +44,7 @@ export function installFactories(): void {
     const testPath = state.expectState?.().testPath;
     if (testPath !== undefined) setTestPath(state, testPath);
   };
-  addHandler((event) => {
+  addCircusEventHandler('factories', (event: CircusEvent) => {
     switch (event.name) {
       case 'setup': {
         const jestExpect = event.runtimeGlobals?.expect;
@@ -95,17 +58,17 @@ export function installFactories(): void {
       case 'test_start':
         readTestPath();
         // Concurrent tests start one after the other and then run together: each keeps its own scope.
-        if (event.test !== undefined) enterTest(state, fullName(event.test).join(' '), event.test);
+        if (event.test !== undefined) enterTest(state, blockNames(event.test).join(' '), event.test);
         break;
       case 'hook_start':
         if (event.hook !== undefined && (event.hook.type === 'beforeAll' || event.hook.type === 'afterAll')) {
-          enterHook(state, `${event.hook.type}:${fullName(event.hook.parent).join(' ')}`);
+          enterHook(state, `${event.hook.type}:${blockNames(event.hook.parent).join(' ')}`);
         }
         break;
       case 'test_done': {
         const test = event.test;
         if (test === undefined) break;
-        const testName = fullName(test).join(' ');
+        const testName = blockNames(test).join(' ');
         const scope = leaveTest(state, testName);
         // An error that already carries the replay line (a schema violation, ...) needs no second one.
         const carriesLine = test.errors.some((error) => messageOf(error).includes(`${SEED_ENV}=`));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_RUN_SEED, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
-import { defineFactory } from './factory.js';
+import { defineFactory } from './factory/define.js';
 
 describe('hashString', () => {
   it('should give the same 32-bit hash for the same text on every run', () => {

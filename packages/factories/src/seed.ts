@@ -102,6 +102,6 @@ export function parseRunSeed(
   if (/^\d{1,10}$/.test(text) && Number(text) <= 4_294_967_295) return { seed: Number(text), source: 'env' };
   throw new FactoriesError(
     'FACTORIES_INVALID_SEED',
-    `[factories] Failed to read the run seed: ${SEED_ENV}=${JSON.stringify(value)} is not a whole number from 0 to 4294967295 or "random". Set ${SEED_ENV} to the number a failing test printed, or unset it.`,
+    `Failed to read the run seed: ${SEED_ENV}=${JSON.stringify(value)} is not a whole number from 0 to 4294967295 or "random". Set ${SEED_ENV} to the number a failing test printed, or unset it.`,
   );
 }

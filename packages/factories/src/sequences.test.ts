@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { defineFactory } from './factory.js';
+import { defineFactory } from './factory/define.js';
 import { cycle, sequence, unique } from './fields.js';
 import { configureFactories, resetSequences } from './sequences.js';
 

@@ -1,5 +1,5 @@
 import { FactoriesError } from './errors.js';
-import type { AnyFactory, FactoryName } from './factory.js';
+import type { AnyFactory, FactoryName } from './factory/types.js';
 import { factoryNamed } from './internal/registry.js';
 import { replayLine, scopeState, type ScopeState } from './test-scope.js';
 
@@ -40,8 +40,8 @@ export function configureFactories(options: { sequenceBlock?: number; refDate?: 
   for (const key of unknown) problems.push(`${key}: not an option (options: sequenceBlock, refDate)`);
   if (problems.length > 0) {
     throw new FactoriesError(
-      'FACTORIES_INVALID_DEFINITION',
-      `[factories] Failed to configure factories: ${problems.join('; ')}. Fix the options passed to configureFactories().`,
+      'FACTORIES_INVALID_OPTIONS',
+      `Failed to configure factories: ${problems.join('; ')}. Fix the options passed to configureFactories().`,
     );
   }
   if (options.sequenceBlock !== undefined) sequenceBlock = options.sequenceBlock;
@@ -99,7 +99,7 @@ export function sequenceValue(state: ScopeState, key: string, factory: string, f
     if (inWorker && sequence.next > sequenceBlock) {
       throw new FactoriesError(
         'FACTORIES_UNIQUE_EXHAUSTED',
-        `[factories] Failed to build "${factory}": sequence "${field}" used up the ${sequenceBlock} numbers of Jest worker ${workerId()}. Raise configureFactories({ sequenceBlock }) or call resetSequences() between tests.`,
+        `Failed to build "${factory}": sequence "${field}" used up the ${sequenceBlock} numbers of Jest worker ${workerId()}. Raise configureFactories({ sequenceBlock }) or call resetSequences() between tests.`,
       );
     }
     const value = format(offset + sequence.next++);
@@ -113,7 +113,7 @@ export function cycleValue(state: ScopeState, key: string, factory: string, fiel
   if (values.length === 0) {
     throw new FactoriesError(
       'FACTORIES_INVALID_DEFINITION',
-      `[factories] Failed to build "${factory}": cycle() of field "${field}" has no values. Pass at least one value.`,
+      `Failed to build "${factory}": cycle() of field "${field}" has no values. Pass at least one value.`,
     );
   }
   const sequence = entry(state, `${key}#cycle`);
@@ -143,7 +143,7 @@ export function uniqueValue(
   }
   throw new FactoriesError(
     'FACTORIES_UNIQUE_EXHAUSTED',
-    `[factories] Failed to build "${factory}": unique field "${field}" produced only values already used in ${attempts} attempts (last: ${JSON.stringify(tried.at(-1))}). Widen the generator (e.g. add a sequence number) or raise unique(..., { attempts }); replay its data with: ${replayLine()}`,
+    `Failed to build "${factory}": unique field "${field}" produced only values already used in ${attempts} attempts (last: ${JSON.stringify(tried.at(-1))}). Widen the generator (e.g. add a sequence number) or raise unique(..., { attempts }); replay its data with: ${replayLine()}`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { firstLine } from '@proving-ground/kit';
 import { FactoriesError } from './errors.js';
 import { persistScope } from './internal/persist-scope.js';
 import type { PersistContext, PersistenceAdapter } from './persistence.js';
@@ -68,8 +69,8 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
     problems.push(`batchSize: expected a whole number of at least 1, got ${JSON.stringify(batchSize)}`);
   if (problems.length > 0) {
     throw new FactoriesError(
-      'FACTORIES_INVALID_DEFINITION',
-      `[factories] Failed to create a SQL adapter: ${problems.join('; ')}. Pass sqlAdapter(db, { table: 'users' }).`,
+      'FACTORIES_INVALID_OPTIONS',
+      `Failed to create a SQL adapter: ${problems.join('; ')}. Pass sqlAdapter(db, { table: 'users' }).`,
     );
   }
   const table = options.table.split('.').map(quoteIdentifier).join('.');
@@ -114,10 +115,10 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
       const result = await (persistScope()?.sql ?? resolveDb()).query(text, params);
       return result.rows.map(mapBack);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = firstLine(error);
       throw new FactoriesError(
         'FACTORIES_PERSIST_FAILED',
-        `[factories] Failed to insert ${rows.length} "${context.factory}" row${rows.length === 1 ? '' : 's'} into ${options.table}: ${reason}. Check the factory's fields against the table's columns (columns: ${fields.map(column).join(', ') || 'none'}).`,
+        `Failed to insert ${rows.length} "${context.factory}" row${rows.length === 1 ? '' : 's'} into ${options.table}: ${reason}. Check the factory's fields against the table's columns (columns: ${fields.map(column).join(', ') || 'none'}).`,
         { cause: error },
       );
     }

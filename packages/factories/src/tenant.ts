@@ -39,10 +39,11 @@ export function currentTenantScope(): TenantScope | undefined {
  */
 export function withTenant<R>(tenant: object, fn: () => R): R {
   if (typeof tenant !== 'object' || tenant === null) {
-    throw new FactoriesError(
-      'FACTORIES_INVALID_DEFINITION',
-      `[factories] Failed to enter a tenant scope: withTenant expects the tenant object, got ${tenant === null ? 'null' : typeof tenant}. Pass the tenant as built or created (e.g. await Tenant.create()).`,
-    );
+    throw new FactoriesError('FACTORIES_INVALID_TENANT', {
+      action: 'enter a tenant scope',
+      reason: `withTenant expects the tenant object, got ${tenant === null ? 'null' : typeof tenant}`,
+      fix: 'Pass the tenant as built or created (e.g. await Tenant.create()).',
+    });
   }
   return storage().run({ tenant, crossTenant: currentTenantScope()?.crossTenant ?? false }, fn);
 }
@@ -100,9 +101,40 @@ export function tenantReferences(graph: unknown): Array<{ path: string; value: u
   return found;
 }
 
+/** @internal A tenant key every reference must equal, and how a message names where it came from. */
+export interface ExpectedTenant {
+  readonly key: unknown;
+  readonly source: string;
+}
+
+/**
+ * @internal The error for a graph that spans tenants (undefined when it belongs to one): every
+ * reference, and the expected key when it is not among them, so the message lists each tenant.
+ */
+export function tenantMismatch(
+  graph: unknown,
+  expected: ExpectedTenant | undefined,
+  action: string,
+  fix: string,
+): FactoriesError | undefined {
+  const references = tenantReferences(graph);
+  const keys = new Set(references.map((reference) => reference.value));
+  const listed = references.map((reference) => `${reference.path} = ${JSON.stringify(reference.value)}`);
+  if (expected !== undefined && !keys.has(expected.key)) {
+    keys.add(expected.key);
+    listed.unshift(`${expected.source} = ${JSON.stringify(expected.key)}`);
+  }
+  if (keys.size <= 1) return undefined;
+  return new FactoriesError('FACTORIES_TENANT_MISMATCH', {
+    action,
+    reason: `the graph refers to ${keys.size} tenants: ${listed.join(', ')}`,
+    fix,
+  });
+}
+
 /**
  * Assert that a built graph belongs to one tenant (and to `tenantKey` when given): throws
- * `FACTORIES_TENANT_MISMATCH` listing every reference when it spans several.
+ * `FACTORIES_TENANT_MISMATCH` listing every reference (and the expected key) when it spans several.
  *
  * @param graph - an object (or a list) built or created by factories
  * @param tenantKey - the tenant key every reference must equal (optional)
@@ -110,14 +142,11 @@ export function tenantReferences(graph: unknown): Array<{ path: string; value: u
  * assertSingleTenant(await Order.create(), acme.id)
  */
 export function assertSingleTenant(graph: unknown, tenantKey?: unknown): void {
-  const references = tenantReferences(graph);
-  const keys = new Set(references.map((reference) => reference.value));
-  if (tenantKey !== undefined) keys.add(tenantKey);
-  if (keys.size <= 1) return;
-  const listed = references.map((reference) => `${reference.path} = ${JSON.stringify(reference.value)}`).join(', ');
-  const expected = tenantKey === undefined ? '' : ` (expected ${JSON.stringify(tenantKey)})`;
-  throw new FactoriesError(
-    'FACTORIES_TENANT_MISMATCH',
-    `[factories] Failed to assert one tenant: the graph refers to ${keys.size} tenants${expected}: ${listed}. Build it inside withTenant(tenant, ...), or inside crossTenant(...) when spanning tenants is the point.`,
+  const error = tenantMismatch(
+    graph,
+    tenantKey === undefined ? undefined : { key: tenantKey, source: 'the expected tenant' },
+    'assert one tenant',
+    'Build it inside withTenant(tenant, ...), or inside crossTenant(...) when spanning tenants is the point.',
   );
+  if (error !== undefined) throw error;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { defineFactory } from './factory.js';
+import { defineFactory } from './factory/define.js';
 import { configureFactories } from './sequences.js';
 import { DEFAULT_REF_DATE, replayLineFor, stableTestName } from './test-scope.js';
 

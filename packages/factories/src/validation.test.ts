@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { defineFactory } from './factory.js';
+import { defineFactory } from './factory/define.js';
 import { memoryAdapter } from './persistence.js';
 import { resetSequences } from './sequences.js';
 import { verifyFactories } from './verify.js';

@@ -62,7 +62,11 @@ function loadAjv(): AjvLike {
   } catch (error) {
     throw new FactoriesError(
       'FACTORIES_MISSING_PEER',
-      '[factories] Failed to validate against a JSON Schema: the optional peer "ajv" is not installed. Run `npm install --save-dev ajv`, or pass a Standard Schema (zod) or a function instead.',
+      {
+        action: 'validate against a JSON Schema',
+        reason: 'the optional peer "ajv" is not installed',
+        fix: 'Run `npm install --save-dev ajv`, or pass a Standard Schema (zod) or a function instead.',
+      },
       { cause: error },
     );
   }
@@ -109,7 +113,11 @@ function invalidSchema(owner: string | undefined, reason: string, cause?: unknow
   const what = owner === undefined ? 'compile a schema' : `define "${owner}"`;
   return new FactoriesError(
     'FACTORIES_INVALID_SCHEMA',
-    `[factories] Failed to ${what}: ${owner === undefined ? 'the' : 'its'} schema is invalid: ${reason}. Pass .schema() a Standard Schema (zod 4, valibot, ...), a valid JSON Schema object, or a function returning problems.`,
+    {
+      action: what,
+      reason: `${owner === undefined ? 'the' : 'its'} schema is invalid: ${reason}`,
+      fix: 'Pass .schema() a Standard Schema (zod 4, valibot, ...), a valid JSON Schema object, or a function returning problems.',
+    },
     cause === undefined ? undefined : { cause },
   );
 }
@@ -120,7 +128,15 @@ function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey
 }
 
 /**
- * Compile a schema into a function listing every problem of a value (an empty list when valid). The
+ * What {@link compileValidator} returns: every problem of a value, an empty list when it is valid.
+ *
+ * @example
+ * const validate: SchemaValidator<{ email: string }> = compileValidator(z.object({ email: z.email() }))
+ */
+export type SchemaValidator<T> = (value: T) => string[];
+
+/**
+ * Compile a schema into a validator: a function listing every problem of a value (an empty list when valid). The
  * schema is checked at once: anything but a Standard Schema, a JSON Schema object or a function, or a
  * JSON Schema ajv refuses in strict mode (a misspelled keyword, an unknown format), throws
  * `FACTORIES_INVALID_SCHEMA`.
@@ -128,9 +144,9 @@ function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey
  * @param schema - a Standard Schema, a JSON Schema or a function
  * @param owner - the factory the schema belongs to, named in errors
  * @example
- * const check = compileSchema(z.object({ email: z.email() })); check({ email: 'x' }) // ['email: Invalid email address']
+ * const validate = compileValidator(z.object({ email: z.email() })); validate({ email: 'x' }) // ['email: Invalid email address']
  */
-export function compileSchema<T>(schema: FactorySchema<T>, owner?: string): (value: T) => string[] {
+export function compileValidator<T>(schema: FactorySchema<T>, owner?: string): SchemaValidator<T> {
   if (isStandardSchema(schema)) {
     const standard = (schema as { '~standard'?: { validate?: unknown } })['~standard'];
     if (typeof standard?.validate !== 'function')

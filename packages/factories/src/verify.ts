@@ -1,5 +1,5 @@
 import { FactoriesError, isFactoriesError } from './errors.js';
-import type { AnyFactory, FactoryName } from './factory.js';
+import type { AnyFactory, FactoryName } from './factory/types.js';
 import { runInPersistScope } from './internal/persist-scope.js';
 import { factoryNamed, factoryRegistry } from './internal/registry.js';
 import type { SqlQueryable } from './sql-adapter.js';
@@ -136,8 +136,8 @@ function checkOptions(options: VerifyOptions | VerifyCreateOptions): void {
   }
   if (problems.length > 0) {
     throw new FactoriesError(
-      'FACTORIES_INVALID_DEFINITION',
-      `[factories] Failed to verify factories: ${problems.join('; ')}. Fix the options passed to verifyFactories().`,
+      'FACTORIES_INVALID_OPTIONS',
+      `Failed to verify factories: ${problems.join('; ')}. Fix the options passed to verifyFactories().`,
     );
   }
 }
@@ -170,7 +170,7 @@ function finish(report: VerifyReport, options: VerifyOptions | VerifyCreateOptio
     );
     throw new FactoriesError(
       'FACTORIES_INVALID_FACTORIES',
-      `[factories] Failed to verify factories: ${report.failures.length} of ${report.checked} factory and trait combinations are invalid when ${report.strategy === 'build' ? 'built' : 'created'}:\n${lines.join('\n')}\nFix each factory or trait named above.`,
+      `Failed to verify factories: ${report.failures.length} of ${report.checked} factory and trait combinations are invalid when ${report.strategy === 'build' ? 'built' : 'created'}:\n${lines.join('\n')}\nFix each factory or trait named above.`,
     );
   }
   return report;

@@ -58,7 +58,8 @@ expectType<
     User,
     {
       id: number;
-      tenantId: number;
+      // Built, not created: the tenant's id is assigned by its store, so build() leaves it undefined.
+      tenantId: number | undefined;
       name: string;
       email: string;
       role: 'member' | 'admin';
@@ -168,3 +169,21 @@ export { report, created, notAReport };
 const withUndefinedName = User.build({ name: undefined });
 expectType<Equal<typeof withUndefinedName.name, string>>();
 void withUndefinedName.name;
+
+// belongsTo picks read the built parent during build(): a key only the store assigns is optional there,
+// a key the factory builds keeps its type, and a whole parent is the built one with the stored fields optional.
+const Member = defineFactory('member')
+  .attr('email', 'member@example.test')
+  .persistWith(memoryAdapter({ assign: (row: { email: string }, position) => ({ id: position + 1, ...row }) }));
+const Ticket = defineFactory('ticket')
+  .belongsTo('memberId', Member, (member) => member.id)
+  .belongsTo('memberEmail', Member, (member) => member.email)
+  .belongsTo('member', Member);
+const ticket = Ticket.build();
+export { ticket };
+expectType<Equal<typeof ticket.memberId, number | undefined>>();
+expectType<Equal<typeof ticket.memberEmail, string>>();
+expectType<Equal<typeof ticket.member, { email: string; id?: number }>>();
+// @ts-expect-error the id is undefined until the member is created
+const memberId: number = Ticket.build().memberId;
+export { memberId };

@@ -127,6 +127,24 @@ describe.each([
     expect(new Set(customers.map((customer) => customer.id)).size).toBe(5);
   });
 
+  it('should insert the parents of a createList table by table, one statement each', async () => {
+    const { Invoice } = factoriesOn(db);
+
+    const invoices = await Invoice.createList(100, { lines: 0 });
+
+    expect(db.statements.map((text) => text.split(' (')[0])).toEqual([
+      'INSERT INTO "tenants"',
+      'INSERT INTO "customers"',
+      'INSERT INTO "invoices"',
+    ]);
+    expect(new Set(invoices.map((invoice) => invoice.customerId)).size).toBe(100);
+    const customers = await db.query('SELECT id, tenant_id FROM customers WHERE id = ANY($1)', [
+      invoices.map((invoice) => invoice.customerId),
+    ]);
+    const tenantOf = new Map((customers.rows as Array<{ id: number; tenant_id: number }>).map((row) => [row.id, row.tenant_id]));
+    expect(invoices.every((invoice) => tenantOf.get(invoice.customerId) === invoice.tenantId)).toBe(true);
+  });
+
   it('should create parents first and children after, in one graph with one tenant', async () => {
     const { Invoice } = factoriesOn(db);
 

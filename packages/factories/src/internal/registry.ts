@@ -1,5 +1,5 @@
 import { FactoriesError } from '../errors.js';
-import { describeChoice, listChoices } from './did-you-mean.js';
+import { describeChoice, listChoices } from '@proving-ground/kit';
 
 /** The part of a factory the registry needs (the full type lives in factory.ts, which imports this file). */
 interface NamedFactory {
@@ -27,6 +27,6 @@ export function factoryNamed<F extends NamedFactory>(name: string, verb: string)
   const names = [...registry.keys()];
   throw new FactoriesError(
     'FACTORIES_UNKNOWN_FACTORY',
-    `[factories] Failed to ${verb}: unknown factory ${describeChoice(name, names)}. Factories defined in this test file: ${listChoices(names)}. Pass the factory itself, or one of these names.`,
+    `Failed to ${verb}: unknown factory ${describeChoice(name, names)}. Factories defined in this test file: ${listChoices(names)}. Pass the factory itself, or one of these names.`,
   );
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { test as propTest } from '@fast-check/jest';
 import * as fc from 'fast-check';
-import { defineFactory } from './factory.js';
-import { unique } from './fields.js';
+import { defineFactory } from './define.js';
+import { unique } from '../fields.js';
 
 const Line = defineFactory('line')
   .attr('sku', ({ faker }) => faker.commerce.isbn())

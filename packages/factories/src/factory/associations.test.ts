@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { defineFactory, type AnyFactory } from './factory.js';
-import { memoryAdapter } from './persistence.js';
-import { assertSingleTenant, crossTenant, tenantReferences, withTenant } from './tenant.js';
+import { defineFactory } from './define.js';
+import type { AnyFactory } from './types.js';
+import { memoryAdapter } from '../persistence.js';
+import { assertSingleTenant, crossTenant, tenantReferences, withTenant } from '../tenant.js';
 
 const tenants = memoryAdapter({
   assign: (row: { name: string }, position): { id: number; name: string } => ({ id: position + 1, ...row }),
@@ -240,7 +241,7 @@ describe('withTenant', () => {
 
 describe('assertSingleTenant', () => {
   it('should list every reference when a graph spans tenants', () => {
-    const order = Order.build({ tenantId: 1, userId: User.build({ tenantId: 2 }) });
+    const order = crossTenant(() => Order.build({ tenantId: 1, userId: User.build({ tenantId: 2 }) }));
 
     expect(() => assertSingleTenant(order)).toThrow(
       '[factories] Failed to assert one tenant: the graph refers to 2 tenants: order.tenantId = 1, order.userId→user.tenantId = 2. Build it inside withTenant(tenant, ...), or inside crossTenant(...) when spanning tenants is the point.',
@@ -293,5 +294,77 @@ describe('a key override of the tenant association', () => {
 
     expect(inScope).toThrow(expect.objectContaining({ code: 'FACTORIES_TENANT_MISMATCH' }));
     expect(tenantReferences(crossing).map((reference) => reference.value)).toEqual([42, 42, 42, 42]);
+  });
+});
+
+describe('a graph that spans tenants', () => {
+  it('should list the scoped tenant and the overridden key inside withTenant', async () => {
+    const acme = await Tenant.create();
+
+    const build = (): unknown => withTenant(acme, () => Order.build({ tenantId: 42 }));
+
+    expect(build).toThrow(
+      `[factories] Failed to assert one tenant: the graph refers to 2 tenants: the withTenant scope = ${acme.id}, order.tenantId = 42, order.userId→user.tenantId = 42.`,
+    );
+  });
+
+  it('should refuse a build outside withTenant whose given parent belongs to another tenant, naming the fields', async () => {
+    const [acme, globex] = await Tenant.createList(2);
+    const globexUser = await User.create({ tenantId: globex!.id });
+
+    const build = (): unknown => Order.build({ tenantId: acme!.id, userId: globexUser });
+
+    expect(build).toThrow(
+      expect.objectContaining({
+        code: 'FACTORIES_TENANT_MISMATCH',
+        message: expect.stringContaining(
+          `Failed to build "order": the graph refers to 2 tenants: order.tenantId = ${acme!.id}, order.userId→user.tenantId = ${globex!.id}.`,
+        ),
+      }),
+    );
+  });
+
+  it('should refuse such a create before inserting anything of it', async () => {
+    const [acme, globex] = await Tenant.createList(2);
+    const globexUser = await User.create({ tenantId: globex!.id });
+    orders.clear();
+
+    const created = Order.create({ tenantId: acme!.id, userId: globexUser });
+
+    await expect(created).rejects.toMatchObject({
+      code: 'FACTORIES_TENANT_MISMATCH',
+      message: expect.stringContaining('Failed to create "order"'),
+    });
+    expect(orders.rows).toHaveLength(0);
+  });
+
+  it('should build it on purpose inside crossTenant, and accept parents of one tenant outside it', async () => {
+    const [acme, globex] = await Tenant.createList(2);
+    const acmeUser = await User.create({ tenantId: acme!.id });
+    const globexUser = await User.create({ tenantId: globex!.id });
+
+    const intruder = crossTenant(() => Order.build({ tenantId: acme!.id, userId: globexUser }));
+    const sound = Order.build({ tenantId: acme!.id, userId: acmeUser });
+
+    expect(tenantReferences(intruder).map((reference) => reference.value)).toEqual([acme!.id, globex!.id]);
+    expect(() => assertSingleTenant(sound, acme!.id)).not.toThrow();
+  });
+});
+
+describe('createList with belongsTo parents', () => {
+  it('should create the parents of every object table by table, one insert each', async () => {
+    const created = await Order.createList(100, { lines: 0 });
+
+    expect([tenants.calls, users.calls, orders.calls]).toEqual([1, 1, 1]);
+    expect([tenants.rows.length, users.rows.length]).toEqual([100, 100]);
+    expect(created.every((order, index) => order.userId === users.rows[index]!.id && users.rows[index]!.tenantId === order.tenantId)).toBe(
+      true,
+    );
+  });
+
+  it('should create them one by one with batch: false', async () => {
+    await Order.createList(3, { lines: 0 }, { batch: false });
+
+    expect([tenants.calls, users.calls, orders.calls]).toEqual([3, 3, 3]);
   });
 });

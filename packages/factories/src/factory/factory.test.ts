@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { defineFactory } from './factory.js';
-import { isFactoriesError } from './errors.js';
-import { sequence } from './fields.js';
+import { defineFactory } from './define.js';
+import { isFactoriesError } from '../errors.js';
+import { sequence } from '../fields.js';
 
 const Address = defineFactory('address')
   .attr('street', ({ faker }) => faker.location.streetAddress())
@@ -240,6 +240,17 @@ describe('defineFactory errors', () => {
     expect(error.code).toBe('FACTORIES_UNKNOWN_FIELD');
     expect(error.message).toContain('Failed to build "user": unknown field "nmae" (did you mean "name"?)');
     expect(error.message).toContain('"id", "name", "email"');
+  });
+
+  it('should report overrides that are not an object as invalid overrides', () => {
+    const error = thrown(() => User.build('Ann' as never));
+    const list = thrown(() => User.build(['Ann'] as never));
+
+    expect(error.code).toBe('FACTORIES_INVALID_OVERRIDES');
+    expect(error.message).toBe(
+      '[factories] Failed to build "user": overrides must be an object of field values, got a string. Pass build({ field: value }), or nothing.',
+    );
+    expect(list.code).toBe('FACTORIES_INVALID_OVERRIDES');
   });
 
   it('should name the factory, the unknown trait and the valid traits', () => {
