@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, normalize, relative, resolve, sep } from 'node:path';
 import { parseCassette } from './cassette-store.js';
 import { CassettesError, isCassettesError } from './errors.js';
 import type { Cassette } from './format.js';
@@ -11,9 +11,12 @@ import { resolveTestFile } from './internal/test-file-reference.js';
 /** Options of {@link lintCassettes}. */
 export interface LintOptions {
   /**
-   * Folders and cassette files to check. A named `.json` file is checked; a named folder is searched for
-   * `*.json` files under any `cassettes` or `__cassettes__` folder, and for cassettes elsewhere in it
-   * (JSON files holding `interactions` and `recordedAt`). Each must exist.
+   * Folders and cassette files to check; each must exist. A named `.json` file is checked. A named
+   * folder is searched for cassettes, told from other JSON (manifests, lockfiles, tsconfig, fixtures)
+   * by their format and location: JSON objects with `interactions` and a `version`, `recordedAt` or
+   * `recordedWith`; in a `cassettes` folder also broken ones (not JSON, or with only some of those
+   * fields); and every `.json` file in a `__cassettes__` folder. Only the folders from the named one
+   * down count as locations.
    */
   dirs: readonly string[];
   /** Largest allowed cassette file, in bytes (default 1 MiB). */
@@ -43,27 +46,55 @@ export interface LintReport {
   problems: LintProblem[];
 }
 
-function inCassettesFolder(path: string): boolean {
-  const parts = path.split(sep);
-  return parts.includes('__cassettes__') || parts.includes('cassettes');
+/** The folders where cassettes are written: `__cassettes__` (per-test cassettes) and `cassettes` (the usual `dir`). */
+type CassettesFolder = '__cassettes__' | 'cassettes' | undefined;
+
+/**
+ * The cassettes folder `file` lies in, judged only by the folders from the named one down (and the
+ * named folder's own name as given): where the named folder itself lives (say under
+ * `~/work/cassettes/`) says nothing about the files in it.
+ */
+function cassettesFolderOf(named: string, root: string, file: string): CassettesFolder {
+  const folders = [basename(normalize(named)), ...relative(root, dirname(file)).split(sep)];
+  if (folders.includes('__cassettes__')) return '__cassettes__';
+  return folders.includes('cassettes') ? 'cassettes' : undefined;
 }
 
-/** Whether a JSON file outside a cassettes folder is a cassette (possibly a broken one), by its top-level fields. */
-function looksLikeCassette(path: string): boolean {
+/** Top-level fields only a cassette has, by which a cassette is told from other JSON. */
+const CASSETTE_FIELDS = ['interactions', 'recordedAt', 'recordedWith'];
+
+/**
+ * Whether a JSON file is a cassette, possibly a broken one, by its format and its location:
+ * - anywhere, a JSON object with `interactions` and a `version`, `recordedAt` or `recordedWith`
+ *   (a Pact file's `interactions` alone does not make it one), or text that is not JSON but begins
+ *   like a cassette or names its fields (a truncated write);
+ * - in a `cassettes` folder, any object with one of those fields, and any file that is not JSON;
+ * - in a `__cassettes__` folder, which only this package writes, every `.json` file.
+ * A manifest, a lockfile, a tsconfig with comments or a test fixture is none of these.
+ */
+function isCassetteFile(path: string, folder: CassettesFolder): boolean {
+  if (folder === '__cassettes__') return true;
+  let text: string;
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.includes('"interactions"') && text.includes('"recordedAt"');
+    text = readFileSync(path, 'utf8');
   } catch {
     return false;
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return folder === 'cassettes' || /^\s*\{\s*"interactions"\s*:/.test(text) || /"recorded(?:At|With)"\s*:/.test(text);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const has = (field: string): boolean => Object.hasOwn(parsed, field);
+  if (folder === 'cassettes') return CASSETTE_FIELDS.some(has);
+  return has('interactions') && (has('version') || has('recordedAt') || has('recordedWith'));
 }
 
-/**
- * The cassette files of a named file or folder: a named `.json` file itself; in a folder, the `*.json`
- * under a cassettes folder, and with `sniff`, other JSON files that look like cassettes.
- */
-function cassetteFiles(dir: string, sniff = false): string[] {
-  const root = resolve(dir);
+/** The cassette files of a named file or folder: a named `.json` file itself; in a folder, the `.json` files that are cassettes. */
+function cassetteFiles(named: string): string[] {
+  const root = resolve(named);
   if (statSync(root).isFile()) return [root];
   const found: string[] = [];
   const walk = (folder: string): void => {
@@ -71,7 +102,7 @@ function cassetteFiles(dir: string, sniff = false): string[] {
       if (entry === 'node_modules' || entry.startsWith('.')) continue;
       const path = join(folder, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.json') && (inCassettesFolder(path) || (sniff && looksLikeCassette(path)))) found.push(path);
+      else if (entry.endsWith('.json') && isCassetteFile(path, cassettesFolderOf(named, root, path))) found.push(path);
     }
   };
   walk(root);
@@ -167,7 +198,7 @@ export function lintCassettes(options: LintOptions): LintReport {
   checkLintOptions('lint', options);
   const problems: LintProblem[] = [];
   const usage = readUsage(options.usage ?? []);
-  const files = [...new Set(options.dirs.flatMap((dir) => cassetteFiles(dir, true)))];
+  const files = [...new Set(options.dirs.flatMap((dir) => cassetteFiles(dir)))];
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const maxAge = parseDuration(options.maxAge);
   for (const file of files) {
