@@ -33,6 +33,21 @@ describe('request matching', () => {
     expect(requestKey(requestShape(first, { strategy: 'similar' }))).toBe(requestKey(requestShape(second, { strategy: 'similar' })));
   });
 
+  it('should be blind to epoch timestamps sent as JSON numbers, in milliseconds and seconds, with the similar strategy', () => {
+    // Arrange
+    const first = request('https://x.test/a', { sentAt: 1_767_322_800_123, expires: 1_767_326_400, at: 1_767_322_800.5, page: 1 });
+    const second = request('https://x.test/a', { sentAt: 1_798_858_800_456, expires: 1_798_862_400, at: 1_798_858_800.25, page: 1 });
+    const otherPage = request('https://x.test/a', { sentAt: 1_798_858_800_456, expires: 1_798_862_400, at: 1_798_858_800.25, page: 2 });
+
+    // Act
+    const similar = (recorded: RecordedRequest): string => requestKey(requestShape(recorded, { strategy: 'similar' }));
+
+    // Assert
+    expect(similar(first)).toBe(similar(second));
+    expect(similar(first)).not.toBe(similar(otherPage));
+    expect(requestKey(requestShape(first))).not.toBe(requestKey(requestShape(second)));
+  });
+
   it('should describe differences field by field and score similarity', () => {
     const recorded = requestShape(request('https://x.test/chat', { model: 'm', messages: [{ role: 'user', content: 'Refund?' }] }));
     const incoming = requestShape(request('https://x.test/chat', { model: 'm', messages: [{ role: 'user', content: 'Refunds?' }] }));

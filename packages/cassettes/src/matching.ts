@@ -7,7 +7,8 @@ import { parsePath, type PathStep } from './internal/json-path.js';
 export interface MatchOptions {
   /**
    * `exact` (default): method, normalized URL (query order ignored), canonical body and credential
-   * headers. `similar`: also blind to UUIDs, timestamps and whitespace. `adaptive`: like
+   * headers. `similar`: also blind to UUIDs, ISO timestamps, epoch timestamps (seconds or
+   * milliseconds, as JSON numbers or in text) and whitespace. `adaptive`: like
    * `similar`, else the nearest recording on the same route above `threshold`, with a warning.
    */
   strategy?: 'exact' | 'similar' | 'adaptive';
@@ -38,7 +39,9 @@ export interface RequestShape {
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const ISO_TIME = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/g;
-const EPOCH = /\b1\d{9}(?:\d{3})?\b/g;
+/** Seconds (10 digits) or milliseconds (13 digits) since 1970, from 2001 to 2286, with any fraction. */
+const EPOCH = /\b1\d{9}(?:\d{3})?(?:\.\d+)?\b/g;
+const EPOCH_NUMBER = /^1\d{9}(?:\d{3})?(?:\.\d+)?$/;
 
 function loosen(value: string): string {
   return value.replace(UUID, '<uuid>').replace(ISO_TIME, '<time>').replace(EPOCH, '<epoch>').replace(/\s+/g, ' ').trim();
@@ -57,11 +60,13 @@ function removePath(node: unknown, path: readonly PathStep[]): void {
   }
 }
 
-function mapStrings(node: unknown, map: (value: string) => string): unknown {
-  if (typeof node === 'string') return map(node);
-  if (Array.isArray(node)) return node.map((item) => mapStrings(item, map));
+/** A JSON value with UUIDs, timestamps and whitespace blurred in its strings, and epoch timestamps sent as numbers blurred too. */
+function loosenJson(node: unknown): unknown {
+  if (typeof node === 'string') return loosen(node);
+  if (typeof node === 'number') return EPOCH_NUMBER.test(String(node)) ? '<epoch>' : node;
+  if (Array.isArray(node)) return node.map((item) => loosenJson(item));
   if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, mapStrings(value, map)]));
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, loosenJson(value)]));
   }
   return node;
 }
@@ -114,7 +119,7 @@ export function requestShape(request: RecordedRequest, options: MatchOptions = {
   }
   let body = bodyValue(request);
   for (const path of options.ignoreBodyPaths ?? []) removePath(body, parsePath(path));
-  if (loose) body = mapStrings(body, loosen);
+  if (loose) body = loosenJson(body);
   return { method: request.method.toUpperCase(), route: `${url.origin}${url.pathname}`, query, headers, body };
 }
 
