@@ -11,10 +11,10 @@ import {
   requestKey,
   requestShape,
   similarity,
-  type FieldDifference,
   type MatchOptions,
   type RequestShape,
 } from './matching.js';
+import { suggestIgnore } from './ignore-suggestion.js';
 import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
 import { Redactor } from './redaction/redactor.js';
@@ -222,7 +222,7 @@ export class CassetteSession {
     const suggestions = [`Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest${testFile}${testFilter}`];
     const first = sameRoute[0]?.differences ?? [];
     const ignorable = suggestIgnore(first);
-    if (ignorable !== undefined) suggestions.push(`If ${ignorable.field} changes on every run, ignore it: ${ignorable.option}`);
+    if (ignorable !== undefined) suggestions.push(ignorable.text);
     suggestions.push('If the request is not meant for a cassette, leave it out with the hosts option, or answer it with an msw handler.');
     lines.push('', 'What to do:', ...suggestions.map((suggestion, index) => `  ${index + 1}. ${suggestion}`));
     return new CassettesError('CASSETTES_UNMATCHED_REQUEST', {
@@ -436,21 +436,4 @@ function show(value: string | undefined): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function suggestIgnore(differences: readonly FieldDifference[]): { field: string; option: string } | undefined {
-  const first = differences.find((difference) => difference.path !== 'method' && difference.path !== 'route');
-  if (first === undefined) return undefined;
-  if (first.path.startsWith('query.'))
-    return {
-      field: `query parameter "${first.path.slice(6)}"`,
-      option: `match: { ignoreQuery: [${JSON.stringify(first.path.slice(6))}] }`,
-    };
-  if (first.path.startsWith('headers.'))
-    return { field: `header "${first.path.slice(8)}"`, option: `match: { ignoreHeaders: [${JSON.stringify(first.path.slice(8))}] }` };
-  if (first.path.startsWith('body.')) {
-    const path = first.path.slice(5);
-    return { field: `body field ${path}`, option: `match: { ignoreBodyPaths: [${JSON.stringify(path)}] }` };
-  }
-  return undefined;
 }

@@ -221,6 +221,34 @@ describe('matching options', () => {
     expect(error.message).toContain('body.page: recorded "1", got "2"');
   });
 
+  it('should suggest ignoring every volatile field that differs in one ignoreBodyPaths, and not the fields that stayed the same', async () => {
+    // Arrange: a timestamp, an epoch and a request id change between runs; the question does not.
+    const sent = (at: string, epoch: number, requestId: string): unknown => ({
+      question: 'How do refunds work?',
+      sentAt: at,
+      meta: { epoch, requestId },
+      locale: 'en',
+    });
+    await withCassette(
+      cassette('volatile'),
+      () => postEcho(sent('2026-01-02T03:04:05.000Z', 1_767_322_800_123, 'req-8f3a2c71d9')),
+      { ...base(), mode: 'record-all' },
+    );
+
+    // Act
+    const error = await failureOf(() =>
+      withCassette(cassette('volatile'), () => postEcho(sent('2026-03-04T05:06:07.000Z', 1_772_600_767_456, 'req-0b41e97c55')), {
+        ...base(),
+        mode: 'replay',
+      }),
+    );
+
+    // Assert
+    expect(error.message).toContain(
+      '2. If body fields sentAt, meta.epoch and meta.requestId change on every run, ignore them: match: { ignoreBodyPaths: ["sentAt", "meta.epoch", "meta.requestId"] }',
+    );
+  });
+
   it('should let a custom matcher decide which recording answers', async () => {
     const matcher = jest.fn(
       (incoming: { method: string; url: string }, recorded: { method: string; url: string }) =>
