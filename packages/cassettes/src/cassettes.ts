@@ -1,7 +1,7 @@
 import { currentMode, currentRecordPolicy, networkGuard, type InterceptedRequest } from '@proving-ground/test-modes';
 import { namedCassettePath, cassettePathFor } from './cassette-path.js';
 import { CassetteSession, type SessionOutcome } from './cassette-session.js';
-import { CassettesError } from './errors.js';
+import { CassettesError, isCassettesError } from './errors.js';
 import type { CassetteCost, ModelPrice } from './llm-usage.js';
 import { validateOptions, type CassetteMode, type CassetteOptions } from './options.js';
 import { sharedState } from './internal/shared-state.js';
@@ -133,14 +133,17 @@ const testSessions = new WeakMap<object, CassetteSession>();
 
 /**
  * Whether the test already failed with `error`: jest-circus keeps an error or an `[error, asyncError]`
- * pair per failure, and a client that reports a failed request nests the reason it was given (fetch's
- * `TypeError: fetch failed`, or a copy made for another realm) under `cause`.
+ * pair per failure, and a client that reports a failed request nests the reason it was given under
+ * `cause` (fetch's `TypeError: fetch failed`), possibly as a copy made for another realm (same code
+ * and message).
  */
-function alreadyReported(testErrors: readonly unknown[], error: Error): boolean {
+function alreadyReported(testErrors: readonly unknown[], error: CassettesError): boolean {
+  const isSame = (candidate: unknown): boolean =>
+    candidate === error || (isCassettesError(candidate) && candidate.code === error.code && candidate.message === error.message);
   return testErrors.some((entry) => {
     const seen = new Set<unknown>();
     for (let current: unknown = Array.isArray(entry) ? entry[0] : entry; current !== undefined && !seen.has(current); ) {
-      if (current === error) return true;
+      if (isSame(current)) return true;
       seen.add(current);
       current = typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
     }
@@ -198,7 +201,9 @@ export function setupCassettes(options: CassetteOptions = {}): void {
       const outcome = await session.finish(event.test.errors.length === 0);
       report(outcome);
       // A request the cassette refused already failed the client, and usually the test with it: report it once.
-      for (const error of outcome.errors) if (!alreadyReported(event.test.errors, error)) event.test.errors.push([error, error]);
+      for (const error of outcome.errors) {
+        if (!isCassettesError(error) || !alreadyReported(event.test.errors, error)) event.test.errors.push([error, error]);
+      }
     }
   });
 }
