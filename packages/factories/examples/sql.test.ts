@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
-import { defineFactory, sqlAdapter } from '@proving-ground/factories';
+import type { PGlite } from '@electric-sql/pglite';
+import { defineFactory, openPGlite, sqlAdapter } from '@proving-ground/factories';
 
 interface ProductRow {
   id: number;
@@ -12,7 +12,8 @@ interface ProductRow {
 let db: PGlite;
 
 beforeAll(async () => {
-  db = await PGlite.create();
+  // openPGlite, not PGlite.create(): it opens in Jest's CommonJS mode too (no --experimental-vm-modules).
+  db = await openPGlite<PGlite>();
   await db.exec(`CREATE TABLE products (
     id serial PRIMARY KEY,
     sku text NOT NULL UNIQUE,

@@ -24,6 +24,7 @@ export { FieldSpec, cycle, sequence, unique, type BuildContext } from './fields.
 export { configureFactories, resetSequences, workerId, DEFAULT_SEQUENCE_BLOCK, WORKER_ID_ENV } from './sequences.js';
 export { memoryAdapter, type MemoryAdapter, type PersistContext, type PersistenceAdapter } from './persistence.js';
 export { sqlAdapter, type SqlAdapterOptions, type SqlQueryable } from './sql-adapter.js';
+export { openPGlite, type EmbeddedDatabase } from './pglite.js';
 export { withTenant, crossTenant, assertSingleTenant, tenantReferences } from './tenant.js';
 export { verifyFactories, type VerifyCreateOptions, type VerifyFailure, type VerifyOptions, type VerifyReport } from './verify.js';
 export {

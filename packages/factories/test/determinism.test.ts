@@ -1,70 +1,114 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the temporary projects are CommonJS: the functions written into them load modules with require() */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createJestProject, type JestRun } from './jest-project.js';
+import { commonJsModule, createJestProject, jestConfigModule, testModule, type JestRun } from './jest-project.js';
 
-const FACTORIES_V1 = `
-const { defineFactory, sequence } = require('@proving-ground/factories');
-exports.User = defineFactory('user')
-  .sequence('id')
-  .attr('name', ({ faker }) => faker.person.fullName())
-  .attr('email', ['name'], ({ name }, { faker }) => faker.internet.email({ firstName: name }))
-  .attr('city', ({ faker }) => faker.location.city())
-  .attr('joinedAt', ({ faker }) => faker.date.past().toISOString());
-`;
+// --- Code that runs inside the temporary project (typed here, written there with testModule) ---
+
+declare const PREFIX: string;
+declare const NAMES: string[];
+
+function factoriesV1(): void {
+  const { defineFactory } = require('@proving-ground/factories') as typeof import('@proving-ground/factories');
+  Object.assign(module.exports, {
+    User: defineFactory('user')
+      .sequence('id')
+      .attr('name', ({ faker }) => faker.person.fullName())
+      .attr('email', ['name'], ({ name }, { faker }) => faker.internet.email({ firstName: name }))
+      .attr('city', ({ faker }) => faker.location.city())
+      .attr('joinedAt', ({ faker }) => faker.date.past().toISOString()),
+  });
+}
 
 // v2 adds a field in the middle: no other value may move.
-const FACTORIES_V2 = FACTORIES_V1.replace(".attr('city'", ".attr('phone', ({ faker }) => faker.phone.number())\n  .attr('city'");
+function factoriesV2(): void {
+  const { defineFactory } = require('@proving-ground/factories') as typeof import('@proving-ground/factories');
+  Object.assign(module.exports, {
+    User: defineFactory('user')
+      .sequence('id')
+      .attr('name', ({ faker }) => faker.person.fullName())
+      .attr('email', ['name'], ({ name }, { faker }) => faker.internet.email({ firstName: name }))
+      .attr('phone', ({ faker }) => faker.phone.number())
+      .attr('city', ({ faker }) => faker.location.city())
+      .attr('joinedAt', ({ faker }) => faker.date.past().toISOString()),
+  });
+}
 
-const RECORD = `
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-exports.record = (name, value) => writeFileSync(join(process.env.OUT_DIR, name + '.json'), JSON.stringify(value));
-`;
+function record(name: string, value: unknown): void {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  fs.writeFileSync(path.join(process.env['OUT_DIR']!, `${name}.json`), JSON.stringify(value));
+}
+
+type UserFactoryLike = { buildList(count: number): Array<Record<string, unknown>>; build(): Record<string, unknown> & { name: string } };
+
+/** One test per name in a describe named PREFIX, each recording two users. */
+function recordingTests(): void {
+  const { User } = require('./factories') as { User: UserFactoryLike };
+  const jest = require('@jest/globals') as typeof import('@jest/globals');
+  const { record: write } = require('./record') as { record: (name: string, value: unknown) => void };
+  jest.describe(PREFIX, () => {
+    for (const name of NAMES)
+      jest.it(name, () => write(`${PREFIX}-${name}`, { users: User.buildList(2), workerId: process.env['JEST_WORKER_ID'] }));
+  });
+}
 
 function testFile(prefix: string, names: string[]): string {
-  return `
-const { User } = require('./factories');
-const { record } = require('./record');
-describe('${prefix}', () => {
-${names
-  .map(
-    (name) => `  it('${name}', () => {
-    record('${prefix}-${name}', { users: User.buildList(2), workerId: process.env.JEST_WORKER_ID });
-  });`,
-  )
-  .join('\n')}
-});
-`;
+  return `const PREFIX = ${JSON.stringify(prefix)};\nconst NAMES = ${JSON.stringify(names)};\n${testModule(recordingTests)}`;
 }
 
 // Three tests that build, wait (so concurrent runs interleave their builds) and build again; the
 // third fails. With CONCURRENT=1 they are test.concurrent.
-const CONCURRENT_TESTS = `
-const { User } = require('./factories');
-const { record } = require('./record');
-const events = [];
-const run = process.env.CONCURRENT === '1' ? test.concurrent : test;
-afterAll(() => record('e-events', events));
-describe('concurrent', () => {
-  for (const [name, delay] of [['one', 60], ['two', 30], ['three', 5]]) {
-    run(name, async () => {
-      events.push('start ' + name);
-      const first = User.build();
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const second = User.build();
-      events.push('end ' + name);
-      record('e-' + name, [first, second].map(({ id, ...user }) => user));
-      if (name === 'three') expect(second.name).toBe('nobody');
+function concurrentTests(): void {
+  const { User } = require('./factories') as { User: UserFactoryLike };
+  const jest = require('@jest/globals') as typeof import('@jest/globals');
+  const { record: write } = require('./record') as { record: (name: string, value: unknown) => void };
+  const events: string[] = [];
+  const run = process.env['CONCURRENT'] === '1' ? jest.test.concurrent : jest.test;
+  jest.afterAll(() => write('e-events', events));
+  jest.describe('concurrent', () => {
+    for (const [name, delay] of [
+      ['one', 60],
+      ['two', 30],
+      ['three', 5],
+    ] as const) {
+      run(name, async () => {
+        events.push(`start ${name}`);
+        const first = User.build();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const second = User.build();
+        events.push(`end ${name}`);
+        write(
+          `e-${name}`,
+          [first, second].map((user) => Object.fromEntries(Object.entries(user).filter(([key]) => key !== 'id'))),
+        );
+        if (name === 'three') jest.expect(second.name).toBe('nobody');
+      });
+    }
+  });
+}
+
+function replayTest(): void {
+  const { User } = require('./factories') as { User: UserFactoryLike };
+  const jest = require('@jest/globals') as typeof import('@jest/globals');
+  const { record: write } = require('./record') as { record: (name: string, value: unknown) => void };
+  jest.describe('replay', () => {
+    jest.it('should fail', () => {
+      const user = User.build();
+      write('d-fail', { users: [user] });
+      jest.expect(user.name).toBe('nobody');
     });
-  }
-});
-`;
+  });
+}
+
+const FACTORIES_V1 = testModule(factoriesV1);
+const FACTORIES_V2 = testModule(factoriesV2);
 
 const project = createJestProject({
-  'jest.config.js': `module.exports = { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/factories/setup'] };`,
+  'jest.config.js': jestConfigModule({ testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/factories/setup'] }),
   'factories.js': FACTORIES_V1,
-  'record.js': RECORD,
+  'record.js': commonJsModule({ record }),
   'a.test.js': testFile('a', ['one', 'two', 'three']),
   'b.test.js': testFile('b', ['one', 'two', 'three']),
   'c.test.js': testFile('c', ['one', 'two']),
@@ -143,7 +187,7 @@ describe('factories in real Jest runs', () => {
   });
 
   it('should give each test.concurrent test its own data, the same as when the tests run one by one', async () => {
-    project.write('e.test.js', CONCURRENT_TESTS);
+    project.write('e.test.js', testModule(concurrentTests));
 
     const concurrent = await project.run({ args: ['e.test.js'], env: { CONCURRENT: '1' } });
     const serialRun = await project.run({ args: ['e.test.js'] });
@@ -161,20 +205,7 @@ describe('factories in real Jest runs', () => {
   });
 
   it('should print one FACTORIES_SEED line under a failing test that replays its data', async () => {
-    project.write(
-      'd.test.js',
-      `
-const { User } = require('./factories');
-const { record } = require('./record');
-describe('replay', () => {
-  it('should fail', () => {
-    const user = User.build();
-    record('d-fail', { users: [user] });
-    expect(user.name).toBe('nobody');
-  });
-});
-`,
-    );
+    project.write('d.test.js', testModule(replayTest));
 
     const failed = await project.run({ args: ['d.test.js'], env: { FACTORIES_SEED: 'random' } });
     const message = failed.tests[0]!.failureMessages.join('\n');

@@ -1,38 +1,50 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the temporary projects are CommonJS: the functions written into them load modules with require() */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createJestProject } from './jest-project.js';
+import { createJestProject, jestConfigModule, testModule } from './jest-project.js';
 
-// A setup file that waits for jest-circus's handler slot the way @proving-ground/test-modes does.
-const OTHER_SETUP = `
-const slot = Symbol.for('EVENT_HANDLERS');
-const seen = [];
-Object.defineProperty(globalThis, slot, {
-  configurable: true,
-  get: () => undefined,
-  set: (value) => {
-    Object.defineProperty(globalThis, slot, { value, writable: true, configurable: true });
-    value.unshift((event) => {
-      if (event.name === 'test_start') seen.push(event.test.name);
-      if (event.name === 'run_finish') require('node:fs').writeFileSync(require('node:path').join(process.env.OUT_DIR, 'other.json'), JSON.stringify(seen));
-    });
-  },
-});
-`;
+// --- Code that runs inside the temporary project (typed here, written there with testModule) ---
 
-const TEST = `
-const { defineFactory } = require('@proving-ground/factories');
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const User = defineFactory('user').attr('name', ({ faker }) => faker.person.fullName());
-test('builds', () => {
-  writeFileSync(join(process.env.OUT_DIR, 'user.json'), JSON.stringify(User.build()));
-  expect(true).toBe(false);
-});
-`;
+/** A setup file that waits for jest-circus's handler slot its own way, as setup files written before the kit do. */
+function otherSetup(): void {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const slot = Symbol.for('EVENT_HANDLERS');
+  const seen: string[] = [];
+  Object.defineProperty(globalThis, slot, {
+    configurable: true,
+    get: () => undefined,
+    set: (value: Array<(event: { name: string; test?: { name: string } }) => void>) => {
+      Object.defineProperty(globalThis, slot, { value, writable: true, configurable: true });
+      value.unshift((event) => {
+        if (event.name === 'test_start') seen.push(event.test!.name);
+        if (event.name === 'run_finish') fs.writeFileSync(path.join(process.env['OUT_DIR']!, 'other.json'), JSON.stringify(seen));
+      });
+    },
+  });
+}
+
+function userTest(): void {
+  const { defineFactory } = require('@proving-ground/factories') as typeof import('@proving-ground/factories');
+  const { expect: jestExpect, test } = require('@jest/globals') as typeof import('@jest/globals');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const User = defineFactory('user').attr('name', ({ faker }) => faker.person.fullName());
+  test('builds', () => {
+    fs.writeFileSync(path.join(process.env['OUT_DIR']!, 'user.json'), JSON.stringify(User.build()));
+    jestExpect(true).toBe(false);
+  });
+}
+
+// --- The checks ---
 
 const project = createJestProject({
-  'other-setup.js': OTHER_SETUP,
-  'user.test.js': TEST,
-  'jest.config.js': `module.exports = { testEnvironment: 'node', transform: {}, setupFiles: ['./other-setup.js', '@proving-ground/factories/setup'] };`,
+  'other-setup.js': testModule(otherSetup),
+  'user.test.js': testModule(userTest),
+  'jest.config.js': jestConfigModule({
+    testEnvironment: 'node',
+    transform: {},
+    setupFiles: ['./other-setup.js', '@proving-ground/factories/setup'],
+  }),
 });
 
 afterAll(() => project.remove());
@@ -47,7 +59,7 @@ describe('the setup entry', () => {
 
   it('should be optional: without it seeds follow the test Jest reports, and no replay line is added', async () => {
     const withSetup = await project.run();
-    project.write('jest.config.js', `module.exports = { testEnvironment: 'node', transform: {} };`);
+    project.write('jest.config.js', jestConfigModule({ testEnvironment: 'node', transform: {} }));
 
     const withoutSetup = await project.run();
 

@@ -3,6 +3,7 @@ import { test as propTest } from '@fast-check/jest';
 import * as fc from 'fast-check';
 import { defineFactory } from './define.js';
 import { unique } from '../fields.js';
+import { SHRINK_SEEDS, fieldSeedArbitrary } from './arbitrary.js';
 
 const Line = defineFactory('line')
   .attr('sku', ({ faker }) => faker.commerce.isbn())
@@ -75,6 +76,31 @@ describe('Factory.arbitrary', () => {
 
     expect((first.counterexample as [{ quantity: number }])[0]).toEqual((second.counterexample as [{ quantity: number }])[0]);
     expect((first.counterexample as [{ quantity: number }])[0].quantity).toBe(50);
+  });
+});
+
+describe('Factory.arbitrary shrinking a faker field that causes the failure', () => {
+  const Account = defineFactory('account')
+    .attr('balance', ({ faker }) => faker.number.int({ min: 0, max: 999 }))
+    .attr('owner', ({ faker }) => faker.person.fullName());
+
+  it('should reach the same counterexample whatever the fast-check seed', () => {
+    const property = fc.property(Account.arbitrary(), (account) => account.balance < 800);
+
+    const counterexamples = [11, 12, 13, 14, 15, 16].map((seed) => fc.check(property, { seed, numRuns: 500 }).counterexample);
+
+    expect(counterexamples.every((counterexample) => counterexample !== null)).toBe(true);
+    expect(new Set(counterexamples.map((counterexample) => JSON.stringify(counterexample))).size).toBe(1);
+    expect((counterexamples[0] as [{ balance: number }])[0].balance).toBeGreaterThanOrEqual(800);
+  });
+
+  it(`should try only the first ${SHRINK_SEEDS} seeds, smallest first, when shrinking a field's seed`, () => {
+    const seeds = fieldSeedArbitrary();
+    const candidates = (seed: number): number[] => [...seeds.shrink(seed, undefined)].map((value) => value.value);
+
+    expect(candidates(4_000_000_000)).toEqual(Array.from({ length: SHRINK_SEEDS }, (_, seed) => seed));
+    expect(candidates(3)).toEqual([0, 1, 2]);
+    expect(candidates(0)).toEqual([]);
   });
 });
 

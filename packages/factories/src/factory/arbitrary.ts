@@ -34,6 +34,11 @@ class FieldSeedArbitrary extends fc.Arbitrary<number> {
   }
 }
 
+/** A field's seed as `arbitrary()` draws it: any 32-bit number, shrinking through the first {@link SHRINK_SEEDS}. */
+export function fieldSeedArbitrary(): fc.Arbitrary<number> {
+  return new FieldSeedArbitrary();
+}
+
 /** The fast-check arbitrary behind `factory.arbitrary()`. */
 export function arbitraryOf(
   factory: AnyFactory,
@@ -45,7 +50,7 @@ export function arbitraryOf(
   const traits: fc.Arbitrary<readonly TraitRequest[]> = fixedTraits !== undefined ? fc.constant(fixedTraits) : fc.subarray(plainTraits);
   const values: Record<string, fc.Arbitrary<unknown>> = {};
   const seeds: Record<string, fc.Arbitrary<number>> = {};
-  const seedArbitrary = new FieldSeedArbitrary();
+  const seedArbitrary = fieldSeedArbitrary();
   for (const attr of definition.attrs) {
     if (hasOwn(fixed, attr.name)) continue;
     if (attr.kind === 'arbitrary') values[attr.name] = attr.arbitrary;

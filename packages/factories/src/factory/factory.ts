@@ -523,11 +523,7 @@ export class Factory<
    * test.prop([Order.arbitrary()])('should total its lines', (order) => { expect(total(order)).toBeGreaterThanOrEqual(0) })
    */
   arbitrary(overrides?: Overrides, options: ArbitraryOptions<Traits> = {}): fc.Arbitrary<Built> {
-    return arbitraryOf(
-      this,
-      (overrides ?? {}),
-      options.traits,
-    ) as fc.Arbitrary<Built>;
+    return arbitraryOf(this, overrides ?? {}, options.traits) as fc.Arbitrary<Built>;
   }
 
   /** @internal */
