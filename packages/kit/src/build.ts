@@ -29,3 +29,23 @@ export function packageBuilds(packageName: string, builds: readonly PackageBuild
     deps: { ...build.deps, alwaysBundle: [/^@proving-ground\/kit(\/|$)/] },
   }));
 }
+
+/**
+ * tsdown configurations for a private workspace package of this repository (the test kit): ESM
+ * only, one build per entry so each file stands alone, never published.
+ *
+ * @example
+ * export default privateBuilds(['src/index.ts', 'src/jest-config.ts'])
+ */
+export function privateBuilds(entries: readonly string[]): UserConfig[] {
+  return entries.map((entry) => ({
+    entry: [entry],
+    format: ['esm'],
+    dts: true,
+    clean: false,
+    platform: 'node',
+    target: 'node22',
+    tsconfig: 'tsconfig.build.json',
+    fixedExtension: true,
+  }));
+}
