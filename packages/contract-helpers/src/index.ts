@@ -19,13 +19,13 @@ export {
   type SchemaViolation,
   type StandardSchemaLike,
   type StandardResult,
-} from './schema-validator.js';
-export { detectDialect, toDraft2020, type SchemaDialect } from './schema-dialect.js';
-export { closeSchema, type SchemaDirection } from './strict-schema.js';
-export { findSchemaProblems, type SchemaProblem } from './schema-problems.js';
+} from './schema/validator.js';
+export { detectDialect, toDraft2020, type SchemaDialect } from './schema/dialect.js';
+export { closeSchema, type SchemaDirection } from './schema/strict.js';
+export { findSchemaProblems, type SchemaProblem } from './schema/problems.js';
 export { canonicalJson, contentHash } from './canonical-json.js';
 export { formatJsonPath, compileJsonPathPattern, type JsonPathPattern, type PathSegment } from './json-path.js';
-export { loadApiSpec, ApiSpec, type ApiOperation, type ApiParameter, type ApiResponse, type LoadApiSpecOptions } from './api-spec.js';
+export { loadApiSpec, ApiSpec, type ApiOperation, type ApiParameter, type ApiResponse, type LoadApiSpecOptions } from './openapi/api-spec.js';
 export {
   checkResponse,
   checkRequest,
@@ -34,7 +34,7 @@ export {
   type ApiCheckOptions,
   type ApiRequest,
   type ApiViolation,
-} from './api-conformance.js';
+} from './openapi/conformance.js';
 export { toHttpExchange, toHttpExchangeSync, isJsonMediaType, type HttpExchange, type HttpResponseLike } from './http-exchange.js';
 export {
   PROBLEM_JSON,
@@ -53,6 +53,6 @@ export { redactPII, type RedactionOptions } from './pii/redaction.js';
 export { captureLogs, type LogCapture, type LogCaptureOptions } from './pii/log-capture.js';
 export { maskPii } from './pii/pii-mask.js';
 export { evaluatePiiDetectors, type LabelledPiiSample, type PiiCategoryMetrics, type PiiEvaluation } from './pii/pii-metrics.js';
-export { checkPactAgainstSpec, type PactSpecProblem, type PactSpecReport } from './pact-spec-check.js';
-export { arbitraryFromSchema, invalidArbitraryFromSchema, type SchemaArbitraryOptions } from './schema-arbitrary.js';
-export { fuzzApi, type FuzzOptions, type FuzzReport, type FuzzRequest, type FuzzTarget } from './api-fuzz.js';
+export { checkPactAgainstSpec, type PactSpecProblem, type PactSpecReport } from './openapi/pact-conformance.js';
+export { arbitraryFromSchema, invalidArbitraryFromSchema, type SchemaArbitraryOptions } from './schema/arbitrary.js';
+export { fuzzApi, type FuzzOptions, type FuzzReport, type FuzzRequest, type FuzzTarget } from './openapi/fuzz.js';

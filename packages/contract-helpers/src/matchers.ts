@@ -1,12 +1,12 @@
-import { checkResponse, type ApiCheck, type ApiCheckOptions } from './api-conformance.js';
-import type { ApiSpec } from './api-spec.js';
+import { checkResponse, type ApiCheck, type ApiCheckOptions } from './openapi/conformance.js';
+import type { ApiSpec } from './openapi/api-spec.js';
 import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange } from './http-exchange.js';
 import { detectInText } from './pii/pii-detectors.js';
 import { maskPii } from './pii/pii-mask.js';
 import { findPII, keyHintCategory, type PiiScanOptions } from './pii/pii-scan.js';
 import { checkProblemDetails, problemSubject, type ExpectedProblem, type ProblemDetailsOptions } from './problem-details.js';
-import { pathSegmentsOf, validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema-validator.js';
+import { pathSegmentsOf, validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema/validator.js';
 
 /** The part of Jest's matcher context (`this` in a matcher) the matchers use. */
 export interface MatcherContext {

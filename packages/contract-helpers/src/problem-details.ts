@@ -1,6 +1,6 @@
 import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange, type HttpResponseLike } from './http-exchange.js';
-import { isPlainObject } from './internal/schema-walk.js';
+import { isPlainObject } from './schema/walk.js';
 import { findPII, type PiiAllowList } from './pii/pii-scan.js';
 
 /** The media type of RFC 9457 problem details. */

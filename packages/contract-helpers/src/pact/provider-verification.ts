@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { checkResponse } from '../api-conformance.js';
-import type { ApiSpec } from '../api-spec.js';
+import { checkResponse } from '../openapi/conformance.js';
+import type { ApiSpec } from '../openapi/api-spec.js';
 import { ContractError } from '../errors.js';
 import { isJsonMediaType } from '../http-exchange.js';
-import { nearestMatch } from '../internal/did-you-mean.js';
+import { nearestMatch } from '@proving-ground/kit';
 import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { printSafe } from '../matchers.js';
 import { findPII, type PiiScanOptions } from '../pii/pii-scan.js';

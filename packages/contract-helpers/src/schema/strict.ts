@@ -1,4 +1,4 @@
-import { isPlainObject, resolveLocalRef, type SchemaObject } from './internal/schema-walk.js';
+import { isPlainObject, resolveLocalRef, type SchemaObject } from './walk.js';
 
 /** Which side of an HTTP exchange a schema describes: `readOnly`/`writeOnly` properties depend on it. */
 export type SchemaDirection = 'request' | 'response' | 'any';

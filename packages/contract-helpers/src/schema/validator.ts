@@ -1,12 +1,12 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { contentHash } from './canonical-json.js';
-import { ContractError } from './errors.js';
-import { isPlainObject } from './internal/schema-walk.js';
-import { compileJsonPathPattern, formatJsonPath, pointerToSegments, type JsonPathPattern, type PathSegment } from './json-path.js';
-import { findSchemaProblems, formatSchemaProblems } from './schema-problems.js';
-import { detectDialect, toDraft2020, type SchemaDialect } from './schema-dialect.js';
-import { closeSchema, type SchemaDirection } from './strict-schema.js';
+import { contentHash } from '../canonical-json.js';
+import { ContractError } from '../errors.js';
+import { isPlainObject } from './walk.js';
+import { compileJsonPathPattern, formatJsonPath, pointerToSegments, type JsonPathPattern, type PathSegment } from '../json-path.js';
+import { findSchemaProblems, formatSchemaProblems } from './problems.js';
+import { detectDialect, toDraft2020, type SchemaDialect } from './dialect.js';
+import { closeSchema, type SchemaDirection } from './strict.js';
 
 /** The part of the Standard Schema interface (zod 4, valibot, arktype...) the matchers use. */
 export interface StandardSchemaLike {

@@ -1,7 +1,7 @@
 import type { ApiOperation, ApiResponse, ApiSpec } from './api-spec.js';
-import { isJsonMediaType, type HttpExchange } from './http-exchange.js';
-import { nearestMatch } from './internal/did-you-mean.js';
-import type { SchemaViolation } from './schema-validator.js';
+import { isJsonMediaType, type HttpExchange } from '../http-exchange.js';
+import { nearestMatch } from '@proving-ground/kit';
+import type { SchemaViolation } from '../schema/validator.js';
 
 /** One way an HTTP exchange breaks the OpenAPI document. */
 export interface ApiViolation {

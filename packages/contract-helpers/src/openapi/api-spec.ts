@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { extname, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { ContractError } from './errors.js';
-import { nearestMatch } from './internal/did-you-mean.js';
-import { isPlainObject, resolveLocalRef } from './internal/schema-walk.js';
-import type { PathSegment } from './json-path.js';
-import { findSchemaProblems, formatSchemaProblems, type SchemaProblem } from './schema-problems.js';
-import { toDraft2020 } from './schema-dialect.js';
-import { compileSchema, type CompiledSchema } from './schema-validator.js';
-import type { SchemaDirection } from './strict-schema.js';
+import { ContractError } from '../errors.js';
+import { nearestMatch } from '@proving-ground/kit';
+import { isPlainObject, resolveLocalRef } from '../schema/walk.js';
+import type { PathSegment } from '../json-path.js';
+import { findSchemaProblems, formatSchemaProblems, type SchemaProblem } from '../schema/problems.js';
+import { toDraft2020 } from '../schema/dialect.js';
+import { compileSchema, type CompiledSchema } from '../schema/validator.js';
+import type { SchemaDirection } from '../schema/strict.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';

@@ -4,7 +4,7 @@ import {
   SCHEMA_MAP_KEYWORDS,
   SINGLE_SCHEMA_KEYWORDS,
   type SchemaObject,
-} from './internal/schema-walk.js';
+} from './walk.js';
 
 /**
  * The schema dialects the package reads. Everything is converted to draft 2020-12 before it is

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { checkRequest, checkResponse } from './api-conformance.js';
+import { checkRequest, checkResponse } from './conformance.js';
 import type { ApiSpec } from './api-spec.js';
-import { ContractError } from './errors.js';
-import { isJsonMediaType } from './http-exchange.js';
-import { printSafe } from './matchers.js';
+import { ContractError } from '../errors.js';
+import { isJsonMediaType } from '../http-exchange.js';
+import { printSafe } from '../matchers.js';
 
 /** One problem of a pact interaction against the OpenAPI document. */
 export interface PactSpecProblem {

@@ -1,6 +1,6 @@
-import { editDistance, nearestMatch } from './internal/did-you-mean.js';
-import { isPlainObject, KNOWN_KEYWORDS, resolveLocalRef, walkSchema } from './internal/schema-walk.js';
-import { formatJsonPath, type PathSegment } from './json-path.js';
+import { editDistance, nearestMatch } from '@proving-ground/kit';
+import { isPlainObject, KNOWN_KEYWORDS, resolveLocalRef, walkSchema } from './walk.js';
+import { formatJsonPath, type PathSegment } from '../json-path.js';
 
 /** One problem found in a schema (not in data): where it is and what is wrong. */
 export interface SchemaProblem {

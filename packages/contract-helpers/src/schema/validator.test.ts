@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { isContractError } from './errors.js';
-import { compileSchema, schemaCompileCount, validateAgainstSchema } from './schema-validator.js';
+import { isContractError } from '../errors.js';
+import { compileSchema, schemaCompileCount, validateAgainstSchema } from './validator.js';
 
 const base = {
   $defs: {

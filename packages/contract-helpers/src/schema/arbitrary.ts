@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { ContractError } from './errors.js';
-import { isPlainObject, resolveLocalRef } from './internal/schema-walk.js';
-import { detectDialect, toDraft2020 } from './schema-dialect.js';
-import { compileSchema, type SchemaInput } from './schema-validator.js';
-import type { SchemaDirection } from './strict-schema.js';
+import { ContractError } from '../errors.js';
+import { isPlainObject, resolveLocalRef } from './walk.js';
+import { detectDialect, toDraft2020 } from './dialect.js';
+import { compileSchema, type SchemaInput } from './validator.js';
+import type { SchemaDirection } from './strict.js';
 
 /** Options of {@link arbitraryFromSchema}. */
 export interface SchemaArbitraryOptions {

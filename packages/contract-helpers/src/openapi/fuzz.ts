@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { checkResponse } from './api-conformance.js';
+import { checkResponse } from './conformance.js';
 import type { ApiOperation, ApiSpec } from './api-spec.js';
-import { ContractError, isContractError } from './errors.js';
-import { toHttpExchange, type HttpExchange, type HttpResponseLike } from './http-exchange.js';
-import { checkProblemDetails } from './problem-details.js';
-import { arbitraryFromSchema, invalidArbitraryFromSchema } from './schema-arbitrary.js';
+import { ContractError, isContractError } from '../errors.js';
+import { toHttpExchange, type HttpExchange, type HttpResponseLike } from '../http-exchange.js';
+import { checkProblemDetails } from '../problem-details.js';
+import { arbitraryFromSchema, invalidArbitraryFromSchema } from '../schema/arbitrary.js';
 
 /** A request the fuzzer sends. */
 export interface FuzzRequest {
