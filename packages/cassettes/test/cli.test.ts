@@ -313,4 +313,35 @@ describe('proving-ground-cassettes CLI on wrong input', () => {
     expect(notHar.stdout).toContain('[cassettes] Failed to export cassette missing.json to HAR: the file does not exist.');
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
   });
+
+  it('should name the HAR file and print the nested reason once when the JSON is not a HAR log', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+    writeFileSync(join(dir, 'notes.har'), JSON.stringify({ notes: [] }));
+
+    // Act
+    const result = run(['har', 'import', 'notes.har', 'out.json'], dir);
+
+    // Assert
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      '[cassettes] Failed to import HAR file notes.har: it is not a HAR 1.2 log. Export it again as HAR 1.2 (e.g. "Save all as HAR" in dev tools).\n' +
+        '  caused by: [cassettes] Failed to import HAR: it has no log.entries array. Export a HAR 1.2 file (e.g. "Save all as HAR" in dev tools).\n' +
+        '(CASSETTES_INVALID_HAR)\n',
+    );
+  });
+
+  it('should fail lint --usage on a usage file line that is not JSON with its own code and exit code 1', () => {
+    // Arrange
+    const dir = mkdtempSync(join(packageDir, '.tmp', 'cli-'));
+    writeFileSync(join(dir, 'usage.jsonl'), '{"cassette":"a.json","used":[]}\n{"cassette":"b.js');
+
+    // Act
+    const result = run(['lint', '.', '--usage', 'usage.jsonl'], dir);
+
+    // Assert
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('[cassettes] Failed to read usage file usage.jsonl: line 2 is not JSON (');
+    expect(result.stdout).toContain('(CASSETTES_INVALID_USAGE_FILE)');
+  });
 });

@@ -1,62 +1,85 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commonJsModule, jestConfigModule, testModule } from '@proving-ground/test-kit';
 import { createJestProject, type JestProject } from './jest-project.js';
 
-const SERVER = `
-const http = require('node:http');
-async function startServer() {
-  const seen = [];
+// --- Code that runs inside the temporary project (typed here, written there with testModule) ---
+/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
+
+/** A loopback server answering JSON with the path it was asked, slowly for `slow` paths. */
+async function startServer(): Promise<{ seen: string[]; origin: string; close: () => Promise<void> }> {
+  const http = require('node:http') as typeof import('node:http');
+  const seen: string[] = [];
   const server = http.createServer((request, response) => {
-    seen.push(request.method + ' ' + request.url);
-    const delay = request.url.includes('slow') ? 60 : 5;
-    setTimeout(() => { response.setHeader('content-type', 'application/json'); response.end(JSON.stringify({ path: request.url, at: 'server' })); }, delay);
+    seen.push(`${request.method} ${request.url}`);
+    const delay = request.url?.includes('slow') === true ? 60 : 5;
+    setTimeout(() => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ path: request.url, at: 'server' }));
+    }, delay);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { seen, origin: 'http://127.0.0.1:' + server.address().port, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    seen,
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((closed) => {
+        server.closeAllConnections();
+        server.close(() => closed());
+      }),
+  };
 }
-module.exports = { startServer };
-`;
 
-const TESTS = `
-const { live, currentMode } = require('@proving-ground/test-modes');
-const { aliasOrigin } = require('@proving-ground/cassettes');
-const { startServer } = require('./server.cjs');
+function usersTests(): void {
+  const { afterAll, beforeAll, describe, expect, test } = require('@jest/globals') as typeof import('@jest/globals');
+  const { live, currentMode } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  const { aliasOrigin } = require('@proving-ground/cassettes') as typeof import('@proving-ground/cassettes');
+  const { startServer } = require('./server.cjs') as { startServer: () => Promise<{ origin: string; close: () => Promise<void> }> };
 
-let server;
-let origin = 'http://users.test';
-beforeAll(async () => {
-  if (currentMode() === 'golden') return; // replay: no server at all, and users.test is not loopback
-  server = await startServer();
-  aliasOrigin(server.origin, 'http://users.test');
-  origin = server.origin;
-});
-afterAll(() => server && server.close());
-
-const getJson = async (path, init) => (await fetch(origin + path, init)).json();
-
-// live_smoke runs only tests marked live; golden runs them all.
-(currentMode() === 'live_smoke' ? live.describe : describe)('users api', () => {
-  test('should list users', async () => {
-    const body = await getJson('/users?page=' + (process.env.PAGE || '1') + '&sort=name');
-    expect(body.at).toBe('server');
-    if (process.env.SKIP_SECOND !== '1') await getJson('/users/count');
+  let server: { origin: string; close: () => Promise<void> } | undefined;
+  let origin = 'http://users.test';
+  beforeAll(async () => {
+    if (currentMode() === 'golden') return; // replay: no server at all, and users.test is not loopback
+    server = await startServer();
+    aliasOrigin(server.origin, 'http://users.test');
+    origin = server.origin;
   });
+  afterAll(() => server?.close());
 
-  test('should fail on purpose while recording', async () => {
-    await getJson('/users/flaky');
-    if (process.env.FAIL_ON_PURPOSE === '1') throw new Error('failing on purpose');
-  });
+  const getJson = async (path: string, init?: RequestInit): Promise<{ at?: string; path?: string }> =>
+    (await fetch(origin + path, init)).json() as Promise<{ at?: string; path?: string }>;
+  const postWho = (path: string, who: string): Promise<{ at?: string; path?: string }> =>
+    getJson(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ who }) });
 
-  test.concurrent('should get the slow one concurrently', async () => {
-    expect((await getJson('/users/slow', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ who: 'slow' }) })).path).toBe('/users/slow');
-  });
+  const suite = (): void => {
+    test('should list users', async () => {
+      const body = await getJson(`/users?page=${process.env['PAGE'] ?? '1'}&sort=name`);
+      expect(body.at).toBe('server');
+      if (process.env['SKIP_SECOND'] !== '1') await getJson('/users/count');
+    });
 
-  test.concurrent('should get the fast one concurrently', async () => {
-    expect((await getJson('/users/fast', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ who: 'fast' }) })).path).toBe('/users/fast');
-  });
-});
-`;
+    test('should fail on purpose while recording', async () => {
+      await getJson('/users/flaky');
+      if (process.env['FAIL_ON_PURPOSE'] === '1') throw new Error('failing on purpose');
+    });
+
+    test.concurrent('should get the slow one concurrently', async () => {
+      expect((await postWho('/users/slow', 'slow')).path).toBe('/users/slow');
+    });
+
+    test.concurrent('should get the fast one concurrently', async () => {
+      expect((await postWho('/users/fast', 'fast')).path).toBe('/users/fast');
+    });
+  };
+  // live_smoke runs only tests marked live; golden runs them all.
+  if (currentMode() === 'live_smoke') live.describe('users api', suite);
+  else describe('users api', suite);
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+// --- The checks ---
 
 /** The quick start of the README, run as is. */
 const SETUP = readFileSync(join(import.meta.dirname, '..', 'examples', 'cassettes.setup.cjs'), 'utf8');
@@ -72,10 +95,14 @@ describe('per-test cassettes in a real Jest run', () => {
 
   beforeAll(async () => {
     project = createJestProject({
-      'server.cjs': SERVER,
-      'users.test.js': TESTS,
+      'server.cjs': commonJsModule({ startServer }),
+      'users.test.js': testModule(usersTests),
       'cassettes.setup.cjs': SETUP,
-      'jest.config.js': `module.exports = { setupFiles: ['@proving-ground/test-modes/setup'], setupFilesAfterEnv: ['./cassettes.setup.cjs'], testEnvironment: 'node' };`,
+      'jest.config.js': jestConfigModule({
+        setupFiles: ['@proving-ground/test-modes/setup'],
+        setupFilesAfterEnv: ['./cassettes.setup.cjs'],
+        testEnvironment: 'node',
+      }),
     });
     recording = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing', FAIL_ON_PURPOSE: '1' } });
   });
