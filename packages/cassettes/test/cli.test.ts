@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatCassetteJson, cassetteMatchers, estimateCost, type Cassette } from '../src/index.js';
+import { jestConfigModule, testModule } from '@proving-ground/test-kit';
 import { createJestProject, type JestProject } from './jest-project.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
@@ -99,28 +100,33 @@ describe('proving-ground-cassettes CLI', () => {
   });
 });
 
+// --- Code that runs inside a temporary project (typed here, written there with testModule) ---
+/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
+
 /** Tests in test/ recording into cassettes/ (the `dir` option), as support-desk lays them out. */
-const USERS_TESTS = `
-const http = require('node:http');
-const { live } = require('@proving-ground/test-modes');
-const { aliasOrigin, setupCassettes } = require('@proving-ground/cassettes');
-setupCassettes({ dir: 'cassettes' });
+function usersTests(): void {
+  const { afterAll, beforeAll, expect, test } = require('@jest/globals') as typeof import('@jest/globals');
+  const http = require('node:http') as typeof import('node:http');
+  const { live } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  const { aliasOrigin, setupCassettes } = require('@proving-ground/cassettes') as typeof import('@proving-ground/cassettes');
+  setupCassettes({ dir: 'cassettes' });
 
-let server;
-beforeAll(async () => {
-  server = http.createServer((request, response) => response.end(JSON.stringify({ path: request.url })));
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  aliasOrigin('http://127.0.0.1:' + server.address().port, 'http://users.test');
-});
-afterAll(() => new Promise((done) => server.close(done)));
-
-live.describe('users', () => {
-  test('should list users', async () => {
-    const response = await fetch('http://127.0.0.1:' + server.address().port + '/users');
-    expect(await response.json()).toEqual({ path: '/users' });
+  const server = http.createServer((request, response) => response.end(JSON.stringify({ path: request.url })));
+  const origin = (): string => `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  beforeAll(async () => {
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    aliasOrigin(origin(), 'http://users.test');
   });
-});
-`;
+  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+
+  live.describe('users', () => {
+    test('should list users', async () => {
+      const response = await fetch(`${origin()}/users`);
+      expect(await response.json()).toEqual({ path: '/users' });
+    });
+  });
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('proving-ground-cassettes CLI run from another folder than the recording', () => {
   let project: JestProject;
@@ -129,8 +135,8 @@ describe('proving-ground-cassettes CLI run from another folder than the recordin
 
   beforeAll(async () => {
     project = createJestProject({
-      'test/users.test.js': USERS_TESTS,
-      'jest.config.js': `module.exports = { setupFiles: ['@proving-ground/test-modes/setup'], testEnvironment: 'node' };`,
+      'test/users.test.js': testModule(usersTests),
+      'jest.config.js': jestConfigModule({ setupFiles: ['@proving-ground/test-modes/setup'], testEnvironment: 'node' }),
     });
     const recording = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing' } });
     if (recording.exitCode !== 0) throw new Error(`The recording run failed:\n${recording.stderr}`);
