@@ -1,5 +1,6 @@
 // Objects per second of @proving-ground/factories against raw rosie and fishery, building the same
 // 8-field order three ways (constants, six faker calls, six faker calls with two fields overridden),
+// a small 5-field object of constants,
 // plus the cost of per-field seeding. All libraries run in this one process; run with
 // `npm run bench:factories -w bench` after `npm run build -w packages/factories`.
 import { Faker, base, en, faker } from '@faker-js/faker';
@@ -39,6 +40,11 @@ const oursConstants = defineFactory('order-constants')
   .attr('status', 'new')
   .attr('createdAt', REF_DATE)
   .attr('address', { street: '1 Main St', city: 'Lisbon' });
+
+// --- a small object: five constant fields ---------------------------------------------------
+const SMALL = { tenantId: 't1', name: 'Ann', email: 'ann@example.test', total: 100, status: 'new' };
+const rosieSmall = new rosie.Factory().attrs(SMALL);
+const oursSmall = Object.entries(SMALL).reduce((factory, [field, value]) => factory.attr(field, value), defineFactory('small-constants'));
 
 // --- six faker calls: name, email, total, status, createdAt, address.street ------------------
 const rosieFaker = new rosie.Factory()
@@ -126,6 +132,14 @@ const bench = new Bench({ time: Number(process.env.BENCH_TIME_MS ?? 1000), warmu
 let plainId = 0;
 bench
   .add(
+    'small constants: rosie',
+    times(() => rosieSmall.build()),
+  )
+  .add(
+    'small constants: factories',
+    times(() => oursSmall.build()),
+  )
+  .add(
     'constants: rosie',
     times(() => rosieConstants.build()),
   )
@@ -183,7 +197,8 @@ for (const [name, value] of Object.entries(perSecond))
 
 const ratio = (a, b) => perSecond[a] / perSecond[b];
 const rows = [
-  ['constants: raw rosie / factories (slowdown)', ratio('constants: rosie', 'constants: factories'), '<= 1.2'],
+  ['small constants (5 fields): raw rosie / factories (slowdown)', ratio('small constants: rosie', 'small constants: factories'), '<= 1.2'],
+  ['constants (8 fields): raw rosie / factories (slowdown)', ratio('constants: rosie', 'constants: factories'), '<= 1.2'],
   ['faker: fishery / factories (slowdown)', ratio('faker: fishery', 'faker: factories'), 'n/a'],
   ['faker+2 overrides: factories / fishery (speed-up)', ratio('faker+2 overrides: factories', 'faker+2 overrides: fishery'), '>= 1.5'],
   ['faker+2 overrides: factories / raw rosie', ratio('faker+2 overrides: factories', 'faker+2 overrides: rosie'), 'n/a'],

@@ -10,12 +10,13 @@ import { buildNested } from './build.js';
 import { childFrame, contextFor, currentFrame, fieldSeed } from './build-frame.js';
 import {
   RosieFactory,
+  hasOwn,
   invalidDefinition,
   type AttrSpec,
   type BelongsToSpec,
   type Definition,
   type Plan,
-  type RosieFactoryLike,
+  type FieldsBuilder,
 } from './definition.js';
 
 function dependencyCycle(definition: Definition): string[] | undefined {
@@ -42,9 +43,12 @@ function dependencyCycle(definition: Definition): string[] | undefined {
   return undefined;
 }
 
-/** The rosie factory of a definition (made on first build): every field and transient parameter, with its dependencies. */
-export function compile(definition: Definition): RosieFactoryLike {
-  const cached = definition.cache.rosie;
+/**
+ * What builds the fields of a definition (made on first build): a rosie factory with every field and
+ * transient parameter and its dependencies, or, when no field depends on another, a direct loop.
+ */
+export function compile(definition: Definition): FieldsBuilder {
+  const cached = definition.cache.builder;
   if (cached !== undefined) return cached;
 
   const known = [...definition.attrs.map((attr) => attr.name), ...definition.transients.map((transient) => transient.name)];
@@ -71,6 +75,11 @@ export function compile(definition: Definition): RosieFactoryLike {
     });
   }
 
+  if (definition.attrs.every((attr) => attr.deps.length === 0 && attr.kind !== 'factory')) {
+    const direct = directBuilder(definition);
+    definition.cache.builder = direct;
+    return direct;
+  }
   const factory = new RosieFactory();
   for (const transient of definition.transients) {
     const value = transient.value;
@@ -82,8 +91,29 @@ export function compile(definition: Definition): RosieFactoryLike {
   }
   for (const attr of definition.attrs) factory.attr(attr.name, attrDeps(attr), attrBuilder(definition, attr));
 
-  definition.cache.rosie = factory;
+  definition.cache.builder = factory;
   return factory;
+}
+
+/**
+ * What rosie does for fields that depend on nothing, without its dependency resolution: a copy of
+ * the given attributes, then each field not given, in declaration order. The transient parameters are
+ * computed before (transientValues), and no builder reads them here.
+ */
+function directBuilder(definition: Definition): FieldsBuilder {
+  const names = definition.attrs.map((attr) => attr.name);
+  const builders = definition.attrs.map((attr) => attrBuilder(definition, attr));
+  const count = names.length;
+  return {
+    build(attributes) {
+      const result: Record<string, unknown> = { ...attributes };
+      for (let index = 0; index < count; index++) {
+        const name = names[index]!;
+        if (!hasOwn(result, name)) result[name] = builders[index]!();
+      }
+      return result;
+    },
+  };
 }
 
 function attrDeps(attr: AttrSpec): string[] {

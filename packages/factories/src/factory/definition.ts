@@ -67,8 +67,8 @@ export interface Definition {
   readonly validate: ((value: unknown) => string[]) | undefined;
   readonly isTenant: boolean;
   readonly presets: readonly TraitRequest[];
-  /** Computed on first build: the rosie factory and the build plan of this very definition. */
-  readonly cache: { rosie?: RosieFactoryLike; plan?: Plan };
+  /** Computed on first build: what builds the fields (rosie, or a direct loop) and the build plan of this very definition. */
+  readonly cache: { builder?: FieldsBuilder; plan?: Plan };
 }
 
 /** What a build needs to know about a definition, computed once per definition. */
@@ -97,10 +97,14 @@ export interface InternalOptions {
   inverse?: string;
 }
 
-export interface RosieFactoryLike {
+/** Builds the fields of one object from the given attributes and transient parameters. */
+export interface FieldsBuilder {
+  build(attributes: Record<string, unknown>, options: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface RosieFactoryLike extends FieldsBuilder {
   attr(name: string, deps: string[], builder: (...args: unknown[]) => unknown): RosieFactoryLike;
   option(name: string, deps: string[], builder: (...args: unknown[]) => unknown): RosieFactoryLike;
-  build(attributes: Record<string, unknown>, options: Record<string, unknown>): Record<string, unknown>;
 }
 
 export const RosieFactory = (rosie as unknown as { Factory: new () => RosieFactoryLike }).Factory;
