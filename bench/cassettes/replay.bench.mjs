@@ -27,7 +27,9 @@ const COMPLETION = {
   object: 'chat.completion',
   created: 1_700_000_000,
   model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Refunds take 5 business days once the parcel is back.' }, finish_reason: 'stop' }],
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'Refunds take 5 business days once the parcel is back.' }, finish_reason: 'stop' },
+  ],
   usage: { prompt_tokens: 12, completion_tokens: 11, total_tokens: 23 },
 };
 const COMPLETION_TEXT = JSON.stringify(COMPLETION);
@@ -124,7 +126,8 @@ try {
   await recorder.stop();
   if (!existsSync(join(work, 'polly'))) {
     polly = undefined;
-    pollyProblem = 'its Node adapter (@pollyjs/adapter-node-http 6, built on nock 13) does not intercept node:http requests on this Node version: the request reached the server, nothing was recorded, and a replay-mode Polly sends requests to the real server.';
+    pollyProblem =
+      'its Node adapter (@pollyjs/adapter-node-http 6, built on nock 13) does not intercept node:http requests on this Node version: the request reached the server, nothing was recorded, and a replay-mode Polly sends requests to the real server.';
   }
 } catch (error) {
   pollyProblem = error;
@@ -175,17 +178,20 @@ const nockResult = await measure('2a. one test with nock.back (lockdown): load t
 let pollyResult;
 if (polly !== undefined) {
   let checkPolly;
-  pollyResult = await measure('3a. one test with Polly.js (replay, fs persister): load the recording, replay one request (node:http), stop', [
+  pollyResult = await measure(
+    '3a. one test with Polly.js (replay, fs persister): load the recording, replay one request (node:http), stop',
     [
-      'Polly.js',
-      async () => {
-        const instance = polly('replay');
-        await callHttp();
-        await instance.stop();
-      },
-      { beforeAll: () => void (checkPolly = untouched('Polly.js')), afterAll: () => checkPolly() },
+      [
+        'Polly.js',
+        async () => {
+          const instance = polly('replay');
+          await callHttp();
+          await instance.stop();
+        },
+        { beforeAll: () => void (checkPolly = untouched('Polly.js')), afterAll: () => checkPolly() },
+      ],
     ],
-  ]);
+  );
 }
 
 // --- @proving-ground/cassettes records, then the server stops ------------------------------------
@@ -209,7 +215,10 @@ writeCassetteAtomically(thousand, {
   interactions: Array.from({ length: 1000 }, (_, index) => ({
     ...one,
     id: `i${index}`,
-    request: { ...one.request, body: { json: { ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: `Question ${index}?` }] } } },
+    request: {
+      ...one.request,
+      body: { json: { ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: `Question ${index}?` }] } },
+    },
   })),
 });
 
@@ -220,7 +229,10 @@ function insideCassette(path) {
   return {
     beforeAll: () =>
       new Promise((ready) => {
-        opened = withCassette(path, () => new Promise((resolve) => ((release = resolve), ready())), { mode: 'replay', match: { repeats: true } });
+        opened = withCassette(path, () => new Promise((resolve) => ((release = resolve), ready())), {
+          mode: 'replay',
+          match: { repeats: true },
+        });
       }),
     afterAll: async () => {
       release();
@@ -234,18 +246,36 @@ const rows = [];
 const perRequest = await measure('1b. one request replayed by @proving-ground/cassettes (global fetch), cassette in use', [
   ['@proving-ground/cassettes', callFetch, insideCassette(cassette)],
 ]);
-rows.push(['replay one request (fetch)', 'msw 3 handler', perRequest['@proving-ground/cassettes'] / mswResult['msw handler'], '<= 1.25x', (r) => r <= 1.25]);
+rows.push([
+  'replay one request (fetch)',
+  'msw 3 handler',
+  perRequest['@proving-ground/cassettes'] / mswResult['msw handler'],
+  '<= 1.25x',
+  (r) => r <= 1.25,
+]);
 
 const perTest = await measure('2b. one test with @proving-ground/cassettes: load the cassette, replay one request (global fetch), finish', [
   ['@proving-ground/cassettes', () => withCassette(cassette, callFetch, { mode: 'replay' })],
 ]);
-rows.push(['replay one test (fetch)', 'nock.back 15', nockResult['nock.back (lockdown)'] / perTest['@proving-ground/cassettes'], '>= 3x faster', (r) => r >= 3]);
+rows.push([
+  'replay one test (fetch)',
+  'nock.back 15',
+  nockResult['nock.back (lockdown)'] / perTest['@proving-ground/cassettes'],
+  '>= 3x faster',
+  (r) => r >= 3,
+]);
 
 if (pollyResult !== undefined) {
   const perPolly = await measure('3b. one test with @proving-ground/cassettes: load, replay one request (node:http), finish', [
     ['@proving-ground/cassettes', () => withCassette(httpCassette, callHttp, { mode: 'replay' })],
   ]);
-  rows.push(['replay one test (node:http)', 'Polly.js 6', pollyResult['Polly.js'] / perPolly['@proving-ground/cassettes'], '>= 3x faster', (r) => r >= 3]);
+  rows.push([
+    'replay one test (node:http)',
+    'Polly.js 6',
+    pollyResult['Polly.js'] / perPolly['@proving-ground/cassettes'],
+    '>= 3x faster',
+    (r) => r >= 3,
+  ]);
 } else {
   console.log(`\n3. Polly.js did not run: ${pollyProblem?.stack ?? pollyProblem}`);
 }
@@ -261,7 +291,11 @@ function silenceStderr() {
   return { beforeAll: () => void (process.stderr.write = () => true), afterAll: () => void (process.stderr.write = write) };
 }
 async function callLast() {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: 'Question 999?' }] }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...JSON.parse(REQUEST_BODY), messages: [{ role: 'user', content: 'Question 999?' }] }),
+  });
   check(await response.text());
 }
 rows.push(['load 1,000 interactions', '(absolute)', loading['withCassette: load, index, replay the last one'], '< 50 ms', (ms) => ms < 50]);

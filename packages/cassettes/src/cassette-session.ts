@@ -6,14 +6,7 @@ import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError } from './errors.js';
 import { CASSETTE_VERSION, formatCassetteJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
 import { estimateCost, readUsage, type CassetteCost, type ModelPrice } from './llm-usage.js';
-import {
-  diffShapes,
-  requestKey,
-  requestShape,
-  similarity,
-  type MatchOptions,
-  type RequestShape,
-} from './matching.js';
+import { diffShapes, requestKey, requestShape, similarity, type MatchOptions, type RequestShape } from './matching.js';
 import { suggestIgnore } from './ignore-suggestion.js';
 import { parseDuration, type CassetteMode, type CassetteOptions } from './options.js';
 import { recordLiveRequest, recordResponse, teeForRecording, type CaptureSettings } from './recording.js';
@@ -334,7 +327,9 @@ export class CassetteSession {
     if (!passed && this.options.recordOnFailure !== true) {
       if (fresh.length > 0)
         warnings.push(
-          prefixed(`Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`),
+          prefixed(
+            `Nothing written to ${this.#shownPath()}: the test failed while recording (set recordOnFailure to keep such recordings).`,
+          ),
         );
       return { errors, warnings, written: false };
     }

@@ -142,7 +142,7 @@ function alreadyReported(testErrors: readonly unknown[], error: CassettesError):
     candidate === error || (isCassettesError(candidate) && candidate.code === error.code && candidate.message === error.message);
   return testErrors.some((entry) => {
     const seen = new Set<unknown>();
-    for (let current: unknown = Array.isArray(entry) ? entry[0] : entry; current !== undefined && !seen.has(current); ) {
+    for (let current: unknown = Array.isArray(entry) ? entry[0] : entry; current !== undefined && !seen.has(current);) {
       if (isSame(current)) return true;
       seen.add(current);
       current = typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;

@@ -14,7 +14,11 @@ function isVolatile(difference: FieldDifference): boolean {
   const values = [difference.recorded, difference.incoming].filter((value): value is string => value !== undefined);
   if (values.length === 0 || values.some((value) => PLACEHOLDER.test(value))) return false;
   if (values.some((value) => UUID.test(value) || ISO_TIME.test(value) || EPOCH.test(value))) return true;
-  const name = difference.path.replace(/\[\d+\]/g, '').split('.').at(-1) ?? '';
+  const name =
+    difference.path
+      .replace(/\[\d+\]/g, '')
+      .split('.')
+      .at(-1) ?? '';
   return VOLATILE_NAME.test(name) || values.every((value) => GENERATED_ID.test(value));
 }
 

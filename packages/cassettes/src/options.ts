@@ -96,8 +96,7 @@ const OPTION_CHECKS: Record<keyof CassetteOptions, OptionCheck> = {
 };
 
 function stringList(what: string): OptionCheck {
-  return (value) =>
-    Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : `expected an array of ${what}`;
+  return (value) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : `expected an array of ${what}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -135,8 +134,7 @@ export function validateOptions(options: unknown, where = 'cassette options'): C
     });
   }
   const problems = listOptionProblems(options, OPTION_CHECKS);
-  if (options['match'] !== undefined)
-    problems.push(...nestedProblems(options['match'], MATCH_CHECKS, 'match', "{ strategy: 'similar' }"));
+  if (options['match'] !== undefined) problems.push(...nestedProblems(options['match'], MATCH_CHECKS, 'match', "{ strategy: 'similar' }"));
   if (options['normalize'] !== undefined)
     problems.push(...nestedProblems(options['normalize'], NORMALIZE_CHECKS, 'normalize', "{ responseJson: { id: 'chatcmpl-recorded' } }"));
   if (problems.length > 0) {

@@ -101,7 +101,6 @@ describe('proving-ground-cassettes CLI', () => {
 });
 
 // --- Code that runs inside a temporary project (typed here, written there with testModule) ---
-/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
 
 /** Tests in test/ recording into cassettes/ (the `dir` option), as support-desk lays them out. */
 function usersTests(): void {
@@ -126,7 +125,6 @@ function usersTests(): void {
     });
   });
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('proving-ground-cassettes CLI run from another folder than the recording', () => {
   let project: JestProject;

@@ -5,7 +5,6 @@ import { commonJsModule, jestConfigModule, testModule } from '@proving-ground/te
 import { createJestProject, type JestProject } from './jest-project.js';
 
 // --- Code that runs inside the temporary project (typed here, written there with testModule) ---
-/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
 
 /** A loopback server answering JSON with the path it was asked, slowly for `slow` paths. */
 async function startServer(): Promise<{ seen: string[]; origin: string; close: () => Promise<void> }> {
@@ -77,7 +76,6 @@ function usersTests(): void {
   if (currentMode() === 'live_smoke') live.describe('users api', suite);
   else describe('users api', suite);
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 // --- The checks ---
 

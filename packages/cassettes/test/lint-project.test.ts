@@ -9,7 +9,6 @@ import { createJestProject, type JestProject } from './jest-project.js';
 const packageDir = resolve(import.meta.dirname, '..');
 
 // --- Code that runs inside the temporary project (typed here, written there with testModule) ---
-/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
 
 /** A server on 127.0.0.1 that answers every request with its path, recorded under http://users.test. */
 async function startUsersServer(): Promise<{ origin: string; close: () => Promise<void> }> {
@@ -27,7 +26,9 @@ function usersTest(): void {
   const { afterAll, beforeAll, describe, expect, test } = require('@jest/globals') as typeof import('@jest/globals');
   const { live, currentMode } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
   const { aliasOrigin } = require('@proving-ground/cassettes') as typeof import('@proving-ground/cassettes');
-  const { startUsersServer } = require('./server.js') as { startUsersServer: () => Promise<{ origin: string; close: () => Promise<void> }> };
+  const { startUsersServer } = require('./server.js') as {
+    startUsersServer: () => Promise<{ origin: string; close: () => Promise<void> }>;
+  };
   const users = require('./fixtures/users.json') as { id: number }[];
 
   let origin = 'http://users.test';
@@ -55,7 +56,6 @@ function usersTest(): void {
   if (currentMode() === 'live_smoke') live.describe('users', suite);
   else describe('users', suite);
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 // --- The checks ---
 
@@ -90,7 +90,10 @@ const PROJECT_FILES: Record<string, string> = {
   'test/fixtures/config/settings.json': JSON.stringify({ interactions: 'enabled', theme: 'dark' }),
   'test/server.js': commonJsModule({ startUsersServer }),
   'test/users.test.js': testModule(usersTest),
-  'jest.config.js': jestConfigModule({ setupFiles: ['@proving-ground/test-modes/setup'], setupFilesAfterEnv: ['@proving-ground/cassettes/setup'] }),
+  'jest.config.js': jestConfigModule({
+    setupFiles: ['@proving-ground/test-modes/setup'],
+    setupFilesAfterEnv: ['@proving-ground/cassettes/setup'],
+  }),
 };
 
 describe('proving-ground-cassettes lint in a project with a manifest, a lockfile, a tsconfig and fixtures', () => {
@@ -102,7 +105,10 @@ describe('proving-ground-cassettes lint in a project with a manifest, a lockfile
     const result = spawnSync('npx', ['--no-install', 'proving-ground-cassettes', ...args], {
       cwd: project.dir,
       encoding: 'utf8',
-      env: { PATH: `${dirname(process.execPath)}${process.platform === 'win32' ? ';' : ':'}${process.env['PATH'] ?? ''}`, HOME: project.dir },
+      env: {
+        PATH: `${dirname(process.execPath)}${process.platform === 'win32' ? ';' : ':'}${process.env['PATH'] ?? ''}`,
+        HOME: project.dir,
+      },
     });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   };
@@ -158,7 +164,9 @@ describe('proving-ground-cassettes lint in a project with a manifest, a lockfile
     // Assert
     expect(result.status).toBe(1);
     expect(result.output).toContain(`test/__cassettes__/users.test.js/${first}: [schema] [cassettes] Failed to read cassette`);
-    expect(result.output).toContain('recordings/old.json: [schema] [cassettes] Failed to read cassette recordings/old.json: 1 problem: interactions must be an array.');
+    expect(result.output).toContain(
+      'recordings/old.json: [schema] [cassettes] Failed to read cassette recordings/old.json: 1 problem: interactions must be an array.',
+    );
     expect(result.output).toContain('3 cassette(s) checked, 2 problem(s).');
     for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'users.json', 'truncated-payload.json', 'settings.json']) {
       expect(result.output).not.toContain(`${file}:`);

@@ -229,11 +229,10 @@ describe('matching options', () => {
       meta: { epoch, requestId },
       locale: 'en',
     });
-    await withCassette(
-      cassette('volatile'),
-      () => postEcho(sent('2026-01-02T03:04:05.000Z', 1_767_322_800_123, 'req-8f3a2c71d9')),
-      { ...base(), mode: 'record-all' },
-    );
+    await withCassette(cassette('volatile'), () => postEcho(sent('2026-01-02T03:04:05.000Z', 1_767_322_800_123, 'req-8f3a2c71d9')), {
+      ...base(),
+      mode: 'record-all',
+    });
 
     // Act
     const error = await failureOf(() =>

@@ -4,14 +4,14 @@ import { cassetteFileName } from '../src/index.js';
 import { createJestProject, type JestProject, type JestRun } from './jest-project.js';
 
 // --- Code that runs inside the temporary project (typed here, written there with testModule) ---
-/* eslint-disable @typescript-eslint/no-require-imports -- the project is CommonJS: its files reach modules with require() */
 
 function callsTest(): void {
   const { test } = require('@jest/globals') as typeof import('@jest/globals');
   const { live, currentMode } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
   const http = require('node:http') as typeof import('node:http');
   // live_smoke runs only the tests marked live; golden runs them all.
-  const scoped = (name: string, fn: () => Promise<unknown>): void => (currentMode() === 'live_smoke' ? live.test(name, fn) : test(name, fn));
+  const scoped = (name: string, fn: () => Promise<unknown>): void =>
+    currentMode() === 'live_smoke' ? live.test(name, fn) : test(name, fn);
 
   scoped('should call with fetch', async () => {
     await fetch('http://users.test/users');
@@ -30,7 +30,6 @@ function callsTest(): void {
       }),
   );
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 // --- The checks ---
 
