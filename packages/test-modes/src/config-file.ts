@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { checks, listOptionProblems, type OptionCheck } from '@proving-ground/kit';
 import { dirname, join, resolve } from 'node:path';
 import { TestModesError } from './errors.js';
 import { describeInvalidAllowedHost, type AllowedHost } from './host-policy.js';
-import { listOptionProblems } from './internal/option-checks.js';
 import { nativeRequire } from './internal/native-require.js';
 import { MODES, RECORD_POLICIES, type Mode, type RecordPolicy } from './mode.js';
 
@@ -43,7 +43,7 @@ export const CONFIG_FILE_NAMES = [
 /** Set this variable to a path to use that config file instead of searching. */
 export const CONFIG_PATH_ENV = 'TEST_MODES_CONFIG';
 
-const OPTIONS: Record<keyof TestModesConfig, (value: unknown) => string | undefined> = {
+const OPTIONS: Record<keyof TestModesConfig, OptionCheck> = {
   defaultMode: (value) =>
     typeof value === 'string' && (MODES as readonly string[]).includes(value)
       ? undefined
@@ -60,9 +60,9 @@ const OPTIONS: Record<keyof TestModesConfig, (value: unknown) => string | undefi
     });
     return problems.length === 0 ? undefined : problems.join('; ');
   },
-  allowLoopback: (value) => (typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`),
-  banner: (value) => (typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`),
-  failOnBlockedConnection: (value) => (typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`),
+  allowLoopback: checks.boolean(),
+  banner: checks.boolean(),
+  failOnBlockedConnection: checks.boolean(),
 };
 
 /**
@@ -76,17 +76,20 @@ const OPTIONS: Record<keyof TestModesConfig, (value: unknown) => string | undefi
  */
 export function validateConfig(value: unknown, file: string): TestModesConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TestModesError(
-      'TEST_MODES_INVALID_CONFIG',
-      `[test-modes] Failed to load ${file}: the file must export an object of options, got ${Array.isArray(value) ? 'an array' : typeof value}. Export an object such as { "allowHosts": [] }.`,
-    );
+    throw new TestModesError('TEST_MODES_INVALID_CONFIG', {
+      action: `load ${file}`,
+      reason: `the file must export an object of options, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+      fix: 'Export an object such as { "allowHosts": [] }.',
+    });
   }
   const problems = listOptionProblems(value, OPTIONS);
   if (problems.length > 0) {
-    throw new TestModesError(
-      'TEST_MODES_INVALID_CONFIG',
-      `[test-modes] Failed to load ${file}: ${problems.length} invalid option${problems.length === 1 ? '' : 's'}.\n${problems.join('\n')}\nFix the options named above; see docs/test-modes.md for each option.`,
-    );
+    throw new TestModesError('TEST_MODES_INVALID_CONFIG', {
+      action: `load ${file}`,
+      reason: `${problems.length} invalid option${problems.length === 1 ? '' : 's'}`,
+      details: problems,
+      fix: 'Fix the options named above; see docs/test-modes.md for each option.',
+    });
   }
   return value;
 }
@@ -112,7 +115,7 @@ function readConfigFile(file: string): unknown {
     } catch (error) {
       throw new TestModesError(
         'TEST_MODES_INVALID_CONFIG',
-        `[test-modes] Failed to load ${file}: the file is not valid JSON (${(error as Error).message}). Fix the syntax; nothing was changed.`,
+        { action: `load ${file}`, reason: `the file is not valid JSON (${(error as Error).message})`, fix: 'Fix the syntax; nothing was changed.' },
         { cause: error },
       );
     }
@@ -131,7 +134,11 @@ function readConfigFile(file: string): unknown {
       : '';
     throw new TestModesError(
       'TEST_MODES_INVALID_CONFIG',
-      `[test-modes] Failed to load ${file}: ${(error as Error).message}.${hint} Fix the file so that it loads, and export the options object as its default export.`,
+      {
+        action: `load ${file}`,
+        reason: `${(error as Error).message}.${hint}`,
+        fix: 'Fix the file so that it loads, and export the options object as its default export.',
+      },
       { cause: error },
     );
   }
@@ -152,10 +159,11 @@ export function loadConfig(options: { cwd?: string; env?: Readonly<Record<string
   if (explicit !== undefined && explicit.trim() !== '') {
     file = resolve(options.cwd ?? process.cwd(), explicit);
     if (!existsSync(file)) {
-      throw new TestModesError(
-        'TEST_MODES_INVALID_CONFIG',
-        `[test-modes] Failed to load ${file}: ${CONFIG_PATH_ENV} names a file that does not exist. Fix the path or unset ${CONFIG_PATH_ENV}.`,
-      );
+      throw new TestModesError('TEST_MODES_INVALID_CONFIG', {
+        action: `load ${file}`,
+        reason: `${CONFIG_PATH_ENV} names a file that does not exist`,
+        fix: `Fix the path or unset ${CONFIG_PATH_ENV}.`,
+      });
     }
   } else {
     file = findConfigFile(options.cwd ?? process.cwd());

@@ -1,6 +1,13 @@
+import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
+
 const kTestModesError = Symbol.for('@proving-ground/test-modes/error');
 
-/** Stable codes carried by every {@link TestModesError}. */
+/**
+ * Stable codes carried by every {@link TestModesError}.
+ *
+ * @example
+ * if (isTestModesError(error) && error.code === 'TEST_MODES_NETWORK_BLOCKED') { ... }
+ */
 export type TestModesErrorCode =
   | 'TEST_MODES_INVALID_MODE'
   | 'TEST_MODES_INVALID_RECORD_POLICY'
@@ -9,12 +16,15 @@ export type TestModesErrorCode =
   | 'TEST_MODES_NETWORK_BLOCKED'
   | 'TEST_MODES_INVALID_CONFIG'
   | 'TEST_MODES_NO_MODE_BRANCH'
+  | 'TEST_MODES_MISSING_JEST_GLOBALS'
+  | 'TEST_MODES_MISSING_GUARD_RUNTIME'
   | 'TEST_MODES_INVALID_SERVICE'
   | 'TEST_MODES_SERVICE_UNAVAILABLE'
   | 'TEST_MODES_MISSING_PEER';
 
 /**
- * Base class of every error thrown by `@proving-ground/test-modes`.
+ * Base class of every error thrown by `@proving-ground/test-modes`: a stable `code`, and a message
+ * `[test-modes] Failed to <action>: <reason>. <fix>` (the prefix is added here; URL passwords are masked).
  *
  * Recognise it with {@link isTestModesError} rather than `instanceof`: a test setup can hold two
  * copies of the package (and the network guard runs outside Jest's module registry).
@@ -22,15 +32,11 @@ export type TestModesErrorCode =
  * @example
  * try { resolveModeSettings(process.env) } catch (error) { if (isTestModesError(error)) console.log(error.code) }
  */
-export class TestModesError extends Error {
-  /** A stable identifier of the failure, safe to match on. */
-  readonly code: TestModesErrorCode;
-
-  constructor(code: TestModesErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class TestModesError extends ProvingGroundError<TestModesErrorCode> {
+  constructor(code: TestModesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
+    super('test-modes', code, failure, options);
     this.name = 'TestModesError';
-    this.code = code;
-    Object.defineProperty(this, kTestModesError, { value: true });
+    brand(this, kTestModesError);
   }
 }
 
@@ -61,5 +67,5 @@ export class NetworkBlockedError extends TestModesError {
  * if (isTestModesError(error) && error.code === 'TEST_MODES_NETWORK_BLOCKED') { ... }
  */
 export function isTestModesError(value: unknown): value is TestModesError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kTestModesError] === true;
+  return hasBrand(value, kTestModesError);
 }

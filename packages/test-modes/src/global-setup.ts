@@ -9,7 +9,7 @@
 import { formatBanner } from './banner.js';
 import { loadConfig } from './config-file.js';
 import { resolveModeSettings } from './mode.js';
-import { BANNER_PRINTED_ENV } from './runtime-constants.js';
+import { BANNER_PRINTED_ENV } from './network-guard/announce.js';
 
 export default function globalSetup(): void {
   const { config, file } = loadConfig();

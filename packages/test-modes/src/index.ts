@@ -28,10 +28,10 @@ export {
 export { live, onlyIn, LIVE_SMOKE_SKIP_REASON, type ModeScopedApi } from './live.js';
 export { installTestModes } from './install.js';
 export { formatBanner } from './banner.js';
-export { networkGuard } from './network-guard.js';
-export type { BlockedAttempt, GuardConfig, InterceptedRequest, NetworkGuardRuntime, RequestHandler } from './runtime.js';
+export { networkGuard } from './network-guard/network-guard.js';
+export type { BlockedAttempt, GuardConfig, InterceptedRequest, NetworkGuardRuntime, RequestHandler } from './network-guard/types.js';
+export { defineService } from './services/define-service.js';
 export {
-  defineService,
   SERVICE_KINDS,
   SERVICES_ENV,
   SERVICE_ENV_PREFIX,
@@ -43,7 +43,7 @@ export {
   type ServiceOptions,
   type StartedService,
   type TestcontainersModule,
-} from './services.js';
+} from './services/types.js';
 export {
   postgresService,
   DEFAULT_POSTGRES_IMAGE,
@@ -51,4 +51,4 @@ export {
   type EmbeddedPostgres,
   type PostgresServiceHandle,
   type PostgresServiceOptions,
-} from './postgres-service.js';
+} from './services/postgres-service.js';

@@ -1,45 +1,16 @@
+import { addCircusEventHandler } from '@proving-ground/kit';
 import { formatBanner } from './banner.js';
 import { loadConfig } from './config-file.js';
-import { NetworkBlockedError } from './errors.js';
-import { loadNativeRuntime } from './internal/native-runtime.js';
-import type { BlockedAttempt, NetworkGuardRuntime } from './runtime.js';
-import { addCircusEventHandlers, type CircusEventHandler, type CircusState } from './jest-circus.js';
+import type { CircusState, TestModesCircusEvent } from './jest-circus.js';
 import { skipUnmarkedTests } from './live.js';
 import { DEFAULT_MODE_ENV, DEFAULT_RECORD_ENV, resolveModeSettings, type ModeSettings } from './mode.js';
-
-function blockedError(blocked: readonly BlockedAttempt[], where: string): NetworkBlockedError | undefined {
-  const first = blocked[0];
-  if (first === undefined) return undefined;
-  const others = blocked.length > 1 ? ` (and ${blocked.length - 1} more blocked connection${blocked.length > 2 ? 's' : ''})` : '';
-  return new NetworkBlockedError(first.method, first.target, `${first.error.message}${others}${where}`, { cause: first.error });
-}
+import { networkGuard } from './network-guard/network-guard.js';
+import { chargeViolations } from './network-guard/violations.js';
 
 /**
- * Fail the test that attempted a connection the guard blocked, even if its code swallowed the
- * error. A test's attempts are charged at `test_done`, after its `afterEach` hooks, so a test that
- * expects a block can clear it with `networkGuard().takeViolations()`. Attempts made outside any
- * test (a `beforeAll`/`afterAll` hook, async work left running) fail the test file instead of an
- * innocent test. Tests run with `test.concurrent` share one account.
- */
-function chargeViolations(guard: NetworkGuardRuntime): CircusEventHandler {
-  const outsideTests = (state: CircusState): void => {
-    const error = blockedError(
-      guard.takeViolations(),
-      ' [attempted outside a test: in a beforeAll/afterAll hook or by async work left running]',
-    );
-    if (error !== undefined) state.unhandledErrors.push(error);
-  };
-  return (event, state) => {
-    if (event.name === 'test_start' || event.name === 'run_finish') outsideTests(state);
-    if (event.name === 'test_done' && event.test !== undefined) {
-      const error = blockedError(guard.takeViolations(), '');
-      if (error !== undefined) event.test.errors.push([error, error]);
-    }
-  };
-}
-
-/**
- * What the setup entry does, callable from a custom setup file.
+ * What the setup entry does, callable from a custom setup file: validate the mode, record policy
+ * and config; configure the network guard; print the banner once per run; and join the kit's
+ * jest-circus handler registry to charge blocked connections and, in `live_smoke`, skip unmarked tests.
  *
  * @returns the effective mode and record policy
  * @example
@@ -53,7 +24,7 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
   if (config.defaultMode !== undefined) process.env[DEFAULT_MODE_ENV] = config.defaultMode;
   if (config.defaultRecord !== undefined) process.env[DEFAULT_RECORD_ENV] = config.defaultRecord;
 
-  const guard = loadNativeRuntime().getNetworkGuard();
+  const guard = networkGuard();
   const allowHosts = config.allowHosts ?? [];
   guard.configure({
     mode: settings.mode,
@@ -66,9 +37,9 @@ export function installTestModes(options: { cwd?: string } = {}): ModeSettings {
   if (config.banner !== false) guard.announceOnce(formatBanner(settings, config, file));
 
   guard.takeViolations();
-  const handlers: CircusEventHandler[] = [];
-  if (config.failOnBlockedConnection !== false && settings.mode !== 'live_smoke') handlers.push(chargeViolations(guard));
-  if (settings.mode === 'live_smoke') handlers.push(skipUnmarkedTests);
-  addCircusEventHandlers(handlers);
+  if (config.failOnBlockedConnection !== false && settings.mode !== 'live_smoke') {
+    addCircusEventHandler<TestModesCircusEvent, CircusState>('test-modes', chargeViolations(guard));
+  }
+  if (settings.mode === 'live_smoke') addCircusEventHandler<TestModesCircusEvent>('test-modes', skipUnmarkedTests);
   return settings;
 }

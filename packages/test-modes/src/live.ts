@@ -1,5 +1,7 @@
+import { didYouMean, listChoices } from '@proving-ground/kit';
+import { TestModesError } from './errors.js';
+import { jestGlobal, type AddTestEvent, type JestTestFunction } from './jest-circus.js';
 import { currentMode, MODES, type Mode } from './mode.js';
-import { jestGlobal, type CircusEvent, type JestTestFunction } from './jest-circus.js';
 
 type TestBody = (...args: never[]) => unknown;
 
@@ -32,9 +34,11 @@ export function insideLiveDescribe(): boolean {
 function jestFunction(name: 'test' | 'it' | 'describe'): JestTestFunction {
   const fn = jestGlobal(name);
   if (fn === undefined) {
-    throw new Error(
-      `[test-modes] Failed to declare a mode-scoped ${name}: Jest's global "${name}" is missing. Call it from a Jest test file with injectGlobals left on.`,
-    );
+    throw new TestModesError('TEST_MODES_MISSING_JEST_GLOBALS', {
+      action: `declare a mode-scoped ${name}`,
+      reason: `Jest's global "${name}" is missing`,
+      fix: 'Call it from a Jest test file with injectGlobals left on.',
+    });
   }
   return fn;
 }
@@ -54,7 +58,11 @@ export function skipReason(modes: readonly Mode[], mode: Mode): string {
 export function onlyIn(...modes: Mode[]): ModeScopedApi {
   for (const mode of modes) {
     if (!(MODES as readonly string[]).includes(mode)) {
-      throw new Error(`[test-modes] Failed to scope tests to "${String(mode)}": not a mode. Use ${MODES.join(', ')}.`);
+      throw new TestModesError('TEST_MODES_INVALID_MODE', {
+        action: 'scope tests with onlyIn()',
+        reason: `${JSON.stringify(String(mode))} is not a mode.${didYouMean(String(mode), MODES)}`,
+        fix: `Use one of ${listChoices(MODES)}.`,
+      });
     }
   }
   const runs = (): boolean => modes.includes(currentMode());
@@ -109,7 +117,7 @@ export const LIVE_SMOKE_SKIP_REASON = '[skipped: live_smoke runs only tests mark
  * skipped, with {@link LIVE_SMOKE_SKIP_REASON} in its title. It works on the test as Jest records
  * it, so tests declared through `@jest/globals` imports are covered as well as global ones.
  */
-export function skipUnmarkedTests(event: CircusEvent): void {
+export function skipUnmarkedTests(event: AddTestEvent): void {
   if (event.name !== 'add_test' || insideLiveDescribe()) return;
   if (event.mode === 'skip' || event.mode === 'todo') return;
   event.mode = 'skip';

@@ -1,5 +1,5 @@
+import { didYouMean } from '@proving-ground/kit';
 import { TestModesError } from './errors.js';
-import { nearestMatch } from '@proving-ground/kit';
 
 /** The ways a suite can treat the network: see the package README. */
 export const MODES = ['mock', 'golden', 'live_smoke'] as const;
@@ -36,12 +36,11 @@ function parseChoice<T extends string>(
   const normalized = raw.trim().toLowerCase().replaceAll('-', '_');
   const match = choices.find((choice) => choice === normalized);
   if (match !== undefined) return match;
-  const nearest = nearestMatch(normalized, choices);
-  const hint = nearest === undefined ? '' : ` Did you mean "${nearest}"?`;
-  throw new TestModesError(
-    code,
-    `[test-modes] Failed to read ${variable}: "${raw}" is not a valid value. Valid values: ${choices.join(', ')} (case-insensitive).${hint} Set ${variable} to one of them, or unset it for the default.`,
-  );
+  throw new TestModesError(code, {
+    action: `read ${variable}`,
+    reason: `"${raw}" is not a valid value. Valid values: ${choices.join(', ')} (case-insensitive).${didYouMean(normalized, choices)}`,
+    fix: `Set ${variable} to one of them, or unset it for the default.`,
+  });
 }
 
 /**
@@ -99,16 +98,18 @@ export function resolveModeSettings(env: Env, defaults: ModeDefaults = {}): Mode
     record: isSet(rawRecord) ? 'TEST_RECORD' : defaults.defaultRecord === undefined ? 'default' : 'config',
   };
   if (record !== 'none' && mode !== 'live_smoke') {
-    throw new TestModesError(
-      'TEST_MODES_RECORDING_NEEDS_LIVE_SMOKE',
-      `[test-modes] Failed to start recording: TEST_RECORD=${record} only applies in live_smoke mode, and the mode is ${mode}. Run with TEST_MODE=live_smoke TEST_RECORD=${record} to record, or unset TEST_RECORD.`,
-    );
+    throw new TestModesError('TEST_MODES_RECORDING_NEEDS_LIVE_SMOKE', {
+      action: 'start recording',
+      reason: `TEST_RECORD=${record} only applies in live_smoke mode, and the mode is ${mode}`,
+      fix: `Run with TEST_MODE=live_smoke TEST_RECORD=${record} to record, or unset TEST_RECORD.`,
+    });
   }
   if (record !== 'none' && isCi(env) && env['TEST_RECORD_IN_CI'] !== '1') {
-    throw new TestModesError(
-      'TEST_MODES_RECORDING_IN_CI',
-      `[test-modes] Failed to start recording: TEST_RECORD=${record} was requested while CI is set, and recordings made on CI are refused by default. Record on a developer machine and commit the result, or set TEST_RECORD_IN_CI=1 to record on CI anyway.`,
-    );
+    throw new TestModesError('TEST_MODES_RECORDING_IN_CI', {
+      action: 'start recording',
+      reason: `TEST_RECORD=${record} was requested while CI is set, and recordings made on CI are refused by default`,
+      fix: 'Record on a developer machine and commit the result, or set TEST_RECORD_IN_CI=1 to record on CI anyway.',
+    });
   }
   return { mode, record, source };
 }
@@ -163,8 +164,9 @@ export function whenMode<T>(choices: ModeChoices<T>): T {
   if (Object.hasOwn(choices, mode)) return choices[mode] as T;
   if (Object.hasOwn(choices, 'default')) return choices.default as T;
   const listed = Object.keys(choices).join(', ') || 'none';
-  throw new TestModesError(
-    'TEST_MODES_NO_MODE_BRANCH',
-    `[test-modes] Failed to choose a value in whenMode(): the current mode is ${mode}, and the choices cover only ${listed}. Add a "${mode}" entry or a "default".`,
-  );
+  throw new TestModesError('TEST_MODES_NO_MODE_BRANCH', {
+    action: 'choose a value in whenMode()',
+    reason: `the current mode is ${mode}, and the choices cover only ${listed}`,
+    fix: `Add a "${mode}" entry or a "default".`,
+  });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { postgresService, type PostgresServiceHandle } from '../src/postgres-service.js';
+import { postgresService, type PostgresServiceHandle } from '../src/services/postgres-service.js';
 
 const { Client, Pool } = pg;
 

@@ -3,20 +3,10 @@ import type * as PGliteModule from '@electric-sql/pglite';
 import type { PGlite } from '@electric-sql/pglite';
 import type * as Testcontainers from 'testcontainers';
 import type * as PGliteSocket from '@electric-sql/pglite-socket';
-import {
-  checkUrlOption,
-  createServiceDefinition,
-  defaultServiceEnvironment,
-  describeInvalidServiceName,
-  validateServiceOptions,
-  type ServiceContext,
-  type ServiceDefinition,
-  type ServiceEnvironment,
-  type ServiceHandle,
-  type StartedService,
-  type TestcontainersModule,
-} from './services.js';
-import type { OptionCheck } from './internal/option-checks.js';
+import { checks, type OptionCheck } from '@proving-ground/kit';
+import { createServiceDefinition, defaultServiceEnvironment } from './define-service.js';
+import { checkUrlOption, describeInvalidServiceName, validateServiceOptions } from './options.js';
+import type { ServiceContext, ServiceDefinition, ServiceEnvironment, ServiceHandle, StartedService, TestcontainersModule } from './types.js';
 
 /** The image the container option runs unless told otherwise. */
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:18-alpine';
@@ -66,7 +56,7 @@ const POSTGRES_OPTION_CHECKS: Record<keyof PostgresServiceOptions, OptionCheck> 
     typeof value === 'string' && value.trim() !== '' && !/\s/.test(value)
       ? undefined
       : `expected an image reference such as "${DEFAULT_POSTGRES_IMAGE}", got ${JSON.stringify(value)}`,
-  container: (value) => (typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`),
+  container: checks.boolean(),
   maxConnections: (value) =>
     typeof value === 'number' && Number.isInteger(value) && value >= 1
       ? undefined
@@ -123,6 +113,7 @@ function startEmbeddedPostgres(maxConnections: number, onStarted: (db: PGlite | 
 /**
  * Create the PostgreSQL preset against an explicit environment. {@link postgresService} uses the real one.
  *
+ * @internal
  * @example
  * const db = createPostgresService({}, { ...defaultServiceEnvironment, env: () => ({}) })
  */

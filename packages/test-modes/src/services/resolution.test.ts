@@ -1,22 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type LookupFunction, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInThisContext } from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { isTestModesError, type TestModesError } from './errors.js';
-import { nativeRequire, nativeRequireFrom } from './internal/native-require.js';
-import { loadNativeRuntime } from './internal/native-runtime.js';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { isTestModesError, type TestModesError } from '../errors.js';
+import { nativeRequire, nativeRequireFrom } from '../internal/native-require.js';
+import { createServiceDefinition, defaultServiceEnvironment } from './define-service.js';
 import { createPostgresService } from './postgres-service.js';
-import {
-  createServiceDefinition,
-  defaultServiceEnvironment,
-  defineService,
-  upperSnake,
-  type ServiceEnvironment,
-  type StartedService,
-  type TestcontainersModule,
-} from './services.js';
+import type { ServiceEnvironment, StartedService, TestcontainersModule } from './types.js';
 
 /** A real TCP server on 127.0.0.1 standing for a started dependency; counts how often it is stopped. */
 async function startLocalServer(): Promise<StartedService & { server: Server; stops: number }> {
@@ -70,17 +61,6 @@ afterAll(() => {
   rmSync(emptyProject, { recursive: true, force: true });
 });
 
-describe('upperSnake', () => {
-  it('should turn service names into environment variable stems', () => {
-    expect([upperSnake('postgres'), upperSnake('myCache'), upperSnake('object-store'), upperSnake('queue_2')]).toEqual([
-      'POSTGRES',
-      'MY_CACHE',
-      'OBJECT_STORE',
-      'QUEUE_2',
-    ]);
-  });
-});
-
 describe('the container option behind the network guard', () => {
   it('should pass over an engine at a DOCKER_HOST the guard blocks, without probing it', async () => {
     // Arrange
@@ -130,31 +110,6 @@ describe('defineService', () => {
 
   afterEach(async () => {
     for (const service of started.splice(0)) if (service.stops === 0) await service.stop();
-  });
-
-  it('should report every problem of a definition at once, by option name', () => {
-    // Arrange
-    const options = { contianer: () => Promise.resolve({}), embedded: 'pglite', url: 'postgres://127.0.0.1/app' } as never;
-
-    // Act
-    const error = (() => {
-      try {
-        defineService('', options);
-      } catch (caught) {
-        return caught as TestModesError;
-      }
-      throw new Error('expected defineService to throw');
-    })();
-
-    // Assert
-    expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
-    expect(error.message).toMatch(/^\[test-modes\] Failed to define a service: 4 problems\./);
-    expect(error.message).toContain('- name: expected a non-empty name');
-    expect(error.message).toContain('- contianer: unknown option. Did you mean "container"?');
-    expect(error.message).toContain('- embedded: expected a function returning a promise of { url, stop }, got "pglite".');
-    expect(error.message).toContain(
-      '- url: expected the name of an environment variable (letters, digits and "_"), got "postgres://127.0.0.1/app"; to hard-code a URL, pass a function',
-    );
   });
 
   it('should use the URL from the environment before the container and the embedded options', async () => {
@@ -250,6 +205,41 @@ describe('defineService', () => {
     // Assert
     expect(error.message).toContain('DATABASE_URL="postgres://app:***@db host/app" is not a valid URL (it cannot be parsed)');
     expect(error.message).not.toContain('s3cret');
+  });
+
+  it('should hide the password of a URL written with one slash after the scheme (issue 10)', async () => {
+    // Arrange
+    const service = createServiceDefinition(
+      'postgres',
+      { url: 'DATABASE_URL' },
+      environment({ DATABASE_URL: 'postgres:/admin:hunter2@db:5432/app' }),
+    );
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_INVALID_SERVICE');
+    expect(error.message).toContain('DATABASE_URL="postgres:/admin:***@db:5432/app" is not a valid URL (it does not start with scheme://)');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['an empty user', 'redis://:hunter2@cache.internal:6379/0', 'redis://:***@cache.internal:6379/0'],
+    ['one slash', 'postgres:/admin:hunter2@db:5432/app', 'postgres:/admin:***@db:5432/app'],
+  ])("should hide the password of a URL with %s in a starter's failure", async (_shape, url, masked) => {
+    // Arrange
+    const cause = new Error(`connect ECONNREFUSED ${url}`);
+    const service = createServiceDefinition('cache', { embedded: () => Promise.reject(cause) }, environment({}));
+
+    // Act
+    const error = await failure(service.start());
+
+    // Assert
+    expect(error.code).toBe('TEST_MODES_SERVICE_UNAVAILABLE');
+    expect(error.message).toContain(`the embedded option failed: connect ECONNREFUSED ${masked}.`);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.cause).toBe(cause);
   });
 
   it('should read the URL from a function option', async () => {
@@ -506,103 +496,7 @@ describe('defineService', () => {
     expect(handle.kind).toBe('embedded');
   });
 });
-
-describe('defineService with the network guard', () => {
-  const guard = loadNativeRuntime().getNetworkGuard();
-  const previous = guard.config;
-  let upstream: Server;
-  let port: number;
-
-  /** Resolves every name to 127.0.0.1, so a "remote" host is reached without leaving this machine. */
-  const toLoopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
-    options?.all === true
-      ? callback(null, [{ address: '127.0.0.1', family: 4 }])
-      : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
-
-  /** One request/response exchange with the upstream: 'pong', or the code of the error that ended it. */
-  const exchange = (host: string): Promise<string> =>
-    new Promise((resolve) => {
-      const socket = connect({ host, port, lookup: toLoopback }, () => socket.write('ping'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString());
-      });
-      socket.once('error', (error: Error & { code?: string }) => resolve(error.code ?? error.message));
-    });
-
-  beforeAll(async () => {
-    upstream = createServer((socket) => socket.once('data', () => socket.end('pong')));
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    ({ port } = upstream.address() as { port: number });
-    guard.configure({ mode: 'mock', allowHosts: [] });
-  });
-
-  afterAll(async () => {
-    guard.configure(previous);
-    guard.takeViolations();
-    await new Promise<void>((resolve) => upstream.close(() => resolve()));
-  });
-
-  it('should let a remote service resolved by URL through the guard until it is stopped', async () => {
-    // Arrange
-    const env = { SEARCH_URL: `http://search.example.com:${port}/` };
-    const service = createServiceDefinition('search', {}, { ...defaultServiceEnvironment, env: () => env });
-    const before = await exchange('search.example.com');
-
-    // Act
-    const handle = await service.start();
-    const during = await exchange('search.example.com');
-    const otherHost = await exchange('other.example.com');
-    await handle.stop();
-    const after = await exchange('search.example.com');
-
-    // Assert
-    expect(before).toBe('TEST_MODES_NETWORK_BLOCKED');
-    expect(during).toBe('pong');
-    expect(otherHost).toBe('TEST_MODES_NETWORK_BLOCKED');
-    expect(after).toBe('TEST_MODES_NETWORK_BLOCKED');
-  });
-
-  it('should not install a network guard when none is installed', () => {
-    // Arrange
-    const realm = runInThisContext('globalThis') as Record<symbol, unknown>;
-    const key = Symbol.for('@proving-ground/test-modes/runtime');
-    const installed = realm[key];
-    delete realm[key];
-
-    // Act
-    let seen: unknown;
-    try {
-      seen = defaultServiceEnvironment.networkGuard();
-    } finally {
-      realm[key] = installed;
-    }
-
-    // Assert
-    expect(seen).toBeUndefined();
-    expect(defaultServiceEnvironment.networkGuard()).toBe(guard);
-  });
-});
-
 describe('createPostgresService', () => {
-  it('should report every invalid preset option at once', () => {
-    // Arrange
-    const options = { image: 'postgres 17', maxConnection: 5, container: 'no' } as never;
-
-    // Act
-    const act = (): unknown => createPostgresService(options, defaultServiceEnvironment);
-
-    // Assert
-    expect(act).toThrow(
-      [
-        '[test-modes] Failed to define service "postgres": 3 problems.',
-        '- image: expected an image reference such as "postgres:18-alpine", got "postgres 17".',
-        '- maxConnection: unknown option. Did you mean "maxConnections"? Known options: name, url, image, container, maxConnections.',
-        '- container: expected true or false, got "no".',
-      ].join('\n'),
-    );
-  });
-
   it('should name the missing pglite-socket peer when only PGlite is installed', async () => {
     // Arrange
     const service = createPostgresService(

@@ -1,0 +1,74 @@
+/** Sending a request to its real server past every interceptor, for request handlers that forward. */
+import * as nodeHttp from 'node:http';
+import * as nodeHttps from 'node:https';
+import { isIP, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
+
+/** Connection-level headers a forwarded request does not copy: Node frames the forwarded message itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+
+/** Statuses whose responses carry no body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Send `request` to its server on a socket connected with Node's own `connect`, so neither the
+ * guard's interceptors nor another copy (msw in a test file) sees it, and resolve with the response
+ * head; the body streams unchanged (no decompression).
+ */
+export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const secure = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port === '' ? (secure ? 443 : 80) : url.port);
+  const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  });
+  headers['host'] = url.host;
+  if (body !== undefined) headers['content-length'] = String(body.byteLength);
+  const createConnection = (): Socket => {
+    const socket = new Socket();
+    Reflect.apply(nativeConnect, socket, [{ host: hostname, port }]);
+    return secure ? tlsConnect({ socket, servername: isIP(hostname) === 0 ? hostname : undefined, ALPNProtocols: ['http/1.1'] }) : socket;
+  };
+  const send = secure ? nodeHttps.request : nodeHttp.request;
+  return new Promise<Response>((resolve, reject) => {
+    const outgoing = send(
+      { method: request.method, host: hostname, port, path: `${url.pathname}${url.search}`, headers, createConnection },
+      (incoming) => {
+        const responseHeaders = new Headers();
+        for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
+          responseHeaders.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
+        }
+        const status = incoming.statusCode ?? 502;
+        const hasBody = request.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
+        if (!hasBody) incoming.resume();
+        resolve(
+          new Response(hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null, {
+            status,
+            statusText: incoming.statusMessage ?? '',
+            headers: responseHeaders,
+          }),
+        );
+      },
+    );
+    const abort = (): void => {
+      outgoing.destroy(request.signal.reason instanceof Error ? request.signal.reason : new Error('The request was aborted.'));
+    };
+    if (request.signal.aborted) abort();
+    else request.signal.addEventListener('abort', abort, { once: true });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
