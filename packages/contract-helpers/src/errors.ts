@@ -1,3 +1,5 @@
+import { ProvingGroundError, brand, formatFailure, hasBrand, type Failure } from '@proving-ground/kit';
+
 const kContractError = Symbol.for('@proving-ground/contract-helpers/error');
 
 /** Stable codes carried by every {@link ContractError}. */
@@ -7,16 +9,20 @@ export type ContractErrorCode =
   | 'CONTRACT_INVALID_OPTIONS'
   | 'CONTRACT_UNSUPPORTED_RESPONSE'
   | 'CONTRACT_UNKNOWN_OPERATION'
+  | 'CONTRACT_UNKNOWN_SCHEMA'
   | 'CONTRACT_MISSING_PEER'
+  | 'CONTRACT_MISSING_JEST_GLOBALS'
   | 'CONTRACT_PACT_MISMATCH'
+  | 'CONTRACT_PACT_MOCK_SERVER'
   | 'CONTRACT_PACT_CONFLICT'
   | 'CONTRACT_PACT_FILE'
   | 'CONTRACT_PROVIDER_VERIFICATION_FAILED'
-  | 'CONTRACT_FUZZ_FAILED'
-  | 'CONTRACT_ERROR_MAPPING';
+  | 'CONTRACT_FUZZ_FAILED';
 
 /**
- * Base class of every error thrown by `@proving-ground/contract-helpers`.
+ * Base class of every error thrown by `@proving-ground/contract-helpers`. Its message reads
+ * `[contract-helpers] Failed to <action>: <reason>. <fix>` (the prefix is added here), and an error
+ * it wraps is kept as `cause`.
  *
  * Recognise it with {@link isContractError} rather than `instanceof`: a test setup can hold two
  * copies of the package (Jest's module registry and Node's own).
@@ -24,21 +30,27 @@ export type ContractErrorCode =
  * @example
  * try { loadApiSpec('openapi.yaml') } catch (error) { if (isContractError(error)) console.log(error.code) }
  */
-export class ContractError extends Error {
-  /** A stable identifier of the failure, safe to match on. */
-  readonly code: ContractErrorCode;
-
+export class ContractError extends ProvingGroundError<ContractErrorCode> {
   /**
    * @param code - the stable code
-   * @param message - `[contract-helpers] Failed to <verb> <object>: <reason>. <what to do>`
+   * @param failure - what failed, on what, why and what to do (or the message, without the prefix)
    * @param options - `cause`: the underlying error
    */
-  constructor(code: ContractErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ContractErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
+    super('contract-helpers', code, failure, options);
     this.name = 'ContractError';
-    this.code = code;
-    Object.defineProperty(this, kContractError, { value: true });
+    brand(this, kContractError);
   }
+}
+
+/**
+ * The text of a failure in the package's message shape, for what reports a failure without
+ * throwing it (a matcher's diff header, a body sent to Pact's verifier).
+ *
+ * @internal
+ */
+export function contractFailureText(failure: Failure): string {
+  return formatFailure('contract-helpers', failure);
 }
 
 /**
@@ -49,5 +61,5 @@ export class ContractError extends Error {
  * if (isContractError(error) && error.code === 'CONTRACT_INVALID_SPEC') { ... }
  */
 export function isContractError(value: unknown): value is ContractError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kContractError] === true;
+  return hasBrand(value, kContractError);
 }

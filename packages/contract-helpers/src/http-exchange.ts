@@ -120,10 +120,11 @@ export async function toHttpExchange(response: HttpResponseLike, request: { meth
 export function toHttpExchangeSync(response: HttpResponseLike, request: { method?: string; path?: string } = {}): HttpExchange {
   const value = response as Loose;
   if (isFetchResponse(value)) {
-    throw new ContractError(
-      'CONTRACT_UNSUPPORTED_RESPONSE',
-      '[contract-helpers] Failed to read a fetch Response synchronously: its body is a stream. Await the matcher (`await expect(response).toSatisfyApiSpec(api)`) or use toHttpExchange().',
-    );
+    throw new ContractError('CONTRACT_UNSUPPORTED_RESPONSE', {
+      action: 'read a fetch Response synchronously',
+      reason: 'its body is a stream',
+      fix: 'Await the matcher (`await expect(response).toSatisfyApiSpec(api)`) or use toHttpExchange().',
+    });
   }
   // light-my-request (Fastify inject)
   if (typeof value['statusCode'] === 'number' && typeof value['payload'] === 'string') {
@@ -197,8 +198,9 @@ export function toHttpExchangeSync(response: HttpResponseLike, request: { method
       text,
     };
   }
-  throw new ContractError(
-    'CONTRACT_UNSUPPORTED_RESPONSE',
-    `[contract-helpers] Failed to read an HTTP response: the value (an object with ${Object.keys(value).slice(0, 8).join(', ') || 'no keys'}) is not a fetch Response, an axios response, a light-my-request/inject response or a supertest response. Pass one of those, or { status, headers, body }.`,
-  );
+  throw new ContractError('CONTRACT_UNSUPPORTED_RESPONSE', {
+    action: 'read an HTTP response',
+    reason: `the value (an object with ${Object.keys(value).slice(0, 8).join(', ') || 'no keys'}) is not a fetch Response, an axios response, a light-my-request/inject response or a supertest response`,
+    fix: 'Pass one of those, or { status, headers, body }.',
+  });
 }

@@ -12,7 +12,6 @@ export {
 export {
   compileSchema,
   validateAgainstSchema,
-  schemaCompileCount,
   type CompiledSchema,
   type SchemaInput,
   type SchemaOptions,

@@ -8,10 +8,11 @@ import { contractMatchers } from './matchers.js';
 
 const globalExpect = (globalThis as { expect?: { extend(matchers: object): void } }).expect;
 if (globalExpect === undefined) {
-  throw new ContractError(
-    'CONTRACT_INVALID_OPTIONS',
-    '[contract-helpers] Failed to register the matchers: there is no global expect here. List @proving-ground/contract-helpers/jest in setupFilesAfterEnv (not setupFiles), or call expect.extend(contractMatchers) yourself.',
-  );
+  throw new ContractError('CONTRACT_MISSING_JEST_GLOBALS', {
+    action: 'register the matchers',
+    reason: 'there is no global expect here',
+    fix: 'List @proving-ground/contract-helpers/jest in setupFilesAfterEnv (not setupFiles), or call expect.extend(contractMatchers) yourself.',
+  });
 }
 globalExpect.extend(contractMatchers);
 

@@ -148,10 +148,11 @@ export function toSatisfyApiSpec(
   options: ApiCheckOptions = {},
 ): MatcherOutcome | Promise<MatcherOutcome> {
   if (typeof spec !== 'object' || spec === null || typeof (spec as Partial<ApiSpec>).findOperation !== 'function') {
-    throw new ContractError(
-      'CONTRACT_INVALID_OPTIONS',
-      '[contract-helpers] Failed to check a response: toSatisfyApiSpec needs the result of loadApiSpec(), not a raw document. Call loadApiSpec(fileOrObject) once at the top of the test file.',
-    );
+    throw new ContractError('CONTRACT_INVALID_OPTIONS', {
+      action: 'check a response',
+      reason: 'toSatisfyApiSpec needs the result of loadApiSpec(), not a raw document',
+      fix: 'Call loadApiSpec(fileOrObject) once at the top of the test file.',
+    });
   }
   if (isFetchResponseLike(received)) {
     return toHttpExchange(received as object, options).then((exchange) => apiOutcome(this, exchange, spec, options));

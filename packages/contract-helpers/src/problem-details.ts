@@ -230,10 +230,11 @@ export function describeErrorMapping(
 ): void {
   const jest = globalThis as unknown as Partial<JestGlobals>;
   if (typeof jest.describe !== 'function' || typeof jest.it !== 'function' || typeof jest.expect !== 'function') {
-    throw new ContractError(
-      'CONTRACT_ERROR_MAPPING',
-      '[contract-helpers] Failed to register the error mapping tests: describe/it/expect are not globals here. Call describeErrorMapping() at the top level of a Jest test file (with injectGlobals on), or use checkErrorMapping().',
-    );
+    throw new ContractError('CONTRACT_MISSING_JEST_GLOBALS', {
+      action: 'register the error mapping tests',
+      reason: 'describe/it/expect are not globals here',
+      fix: 'Call describeErrorMapping() at the top level of a Jest test file (with injectGlobals on), or use checkErrorMapping().',
+    });
   }
   const { describe, it, expect } = jest as JestGlobals;
   describe(title, () => {

@@ -88,6 +88,15 @@ describe('fuzzApi with an unsatisfiable request schema', () => {
 
     const run = fuzzApi(target, api, { numRuns: 5, seed: 3 });
 
-    await expect(run).rejects.toThrow(/Failed to fuzz POST \/codes of narrow.yaml: .*#\/properties\/code: .*format "email"/);
+    const caught = await run.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((caught as Error).message).toMatch(
+      /Failed to fuzz POST \/codes of narrow.yaml: no request could be generated\.\n\s+caused by: .*#\/properties\/code: .*format "email"/,
+    );
+    const cause = (caught as Error).cause;
+    expect(isContractError(cause) && cause.code).toBe('CONTRACT_INVALID_SCHEMA');
+    expect((cause as Error).message).toMatch(/Failed to generate a value matching the schema at #\/properties\/code: .*format "email"/);
   });
 });

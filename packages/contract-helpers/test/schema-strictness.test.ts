@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { compileSchema, contractMatchers, isContractError, loadApiSpec, schemaCompileCount, validateAgainstSchema } from '../src/index.js';
+import { compileSchema, contractMatchers, isContractError, loadApiSpec, validateAgainstSchema } from '../src/index.js';
+import { schemaCompileCount } from '../src/schema/validator.js';
 
 expect.extend(contractMatchers);
 

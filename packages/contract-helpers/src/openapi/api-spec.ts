@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { extname, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { ContractError } from '../errors.js';
-import { nearestMatch } from '@proving-ground/kit';
+import { firstLine, nearestMatch } from '@proving-ground/kit';
 import { isPlainObject, resolveLocalRef } from '../schema/walk.js';
 import type { PathSegment } from '../json-path.js';
 import { findSchemaProblems, formatSchemaProblems, type SchemaProblem } from '../schema/problems.js';
 import { toDraft2020 } from '../schema/dialect.js';
-import { compileSchema, type CompiledSchema } from '../schema/validator.js';
+import { compileSchema, schemaCompileProblems, type CompiledSchema } from '../schema/validator.js';
 import type { SchemaDirection } from '../schema/strict.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -65,7 +65,11 @@ function readDocument(file: string): Located {
   } catch (error) {
     throw new ContractError(
       'CONTRACT_INVALID_SPEC',
-      `[contract-helpers] Failed to load the OpenAPI document ${file}: ${(error as Error).message}. Check the path (it is resolved from the current directory, ${process.cwd()}).`,
+      {
+        action: `load the OpenAPI document ${file}`,
+        reason: firstLine(error),
+        fix: `Check the path (it is resolved from the current directory, ${process.cwd()}).`,
+      },
       { cause: error },
     );
   }
@@ -74,17 +78,19 @@ function readDocument(file: string): Located {
   if (yamlDocument.errors.length > 0) {
     const first = yamlDocument.errors[0]!;
     const position = lineCounter.linePos(first.pos[0]);
-    throw new ContractError(
-      'CONTRACT_INVALID_SPEC',
-      `[contract-helpers] Failed to load the OpenAPI document ${file}:${position.line}:${position.col}: it is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'} (${first.message.split('\n')[0]}). Fix the syntax.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_SPEC', {
+      action: `load the OpenAPI document ${file}:${position.line}:${position.col}`,
+      reason: `it is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'} (${first.message.split('\n')[0]})`,
+      fix: 'Fix the syntax.',
+    });
   }
   const document = yamlDocument.toJS({ maxAliasCount: 1000 }) as unknown;
   if (!isPlainObject(document)) {
-    throw new ContractError(
-      'CONTRACT_INVALID_SPEC',
-      `[contract-helpers] Failed to load the OpenAPI document ${file}: it is not an object. Point at an OpenAPI 3.0 or 3.1 document.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_SPEC', {
+      action: `load the OpenAPI document ${file}`,
+      reason: 'it is not an object',
+      fix: 'Point at an OpenAPI 3.0 or 3.1 document.',
+    });
   }
   const locate = (segments: PathSegment[]): string | undefined => {
     let node: unknown = yamlDocument.contents;
@@ -213,10 +219,11 @@ export class ApiSpec {
     const schemas = (this.components['schemas'] ?? {}) as Record<string, unknown>;
     if (!(name in schemas)) {
       const suggestion = nearestMatch(name, Object.keys(schemas));
-      throw new ContractError(
-        'CONTRACT_UNKNOWN_OPERATION',
-        `[contract-helpers] Failed to find the schema "${name}" in ${this.source}: components.schemas has no such entry${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}. Known: ${Object.keys(schemas).join(', ') || 'none'}.`,
-      );
+      throw new ContractError('CONTRACT_UNKNOWN_SCHEMA', {
+        action: `find the schema "${name}" in ${this.source}`,
+        reason: `components.schemas has no such entry${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+        fix: `Known: ${Object.keys(schemas).join(', ') || 'none'}.`,
+      });
     }
     bundled = this.bundle({ $ref: `#/components/schemas/${name.replace(/~/g, '~0').replace(/\//g, '~1')}` });
     this.named.set(name, bundled);
@@ -239,6 +246,16 @@ export class ApiSpec {
    */
   compile(schema: Record<string, unknown>, direction: SchemaDirection, strict = true): CompiledSchema {
     return compileSchema(schema, { direction, strict, source: this.source, dialect: 'draft-2020-12' });
+  }
+
+  /**
+   * What keeps a bundled schema of this document from compiling strictly (paths inside the
+   * schema), or an empty list once it is compiled and cached.
+   *
+   * @internal
+   */
+  compileProblems(schema: Record<string, unknown>, direction: SchemaDirection): SchemaProblem[] {
+    return schemaCompileProblems(schema, { direction, strict: true, source: this.source, dialect: 'draft-2020-12' });
   }
 }
 
@@ -276,10 +293,11 @@ export function loadApiSpec(source: string | Record<string, unknown>, options: L
   const problems: SchemaProblem[] = [];
   const version = typeof document['openapi'] === 'string' ? document['openapi'] : undefined;
   if (version === undefined || !/^3\.[01]\.\d+/.test(version)) {
-    throw new ContractError(
-      'CONTRACT_INVALID_SPEC',
-      `[contract-helpers] Failed to load ${name}: "openapi" is ${JSON.stringify(document['openapi'] ?? (document['swagger'] === undefined ? undefined : `swagger ${JSON.stringify(document['swagger'])}`))}, not 3.0.x or 3.1.x. Convert the document to OpenAPI 3.0 or 3.1.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_SPEC', {
+      action: `load ${name}`,
+      reason: `"openapi" is ${JSON.stringify(document['openapi'] ?? (document['swagger'] === undefined ? undefined : `swagger ${JSON.stringify(document['swagger'])}`))}, not 3.0.x or 3.1.x`,
+      fix: 'Convert the document to OpenAPI 3.0 or 3.1.',
+    });
   }
   const major = version.startsWith('3.0') ? '3.0' : '3.1';
   const dialect = major === '3.0' ? 'openapi-3.0' : 'openapi-3.1';
@@ -438,19 +456,19 @@ export function loadApiSpec(source: string | Record<string, unknown>, options: L
       ];
       for (const { schema, direction, at } of schemas) {
         if (schema === undefined) continue;
-        try {
-          spec.compile(schema, direction);
-        } catch (error) {
-          problems.push({ segments: at, message: (error as Error).message.replace(/^\[contract-helpers\] /, '') });
+        for (const problem of spec.compileProblems(schema, direction)) {
+          problems.push({ segments: [...at, ...problem.segments], message: problem.message });
         }
       }
     }
   }
   if (problems.length > 0) {
-    throw new ContractError(
-      'CONTRACT_INVALID_SPEC',
-      `[contract-helpers] Failed to load ${name}: ${problems.length === 1 ? 'it has a problem' : `it has ${problems.length} problems`}:\n${formatSchemaProblems(problems, name, locate)}\nFix the document; no response was checked against it.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_SPEC', {
+      action: `load ${name}`,
+      reason: `${problems.length === 1 ? 'it has a problem' : `it has ${problems.length} problems`}:`,
+      details: [formatSchemaProblems(problems, name, locate)],
+      fix: 'Fix the document; no response was checked against it.',
+    });
   }
   return spec;
 }

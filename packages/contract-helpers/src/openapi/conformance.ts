@@ -122,6 +122,22 @@ export function checkResponse(spec: ApiSpec, exchange: HttpExchange, options: Ap
   return check;
 }
 
+/**
+ * The path template `path` was most plausibly meant for. Each template is compared with its
+ * parameters filled in from `path` (`/files/{name}` is read as `/files/x` for `/filez/x`), so only
+ * the literal segments count as typos.
+ */
+function nearestTemplate(path: string, templates: readonly string[]): string | undefined {
+  const segments = path.split('/');
+  const filled = templates.map((template) => {
+    const parts = template.split('/');
+    if (parts.length !== segments.length) return template;
+    return parts.map((part, index) => (/^\{[^}]+\}$/.test(part) ? segments[index]! : part)).join('/');
+  });
+  const near = nearestMatch(path, filled);
+  return near === undefined ? undefined : templates[filled.indexOf(near)];
+}
+
 function checkOperation(
   spec: ApiSpec,
   exchange: HttpExchange,
@@ -136,7 +152,7 @@ function checkOperation(
     const suggestion =
       onPath.length > 0
         ? `it documents ${onPath.map((operation) => operation.method.toUpperCase()).join(', ')} there`
-        : (nearestMatch(path, templates) ?? undefined);
+        : nearestTemplate(path, templates);
     return {
       operation: undefined,
       violations: [

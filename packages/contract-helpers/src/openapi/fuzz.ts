@@ -1,3 +1,4 @@
+import { firstLine } from '@proving-ground/kit';
 import fc from 'fast-check';
 import { checkResponse } from './conformance.js';
 import type { ApiOperation, ApiSpec } from './api-spec.js';
@@ -49,6 +50,16 @@ export interface FuzzOptions {
 /** What {@link fuzzApi} did per operation. */
 export interface FuzzReport {
   operations: Array<{ operation: string; runs: number; statuses: Record<string, number> }>;
+}
+
+/**
+ * What a run throws when the answer breaks the document: fast-check shrinks the request, then the
+ * final report quotes `answer` (the request and its problems) of the smallest failing run.
+ */
+class BrokenAnswer extends ContractError {
+  constructor(readonly answer: string) {
+    super('CONTRACT_FUZZ_FAILED', { action: 'get an answer the document allows', reason: answer });
+  }
 }
 
 function label(operation: ApiOperation): string {
@@ -159,10 +170,14 @@ export async function fuzzApi(target: FuzzTarget, spec: ApiSpec, options: FuzzOp
       options.operations.includes(label(operation)),
   );
   if (selected.length === 0) {
-    throw new ContractError(
-      'CONTRACT_INVALID_OPTIONS',
-      `[contract-helpers] Failed to fuzz ${spec.source}: no operation matches ${JSON.stringify(options.operations)}. Use operationIds or "METHOD /template" as in the document.`,
-    );
+    throw new ContractError('CONTRACT_UNKNOWN_OPERATION', {
+      action: `fuzz ${spec.source}`,
+      reason: `no operation matches ${JSON.stringify(options.operations)}`,
+      fix: `Use operationIds or "METHOD /template" as in the document: ${spec.operations
+        .slice(0, 8)
+        .map((operation) => JSON.stringify(operation.operationId ?? label(operation)))
+        .join(', ')}${spec.operations.length > 8 ? ', ...' : ''}.`,
+    });
   }
   const report: FuzzReport = { operations: [] };
   for (const operation of selected) {
@@ -185,7 +200,7 @@ export async function fuzzApi(target: FuzzTarget, spec: ApiSpec, options: FuzzOp
         problems.push(...checkProblemDetails(exchange, { status: exchange.status }).map((problem) => `problem details: ${problem}`));
       }
       if (problems.length > 0) {
-        throw new Error(
+        throw new BrokenAnswer(
           `${exchange.status} for ${request.invalid ? 'an invalid' : 'a valid'} request ${request.method} ${request.url}${request.body === undefined ? '' : ` ${JSON.stringify(request.body)}`}:\n${problems.map((problem) => `    ${problem}`).join('\n')}`,
         );
       }
@@ -202,16 +217,24 @@ export async function fuzzApi(target: FuzzTarget, spec: ApiSpec, options: FuzzOp
       if (!isContractError(error)) throw error;
       throw new ContractError(
         error.code,
-        `[contract-helpers] Failed to fuzz ${label(operation)} of ${spec.source}: ${error.message.replace(/^\[contract-helpers\] /, '')}`,
+        { action: `fuzz ${label(operation)} of ${spec.source}`, reason: 'no request could be generated', details: [`  caused by: ${firstLine(error)}`] },
         { cause: error },
       );
     }
     if (result.failed) {
-      const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+      const failure = result.errorInstance;
+      const what = failure instanceof BrokenAnswer ? failure.answer : failure instanceof Error ? failure.message : String(failure);
       throw new ContractError(
         'CONTRACT_FUZZ_FAILED',
-        `[contract-helpers] Failed to fuzz ${label(operation)}: ${cause}\n  seed ${result.seed}, path "${result.counterexamplePath ?? ''}", after ${result.numRuns} runs (shrunk ${result.numShrinks} times).\n  Replay: fuzzApi(target, spec, { seed: ${result.seed}, path: '${result.counterexamplePath ?? ''}', operations: ['${label(operation)}'] })`,
-        { cause: result.errorInstance },
+        {
+          action: `fuzz ${label(operation)}`,
+          reason: what,
+          details: [
+            `  seed ${result.seed}, path "${result.counterexamplePath ?? ''}", after ${result.numRuns} runs (shrunk ${result.numShrinks} times).`,
+            `  Replay: fuzzApi(target, spec, { seed: ${result.seed}, path: '${result.counterexamplePath ?? ''}', operations: ['${label(operation)}'] })`,
+          ],
+        },
+        { cause: failure },
       );
     }
     report.operations.push({ operation: label(operation), runs, statuses });

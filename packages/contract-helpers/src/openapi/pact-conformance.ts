@@ -1,3 +1,4 @@
+import { firstLine } from '@proving-ground/kit';
 import { readFileSync } from 'node:fs';
 import { checkRequest, checkResponse } from './conformance.js';
 import type { ApiSpec } from './api-spec.js';
@@ -90,7 +91,7 @@ export function checkPactAgainstSpec(pactFile: string | Record<string, unknown>,
     } catch (error) {
       throw new ContractError(
         'CONTRACT_PACT_FILE',
-        `[contract-helpers] Failed to read the pact ${pactFile}: ${(error as Error).message}. Run the consumer tests first, or fix the path.`,
+        { action: `read the pact ${pactFile}`, reason: firstLine(error), fix: 'Run the consumer tests first, or fix the path.' },
         { cause: error },
       );
     }

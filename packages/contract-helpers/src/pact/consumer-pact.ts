@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { ContractError } from '../errors.js';
+import type { Failure } from '@proving-ground/kit';
+import { ContractError, contractFailureText } from '../errors.js';
 import { currentRunKey, fragmentRoot, mergeFragments, startPairRun } from './pact-files.js';
 import { loadPact, type PactHandle, type PactMatchingResult } from './pact-peer.js';
 
@@ -131,7 +132,12 @@ let diffMatcherRegistered = false;
 
 /** Throw the mismatches as a Jest assertion error, with a diff of each expected/actual pair. */
 function failWithMismatches(description: string, results: PactMatchingResult[], cause: unknown): never {
-  const summary = `[contract-helpers] Pact interaction "${description}" failed: the consumer's requests do not match the contract.\n${results.map(describeMismatch).join('\n')}`;
+  const failure: Failure = {
+    action: `run the Pact interaction "${description}"`,
+    reason: "the consumer's requests do not match the contract",
+    details: results.map(describeMismatch),
+  };
+  const summary = contractFailureText(failure);
   const jestExpect = (globalThis as { expect?: ExpectWithDiff }).expect;
   const firstDiff = results
     .flatMap((result) => result.mismatches ?? [])
@@ -166,7 +172,7 @@ function failWithMismatches(description: string, results: PactMatchingResult[], 
     }
     jestExpect(parsed(firstDiff.actual))['toMatchPactExpectation']!(parsed(firstDiff.expected), summary);
   }
-  throw new ContractError('CONTRACT_PACT_MISMATCH', summary, { cause });
+  throw new ContractError('CONTRACT_PACT_MISMATCH', failure, { cause });
 }
 
 /**
@@ -226,10 +232,11 @@ export function consumerPact(options: ConsumerPactOptions): ConsumerPact {
         },
         async executeTest<T>(test: (server: PactMockServer) => Promise<T>): Promise<T> {
           if (description === '') {
-            throw new ContractError(
-              'CONTRACT_INVALID_OPTIONS',
-              '[contract-helpers] Failed to run a Pact interaction: it has no description. Call uponReceiving("...") before executeTest().',
-            );
+            throw new ContractError('CONTRACT_INVALID_OPTIONS', {
+              action: 'run a Pact interaction',
+              reason: 'it has no description',
+              fix: 'Call uponReceiving("...") before executeTest().',
+            });
           }
           const { PactV4 } = loadPact();
           const v4 = new PactV4({ ...pactOptions, dir: join(dir, '.unused') });
@@ -237,10 +244,11 @@ export function consumerPact(options: ConsumerPactOptions): ConsumerPact {
           const handle = v4.pact as PactHandle;
           const port = handle.pactffiCreateMockServerForTransport('127.0.0.1', 'http', JSON.stringify({ corsPreflight: true }));
           if (port <= 0)
-            throw new ContractError(
-              'CONTRACT_PACT_MISMATCH',
-              `[contract-helpers] Failed to start the Pact mock server for "${description}": pact returned error code ${port}. Run with logLevel: 'debug' for pact's reason.`,
-            );
+            throw new ContractError('CONTRACT_PACT_MOCK_SERVER', {
+              action: `start the Pact mock server for "${description}"`,
+              reason: `pact returned error code ${port}`,
+              fix: "Run with logLevel: 'debug' for pact's reason.",
+            });
           let value: T | undefined;
           let failure: unknown;
           let failed = false;

@@ -117,10 +117,11 @@ function withLock<T>(path: string, body: () => T): T {
         // The holder removed it meanwhile.
       }
       if (Date.now() > deadline) {
-        throw new ContractError(
-          'CONTRACT_PACT_FILE',
-          `[contract-helpers] Failed to write ${path}: another worker holds ${lock} for more than 20 s. Remove the lock folder if no test run is active.`,
-        );
+        throw new ContractError('CONTRACT_PACT_FILE', {
+          action: `write ${path}`,
+          reason: `another worker holds ${lock} for more than 20 s`,
+          fix: 'Remove the lock folder if no test run is active.',
+        });
       }
       sleep(25);
     }
@@ -180,10 +181,11 @@ export function mergeFragments(dir: string, consumer: string, provider: string, 
         const key = interactionKey(interaction);
         const existing = byKey.get(key);
         if (existing !== undefined && comparable(existing) !== comparable(interaction)) {
-          throw new ContractError(
-            'CONTRACT_PACT_CONFLICT',
-            `[contract-helpers] Failed to merge the pact ${name}: two tests define the interaction "${String(interaction['description'])}" with the same provider states but different requests or responses. Give them different descriptions or states.`,
-          );
+          throw new ContractError('CONTRACT_PACT_CONFLICT', {
+            action: `merge the pact ${name}`,
+            reason: `two tests define the interaction "${String(interaction['description'])}" with the same provider states but different requests or responses`,
+            fix: 'Give them different descriptions or states.',
+          });
         }
         byKey.set(key, interaction);
       }

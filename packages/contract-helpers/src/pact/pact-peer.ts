@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { firstLine } from '@proving-ground/kit';
 import { ContractError } from '../errors.js';
 import { defaultEnvironmentVariable } from '../internal/real-process.js';
 
@@ -52,8 +53,16 @@ function missingPeer(error: unknown): ContractError {
   return new ContractError(
     'CONTRACT_MISSING_PEER',
     missing
-      ? '[contract-helpers] Failed to load @pact-foundation/pact: it is not installed. It is an optional peer of @proving-ground/contract-helpers: `npm install --save-dev @pact-foundation/pact`.'
-      : `[contract-helpers] Failed to load @pact-foundation/pact: ${(error as Error).message}. Check that its native core for this platform is installed (npm installs it as an optional dependency).`,
+      ? {
+          action: 'load @pact-foundation/pact',
+          reason: 'it is not installed',
+          fix: 'It is an optional peer of @proving-ground/contract-helpers: `npm install --save-dev @pact-foundation/pact`.',
+        }
+      : {
+          action: 'load @pact-foundation/pact',
+          reason: firstLine(error),
+          fix: 'Check that its native core for this platform is installed (npm installs it as an optional dependency).',
+        },
     { cause: error },
   );
 }

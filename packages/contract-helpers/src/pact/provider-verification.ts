@@ -3,9 +3,9 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import { readFileSync } from 'node:fs';
 import { checkResponse } from '../openapi/conformance.js';
 import type { ApiSpec } from '../openapi/api-spec.js';
-import { ContractError } from '../errors.js';
+import { ContractError, contractFailureText } from '../errors.js';
 import { isJsonMediaType } from '../http-exchange.js';
-import { nearestMatch } from '@proving-ground/kit';
+import { firstLine, nearestMatch } from '@proving-ground/kit';
 import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { printSafe } from '../matchers.js';
 import { findPII, type PiiScanOptions } from '../pii/pii-scan.js';
@@ -86,15 +86,16 @@ function readPacts(files: readonly string[], provider: string): Array<{ file: st
     } catch (error) {
       throw new ContractError(
         'CONTRACT_PACT_FILE',
-        `[contract-helpers] Failed to read the pact ${file}: ${(error as Error).message}. Run the consumer tests first, or fix the path.`,
+        { action: `read the pact ${file}`, reason: firstLine(error), fix: 'Run the consumer tests first, or fix the path.' },
         { cause: error },
       );
     }
     if (document.provider?.name !== provider) {
-      throw new ContractError(
-        'CONTRACT_PACT_FILE',
-        `[contract-helpers] Failed to verify ${file}: it is a pact with provider "${document.provider?.name}", not "${provider}". Pass the pacts of this provider.`,
-      );
+      throw new ContractError('CONTRACT_PACT_FILE', {
+        action: `verify ${file}`,
+        reason: `it is a pact with provider "${document.provider?.name}", not "${provider}"`,
+        fix: 'Pass the pacts of this provider.',
+      });
     }
     return { file, interactions: document.interactions ?? [] };
   });
@@ -189,7 +190,7 @@ async function startInspectingProxy(target: string, observed: Observed[], onStat
       );
       forward.on('error', (error) => {
         outgoing.writeHead(502, { 'content-type': 'text/plain' });
-        outgoing.end(`[contract-helpers] the provider did not answer: ${error.message}`);
+        outgoing.end(contractFailureText({ action: 'reach the provider', reason: `it did not answer (${error.message})` }));
       });
       forward.end(Buffer.concat(chunks));
     });
@@ -351,7 +352,7 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
   if (missing.length > 0) {
     throw new ContractError(
       'CONTRACT_INVALID_OPTIONS',
-      `[contract-helpers] Failed to verify ${options.provider}: no handler for the provider ${missing.length === 1 ? 'state' : 'states'} ${missing
+      `Failed to verify ${options.provider}: no handler for the provider ${missing.length === 1 ? 'state' : 'states'} ${missing
         .map((name) => {
           const suggestion = nearestMatch(name, Object.keys(states));
           return `"${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
@@ -471,7 +472,7 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
     const causes = stateFailures.map((failure) => failure.error);
     throw new ContractError(
       'CONTRACT_PROVIDER_VERIFICATION_FAILED',
-      `[contract-helpers] Failed to verify ${options.provider} against ${options.pactFiles.join(', ')}:\n${report.join('\n')}\nFix the provider (or the contract), then run the verification again.${pactReport}`,
+      `Failed to verify ${options.provider} against ${options.pactFiles.join(', ')}:\n${report.join('\n')}\nFix the provider (or the contract), then run the verification again.${pactReport}`,
       causes.length === 0 ? undefined : { cause: causes.length === 1 ? causes[0] : new AggregateError(causes, 'provider states failed') },
     );
   }

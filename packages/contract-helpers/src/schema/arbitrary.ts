@@ -70,10 +70,11 @@ function pointer(base: string, ...segments: Array<string | number>): string {
 }
 
 function tooNarrow(what: 'valid' | 'invalid', at: string, reason: string, limit: number): ContractError {
-  return new ContractError(
-    'CONTRACT_INVALID_SCHEMA',
-    `[contract-helpers] Failed to generate ${what === 'valid' ? 'a value matching' : 'a value breaking'} the schema at ${at}: ${limit} candidates in a row were rejected (${reason}). ${what === 'valid' ? 'The schema is narrower than the generator can construct (or cannot be satisfied): loosen it there, or pass a hand-written arbitrary (fuzzApi: pathParams)' : 'The schema accepts almost anything there, so there is nothing invalid to send: give it a type or required fields'}; raise maxRejections only if such values are merely rare.`,
-  );
+  return new ContractError('CONTRACT_INVALID_SCHEMA', {
+    action: `generate ${what === 'valid' ? 'a value matching' : 'a value breaking'} the schema at ${at}`,
+    reason: `${limit} candidates in a row were rejected (${reason})`,
+    fix: `${what === 'valid' ? 'The schema is narrower than the generator can construct (or cannot be satisfied): loosen it there, or pass a hand-written arbitrary (fuzzApi: pathParams)' : 'The schema accepts almost anything there, so there is nothing invalid to send: give it a type or required fields'}; raise maxRejections only if such values are merely rare.`,
+  });
 }
 
 type Schema = Record<string, unknown>;
@@ -84,10 +85,11 @@ function jsonSchemaOf(schema: SchemaInput): unknown {
       '~standard'
     ].jsonSchema?.output({ target: 'draft-2020-12' });
     if (output === undefined) {
-      throw new ContractError(
-        'CONTRACT_INVALID_SCHEMA',
-        '[contract-helpers] Failed to build an arbitrary: this Standard Schema has no JSON Schema (Standard JSON Schema). Use a zod 4 schema or a JSON Schema.',
-      );
+      throw new ContractError('CONTRACT_INVALID_SCHEMA', {
+        action: 'build an arbitrary',
+        reason: 'this Standard Schema has no JSON Schema (Standard JSON Schema)',
+        fix: 'Use a zod 4 schema or a JSON Schema.',
+      });
     }
     const rest: Record<string, unknown> = { ...output };
     delete rest['~standard'];
@@ -123,10 +125,11 @@ class Builder {
       const { $ref, ...rest } = current;
       const target = resolveLocalRef(this.root, $ref);
       if (target === undefined)
-        throw new ContractError(
-          'CONTRACT_INVALID_SCHEMA',
-          `[contract-helpers] Failed to build an arbitrary: "$ref" ${String($ref)} does not resolve. Fix the schema.`,
-        );
+        throw new ContractError('CONTRACT_INVALID_SCHEMA', {
+          action: 'build an arbitrary',
+          reason: `"$ref" ${String($ref)} does not resolve`,
+          fix: 'Fix the schema.',
+        });
       const resolved = this.resolve(target, seen + 1);
       current = Object.keys(rest).length === 0 && isPlainObject(resolved) ? resolved : mergeAll([rest, resolved as Schema]);
     }

@@ -101,11 +101,14 @@ export function findSchemaProblems(schema: unknown, options: { prefix?: PathSegm
     }
     const pattern = node['pattern'];
     if (pattern !== undefined) {
-      try {
-        if (typeof pattern !== 'string') throw new Error('not a string');
-        new RegExp(pattern, 'u');
-      } catch (error) {
-        problems.push({ segments: at('pattern'), message: `"pattern" is not a valid regular expression: ${(error as Error).message}` });
+      if (typeof pattern !== 'string') {
+        problems.push({ segments: at('pattern'), message: '"pattern" is not a valid regular expression: not a string' });
+      } else {
+        try {
+          new RegExp(pattern, 'u');
+        } catch (error) {
+          problems.push({ segments: at('pattern'), message: `"pattern" is not a valid regular expression: ${(error as Error).message}` });
+        }
       }
     }
     const format = node['format'];

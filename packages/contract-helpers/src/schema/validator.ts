@@ -4,7 +4,7 @@ import { contentHash } from '../canonical-json.js';
 import { ContractError } from '../errors.js';
 import { isPlainObject } from './walk.js';
 import { compileJsonPathPattern, formatJsonPath, pointerToSegments, type JsonPathPattern, type PathSegment } from '../json-path.js';
-import { findSchemaProblems, formatSchemaProblems } from './problems.js';
+import { findSchemaProblems, formatSchemaProblems, type SchemaProblem } from './problems.js';
 import { detectDialect, toDraft2020, type SchemaDialect } from './dialect.js';
 import { closeSchema, type SchemaDirection } from './strict.js';
 
@@ -172,10 +172,11 @@ function compilePatterns(allow: readonly string[] | undefined, source?: string):
   const compiled = allow.map((pattern) => [pattern, typeof pattern === 'string' ? cachedPattern(pattern) : undefined] as const);
   const bad = compiled.filter(([, pattern]) => pattern === undefined).map(([pattern]) => pattern);
   if (bad.length > 0) {
-    throw new ContractError(
-      'CONTRACT_INVALID_OPTIONS',
-      `[contract-helpers] Failed to read the "allow" option${source === undefined ? '' : ` for ${source}`}: ${bad.map((pattern) => JSON.stringify(pattern)).join(', ')} ${bad.length === 1 ? 'is not a JSONPath pattern' : 'are not JSONPath patterns'}. Write patterns like "$.meta.*", "$.items[*].debug" or "$..trace".`,
-    );
+    throw new ContractError('CONTRACT_INVALID_OPTIONS', {
+      action: `read the "allow" option${source === undefined ? '' : ` for ${source}`}`,
+      reason: `${bad.map((pattern) => JSON.stringify(pattern)).join(', ')} ${bad.length === 1 ? 'is not a JSONPath pattern' : 'are not JSONPath patterns'}`,
+      fix: 'Write patterns like "$.meta.*", "$.items[*].debug" or "$..trace".',
+    });
   }
   return compiled.map(([, pattern]) => pattern!);
 }
@@ -309,10 +310,11 @@ class StandardCompiledSchema implements CompiledSchema {
     const patterns = compilePatterns(options.allow);
     const result = this.schema['~standard'].validate(value);
     if (result instanceof Promise) {
-      throw new ContractError(
-        'CONTRACT_INVALID_SCHEMA',
-        `[contract-helpers] Failed to validate with a ${this.schema['~standard'].vendor} schema: it validates asynchronously. Use a synchronous schema (no async refinements or transforms) with toMatchSchema.`,
-      );
+      throw new ContractError('CONTRACT_INVALID_SCHEMA', {
+        action: `validate with a ${this.schema['~standard'].vendor} schema`,
+        reason: 'it validates asynchronously',
+        fix: 'Use a synchronous schema (no async refinements or transforms) with toMatchSchema.',
+      });
     }
     if (result.issues !== undefined) {
       const issues: SchemaViolation[] = result.issues.map((issue) => {
@@ -349,9 +351,15 @@ const byIdentityDefaults = new WeakMap<object, CompiledSchema>();
 const byIdentity = new WeakMap<object, Map<string, CompiledSchema>>();
 const byContent = new Map<string, CompiledSchema>();
 const failures = new Map<string, ContractError>();
+/** The problems behind each compile failure, for callers that report them in their own context. */
+const problemsOfFailure = new WeakMap<object, readonly SchemaProblem[]>();
 let compileCount = 0;
 
-/** How many schemas this process compiled (cache hits excluded); for tests and benchmarks. */
+/**
+ * How many schemas this process compiled (cache hits excluded); for the package's tests and benchmarks.
+ *
+ * @internal
+ */
 export function schemaCompileCount(): number {
   return compileCount;
 }
@@ -391,11 +399,14 @@ function compileJsonSchema(schema: Record<string, unknown> | boolean, options: S
     }
   }
   if (problems.length > 0 || validate === undefined) {
-    const error = new ContractError(
-      'CONTRACT_INVALID_SCHEMA',
-      `[contract-helpers] Failed to compile ${where}: ${problems.length === 1 ? 'it has a problem' : `it has ${problems.length} problems`}:\n${formatSchemaProblems(problems, options.source)}\nFix the schema; nothing was validated against it.`,
-    );
+    const error = new ContractError('CONTRACT_INVALID_SCHEMA', {
+      action: `compile ${where}`,
+      reason: `${problems.length === 1 ? 'it has a problem' : `it has ${problems.length} problems`}:`,
+      details: [formatSchemaProblems(problems, options.source)],
+      fix: 'Fix the schema; nothing was validated against it.',
+    });
     failures.set(hash, error);
+    problemsOfFailure.set(error, problems);
     throw error;
   }
   compileCount++;
@@ -471,10 +482,11 @@ export function compileSchema(schema: SchemaInput, options: SchemaOptions = NO_O
       byContent.set(hash, compiled);
     }
   } else {
-    throw new ContractError(
-      'CONTRACT_INVALID_SCHEMA',
-      `[contract-helpers] Failed to compile ${options.source ?? 'a schema'}: it is ${Array.isArray(schema) ? 'an array' : typeof schema === 'object' ? 'null' : `a ${typeof schema}`}, not a JSON Schema or a Standard Schema object. Pass a schema object, \`true\`/\`false\`, or a zod/valibot schema.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_SCHEMA', {
+      action: `compile ${options.source ?? 'a schema'}`,
+      reason: `it is ${Array.isArray(schema) ? 'an array' : typeof schema === 'object' ? 'null' : `a ${typeof schema}`}, not a JSON Schema or a Standard Schema object`,
+      fix: 'Pass a schema object, `true`/`false`, or a zod/valibot schema.',
+    });
   }
   if (typeof schema === 'object' && schema !== null) {
     let forObject = byIdentity.get(schema);
@@ -483,6 +495,24 @@ export function compileSchema(schema: SchemaInput, options: SchemaOptions = NO_O
     if (defaults) byIdentityDefaults.set(schema, compiled);
   }
   return compiled;
+}
+
+/**
+ * The problems that keep a JSON Schema from compiling with `options`, with paths inside the schema
+ * (an empty list when it compiles, and the validator is then cached), so a document that holds
+ * the schema can report them at their place in it.
+ *
+ * @internal
+ */
+export function schemaCompileProblems(schema: Record<string, unknown> | boolean, options: SchemaOptions): SchemaProblem[] {
+  try {
+    compileSchema(schema, options);
+    return [];
+  } catch (error) {
+    const problems = typeof error === 'object' && error !== null ? problemsOfFailure.get(error) : undefined;
+    if (problems === undefined) throw error;
+    return [...problems];
+  }
 }
 
 /**
