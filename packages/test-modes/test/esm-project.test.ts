@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createJestProject, LOCAL_SERVER_HELPER, type JestProject, type JestRun } from './jest-project.js';
+import { createJestProject, LOCAL_SERVER_MODULE, type JestProject, type JestRun } from './jest-project.js';
 
 const ESM_TESTS = `
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -8,7 +8,9 @@ import { setupServer } from 'msw/node';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { currentMode, live, networkGuard, onlyIn, whenMode } from '@proving-ground/test-modes';
 
-const { startLocalServer, lookup, http } = createRequire(import.meta.url)('./local-server.cjs');
+const localRequire = createRequire(import.meta.url);
+const { startLocalServer, lookup } = localRequire('./local-server.cjs');
+const http = localRequire('node:http');
 const msw = setupServer(mswHttp.get('http://mocked.example.com/hello', () => HttpResponse.json({ from: 'msw' })));
 let local;
 beforeAll(async () => { local = await startLocalServer(); msw.listen({ onUnhandledFrame: 'bypass' }); });
@@ -74,7 +76,7 @@ describe('test-modes in a native ESM Jest project', () => {
       {
         'jest.config.js': `export default { testEnvironment: 'node', transform: {}, setupFiles: ['@proving-ground/test-modes/setup'] };`,
         'test-modes.config.json': JSON.stringify({ allowLoopback: false, allowHosts: ['mocked.example.com'] }),
-        'local-server.cjs': LOCAL_SERVER_HELPER,
+        'local-server.cjs': LOCAL_SERVER_MODULE,
         'modes.test.js': ESM_TESTS,
       },
       { esm: true },

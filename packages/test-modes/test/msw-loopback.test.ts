@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createJestProject, LOCAL_SERVER_HELPER, type JestProject, type JestRun } from './jest-project.js';
+import { createJestProject, LOCAL_SERVER_MODULE, type JestProject, type JestRun } from './jest-project.js';
 
 /** msw's default setupServer next to the guard: loopback URLs answered through http, axios and fetch. */
 const DEFAULT_MSW_TESTS = `
@@ -108,7 +108,7 @@ import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { fetch as undiciFetch, request as undiciRequest } from 'undici';
 
-const { net } = createRequire(import.meta.url)('./local-server.cjs');
+const net = createRequire(import.meta.url)('node:net');
 const closed = 'http://127.0.0.1:4012';
 const network = defineNetwork({
   sources: [new InterceptorSource({ interceptors: [new HttpRequestInterceptor()] })],
@@ -194,7 +194,7 @@ describe('msw next to the network guard (native ESM Jest project)', () => {
     project = createJestProject(
       {
         'jest.config.js': `export default { testEnvironment: 'node', transform: {}, setupFiles: ['@proving-ground/test-modes/setup'] };`,
-        'local-server.cjs': LOCAL_SERVER_HELPER,
+        'local-server.cjs': LOCAL_SERVER_MODULE,
         'default-msw.test.js': DEFAULT_MSW_TESTS,
         'all-clients-msw.test.js': ALL_CLIENTS_MSW_TESTS,
       },
