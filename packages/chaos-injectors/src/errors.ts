@@ -5,7 +5,21 @@ const kChaosError = Symbol.for('@proving-ground/chaos-injectors/error');
 /** Stable codes carried by every {@link ChaosError}. */
 export type ChaosErrorCode =
   /** A seed that is not a whole number or a non-empty string. */
-  'CHAOS_INVALID_SEED';
+  | 'CHAOS_INVALID_SEED'
+  /** `createProxy()` or `setUpstream()` options that are wrong: every problem is listed. */
+  | 'CHAOS_INVALID_PROXY_OPTIONS'
+  /** The TCP proxy (or the Toxiproxy API) cannot listen: the port is taken. */
+  | 'CHAOS_PORT_IN_USE'
+  /** A toxic type that does not exist (the valid ones are listed). */
+  | 'CHAOS_UNKNOWN_TOXIC'
+  /** A toxic with an unknown attribute (the valid ones are listed), a bad value, stream or toxicity. */
+  | 'CHAOS_INVALID_TOXIC'
+  /** A toxic of that name is on the proxy already. */
+  | 'CHAOS_TOXIC_EXISTS'
+  /** No toxic of that name on the proxy. */
+  | 'CHAOS_TOXIC_NOT_FOUND'
+  /** The proxy was closed, so it cannot be changed any more. */
+  | 'CHAOS_PROXY_CLOSED';
 
 /**
  * Base class of every error thrown by `@proving-ground/chaos-injectors`. Recognise it with
