@@ -4,7 +4,7 @@ export {
   toMatchSchema,
   toSatisfyApiSpec,
   toBeProblemDetails,
-  toContainPII,
+  toContainPii,
   printSafe,
   type MatcherContext,
   type MatcherOutcome,
@@ -47,8 +47,8 @@ export {
   type ProblemDetailsOptions,
 } from './problem-details.js';
 export { PII_CATEGORIES, type PiiCategory, type PiiFinding } from './pii/pii-categories.js';
-export { findPII, type PiiAllowList, type PiiScanOptions } from './pii/pii-scan.js';
-export { redactPII, type RedactionOptions } from './pii/redaction.js';
+export { findPii, type PiiAllowList, type PiiScanOptions } from './pii/pii-scan.js';
+export { redactPii, type RedactionOptions } from './pii/redaction.js';
 export { captureLogs, type LogCapture, type LogCaptureOptions } from './pii/log-capture.js';
 export { maskPii } from './pii/pii-mask.js';
 export { evaluatePiiDetectors, type LabelledPiiSample, type PiiCategoryMetrics, type PiiEvaluation } from './pii/pii-metrics.js';

@@ -1,6 +1,6 @@
 /**
  * Jest setup entry: add `@proving-ground/contract-helpers/jest` to `setupFilesAfterEnv` to register
- * `toMatchSchema`, `toSatisfyApiSpec`, `toBeProblemDetails` and `toContainPII` on `expect` (the
+ * `toMatchSchema`, `toSatisfyApiSpec`, `toBeProblemDetails` and `toContainPii` on `expect` (the
  * global one and `@jest/globals`' are the same object). Their types come with the main entry.
  */
 import { ContractError } from './errors.js';

@@ -4,7 +4,7 @@ import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange } from './http-exchange.js';
 import { detectInText } from './pii/pii-detectors.js';
 import { maskPii } from './pii/pii-mask.js';
-import { findPII, keyHintCategory, type PiiScanOptions } from './pii/pii-scan.js';
+import { findPii, keyHintCategory, type PiiScanOptions } from './pii/pii-scan.js';
 import { checkProblemDetails, problemSubject, type ExpectedProblem, type ProblemDetailsOptions } from './problem-details.js';
 import { pathSegmentsOf, validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema/validator.js';
 
@@ -53,7 +53,7 @@ export function printSafe(value: unknown, at?: string): string {
       masked = masked.slice(0, match.start) + maskPii(match.category, match.raw) + masked.slice(match.end);
     text = JSON.stringify(masked);
   } else if (typeof value === 'object' && value !== null) {
-    const findings = hinted === undefined ? findPII(value) : findPII({ [key!]: value });
+    const findings = hinted === undefined ? findPii(value) : findPii({ [key!]: value });
     text =
       findings.length > 0
         ? `<${Array.isArray(value) ? 'array' : 'object'} holding ${[...new Set(findings.map((finding) => finding.category))].join(', ')}>`
@@ -202,7 +202,7 @@ export function toBeProblemDetails(
 }
 
 /**
- * `expect(value).toContainPII(options?)`, mostly as `expect(value).not.toContainPII({ allow })`:
+ * `expect(value).toContainPii(options?)`, mostly as `expect(value).not.toContainPii({ allow })`:
  * whether `value` (any JSON-like value, string, or captured log entries) holds personal data or
  * secrets. Failures list the JSONPath, category, risk and a masked sample, never the raw value.
  *
@@ -210,10 +210,10 @@ export function toBeProblemDetails(
  * @param received - the value under test
  * @param options - allow-list, categories, minimum risk
  * @example
- * expect(response.json()).not.toContainPII({ allow: { paths: ['$.supportEmail'] } })
+ * expect(response.json()).not.toContainPii({ allow: { paths: ['$.supportEmail'] } })
  */
-export function toContainPII(this: MatcherContext | undefined, received: unknown, options: PiiScanOptions = {}): MatcherOutcome {
-  const findings = findPII(received, options);
+export function toContainPii(this: MatcherContext | undefined, received: unknown, options: PiiScanOptions = {}): MatcherOutcome {
+  const findings = findPii(received, options);
   const pass = findings.length > 0;
   const list = findings
     .map(
@@ -225,8 +225,8 @@ export function toContainPII(this: MatcherContext | undefined, received: unknown
     pass,
     message: () =>
       pass
-        ? `${matcherName(this, 'toContainPII', 'options')}\n\nExpected no personal data or secrets; found ${findings.length} (values masked):\n${list}\nRemove or redact them, or allow known-safe values with { allow: { paths, values, categories } }.`
-        : `${matcherName(this, 'toContainPII', 'options')}\n\nExpected personal data or secrets, but found none.`,
+        ? `${matcherName(this, 'toContainPii', 'options')}\n\nExpected no personal data or secrets; found ${findings.length} (values masked):\n${list}\nRemove or redact them, or allow known-safe values with { allow: { paths, values, categories } }.`
+        : `${matcherName(this, 'toContainPii', 'options')}\n\nExpected personal data or secrets, but found none.`,
   };
 }
 
@@ -238,7 +238,7 @@ export function toContainPII(this: MatcherContext | undefined, received: unknown
  * import { expect } from '@jest/globals'
  * expect.extend(contractMatchers)
  */
-export const contractMatchers = { toMatchSchema, toSatisfyApiSpec, toBeProblemDetails, toContainPII };
+export const contractMatchers = { toMatchSchema, toSatisfyApiSpec, toBeProblemDetails, toContainPii };
 
 /** A fetch `Response`: the matchers that read a body return a promise for it. */
 type FetchResponseLike = { clone(): unknown; text(): Promise<string>; readonly bodyUsed: boolean };
@@ -253,12 +253,12 @@ declare module 'expect' {
     toSatisfyApiSpec(spec: ApiSpec, options?: ApiCheckOptions): AwaitedFor<T, R>;
     /** The response is RFC 9457 problem details. Await it for fetch responses. See {@link toBeProblemDetails}. */
     toBeProblemDetails(expected?: ExpectedProblem, options?: ProblemDetailsOptions): AwaitedFor<T, R>;
-    /** The value holds personal data or secrets (use with `.not`). See {@link toContainPII}. */
-    toContainPII(options?: PiiScanOptions): R;
+    /** The value holds personal data or secrets (use with `.not`). See {@link toContainPii}. */
+    toContainPii(options?: PiiScanOptions): R;
   }
   interface AsymmetricMatchers {
     toMatchSchema(schema: SchemaInput, options?: SchemaOptions): void;
-    toContainPII(options?: PiiScanOptions): void;
+    toContainPii(options?: PiiScanOptions): void;
   }
 }
 
@@ -270,7 +270,7 @@ declare global {
       toMatchSchema(schema: SchemaInput, options?: SchemaOptions): R;
       toSatisfyApiSpec(spec: ApiSpec, options?: ApiCheckOptions): AwaitedFor<T, R>;
       toBeProblemDetails(expected?: ExpectedProblem, options?: ProblemDetailsOptions): AwaitedFor<T, R>;
-      toContainPII(options?: PiiScanOptions): R;
+      toContainPii(options?: PiiScanOptions): R;
     }
   }
 }

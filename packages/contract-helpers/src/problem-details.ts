@@ -1,7 +1,7 @@
 import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange, type HttpResponseLike } from './http-exchange.js';
 import { isPlainObject } from './schema/walk.js';
-import { findPII, type PiiAllowList } from './pii/pii-scan.js';
+import { findPii, type PiiAllowList } from './pii/pii-scan.js';
 
 /** The media type of RFC 9457 problem details. */
 export const PROBLEM_JSON = 'application/problem+json';
@@ -19,7 +19,7 @@ export interface ExpectedProblem {
 /** Options of the problem details checks. */
 export interface ProblemDetailsOptions {
   /** Personal data the problem may legitimately carry (paths are into the problem object). */
-  allowPII?: PiiAllowList;
+  allowPii?: PiiAllowList;
   /** Check extension member names against RFC 9457's advice (letters, digits, `_`, three or more) (default true). */
   memberNames?: boolean;
 }
@@ -123,7 +123,7 @@ export function checkProblemDetails(
   }
   const scanned: Record<string, unknown> = { ...body };
   for (const member of ['type', 'title', 'status', 'instance']) delete scanned[member];
-  for (const finding of findPII(scanned, { allow: options.allowPII })) {
+  for (const finding of findPii(scanned, { allow: options.allowPii })) {
     problems.push(`${finding.path} holds personal data (${finding.category}, ${finding.masked})`);
   }
   return problems;

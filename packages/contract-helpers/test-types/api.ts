@@ -1,7 +1,7 @@
 // Type-level tests of the public API: `tsc -p tsconfig.json --noEmit` fails if they break.
 import { expect } from '@jest/globals';
 import { z } from 'zod';
-import { findPII, isContractError, loadApiSpec, redactPII, type PiiCategory, type PiiFinding } from '@proving-ground/contract-helpers';
+import { findPii, isContractError, loadApiSpec, redactPii, type PiiCategory, type PiiFinding } from '@proving-ground/contract-helpers';
 import { consumerPact, type PactMockServer } from '@proving-ground/contract-helpers/pact';
 
 declare const response: Response;
@@ -15,16 +15,16 @@ const pending: Promise<void> = expect(response).toSatisfyApiSpec(api);
 const done: void = expect(injected).toSatisfyApiSpec(api, { allow: ['$.meta.*'] });
 expect({ a: 1 }).toMatchSchema({ type: 'object' });
 expect({ a: 1 }).toMatchSchema(z.object({ a: z.number() }));
-expect({ a: 1 }).not.toContainPII({ allow: { paths: ['$.a'], categories: ['email'] } });
+expect({ a: 1 }).not.toContainPii({ allow: { paths: ['$.a'], categories: ['email'] } });
 expect(injected).toBeProblemDetails({ status: 404, type: 'about:blank' });
 // @ts-expect-error: not a PII category
-expect({}).not.toContainPII({ categories: ['passport'] });
+expect({}).not.toContainPii({ categories: ['passport'] });
 // @ts-expect-error: a schema, not a string
 expect({}).toMatchSchema('Order');
 
 const category: PiiCategory = 'iban';
-const findings: PiiFinding[] = findPII({ category });
-const redacted: { a: string } = redactPII({ a: 'x' });
+const findings: PiiFinding[] = findPii({ category });
+const redacted: { a: string } = redactPii({ a: 'x' });
 
 const pact = consumerPact({ consumer: 'a', provider: 'b' });
 const run: Promise<number> = pact

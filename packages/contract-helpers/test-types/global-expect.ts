@@ -12,7 +12,7 @@ declare const globalFetchMatchers: jest.Matchers<void, Response>;
 globalMatchers.toMatchSchema({ type: 'object' }, { allow: ['$.meta.*'] });
 globalMatchers.toSatisfyApiSpec(api);
 globalMatchers.toBeProblemDetails({ status: 404 });
-globalMatchers.toContainPII({ categories: ['email'] });
+globalMatchers.toContainPii({ categories: ['email'] });
 const awaited: Promise<void> = globalFetchMatchers.toSatisfyApiSpec(api);
 
 // @ts-expect-error: an allow-list is a list of JSONPath strings

@@ -199,11 +199,11 @@ describe('toBeProblemDetails', () => {
   });
 });
 
-describe('toContainPII', () => {
+describe('toContainPii', () => {
   it('should print masked samples and never the raw value', () => {
     const body = { user: { contact: 'jane.doe@corp.example', card: '4111 1111 1111 1111' }, at: 1731000000000 };
 
-    const run = (): void => expect(body).not.toContainPII();
+    const run = (): void => expect(body).not.toContainPii();
 
     expect(run).toThrow(/\$\.user\.contact {2}email {2}risk 0\.92 {2}j\*\*\*@c\*\*\*\.example/);
     expect(run).toThrow(/\$\.user\.card {2}card .*\*\*\*\* 1111/);
@@ -213,6 +213,6 @@ describe('toContainPII', () => {
   it('should let allow-listed paths, values and categories through', () => {
     const body = { supportEmail: 'help@corp.example', ip: '203.0.113.9', note: 'write to billing@corp.example' };
 
-    expect(body).not.toContainPII({ allow: { paths: ['$.supportEmail'], values: [/^billing@/], categories: ['ipv4'] } });
+    expect(body).not.toContainPii({ allow: { paths: ['$.supportEmail'], values: [/^billing@/], categories: ['ipv4'] } });
   });
 });

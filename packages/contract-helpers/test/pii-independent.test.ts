@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { contractMatchers, evaluatePiiDetectors, findPII, redactPII, type LabelledPiiSample, type PiiCategory } from '../src/index.js';
+import { contractMatchers, evaluatePiiDetectors, findPii, redactPii, type LabelledPiiSample, type PiiCategory } from '../src/index.js';
 
 expect.extend(contractMatchers);
 
@@ -57,17 +57,17 @@ describe('the independent PII corpus', () => {
     expect({ belowTarget, errors: evaluation.errors }).toEqual({ belowTarget: [], errors: [] });
   });
 
-  it('should print only masked samples in toContainPII failures, never the raw value', () => {
+  it('should print only masked samples in toContainPii failures, never the raw value', () => {
     const leaks: string[] = [];
 
     for (const sample of positives) {
       const text = String(sample.text);
-      const raws = findPII(valueOf(sample)).map((finding) =>
+      const raws = findPii(valueOf(sample)).map((finding) =>
         finding.start === undefined || finding.end === undefined ? text : text.slice(finding.start, finding.end),
       );
       let message = '';
       try {
-        expect(valueOf(sample)).not.toContainPII();
+        expect(valueOf(sample)).not.toContainPii();
       } catch (error) {
         message = (error as Error).message;
       }
@@ -82,11 +82,11 @@ describe('the independent PII corpus', () => {
     const input = deepFreeze({ logs: positives.map(valueOf), negatives: negatives.map(valueOf) });
     const before = JSON.stringify(input);
 
-    const once = redactPII(input);
-    const twice = redactPII(once);
+    const once = redactPii(input);
+    const twice = redactPii(once);
 
     expect(JSON.stringify(input)).toBe(before);
-    expect(findPII(once.logs)).toEqual([]);
+    expect(findPii(once.logs)).toEqual([]);
     expect(twice).toEqual(once);
     expect(once.negatives).toEqual(input.negatives);
   });
@@ -95,11 +95,11 @@ describe('the independent PII corpus', () => {
     const lines = positives.filter((sample) => String(sample.text).startsWith('{')).map((sample) => String(sample.text));
     const text = lines.join('\n');
 
-    const redacted = redactPII(text);
+    const redacted = redactPii(text);
 
     expect(lines.length).toBeGreaterThanOrEqual(5);
     expect(redacted.split('\n').map((line) => typeof JSON.parse(line))).toEqual(lines.map(() => 'object'));
-    expect(findPII(redacted)).toEqual([]);
-    expect(redactPII(redacted)).toBe(redacted);
+    expect(findPii(redacted)).toEqual([]);
+    expect(redactPii(redacted)).toBe(redacted);
   });
 });

@@ -16,6 +16,6 @@ describe('GET /v1/orders/:id', () => {
 
     expect(response).toSatisfyApiSpec(api);
     expect(response.json()).toMatchSchema(api.schema('Order'));
-    expect(response.json()).not.toContainPII();
+    expect(response.json()).not.toContainPii();
   });
 });

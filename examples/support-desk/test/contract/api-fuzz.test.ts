@@ -103,6 +103,6 @@ describe('support-desk under generated requests', () => {
   });
 
   it('should log no personal data while it runs', () => {
-    expect(logs.entries).not.toContainPII();
+    expect(logs.entries).not.toContainPii();
   });
 });

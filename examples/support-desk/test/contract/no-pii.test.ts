@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { captureLogs, contractMatchers, findPII, type LogCapture } from '@proving-ground/contract-helpers';
+import { captureLogs, contractMatchers, findPii, type LogCapture } from '@proving-ground/contract-helpers';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { setupServer, type SetupServer } from 'msw/node';
 import { TENANT_HEADER } from '../../src/tenancy.ts';
@@ -132,7 +132,7 @@ describe('support-desk personal data in logs and responses', () => {
   it('should log no personal data: no email, name, phone, card number or key, anywhere', () => {
     const everything = logs.lines.join('\n');
 
-    expect(logs.entries).not.toContainPII();
+    expect(logs.entries).not.toContainPii();
     for (const value of [
       people.ann.email,
       people.bob.email,
@@ -147,7 +147,7 @@ describe('support-desk personal data in logs and responses', () => {
 
   function leaksIn(selected: Exchange[]): string[] {
     return selected.flatMap((exchange) =>
-      findPII(exchange.body, { allow: { paths: INTENDED_RESPONSE_PII } }).map(
+      findPii(exchange.body, { allow: { paths: INTENDED_RESPONSE_PII } }).map(
         (finding) => `${exchange.route} -> ${exchange.status}: ${finding.path} (${finding.category}, ${finding.masked})`,
       ),
     );
@@ -172,7 +172,7 @@ describe('support-desk personal data in logs and responses', () => {
   it('should find the intended personal data when nothing is allowed (the response check is not vacuous)', () => {
     const created = exchanges.find((exchange) => exchange.route === 'POST /leads' && exchange.status === 201);
 
-    const findings = findPII(created?.body).map((finding) => `${finding.path}:${finding.category}`);
+    const findings = findPii(created?.body).map((finding) => `${finding.path}:${finding.category}`);
 
     expect(findings).toEqual(expect.arrayContaining(['$.email:email', '$.phone:phone']));
   });

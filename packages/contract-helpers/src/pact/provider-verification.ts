@@ -8,7 +8,7 @@ import { isJsonMediaType } from '../http-exchange.js';
 import { firstLine, nearestMatch } from '@proving-ground/kit';
 import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { printSafe } from '../matchers.js';
-import { findPII, type PiiScanOptions } from '../pii/pii-scan.js';
+import { findPii, type PiiScanOptions } from '../pii/pii-scan.js';
 import { nodeProcess } from '../internal/real-process.js';
 import { disablePactTracking, resolvePactCore } from './pact-peer.js';
 
@@ -456,7 +456,7 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
       fieldsBeyondPact(body, expectedBody(interaction), [], problems);
     }
     if (options.pii !== false) {
-      for (const finding of findPII(body, options.pii ?? {}))
+      for (const finding of findPii(body, options.pii ?? {}))
         problems.push(`${finding.path} holds personal data (${finding.category}, ${finding.masked})`);
     }
     if (problems.length > 0) strictProblems.push(`  ${label}:\n${problems.map((problem) => `    ${problem}`).join('\n')}`);

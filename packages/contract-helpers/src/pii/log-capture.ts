@@ -27,7 +27,7 @@ export interface LogCaptureOptions {
 
 /**
  * Capture what a test logs, so it can assert that none of it holds personal data:
- * `expect(logs.entries).not.toContainPII()`. Console methods are replaced until `restore()`; pino
+ * `expect(logs.entries).not.toContainPii()`. Console methods are replaced until `restore()`; pino
  * and Fastify write to `logs.stream`.
  *
  * @param options - which outputs to capture
@@ -36,7 +36,7 @@ export interface LogCaptureOptions {
  * const logger = pino({}, logs.stream)
  * logger.info({ user: 'jane@corp.example' }, 'signed in')
  * logs.restore()
- * expect(logs.entries).not.toContainPII() // fails, naming $[0].user as an email
+ * expect(logs.entries).not.toContainPii() // fails, naming $[0].user as an email
  */
 export function captureLogs(options: LogCaptureOptions = {}): LogCapture {
   const lines: string[] = [];

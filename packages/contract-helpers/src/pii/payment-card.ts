@@ -38,3 +38,29 @@ export function cardNetwork(digits: string): string | undefined {
   if ([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].includes(p4) && between(length, 12, 19)) return 'maestro';
   return undefined;
 }
+
+// What sits next to a card number in a card object: an expiry, a verification code, a holder, a network.
+const CARD_SIBLING_KEY =
+  /^(?:exp|expiry|expires?(?:month|year)|exp(?:iry|iration)?(?:month|year|date)?|expmm|expyy|validthru|validto|cvc|cvv|cvc2|cvv2|csc|cid|securitycode|cardverificationvalue|cardholder(?:name)?|holdername|nameoncard|cardbrand|cardtype|cardnetwork)$/;
+const BRAND_KEY = /^(?:brand|scheme|network|type|issuer)$/;
+const NETWORK_NAME = /^(?:visa|master\s?card|mc|amex|american\s?express|discover|diners(?:\s?club)?|jcb|unionpay|maestro|mir|cartes?\s?bancaires?)$/i;
+const CARD_PARENT_KEY = /(?:card|cards|paymentmethod|pan)$/;
+
+/**
+ * Whether an object is a payment card, so a number under a generic key in it (`number`,
+ * `accountNumber`) is read as a card number: its parent is named like a card (`card`,
+ * `paymentCard`, `cards[0]`), or it has a card's other fields (an expiry, a CVC, a holder, a network
+ * name under `brand`).
+ *
+ * @param entries - the object's entries
+ * @param normalisedParentKey - the normalised name of the property holding it, if any
+ * @example
+ * isCardLikeObject(Object.entries({ number: '4111111111111111', exp: '12/29' }), undefined) // true
+ */
+export function isCardLikeObject(entries: ReadonlyArray<readonly [string, unknown]>, normalisedParentKey: string | undefined): boolean {
+  if (normalisedParentKey !== undefined && CARD_PARENT_KEY.test(normalisedParentKey)) return true;
+  return entries.some(([key, value]) => {
+    const normalised = key.toLowerCase().replace(/[-_\s.]/g, '');
+    return CARD_SIBLING_KEY.test(normalised) || (BRAND_KEY.test(normalised) && typeof value === 'string' && NETWORK_NAME.test(value.trim()));
+  });
+}

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { findPII } from './pii-scan.js';
-import { redactPII } from './redaction.js';
+import { findPii } from './pii-scan.js';
+import { redactPii } from './redaction.js';
 
-describe('findPII on context-only categories', () => {
+describe('findPii on context-only categories', () => {
   it('should read a bare name key through its parent object', () => {
     const value = { customer: { name: 'Marie-Claire Dubois' }, product: { name: 'Jordan Air Max 90' } };
 
-    const findings = findPII(value);
+    const findings = findPii(value);
 
     expect(findings.map((finding) => [finding.category, finding.path])).toEqual([['name', '$.customer.name']]);
   });
@@ -15,7 +15,7 @@ describe('findPII on context-only categories', () => {
     const line =
       '{"shipping":{"address":"Prinsengracht 263-1, 1016 GV Amsterdam"},"birthDate":"1993-08-19"} customerName="Henrik Sørensen"';
 
-    const categories = findPII(line).map((finding) => finding.category);
+    const categories = findPii(line).map((finding) => finding.category);
 
     expect(categories.sort()).toEqual(['address', 'date-of-birth', 'name']);
   });
@@ -28,13 +28,13 @@ describe('findPII on context-only categories', () => {
       'Born on the Fourth of July premiered 1989-12-20',
     ];
 
-    expect(findPII(negatives)).toEqual([]);
+    expect(findPii(negatives)).toEqual([]);
   });
 
   it('should redact only the personal field of nested JSON text and keep it valid', () => {
     const text = '{"customer":{"name":"Marie Dubois","dob":"1980-01-02"},"product":{"name":"Mug"}}';
 
-    const redacted = redactPII(text);
+    const redacted = redactPii(text);
 
     expect(JSON.parse(redacted)).toEqual({
       customer: { name: '[REDACTED:name]', dob: '[REDACTED:date-of-birth]' },

@@ -1,17 +1,15 @@
 import type { PiiCategory } from './pii-categories.js';
 import type { TextMatch } from './pii-detectors.js';
 import { DATE_SOURCE, keyHintFor } from './key-hints.js';
-
-/** Categories that only context reveals: a date is a birth date, words are a name, because of what surrounds them. */
-const CONTEXT_CATEGORIES: ReadonlySet<PiiCategory> = new Set(['date-of-birth', 'name', 'address']);
+import { detectPostalAddresses } from './postal-address.js';
 
 const ALREADY_REDACTED = /^\s*\[REDACTED(?::[a-z-]+)?\]\s*$/;
 
-function push(found: TextMatch[], category: PiiCategory, text: string, start: number, raw: string, risk: number): void {
+function push(found: TextMatch[], category: PiiCategory, text: string, start: number, raw: string, risk: number, byKey = false): void {
   const leading = raw.length - raw.trimStart().length;
   const value = raw.trim();
   if (value === '' || ALREADY_REDACTED.test(value)) return;
-  found.push({ category, start: start + leading, end: start + leading + value.length, raw: value, risk });
+  found.push({ category, start: start + leading, end: start + leading + value.length, raw: value, risk, ...(byKey ? { byKey } : {}) });
 }
 
 function decoded(value: string): string {
@@ -22,15 +20,18 @@ function decoded(value: string): string {
   }
 }
 
-// JSON text (a logged payload, a pino line): `"key":"value"` pairs, with the enclosing object's key
-// kept so `{"customer":{"name":"..."}}` reads as a customer's name. Other strings are consumed whole,
-// so braces inside them do not count.
-const JSON_TOKEN = /"((?:[^"\\]|\\.){1,64})"\s*:\s*(?:(\{)|"((?:[^"\\]|\\.){0,400})")|"(?:[^"\\]|\\.)*"|([{}])/g;
+// JSON text inside other text (a log line ending in a payload): `"key":"value"` and `"key":123`
+// pairs, with the enclosing object's key kept so `{"customer":{"name":"..."}}` reads as a customer's
+// name. Other strings are consumed whole, so braces inside them do not count. (A string that is JSON
+// throughout is parsed instead: text-segments.ts.)
+const JSON_TOKEN =
+  /"((?:[^"\\]|\\.){1,64})"\s*:\s*(?:(\{)|"((?:[^"\\]|\\.){0,400})"|(\d{4,19})(?![\d.eE]))|"(?:[^"\\]|\\.)*"|([{}])/g;
 
 function detectJsonFields(text: string, found: TextMatch[]): void {
   const parents: string[] = [];
   for (const match of text.matchAll(JSON_TOKEN)) {
-    const [whole, key, opens, value, brace] = match;
+    const [whole, key, opens, quoted, number, brace] = match;
+    const value = quoted ?? number;
     if (opens !== undefined) parents.push(key!);
     else if (brace === '{') parents.push('');
     else if (brace === '}') parents.pop();
@@ -39,22 +40,33 @@ function detectJsonFields(text: string, found: TextMatch[]): void {
         key!,
         parents.findLast((parent) => parent !== ''),
       );
-      if (hint === undefined || !CONTEXT_CATEGORIES.has(hint.category) || !hint.accepts(value.trim())) continue;
-      push(found, hint.category, text, match.index + whole.length - 1 - value.length, value, hint.risk);
+      if (hint === undefined || !hint.accepts(value.trim())) continue;
+      push(found, hint.category, text, match.index + whole.length - (quoted === undefined ? 0 : 1) - value.length, value, hint.risk, true);
     }
   }
 }
 
-// Log lines and query strings: `key=value` and `key="value with spaces"`.
-const KEY_VALUE = /(?<![\w.-])([A-Za-z_][\w.-]{0,63})=(?:"((?:[^"\\]|\\.){0,400})"|([^\s&,;"]+))/g;
+// Log lines, query strings, env and ini files: `key=value`, `key = value`, `key="value with spaces"`;
+// for secrets also `key: value` (YAML, headers, "Password: ...").
+const KEY_VALUE = /(?<![\w.-])([A-Za-z_][\w.-]{0,63})([ \t]*[=:][ \t]*)(?:"((?:[^"\\]|\\.){0,400})"|'([^'\n]{0,400})'|([^\s&,;"']+))/g;
+
+// After a colon, prose often follows a secret-sounding word ("password: reset requested"): there a
+// secret is one token with a digit or a symbol in it.
+const SECRET_AFTER_COLON = /^(?=.*[\d\W_])\S{6,}$/;
 
 function detectKeyValues(text: string, found: TextMatch[]): void {
   for (const match of text.matchAll(KEY_VALUE)) {
-    const [, key, quoted, bare] = match;
-    const value = quoted ?? bare!;
+    const [, key, separator, doubleQuoted, singleQuoted, bare] = match;
+    const value = doubleQuoted ?? singleQuoted ?? bare!;
     const hint = keyHintFor(key!);
-    if (hint === undefined || !CONTEXT_CATEGORIES.has(hint.category) || !hint.accepts(decoded(value).trim())) continue;
-    push(found, hint.category, text, match.index + key!.length + (quoted === undefined ? 1 : 2), value, hint.risk);
+    if (hint === undefined) continue;
+    const plain = decoded(value).trim();
+    if (separator!.includes(':') && (hint.category !== 'secret' || !SECRET_AFTER_COLON.test(plain))) continue;
+    // `pass=1204 fail=3` is a test tally, not a password.
+    if (hint.category === 'secret' && /^pass$/i.test(key!) && /^\d+$/.test(plain)) continue;
+    if (!hint.accepts(plain)) continue;
+    const start = match.index + key!.length + separator!.length + (bare === undefined ? 1 : 0);
+    push(found, hint.category, text, start, value, hint.risk, true);
   }
 }
 
@@ -95,57 +107,32 @@ function personAt(text: string, index: number): { start: number; raw: string } |
   return { start, raw: person[0].replace(/[-'’]+$/, '') };
 }
 
+// "Account holder: Siobhán Byrne", "Beneficiary: MARTA VIDAL", "Attn: Dr. Lena Vogt": a label naming a
+// person's role. Unlike "... name:" labels these are also used for companies and teams, so the value
+// must read as a person's name (two words or more, or an honorific), not an organisation.
+const ROLE_LABEL =
+  /(?<![\p{L}\d_-])(?:account[\s_-]?holder|card[\s_-]?holder|policy[\s_-]?holder|beneficiary|payee|payer|passenger|patient|guest|recipient|addressee|attn\.?|attention|contact[\s_-]?person|applicant|insured|signatory|signed[\s_-]?by|kontoinhaber(?:in)?|inhaber(?:in)?|empfänger(?:in)?|titular|destinataire|bénéficiaire|beneficiario|intestatario)\s*[:=]\s*/giu;
+const ORGANISATION =
+  /\b(?:Ltd|Limited|Inc|LLC|LLP|PLC|GmbH|AG|SA|SAS|SARL|SL|BV|NV|Srl|SpA|Corp|Corporation|Company|Co|Group|Holdings|Bank|Team|Department|Dept|Services|Solutions|Foundation|Trust|University|Council|Office|Desk|Payable|Receivable|Accounts|Operations|Support)\b\.?/u;
+
 function detectNames(text: string, found: TextMatch[]): void {
   for (const match of text.matchAll(NAME_LABEL)) {
     const person = personAt(text, match.index + match[0].length);
     if (person !== undefined) push(found, 'name', text, person.start, person.raw, 0.75);
+  }
+  for (const match of text.matchAll(ROLE_LABEL)) {
+    const index = match.index + match[0].length;
+    const person = personAt(text, index);
+    if (person === undefined || ORGANISATION.test(text.slice(person.start, person.start + person.raw.length + 12))) continue;
+    const words = person.raw.split(/[ \t]+/);
+    if (words.some((word) => NOT_A_PERSON.test(word)) || (words.length < 2 && person.start === index)) continue;
+    push(found, 'name', text, person.start, person.raw, 0.72);
   }
   for (const match of text.matchAll(GREETING)) {
     const person = personAt(text, match.index + match[0].length);
     if (person === undefined || person.raw.split(/[ \t]+/).some((word) => NOT_A_PERSON.test(word))) continue;
     const after = text[person.start + person.raw.length] ?? '';
     if (after === '' || /[,!\n\r:;]/.test(after)) push(found, 'name', text, person.start, person.raw, 0.7);
-  }
-}
-
-const WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
-const STREET_TYPE =
-  '(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Grove|Drive|Dr|Close|Way|Place|Pl|Square|Sq|Terrace|Crescent|Cres|Gardens|Gdns|Court|Ct|Boulevard|Blvd|Parkway|Pkwy|Row|Hill|Mews|Walk|Circle|Cir|Highway|Hwy)';
-const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]*\\d[A-Z]{2}';
-const EIRCODE = '[AC-FHKNPRTV-Y]\\d{2}[ \\t]?[AC-FHKNPRTV-Y\\d]{4}';
-const US_STATE_ZIP = '[A-Z]{2}[ \\t]+\\d{5}(?:-\\d{4})?';
-
-/**
- * Postal addresses in free text. Each pattern needs a house number, a street and a postcode with
- * its town, so street-like product names ("221 Baker Street Collection"), SKUs and film titles
- * are not addresses.
- */
-const ADDRESS_PATTERNS: readonly RegExp[] = [
-  // UK, Irish and US: "8 Elm Grove, Leeds LS6 2AB", "742 W Addison St, Chicago, IL 60613".
-  new RegExp(
-    `\\b\\d{1,5}[A-Za-z]?(?:[-/]\\d{1,4})?[ \\t]+(?:[NSEW]\\.?[ \\t]+)?(?:${WORD}[ \\t]+){1,4}${STREET_TYPE}\\.?(?:[ \\t]+[NSEW]\\b)?(?:,[ \\t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat)\\.?[ \\t]*[\\w/-]+)?,[ \\t]*(?:${WORD}[ \\t]*){1,3}(?:,[ \\t]*)?(?:${UK_POSTCODE}|${EIRCODE}|${US_STATE_ZIP})\\b`,
-    'gu',
-  ),
-  // German: "Bergmannstraße 5, 10961 Berlin", "Am Markt 3, 28195 Bremen".
-  new RegExp(
-    `(?:\\b\\p{Lu}[\\p{L}-]*(?:straße|strasse|str\\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee)|\\b(?:Am|An der|Im|Auf dem|Zum|Zur)[ \\t]+\\p{Lu}[\\p{L}-]+)[ \\t]+\\d{1,4}[ \\t]?[a-zA-Z]?,[ \\t]*\\d{5}[ \\t]+\\p{Lu}[\\p{L}-]+`,
-    'gu',
-  ),
-  // French: "3 avenue de l'Opéra, 75001 Paris".
-  new RegExp(
-    `\\b\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Bb]d|[Pp]lace|[Qq]uai|[Aa]llée|[Ii]mpasse|[Cc]hemin|[Rr]oute|[Cc]ours)[ \\t]+[^,\\d\\n]{2,60},[ \\t]*\\d{5}[ \\t]+\\p{Lu}[\\p{L}-]+`,
-    'gu',
-  ),
-  // Southern European and Dutch, street name first: "Via Roma 25, 00184 Roma", "Rua Augusta 274, 1100-053 Lisboa".
-  new RegExp(
-    `\\b(?:Via|Viale|Piazza|Corso|Calle|Avenida|Plaza|Paseo|Rua|Travessa|Largo)[ \\t]+[^,\\d\\n]{2,40}[ \\t]+\\d{1,4}[^,\\n]{0,12},[ \\t]*(?:\\d{5}|\\d{4}-\\d{3}|\\d{4}[ \\t]?[A-Z]{2})[ \\t]+\\p{Lu}[\\p{L}-]+`,
-    'gu',
-  ),
-];
-
-function detectAddresses(text: string, found: TextMatch[]): void {
-  for (const pattern of ADDRESS_PATTERNS) {
-    for (const match of text.matchAll(pattern)) push(found, 'address', text, match.index, match[0], 0.8);
   }
 }
 
@@ -163,10 +150,10 @@ function detectAddresses(text: string, found: TextMatch[]): void {
  */
 export function detectPersonalText(text: string, found: TextMatch[]): void {
   if (text.includes('"')) detectJsonFields(text, found);
-  if (text.includes('=')) detectKeyValues(text, found);
+  if (text.includes('=') || text.includes(':')) detectKeyValues(text, found);
   if (/\d/.test(text)) {
     detectBirthDates(text, found);
-    detectAddresses(text, found);
+    detectPostalAddresses(text, found);
   }
   detectNames(text, found);
 }

@@ -1,23 +1,12 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { createRequire } from 'node:module';
 import type { PiiCategory } from './pii-categories.js';
 import { cardNetwork, luhnValid } from './payment-card.js';
+import { detectIbans } from './iban.js';
 import { detectPersonalText } from './personal-text.js';
+import { detectPhones } from './phone-numbers.js';
+import { detectSecrets } from './secrets.js';
 
 export { cardNetwork, luhnValid } from './payment-card.js';
-
-interface PhoneMatch {
-  startsAt: number;
-  endsAt: number;
-  number: { isValid(): boolean };
-}
-
-// The CommonJS build: the ESM one imports its metadata JSON without an import attribute, which
-// Jest's ESM mode warns about (and will refuse).
-const phoneNumbers = createRequire(import.meta.url)('libphonenumber-js/max') as {
-  findNumbers(this: void, text: string, options: { defaultCountry: string; v2: true }): PhoneMatch[];
-};
-const findNumbers = phoneNumbers.findNumbers;
 
 /** A match of a value detector inside a string. */
 export interface TextMatch {
@@ -26,12 +15,18 @@ export interface TextMatch {
   end: number;
   raw: string;
   risk: number;
+  /** Found because a property name in the text names it (`"password":"…"`, `dob=…`), not by its shape. */
+  byKey?: boolean;
 }
 
 /** What is known about where a string sits: the property name holding it, if any. */
 export interface TextContext {
   /** The property name, normalised (lower case, no `-`/`_`). */
   key?: string | undefined;
+  /** The string sits in a payment card object (next to an expiry, a CVC, under `card`). */
+  inCard?: boolean | undefined;
+  /** The string is a whole value (not text around a value). */
+  whole?: boolean | undefined;
 }
 
 const CARD_GROUPINGS = new Set(['4-4-4-4', '4-4-4-4-3', '4-6-5', '4-6-4', '4-4-4-1', '4-4-4-4-2', '4-4-5', '4-4-4-2']);
@@ -59,7 +54,7 @@ function detectCards(text: string, context: TextContext, found: TextMatch[]): vo
     const digits = raw.replace(/\D/g, '');
     if (cardNetwork(digits) === undefined || !luhnValid(digits)) continue;
     const before = text.slice(Math.max(0, match.index - 28), match.index);
-    const keyIsCard = context.key !== undefined && CARD_KEY.test(context.key);
+    const keyIsCard = context.inCard === true || (context.key !== undefined && CARD_KEY.test(context.key));
     const keyIsId = context.key !== undefined && !keyIsCard && ID_KEY.test(context.key) && context.key !== '';
     if (!keyIsCard && (keyIsId || (ID_CONTEXT.test(before) && !CARD_CONTEXT.test(before)))) continue;
     found.push({
@@ -72,129 +67,28 @@ function detectCards(text: string, context: TextContext, found: TextMatch[]): vo
   }
 }
 
-/** IBAN lengths by country (ISO 13616 registry). */
-const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24,
-  AE: 23,
-  AL: 28,
-  AT: 20,
-  AZ: 28,
-  BA: 20,
-  BE: 16,
-  BG: 22,
-  BH: 22,
-  BR: 29,
-  BY: 28,
-  CH: 21,
-  CR: 22,
-  CY: 28,
-  CZ: 24,
-  DE: 22,
-  DK: 18,
-  DO: 28,
-  EE: 20,
-  EG: 29,
-  ES: 24,
-  FI: 18,
-  FO: 18,
-  FR: 27,
-  GB: 22,
-  GE: 22,
-  GI: 23,
-  GL: 18,
-  GR: 27,
-  GT: 28,
-  HR: 21,
-  HU: 28,
-  IE: 22,
-  IL: 23,
-  IQ: 23,
-  IS: 26,
-  IT: 27,
-  JO: 30,
-  KW: 30,
-  KZ: 20,
-  LB: 28,
-  LC: 32,
-  LI: 21,
-  LT: 20,
-  LU: 20,
-  LV: 21,
-  MC: 27,
-  MD: 24,
-  ME: 22,
-  MK: 19,
-  MR: 27,
-  MT: 31,
-  MU: 30,
-  NL: 18,
-  NO: 15,
-  PK: 24,
-  PL: 28,
-  PS: 29,
-  PT: 25,
-  QA: 29,
-  RO: 24,
-  RS: 22,
-  SA: 24,
-  SC: 31,
-  SE: 24,
-  SI: 19,
-  SK: 24,
-  SM: 27,
-  ST: 25,
-  SV: 28,
-  TL: 23,
-  TN: 24,
-  TR: 26,
-  UA: 29,
-  VA: 22,
-  VG: 24,
-  XK: 20,
-};
-
-/** Whether `iban` (no spaces, upper case) has its country's length and a valid ISO 7064 mod-97 checksum. */
-export function ibanValid(iban: string): boolean {
-  if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const char of rearranged) {
-    const code = char.charCodeAt(0);
-    const value = code >= 65 && code <= 90 ? String(code - 55) : char;
-    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
-  }
-  return remainder === 1;
-}
-
-function detectIbans(text: string, found: TextMatch[]): void {
-  for (const match of text.matchAll(/(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}(?![A-Za-z0-9])/g)) {
-    let raw = match[0];
-    let compact = raw.replace(/ /g, '');
-    const expected = IBAN_LENGTHS[compact.slice(0, 2)];
-    if (expected === undefined) continue;
-    if (compact.length > expected) {
-      // The candidate ran on into following words: cut it at the country's length.
-      let taken = 0;
-      let cut = 0;
-      while (taken < expected && cut < raw.length) if (raw[cut++] !== ' ') taken++;
-      raw = raw.slice(0, cut);
-      compact = raw.replace(/ /g, '');
-    }
-    if (ibanValid(compact)) found.push({ category: 'iban', start: match.index, end: match.index + raw.length, raw, risk: 0.96 });
-  }
-}
-
 function ssnValid(area: number, group: number, serial: number): boolean {
   return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
 }
 
 const SSN_KEY = /(?:ssn|socialsecurity|taxpayerid|^tin$)/;
 
+// What names a US social security number around it: "SSN", "social security", "SS#", "taxpayer", "TIN".
+const SSN_CONTEXT = /ssn|social[\s_-]*sec|soc\.?\s*sec|\bss\s?#|taxpayer|tax[\s_-]*id|\btin\b/i;
+
 function detectSsns(text: string, context: TextContext, found: TextMatch[]): void {
+  const keyIsSsn = context.key !== undefined && SSN_KEY.test(context.key);
+  const keyIsId = context.key !== undefined && !keyIsSsn && ID_KEY.test(context.key);
   for (const match of text.matchAll(/(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g)) {
     if (!ssnValid(Number(match[1]), Number(match[3]), Number(match[4]))) continue;
-    const before = text.slice(Math.max(0, match.index - 20), match.index);
-    if (match[2] === ' ' && !/ssn|social|security/i.test(before) && !(context.key !== undefined && SSN_KEY.test(context.key))) continue;
+    // In text, part, drawing and case numbers share the shape: only a named SSN counts. A value that
+    // is the number alone counts unless its property name says it is an id.
+    const alone = context.whole === true && text.trim() === match[0];
+    const named =
+      keyIsSsn ||
+      SSN_CONTEXT.test(text.slice(Math.max(0, match.index - 40), match.index)) ||
+      SSN_CONTEXT.test(text.slice(match.index + match[0].length, match.index + match[0].length + 12));
+    if (!named && (match[2] === ' ' || !alone || keyIsId)) continue;
     found.push({ category: 'ssn', start: match.index, end: match.index + match[0].length, raw: match[0], risk: 0.9 });
   }
   if (context.key !== undefined && SSN_KEY.test(context.key)) {
@@ -257,37 +151,12 @@ function detectJwts(text: string, found: TextMatch[]): void {
   }
 }
 
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, number]> = [
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, 0.97],
-  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, 0.99],
-  [/\bgithub_pat_[A-Za-z0-9_]{22,}\b/g, 0.99],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, 0.97],
-  [/\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g, 0.98],
-  [/\bsk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, 0.95],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/g, 0.95],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/g, 0.98],
-  [/\bnpm_[A-Za-z0-9]{36}\b/g, 0.98],
-  [/\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g, 0.98],
-  [
-    /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    0.99,
-  ],
-  // A bearer JWT is reported as a JWT (its own detector), not as an opaque secret.
-  [/\b[Bb]earer\s+(?!eyJ[A-Za-z0-9_-]{8,}\.eyJ)[A-Za-z0-9._~+/-]{20,}=*/g, 0.9],
-  // A password in a URL, unless it is already a redaction token (so redacted text scans clean).
-  [/(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)(?!\[REDACTED)[^\s@/]{3,}(?=@)/g, 0.9],
-];
-
-function detectSecrets(text: string, found: TextMatch[]): void {
-  for (const [pattern, risk] of SECRET_PATTERNS) {
-    for (const match of text.matchAll(pattern)) {
-      found.push({ category: 'secret', start: match.index, end: match.index + match[0].length, raw: match[0], risk });
-    }
-  }
-}
-
 const FILE_EXTENSIONS =
   /^(?:png|jpe?g|gif|svg|webp|avif|ico|js|mjs|cjs|ts|css|html?|json|ya?ml|md|txt|pdf|zip|gz|tgz|exe|dll|so|dylib|lock)$/i;
+
+// The user part of a URL's authority (`postgres://app@db.example.com`, `ssh://git@host`) and an scp-style
+// remote (`git@github.com:org/repo.git`) are accounts on a host, not mailboxes.
+const URL_AUTHORITY_BEFORE = /[a-z][a-z0-9+.-]*:\/{1,2}[^\s/@]*$/i;
 
 function detectEmails(text: string, found: TextMatch[]): void {
   // `%40` is an at sign in a URL-encoded query string or form body (`contact=li.wei%40corp.example`).
@@ -296,6 +165,8 @@ function detectEmails(text: string, found: TextMatch[]): void {
   )) {
     if (FILE_EXTENSIONS.test(match[1]!)) continue;
     const raw = match[0];
+    if (URL_AUTHORITY_BEFORE.test(text.slice(Math.max(0, match.index - 200), match.index))) continue;
+    if (/^:[\w~/]/.test(text.slice(match.index + raw.length, match.index + raw.length + 2)) && !raw.includes('%40')) continue;
     found.push({
       category: 'email',
       start: match.index,
@@ -303,28 +174,6 @@ function detectEmails(text: string, found: TextMatch[]): void {
       raw,
       risk: /^(?:no-?reply|do-?not-?reply)@/i.test(raw) ? 0.5 : 0.92,
     });
-  }
-}
-
-const NANP_LAYOUT = /^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}$/;
-const PHONE_KEY = /(?:phone|mobile|msisdn|fax|^tel$|telephone|cell)/;
-
-function detectPhones(text: string, context: TextContext, found: TextMatch[]): void {
-  if (!/\d{2}/.test(text)) return;
-  const keyIsPhone = context.key !== undefined && PHONE_KEY.test(context.key);
-  for (const match of findNumbers(text, { defaultCountry: 'US', v2: true })) {
-    const raw = text.slice(match.startsAt, match.endsAt);
-    if (!match.number.isValid()) continue;
-    const international = raw.trimStart().startsWith('+') || raw.startsWith('00');
-    const formatted = /[\s().-]/.test(raw) && /^[+(\d][\d\s().-]*\d$/.test(raw);
-    const before = text[match.startsAt - 1] ?? '';
-    const after = text[match.endsAt] ?? '';
-    if (/[\w.:/#-]/.test(before) || /[\w/-]/.test(after) || (after === '.' && /\d/.test(text[match.endsAt + 1] ?? ''))) continue;
-    if (/^\d{4}-\d{2}-\d{2}/.test(raw)) continue;
-    // Without a country code only the North American layout counts (the default region is US);
-    // other digit groupings are ids, dates and versions far more often than phone numbers.
-    if (!international && !keyIsPhone && !(formatted && NANP_LAYOUT.test(raw))) continue;
-    found.push({ category: 'phone', start: match.startsAt, end: match.endsAt, raw, risk: international ? 0.9 : keyIsPhone ? 0.85 : 0.75 });
   }
 }
 
@@ -367,7 +216,13 @@ export function detectInText(text: string, context: TextContext = {}): TextMatch
     detectPhones(text, context, found);
   } else if (text.includes(':')) detectIps(text, context, found);
   detectPersonalText(text, found);
-  found.sort((a, b) => PRIORITY.indexOf(a.category) - PRIORITY.indexOf(b.category) || b.end - b.start - (a.end - a.start));
+  // A value's own shape beats what a key in the text says of it: `"token":"eyJ…"` is one JWT.
+  found.sort(
+    (a, b) =>
+      Number(a.byKey === true) - Number(b.byKey === true) ||
+      PRIORITY.indexOf(a.category) - PRIORITY.indexOf(b.category) ||
+      b.end - b.start - (a.end - a.start),
+  );
   const kept: TextMatch[] = [];
   for (const match of found) {
     const overlapping = kept.find((other) => match.start < other.end && other.start < match.end);

@@ -1,5 +1,5 @@
 import { PII_CATEGORIES, type PiiCategory } from './pii-categories.js';
-import { findPII, type PiiScanOptions } from './pii-scan.js';
+import { findPii, type PiiScanOptions } from './pii-scan.js';
 
 /** One labelled sample: a value (under a property name, when `key` is set) and the categories it holds. */
 export interface LabelledPiiSample {
@@ -34,7 +34,7 @@ export interface PiiEvaluation {
  * Measure the detectors on a labelled corpus: per-category and overall precision and recall.
  *
  * @param samples - labelled samples
- * @param options - scan options (the defaults are what `toContainPII` uses)
+ * @param options - scan options (the defaults are what `toContainPii` uses)
  * @example
  * const { overall } = evaluatePiiDetectors([{ text: 'jane@corp.example', labels: ['email'] }, { text: '1731000000000', labels: [] }])
  */
@@ -45,7 +45,7 @@ export function evaluatePiiDetectors(samples: readonly LabelledPiiSample[], opti
   const errors: PiiEvaluation['errors'] = [];
   for (const sample of samples) {
     const value = sample.key === undefined ? sample.text : { [sample.key]: sample.text };
-    const found = new Set(findPII(value, options).map((finding) => finding.category));
+    const found = new Set(findPii(value, options).map((finding) => finding.category));
     const expected = new Set(sample.labels);
     for (const category of PII_CATEGORIES) {
       const entry = counts.get(category)!;

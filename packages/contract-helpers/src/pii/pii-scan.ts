@@ -2,7 +2,9 @@ import { formatJsonPath, type PathSegment } from '../json-path.js';
 import { compileJsonPathPattern, type JsonPathPattern } from '../json-path.js';
 import { ContractError } from '../errors.js';
 import { PII_CATEGORIES, type PiiCategory, type PiiFinding } from './pii-categories.js';
-import { detectInText } from './pii-detectors.js';
+import { detectInText, type TextMatch } from './pii-detectors.js';
+import { isCardLikeObject } from './payment-card.js';
+import { textSegments } from './text-segments.js';
 import { keyHintFor, normaliseKey } from './key-hints.js';
 import { maskPii } from './pii-mask.js';
 
@@ -16,7 +18,7 @@ export interface PiiAllowList {
   categories?: readonly PiiCategory[];
 }
 
-/** How {@link findPII} scans. */
+/** How {@link findPii} scans. */
 export interface PiiScanOptions {
   /** What to let through. */
   allow?: PiiAllowList;
@@ -80,33 +82,66 @@ function report(
   });
 }
 
-function scanString(scan: Scan, text: string, segments: PathSegment[], key: string | undefined, parentKey?: string): void {
-  const normalisedKey = key === undefined ? undefined : normaliseKey(key);
-  const matches = REDACTION_MARKER.test(text) && PLACEHOLDER.test(text.trim()) ? [] : detectInText(text, { key: normalisedKey });
-  for (const match of matches) report(scan, segments, match.category, match.raw, match.risk, 'value', match.start, match.end);
-  if (normalisedKey === undefined || scan.options.keyHints === false) return;
+/** Where a value sits: the property holding it, that property's parent, and whether it is in a card object. */
+interface Place {
+  key: string | undefined;
+  parentKey?: string | undefined;
+  inCard?: boolean;
+  /** Inside JSON text: findings keep the string's path (a path into text would point nowhere). */
+  inText?: boolean;
+}
+
+// A value is one finding: when a detector recognises (most of) it, its key only repeats that.
+function coversValue(matches: readonly TextMatch[], text: string): boolean {
+  const covered = matches.reduce((sum, match) => sum + match.end - match.start, 0);
+  return covered * 2 >= text.trim().length;
+}
+
+function scanPlainText(scan: Scan, text: string, offset: number, segments: PathSegment[], place: Place, whole: boolean): void {
+  const normalisedKey = place.key === undefined ? undefined : normaliseKey(place.key);
+  const matches =
+    REDACTION_MARKER.test(text) && PLACEHOLDER.test(text.trim())
+      ? []
+      : detectInText(text, { key: normalisedKey, inCard: place.inCard, whole });
+  for (const match of matches)
+    report(scan, segments, match.category, match.raw, match.risk, 'value', match.start + offset, match.end + offset);
+  if (!whole || normalisedKey === undefined || scan.options.keyHints === false) return;
   const trimmed = text.trim();
   if (trimmed === '' || PLACEHOLDER.test(trimmed) || REDACTION_MARKER.test(trimmed)) return;
-  const hint = keyHintFor(key!, parentKey);
-  if (hint === undefined || matches.some((match) => match.category === hint.category)) return;
+  const hint = keyHintFor(place.key!, place.parentKey);
+  if (hint === undefined || matches.some((match) => match.category === hint.category) || coversValue(matches, text)) return;
   if (hint.accepts(trimmed)) report(scan, segments, hint.category, trimmed, hint.risk, 'key');
 }
 
-function walk(scan: Scan, value: unknown, segments: PathSegment[], key: string | undefined, parentKey?: string): void {
-  if (typeof value === 'string') scanString(scan, value, segments, key, parentKey);
+function scanString(scan: Scan, text: string, segments: PathSegment[], place: Place): void {
+  for (const segment of textSegments(text)) {
+    if (segment.kind === 'json') walk(scan, segment.value, segments, { key: undefined, parentKey: place.key, inText: true });
+    else scanPlainText(scan, segment.text, segment.start, segments, place, segment.text === text);
+  }
+}
+
+function walk(scan: Scan, value: unknown, segments: PathSegment[], place: Place): void {
+  const at = (segment: PathSegment): PathSegment[] => (place.inText === true ? segments : [...segments, segment]);
+  if (typeof value === 'string') scanString(scan, value, segments, place);
   else if (typeof value === 'number' || typeof value === 'bigint') {
-    if (Number.isInteger(Number(value)) || typeof value === 'bigint') scanString(scan, String(value), segments, key, parentKey);
+    if (Number.isInteger(Number(value)) || typeof value === 'bigint') scanString(scan, String(value), segments, place);
   } else if (typeof value === 'object' && value !== null) {
     if (scan.seen.has(value)) return;
     scan.seen.add(value);
-    if (Array.isArray(value)) value.forEach((item: unknown, index) => walk(scan, item, [...segments, index], key, parentKey));
-    else if (value instanceof Map)
-      for (const [entryKey, entry] of value) walk(scan, entry, [...segments, String(entryKey)], String(entryKey), key);
-    else if (!(value instanceof Date) && !ArrayBuffer.isView(value)) {
-      for (const [entryKey, entry] of Object.entries(value)) walk(scan, entry, [...segments, entryKey], entryKey, key);
+    const inText = place.inText;
+    if (Array.isArray(value)) value.forEach((item: unknown, index) => walk(scan, item, at(index), place));
+    else if (value instanceof Map) {
+      const inCard = isCardLikeObject([...value].map(([key, entry]) => [String(key), entry] as const), normalisedOrUndefined(place.key));
+      for (const [entryKey, entry] of value) walk(scan, entry, at(String(entryKey)), { key: String(entryKey), parentKey: place.key, inCard, inText });
+    } else if (!(value instanceof Date) && !ArrayBuffer.isView(value)) {
+      const entries = Object.entries(value);
+      const inCard = isCardLikeObject(entries, normalisedOrUndefined(place.key));
+      for (const [entryKey, entry] of entries) walk(scan, entry, at(entryKey), { key: entryKey, parentKey: place.key, inCard, inText });
     }
   }
 }
+
+const normalisedOrUndefined = (key: string | undefined): string | undefined => (key === undefined ? undefined : normaliseKey(key));
 
 /**
  * Every piece of personal data or secret in `value` (strings, numbers, nested objects and arrays,
@@ -120,23 +155,28 @@ function walk(scan: Scan, value: unknown, segments: PathSegment[], key: string |
  * @param value - any JSON-like value, or a string
  * @param options - allow-list, categories, minimum risk
  * @example
- * findPII({ user: { contact: 'jane@corp.example' } })
+ * findPii({ user: { contact: 'jane@corp.example' } })
  * // [{ category: 'email', path: '$.user.contact', risk: 0.92, masked: 'j***@c***.example', evidence: 'value', ... }]
  */
-export function findPII(value: unknown, options: PiiScanOptions = {}): PiiFinding[] {
+export function findPii(value: unknown, options: PiiScanOptions = {}): PiiFinding[] {
   const scan = createScan(options);
-  walk(scan, value, [], undefined);
+  walk(scan, value, [], { key: undefined });
   return scan.findings;
 }
 
 /**
- * The findings in one string held by property `key` (for the redactor), with their positions.
+ * The findings in one stretch of plain text held by property `key` (for the redactor), with their
+ * positions in it.
  *
  * @internal
  */
-export function findPiiInLeaf(text: string, key: string | undefined, options: PiiScanOptions = {}, parentKey?: string): PiiFinding[] {
+export function findPiiInPlainText(
+  text: string,
+  place: { key: string | undefined; parentKey?: string | undefined; inCard?: boolean; whole: boolean },
+  options: PiiScanOptions = {},
+): PiiFinding[] {
   const scan = createScan(options);
-  scanString(scan, text, [], key, parentKey);
+  scanPlainText(scan, text, 0, [], place, place.whole);
   return scan.findings;
 }
 
@@ -144,10 +184,11 @@ function createScan(options: PiiScanOptions): Scan {
   const allowPaths = (options.allow?.paths ?? []).map((pattern) => {
     const compiled = compileJsonPathPattern(pattern);
     if (compiled === undefined) {
-      throw new ContractError(
-        'CONTRACT_INVALID_OPTIONS',
-        `[contract-helpers] Failed to read allow.paths: ${JSON.stringify(pattern)} is not a JSONPath pattern. Write patterns like "$.supportEmail" or "$.users[*].email".`,
-      );
+      throw new ContractError('CONTRACT_INVALID_OPTIONS', {
+        action: 'read allow.paths',
+        reason: `${JSON.stringify(pattern)} is not a JSONPath pattern`,
+        fix: 'Write patterns like "$.supportEmail" or "$.users[*].email".',
+      });
     }
     return compiled;
   });
@@ -155,10 +196,11 @@ function createScan(options: PiiScanOptions): Scan {
     (category) => !PII_CATEGORIES.includes(category),
   );
   if (unknown.length > 0) {
-    throw new ContractError(
-      'CONTRACT_INVALID_OPTIONS',
-      `[contract-helpers] Failed to read the PII categories: ${unknown.map((category) => JSON.stringify(category)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a category. Use ${PII_CATEGORIES.join(', ')}.`,
-    );
+    throw new ContractError('CONTRACT_INVALID_OPTIONS', {
+      action: 'read the PII categories',
+      reason: `${unknown.map((category) => JSON.stringify(category)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a category`,
+      fix: `Use ${PII_CATEGORIES.join(', ')}.`,
+    });
   }
   return {
     options,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import { captureLogs } from './log-capture.js';
-import { findPII } from './pii-scan.js';
-import { redactPII } from './redaction.js';
+import { findPii } from './pii-scan.js';
+import { redactPii } from './redaction.js';
 
-describe('findPII', () => {
+describe('findPii', () => {
   it('should not take timestamps, UUIDs, order ids or versions for personal data', () => {
     const value = {
       at: 1731000000000,
@@ -14,11 +14,11 @@ describe('findPII', () => {
       sha: 'd41d8cd98f00b204e9800998ecf8427e',
     };
 
-    expect(findPII(value)).toEqual([]);
+    expect(findPii(value)).toEqual([]);
   });
 
   it('should give each finding a category, a JSONPath, a risk and a masked sample', () => {
-    const findings = findPII({ customer: { cards: ['4111-1111-1111-1111'], dob: '1985-04-12' } });
+    const findings = findPii({ customer: { cards: ['4111-1111-1111-1111'], dob: '1985-04-12' } });
 
     expect(findings).toEqual([
       expect.objectContaining({ category: 'card', path: '$.customer.cards[0]', masked: '**** 1111', evidence: 'value' }),
@@ -28,13 +28,13 @@ describe('findPII', () => {
   });
 });
 
-describe('redactPII', () => {
+describe('redactPii', () => {
   it('should return a redacted copy, leave the input untouched and be idempotent', () => {
     const input = { user: { email: 'jane.doe@corp.example', password: 'hunter2!x' }, note: 'call +44 20 7946 0958', at: 1731000000000 };
     const snapshot = structuredClone(input);
 
-    const once = redactPII(input);
-    const twice = redactPII(once);
+    const once = redactPii(input);
+    const twice = redactPii(once);
 
     expect(input).toEqual(snapshot);
     expect(once).toEqual({
@@ -43,13 +43,13 @@ describe('redactPII', () => {
       at: 1731000000000,
     });
     expect(twice).toEqual(once);
-    expect(findPII(once)).toEqual([]);
+    expect(findPii(once)).toEqual([]);
   });
 
   it('should keep JSON text valid, also one document per line, numbers included', () => {
     const text = '{"card":4111111111111111,"msg":"paid"}\n{"to":"jane@corp.example"}';
 
-    const redacted = redactPII(text);
+    const redacted = redactPii(text);
 
     expect(redacted.split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
       { card: '[REDACTED:card]', msg: 'paid' },
@@ -68,7 +68,7 @@ describe('captureLogs', () => {
     logs.restore();
 
     expect(logs.lines).toHaveLength(2);
-    expect(findPII(logs.entries).map((finding) => [finding.path, finding.category])).toEqual([
+    expect(findPii(logs.entries).map((finding) => [finding.path, finding.category])).toEqual([
       ['$[0]', 'email'],
       ['$[1].ip', 'ipv4'],
     ]);

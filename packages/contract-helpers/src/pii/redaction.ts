@@ -1,7 +1,10 @@
 import type { PiiCategory } from './pii-categories.js';
-import { findPiiInLeaf, type PiiScanOptions } from './pii-scan.js';
+import { normaliseKey } from './key-hints.js';
+import { isCardLikeObject } from './payment-card.js';
+import { findPiiInPlainText, type PiiScanOptions } from './pii-scan.js';
+import { textSegments } from './text-segments.js';
 
-/** How {@link redactPII} replaces what it finds. */
+/** How {@link redactPii} replaces what it finds. */
 export interface RedactionOptions extends PiiScanOptions {
   /** The replacement text (default `[REDACTED:<category>]`). Must not itself look like personal data. */
   replacement?: (category: PiiCategory) => string;
@@ -9,12 +12,18 @@ export interface RedactionOptions extends PiiScanOptions {
 
 const defaultReplacement = (category: PiiCategory): string => `[REDACTED:${category}]`;
 
-function redactString(text: string, key: string | undefined, options: RedactionOptions, parentKey?: string): string {
-  const findings = findPiiInLeaf(text, key, options, parentKey);
+interface Place {
+  key: string | undefined;
+  parentKey?: string | undefined;
+  inCard?: boolean;
+}
+
+function redactPlainText(text: string, place: Place, whole: boolean, options: RedactionOptions): string {
+  const findings = findPiiInPlainText(text, { ...place, whole }, options);
   if (findings.length === 0) return text;
   const replace = options.replacement ?? defaultReplacement;
-  const whole = findings.find((finding) => finding.evidence === 'key');
-  if (whole !== undefined) return replace(whole.category);
+  const byKey = findings.find((finding) => finding.evidence === 'key');
+  if (byKey !== undefined) return replace(byKey.category);
   let out = '';
   let cursor = 0;
   for (const finding of [...findings].sort((a, b) => a.start! - b.start!)) {
@@ -25,17 +34,27 @@ function redactString(text: string, key: string | undefined, options: RedactionO
   return out + text.slice(cursor);
 }
 
-function redactValue(
-  value: unknown,
-  key: string | undefined,
-  options: RedactionOptions,
-  seen: Map<object, unknown>,
-  parentKey?: string,
-): unknown {
-  if (typeof value === 'string') return redactString(value, key, options, parentKey);
+// Read the string as the scanner does (text-segments.ts): JSON text is redacted value by value and
+// stays valid JSON; plain text has each finding replaced, a multi-line private key block whole.
+function redactString(text: string, place: Place, options: RedactionOptions): string {
+  let out = '';
+  let cursor = 0;
+  for (const segment of textSegments(text)) {
+    out += text.slice(cursor, segment.start);
+    out +=
+      segment.kind === 'json'
+        ? JSON.stringify(redactValue(segment.value, { key: undefined, parentKey: place.key }, options, new Map()), null, segment.indentation)
+        : redactPlainText(segment.text, place, segment.text === text, options);
+    cursor = segment.end;
+  }
+  return out + text.slice(cursor);
+}
+
+function redactValue(value: unknown, place: Place, options: RedactionOptions, seen: Map<object, unknown>): unknown {
+  if (typeof value === 'string') return redactString(value, place, options);
   if (typeof value === 'number' && Number.isInteger(value)) {
     const text = String(value);
-    const redacted = redactString(text, key, options, parentKey);
+    const redacted = redactString(text, place, options);
     return redacted === text ? value : redacted;
   }
   if (typeof value !== 'object' || value === null) return value;
@@ -44,33 +63,16 @@ function redactValue(
   if (Array.isArray(value)) {
     const copy: unknown[] = [];
     seen.set(value, copy);
-    for (const item of value) copy.push(redactValue(item, key, options, seen, parentKey));
+    for (const item of value) copy.push(redactValue(item, place, options, seen));
     return copy;
   }
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;
   const copy: Record<string, unknown> = {};
   seen.set(value, copy);
-  for (const [entryKey, entry] of Object.entries(value)) copy[entryKey] = redactValue(entry, entryKey, options, seen, key);
+  const entries = Object.entries(value);
+  const inCard = isCardLikeObject(entries, place.key === undefined ? undefined : normaliseKey(place.key));
+  for (const [entryKey, entry] of entries) copy[entryKey] = redactValue(entry, { key: entryKey, parentKey: place.key, inCard }, options, seen);
   return copy;
-}
-
-function indentationOf(text: string): string | number | undefined {
-  const match = /^[[{]\r?\n([ \t]+)/.exec(text);
-  return match === null ? undefined : match[1]!.includes('\t') ? '\t' : match[1]!.length;
-}
-
-function redactJsonText(text: string, options: RedactionOptions): string | undefined {
-  const trimmed = text.trim();
-  if (!/^[[{]/.test(trimmed)) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    const redacted = redactValue(parsed, undefined, options, new Map());
-    const leading = text.slice(0, text.indexOf(trimmed));
-    const trailing = text.slice(text.indexOf(trimmed) + trimmed.length);
-    return `${leading}${JSON.stringify(redacted, null, indentationOf(trimmed))}${trailing}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -84,19 +86,8 @@ function redactJsonText(text: string, options: RedactionOptions): string | undef
  * @param options - what to let through and how to replace
  * @returns the redacted copy, of the same shape
  * @example
- * redactPII({ user: 'jane@corp.example', at: 1731000000000 }) // { user: '[REDACTED:email]', at: 1731000000000 }
+ * redactPii({ user: 'jane@corp.example', at: 1731000000000 }) // { user: '[REDACTED:email]', at: 1731000000000 }
  */
-export function redactPII<T>(value: T, options: RedactionOptions = {}): T {
-  if (typeof value === 'string') {
-    const asJson = redactJsonText(value, options);
-    if (asJson !== undefined) return asJson as T;
-    if (value.includes('\n')) {
-      return value
-        .split('\n')
-        .map((line) => redactJsonText(line, options) ?? redactString(line, undefined, options))
-        .join('\n') as T;
-    }
-    return redactString(value, undefined, options) as T;
-  }
-  return redactValue(value, undefined, options, new Map()) as T;
+export function redactPii<T>(value: T, options: RedactionOptions = {}): T {
+  return redactValue(value, { key: undefined }, options, new Map()) as T;
 }
