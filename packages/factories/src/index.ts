@@ -35,6 +35,6 @@ export {
   type StandardSchemaLike,
   type ValidateFunction,
 } from './validation.js';
-export { DEFAULT_RUN_SEED, SEED_ENV, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
+export { DEFAULT_RUN_SEED, SEED_ENV, SeededRandom, deriveSeed, hashString } from './seed.js';
 export { DEFAULT_REF_DATE, replayLine } from './test-scope.js';
 export { installFactories } from './jest-circus.js';

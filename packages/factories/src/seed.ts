@@ -12,7 +12,7 @@ export const SEED_ENV = 'FACTORIES_SEED';
  * The run seed used when `FACTORIES_SEED` is unset: data is the same on every run and machine by default.
  *
  * @example
- * parseRunSeed(undefined).seed === DEFAULT_RUN_SEED // true
+ * process.env.FACTORIES_SEED === undefined // then every run seeds from DEFAULT_RUN_SEED
  */
 export const DEFAULT_RUN_SEED = 20_260_101;
 
@@ -83,7 +83,7 @@ export class SeededRandom {
 }
 
 /**
- * Parse a run seed as given in `FACTORIES_SEED`: a whole number from 0 to 4294967295, or `random`.
+ * @internal Parse a run seed as given in `FACTORIES_SEED`: a whole number from 0 to 4294967295, or `random`.
  *
  * @param value - the variable's value, or undefined when it is unset
  * @param random - where a `random` seed comes from (for tests)

@@ -187,3 +187,10 @@ expectType<Equal<typeof ticket.member, { email: string; id?: number }>>();
 // @ts-expect-error the id is undefined until the member is created
 const memberId: number = Ticket.build().memberId;
 export { memberId };
+// Created rows hold the key picked from the created parent: an adapter typed with it is accepted.
+const StoredTicket = defineFactory('storedTicket')
+  .belongsTo('memberId', Member, (member) => member.id)
+  .persistWith(memoryAdapter({ assign: (row: { memberId: number }, position) => ({ id: position + 1, ...row }) }));
+expectType<Equal<CreatedOf<typeof StoredTicket>, { id: number; memberId: number }>>();
+expectType<Equal<BuiltOf<typeof StoredTicket>['memberId'], number | undefined>>();
+export { StoredTicket };

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- the temporary projects are CommonJS: the functions written into them load modules with require() */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- the temporary projects are CommonJS: the functions written into them load modules with require() */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createJestProject, jestConfigModule, testModule } from './jest-project.js';
 

@@ -48,7 +48,8 @@ import type {
 /**
  * A typed factory: `Built` is the object it builds, `Overrides` what `build` accepts, `Transients` its
  * transient parameters, `Traits` its traits (name → parameter), `Created` what its adapter returns,
- * `Children` its created `hasMany` children, `Name` its name.
+ * `Children` its created `hasMany` children, `Name` its name, `Parents` its `belongsTo` fields as
+ * created rows hold them (picked from created parents).
  * Every definition method returns a new factory; building never mutates the definition.
  *
  * @example
@@ -66,6 +67,7 @@ export class Factory<
   Created = undefined,
   Children extends object = Empty,
   Name extends string = string,
+  Parents extends object = Empty,
 > {
   /** @internal */
   readonly definition: Definition;
@@ -120,11 +122,20 @@ export class Factory<
   attr<K extends string, V>(
     name: K,
     build: (context: BuildContext) => V,
-  ): Factory<With<Built, K, Widen<V>>, WithOptional<Overrides, K, Widen<V>>, Transients, Traits, Created, Children, Name>;
+  ): Factory<With<Built, K, Widen<V>>, WithOptional<Overrides, K, Widen<V>>, Transients, Traits, Created, Children, Name, Parents>;
   attr<K extends string, X>(
     name: K,
     value: X,
-  ): Factory<With<Built, K, FieldValue<X>>, WithOptional<Overrides, K, FieldOverride<X>>, Transients, Traits, Created, Children, Name>;
+  ): Factory<
+    With<Built, K, FieldValue<X>>,
+    WithOptional<Overrides, K, FieldOverride<X>>,
+    Transients,
+    Traits,
+    Created,
+    Children,
+    Name,
+    Parents
+  >;
   /**
    * Declare a field computed from other fields or transient parameters (declared before it). It is
    * computed only when not overridden, after the fields it depends on; a cycle is an error naming it.
@@ -139,7 +150,7 @@ export class Factory<
     name: K,
     deps: D,
     build: (values: Simplify<Pick<Built & Transients, D[number]>>, context: BuildContext) => V,
-  ): Factory<With<Built, K, Widen<V>>, WithOptional<Overrides, K, Widen<V>>, Transients, Traits, Created, Children, Name>;
+  ): Factory<With<Built, K, Widen<V>>, WithOptional<Overrides, K, Widen<V>>, Transients, Traits, Created, Children, Name, Parents>;
   attr(name: string, depsOrValue: unknown, build?: unknown): never {
     return this.addAttr(attrSpecFor(this.name, name, depsOrValue, build));
   }
@@ -154,11 +165,11 @@ export class Factory<
    */
   sequence<K extends string>(
     name: K,
-  ): Factory<With<Built, K, number>, WithOptional<Overrides, K, number>, Transients, Traits, Created, Children, Name>;
+  ): Factory<With<Built, K, number>, WithOptional<Overrides, K, number>, Transients, Traits, Created, Children, Name, Parents>;
   sequence<K extends string, V>(
     name: K,
     format: (n: number, context: BuildContext) => V,
-  ): Factory<With<Built, K, V>, WithOptional<Overrides, K, V>, Transients, Traits, Created, Children, Name>;
+  ): Factory<With<Built, K, V>, WithOptional<Overrides, K, V>, Transients, Traits, Created, Children, Name, Parents>;
   sequence(name: string, format?: (n: number, context: BuildContext) => unknown): never {
     return this.addAttr({
       kind: 'spec',
@@ -180,11 +191,11 @@ export class Factory<
   transient<K extends string, V>(
     name: K,
     defaultValue: (context: BuildContext) => V,
-  ): Factory<Built, Overrides, With<Transients, K, Widen<V>>, Traits, Created, Children, Name>;
+  ): Factory<Built, Overrides, With<Transients, K, Widen<V>>, Traits, Created, Children, Name, Parents>;
   transient<K extends string, V>(
     name: K,
     defaultValue: V,
-  ): Factory<Built, Overrides, With<Transients, K, V>, Traits, Created, Children, Name>;
+  ): Factory<Built, Overrides, With<Transients, K, V>, Traits, Created, Children, Name, Parents>;
   transient(name: string, defaultValue: unknown): never {
     this.assertFreeName(name, 'transient');
     if (this.definition.attrs.some((attr) => attr.name === name)) {
@@ -218,7 +229,16 @@ export class Factory<
     name: K,
     factory: F | (() => F),
     pick?: (parent: PickedParent<F>) => V,
-  ): Factory<With<Built, K, V>, WithOptional<Overrides, K, V | BuiltOf<F> | CreatedOf<F>>, Transients, Traits, Created, Children, Name> {
+  ): Factory<
+    With<Built, K, V>,
+    WithOptional<Overrides, K, V | BuiltOf<F> | CreatedOf<F>>,
+    Transients,
+    Traits,
+    Created,
+    Children,
+    Name,
+    With<Parents, K, [PickedParent<F>] extends [V] ? CreatedOf<F> : Exclude<V, undefined>>
+  > {
     const target = factoryReference(this.name, `belongsTo("${name}")`, factory);
     return this.addAttr({
       kind: 'belongsTo',
@@ -246,7 +266,7 @@ export class Factory<
   hasMany<K extends string, F extends AnyFactory>(
     name: K,
     factory: F | (() => F),
-    options: HasManyOptions<CreatedShape<Built, Created, Children>, BuiltOf<F>>,
+    options: HasManyOptions<CreatedShape<Built, Created, Children, Parents>, BuiltOf<F>>,
   ): Factory<
     With<Built, K, Array<BuiltOf<F>>>,
     WithOptional<Overrides, K, number | Array<OverridesOf<F>>>,
@@ -254,7 +274,8 @@ export class Factory<
     Traits,
     Created,
     With<Children, K, Array<CreatedOf<F>>>,
-    Name
+    Name,
+    Parents
   > {
     this.assertFreeName(name, 'hasMany');
     const target = factoryReference(this.name, `hasMany("${name}")`, factory);
@@ -295,12 +316,12 @@ export class Factory<
     name: TN,
     fields: TraitFields<Overrides, Transients>,
     options?: { include?: ReadonlyArray<TraitRef<Traits>> },
-  ): Factory<Built, Overrides, Transients, Simplify<Omit<Traits, TN> & { [P in TN]: void }>, Created, Children, Name>;
+  ): Factory<Built, Overrides, Transients, Simplify<Omit<Traits, TN> & { [P in TN]: void }>, Created, Children, Name, Parents>;
   trait<TN extends string, P>(
     name: TN,
     fields: (parameter: P, context: BuildContext) => TraitFields<Overrides, Transients>,
     options?: { include?: ReadonlyArray<TraitRef<Traits>> },
-  ): Factory<Built, Overrides, Transients, Simplify<Omit<Traits, TN> & { [Q in TN]: P }>, Created, Children, Name>;
+  ): Factory<Built, Overrides, Transients, Simplify<Omit<Traits, TN> & { [Q in TN]: P }>, Created, Children, Name, Parents>;
   trait(name: string, fields: unknown, options: { include?: ReadonlyArray<string | readonly [string, unknown]> } = {}): never {
     if (typeof name !== 'string' || name === '')
       throw invalidDefinition(this.name, `trait() needs a name, got ${JSON.stringify(name)}`, 'Name every trait');
@@ -346,7 +367,7 @@ export class Factory<
    * @example
    * const Admin = User.with('admin'); Admin.build().role // 'admin'
    */
-  with(...traits: Array<TraitRef<Traits>>): Factory<Built, Overrides, Transients, Traits, Created, Children, Name> {
+  with(...traits: Array<TraitRef<Traits>>): Factory<Built, Overrides, Transients, Traits, Created, Children, Name, Parents> {
     for (const ref of traits) this.traitSpec(ref, 'define');
     return new Factory({
       ...this.definition,
@@ -365,7 +386,7 @@ export class Factory<
    */
   afterBuild(
     hook: (object: Built, context: HookContext) => Built | void,
-  ): Factory<Built, Overrides, Transients, Traits, Created, Children, Name> {
+  ): Factory<Built, Overrides, Transients, Traits, Created, Children, Name, Parents> {
     return this.derive({ afterBuild: [...this.definition.afterBuild, hook] });
   }
 
@@ -377,8 +398,8 @@ export class Factory<
    * User.afterCreate(async (user) => { await grantAccess(user.id) })
    */
   afterCreate(
-    hook: (object: CreatedShape<Built, Created, Children>, context: CreateHookContext<Built>) => void | Promise<void>,
-  ): Factory<Built, Overrides, Transients, Traits, Created, Children, Name> {
+    hook: (object: CreatedShape<Built, Created, Children, Parents>, context: CreateHookContext<Built>) => void | Promise<void>,
+  ): Factory<Built, Overrides, Transients, Traits, Created, Children, Name, Parents> {
     return this.derive({ afterCreate: [...this.definition.afterCreate, hook] });
   }
 
@@ -391,8 +412,8 @@ export class Factory<
    * const Tenant = defineFactory('tenant').attr('name', 'Acme').persistWith(sqlAdapter<TenantRow>(pool, { table: 'tenants' }))
    */
   persistWith<Stored>(
-    adapter: PersistenceAdapter<RowShape<Built, Children>, Stored>,
-  ): Factory<Built, Overrides, Transients, Traits, Stored, Children, Name> {
+    adapter: PersistenceAdapter<RowShape<Built, Children, Parents>, Stored>,
+  ): Factory<Built, Overrides, Transients, Traits, Stored, Children, Name, Parents> {
     if (typeof adapter?.insert !== 'function') {
       throw invalidDefinition(
         this.name,
@@ -414,7 +435,7 @@ export class Factory<
    * @example
    * defineFactory('user').attr('email', 'a@b.test').schema(z.object({ email: z.email() }))
    */
-  schema(schema: FactorySchema<Built>): Factory<Built, Overrides, Transients, Traits, Created, Children, Name> {
+  schema(schema: FactorySchema<Built>): Factory<Built, Overrides, Transients, Traits, Created, Children, Name, Parents> {
     return this.derive({ validate: compileValidator(schema, this.name) as (value: unknown) => string[] });
   }
 
@@ -425,7 +446,7 @@ export class Factory<
    * @example
    * const Tenant = defineFactory('tenant').attr('id', ({ faker }) => faker.string.uuid()).asTenant()
    */
-  asTenant(): Factory<Built, Overrides, Transients, Traits, Created, Children, Name> {
+  asTenant(): Factory<Built, Overrides, Transients, Traits, Created, Children, Name, Parents> {
     return this.derive({ isTenant: true });
   }
 
@@ -482,9 +503,12 @@ export class Factory<
    * @example
    * const order = await Order.create({ currency: 'EUR' })
    */
-  async create(overrides?: Overrides, options?: BuildOptions<Transients, Traits>): Promise<CreatedShape<Built, Created, Children>> {
+  async create(
+    overrides?: Overrides,
+    options?: BuildOptions<Transients, Traits>,
+  ): Promise<CreatedShape<Built, Created, Children, Parents>> {
     const [created] = await createTopLevel(this, 1, () => overrides, { ...(options as InternalOptions), batch: false });
-    return created as CreatedShape<Built, Created, Children>;
+    return created as CreatedShape<Built, Created, Children, Parents>;
   }
 
   /**
@@ -501,14 +525,14 @@ export class Factory<
     count: number,
     overrides?: Overrides | ((index: number) => Overrides),
     options?: CreateListOptions<Transients, Traits>,
-  ): Promise<Array<CreatedShape<Built, Created, Children>>> {
+  ): Promise<Array<CreatedShape<Built, Created, Children, Parents>>> {
     assertCount(this.name, 'createList', count);
     return (await createTopLevel(
       this,
       count,
       (index) => (typeof overrides === 'function' ? overrides(index) : overrides),
       options ?? {},
-    )) as Array<CreatedShape<Built, Created, Children>>;
+    )) as Array<CreatedShape<Built, Created, Children, Parents>>;
   }
 
   /**

@@ -36,7 +36,7 @@ export type WithOptional<A, K extends string, V> = Simplify<Omit<A, K> & { [P in
  * function names(factories: AnyFactory[]): string[] { return factories.map((factory) => factory.name) }
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFactory = Factory<any, any, any, any, any, any, string>;
+export type AnyFactory = Factory<any, any, any, any, any, any, string, any>;
 
 /**
  * Register your factories here (declaration merging) to type factory names where a name is accepted
@@ -77,7 +77,7 @@ export type FactoryName = FactoryRegistry extends { factories: infer F }
  * type User = BuiltOf<typeof UserFactory>
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type BuiltOf<F> = F extends Factory<infer Built, any, any, any, any, any, any> ? Built : never;
+export type BuiltOf<F> = F extends Factory<infer Built, any, any, any, any, any, any, any> ? Built : never;
 
 /**
  * The overrides a factory's `build` accepts: every field optional, nested factories take their own overrides.
@@ -86,7 +86,7 @@ export type BuiltOf<F> = F extends Factory<infer Built, any, any, any, any, any,
  * const admin: OverridesOf<typeof User> = { role: 'admin', address: { city: 'Lisbon' } }
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OverridesOf<F> = F extends Factory<any, infer Overrides, any, any, any, any, any> ? Overrides : never;
+export type OverridesOf<F> = F extends Factory<any, infer Overrides, any, any, any, any, any, any> ? Overrides : never;
 
 /**
  * The transient parameters of a factory (shape the object, are not in it).
@@ -95,7 +95,7 @@ export type OverridesOf<F> = F extends Factory<any, infer Overrides, any, any, a
  * const options: Partial<TransientOf<typeof Order>> = { lineCount: 3 }
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TransientOf<F> = F extends Factory<any, any, infer Transients, any, any, any, any> ? Transients : never;
+export type TransientOf<F> = F extends Factory<any, any, infer Transients, any, any, any, any, any> ? Transients : never;
 
 /**
  * The object a factory's `create` resolves to: what its adapter returned, with created `hasMany` children.
@@ -105,15 +105,20 @@ export type TransientOf<F> = F extends Factory<any, any, infer Transients, any, 
  */
 export type CreatedOf<F> =
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  F extends Factory<infer Built, any, any, any, infer Created, infer Children, any> ? CreatedShape<Built, Created, Children> : never;
+  F extends Factory<infer Built, any, any, any, infer Created, infer Children, any, infer Parents>
+    ? CreatedShape<Built, Created, Children, Parents>
+    : never;
 
-/** What `create` resolves to: the adapter's answer (or the built row without one), with created `hasMany` children. */
-export type CreatedShape<Built, Created, Children> = [Created] extends [undefined]
-  ? Simplify<Omit<Built, keyof Children> & Children>
+/** What `create` resolves to: the adapter's answer (or the row without one), with created `hasMany` children. */
+export type CreatedShape<Built, Created, Children, Parents = Empty> = [Created] extends [undefined]
+  ? Simplify<Omit<Built, keyof Children | keyof Parents> & Parents & Children>
   : Simplify<Omit<Created, keyof Children> & Children>;
 
-/** The row a factory hands its persistence adapter: the built object without its `hasMany` fields. */
-export type RowShape<Built, Children> = Simplify<Omit<Built, keyof Children>>;
+/**
+ * The row a factory hands its persistence adapter: the built object without its `hasMany` fields,
+ * with its `belongsTo` fields picked from created parents (`Parents`), so a database id is there.
+ */
+export type RowShape<Built, Children, Parents = Empty> = Simplify<Omit<Built, keyof Children | keyof Parents> & Parents>;
 
 /**
  * The parent a `belongsTo` pick reads: the built parent during `build()` (the field is picked from
@@ -126,13 +131,13 @@ export type RowShape<Built, Children> = Simplify<Omit<Built, keyof Children>>;
  */
 export type PickedParent<F> =
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  F extends Factory<infer Built, any, any, any, infer Created, infer Children, any>
-    ? Simplify<Built & Partial<Omit<CreatedShape<Built, Created, Children>, keyof Built>>>
+  F extends Factory<infer Built, any, any, any, infer Created, infer Children, any, infer Parents>
+    ? Simplify<Built & Partial<Omit<CreatedShape<Built, Created, Children, Parents>, keyof Built>>>
     : never;
 
 /** The value type of an attribute declared with `value`. */
 export type FieldValue<X> =
-  X extends Factory<infer Built, any, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  X extends Factory<infer Built, any, any, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
     ? Built
     : X extends FieldSpec<infer V>
       ? V
@@ -144,7 +149,7 @@ export type FieldValue<X> =
 
 /** What an override of an attribute declared with `value` may be. */
 export type FieldOverride<X> =
-  X extends Factory<infer Built, infer Overrides, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  X extends Factory<infer Built, infer Overrides, any, any, any, any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
     ? Overrides | Built
     : FieldValue<X>;
 
