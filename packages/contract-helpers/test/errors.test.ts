@@ -54,7 +54,9 @@ describe('ContractError', () => {
       info: { title: 't', version: '1' },
       paths: {
         '/names': {
-          get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'string', minLength: -1 } } } } } },
+          get: {
+            responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'string', minLength: -1 } } } } },
+          },
         },
       },
     };

@@ -1,29 +1,37 @@
 import { describe, expect, it } from '@jest/globals';
-import { runJestProject } from './jest-project.js';
+import { jestConfigModule, runJestProject, testModule } from './jest-project.js';
 
-const TEST_BODY = `
-describe('a consumer of the setup entry', () => {
-  it('passes a strict schema check', () => {
-    expect({ id: 1 }).toMatchSchema({ type: 'object', properties: { id: { type: 'integer' } } });
+// --- Code that runs inside the temporary project (typed here, written there with testModule) ---
+
+/** A consumer's test file: the matchers come from the setup entry, on Jest's global `expect`. */
+function setupEntryConsumer(): void {
+  describe('a consumer of the setup entry', () => {
+    it('passes a strict schema check', () => {
+      expect({ id: 1 }).toMatchSchema({ type: 'object', properties: { id: { type: 'integer' } } });
+    });
+    it('fails on an undeclared field carrying an email, masked', () => {
+      expect({ id: 1, contact: 'jane.doe@corp.example' }).toMatchSchema({ type: 'object', properties: { id: { type: 'integer' } } });
+    });
+    it('finds no personal data in a timestamp', () => {
+      expect({ at: 1731000000000 }).not.toContainPii();
+    });
   });
-  it('fails on an undeclared field carrying an email, masked', () => {
-    expect({ id: 1, contact: 'jane.doe@corp.example' }).toMatchSchema({ type: 'object', properties: { id: { type: 'integer' } } });
-  });
-  it('finds no personal data in a timestamp', () => {
-    expect({ at: 1731000000000 }).not.toContainPII();
-  });
-});
-`;
+}
+
+// --- The checks ---
 
 describe('the @proving-ground/contract-helpers/jest setup entry', () => {
   it.each([
-    ['CommonJS', false, 'module.exports =', 'test.test.js'],
-    ['native ESM', true, 'export default', 'test.test.mjs'],
-  ] as const)('should register the matchers in Jest %s mode', async (_mode, esm, exportKeyword, testFile) => {
+    ['CommonJS', false, 'test.test.js'],
+    ['native ESM', true, 'test.test.mjs'],
+  ] as const)('should register the matchers in Jest %s mode', async (_mode, esm, testFile) => {
     const run = await runJestProject(
       {
-        'jest.config.js': `${exportKeyword} { testEnvironment: 'node', setupFilesAfterEnv: ['@proving-ground/contract-helpers/jest'], testMatch: ['**/*.test.{js,mjs}'] };`,
-        [testFile]: TEST_BODY,
+        'jest.config.js': jestConfigModule(
+          { testEnvironment: 'node', setupFilesAfterEnv: ['@proving-ground/contract-helpers/jest'], testMatch: ['**/*.test.{js,mjs}'] },
+          { esm },
+        ),
+        [testFile]: testModule(setupEntryConsumer),
       },
       { esm },
     );
