@@ -1,48 +1,51 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJestProject, type JestProject } from './jest-project.js';
+import { createJestProject, testModule, type JestProject } from './jest-project.js';
 
 /**
- * Another package's setup file that attaches a jest-circus handler the way @proving-ground/factories
- * does (a setter on the handler slot, keeping any earlier setter), writing a marker per finished test.
+ * Another library's setup file that attaches a jest-circus handler the pre-kit way (a setter on the
+ * handler slot, keeping any earlier setter), writing a marker per finished test.
  */
-const OTHER_SETUP = `
-const { appendFileSync } = require('node:fs');
-const { join } = require('node:path');
-const slot = Symbol.for('EVENT_HANDLERS');
-const handler = (event) => {
-  if (event.name === 'test_done') appendFileSync(join(__dirname, 'marker.txt'), 'done:' + event.test.name + '\\n');
-};
-const existing = globalThis[slot];
-if (Array.isArray(existing)) existing.unshift(handler);
-else {
-  const previous = Object.getOwnPropertyDescriptor(globalThis, slot);
-  Object.defineProperty(globalThis, slot, {
-    configurable: true,
-    enumerable: false,
-    get: () => undefined,
-    set: (value) => {
-      Object.defineProperty(globalThis, slot, { value, writable: true, configurable: true, enumerable: false });
-      if (previous && previous.set) previous.set.call(globalThis, value);
-      const list = globalThis[slot];
-      if (Array.isArray(list)) list.unshift(handler);
-    },
-  });
+function otherSetup(): void {
+  const { appendFileSync } = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const holder = globalThis as unknown as Record<symbol, unknown>;
+  const slot = Symbol.for('EVENT_HANDLERS');
+  const handler = (event: { name: string; test?: { name: string } }): void => {
+    if (event.name === 'test_done') appendFileSync(path.join(__dirname, 'marker.txt'), `done:${event.test?.name}\n`);
+  };
+  const existing = holder[slot];
+  if (Array.isArray(existing)) existing.unshift(handler);
+  else {
+    const previous = Object.getOwnPropertyDescriptor(holder, slot);
+    Object.defineProperty(holder, slot, {
+      configurable: true,
+      enumerable: false,
+      get: () => undefined,
+      set: (value: unknown) => {
+        Object.defineProperty(holder, slot, { value, writable: true, configurable: true, enumerable: false });
+        previous?.set?.call(holder, value);
+        const list = holder[slot];
+        if (Array.isArray(list)) list.unshift(handler);
+      },
+    });
+  }
 }
-`;
 
-const TESTS = `
-const { live } = require('@proving-ground/test-modes');
-test('plain test', () => {});
-live.test('live test', () => {});
-`;
+/** One plain test and one live test. */
+function plainAndLiveTests(): void {
+  const { test } = require('@jest/globals') as typeof import('@jest/globals');
+  const { live } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  test('plain test', () => undefined);
+  live.test('live test', () => undefined);
+}
 
 describe('test-modes jest-circus handlers next to another setup file', () => {
   let project: JestProject;
 
   beforeAll(() => {
-    project = createJestProject({ 'other-setup.js': OTHER_SETUP, 'chain.test.js': TESTS });
+    project = createJestProject({ 'other-setup.js': testModule(otherSetup), 'chain.test.js': testModule(plainAndLiveTests) });
   });
   afterAll(() => project.remove());
 

@@ -1,10 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createJestProject, type JestProject } from './jest-project.js';
+import { createJestProject, jestConfigModule, testModule, type JestProject } from './jest-project.js';
 
-const MODE_TEST = `
-const { currentMode, currentRecordPolicy } = require('@proving-ground/test-modes');
-test('reports the mode', () => { console.log('MODE=' + currentMode() + ' RECORD=' + currentRecordPolicy()); expect(typeof currentMode()).toBe('string'); });
-`;
+// --- Code that runs inside the temporary projects (typed here, written there with testModule) ---
+
+/** Prints the mode and record policy the test file sees (CommonJS project). */
+function reportsTheMode(): void {
+  const { expect, test } = require('@jest/globals') as typeof import('@jest/globals');
+  const { currentMode, currentRecordPolicy } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  test('reports the mode', () => {
+    console.log(`MODE=${currentMode()} RECORD=${currentRecordPolicy()}`);
+    expect(typeof currentMode()).toBe('string');
+  });
+}
+
+/** The same in a native ESM project. */
+async function reportsTheModeEsm(): Promise<void> {
+  const { expect, test } = await import('@jest/globals');
+  const { currentMode, currentRecordPolicy } = await import('@proving-ground/test-modes');
+  test('reports the mode', () => {
+    console.log(`MODE=${currentMode()} RECORD=${currentRecordPolicy()}`);
+    expect(typeof currentMode()).toBe('string');
+  });
+}
+
+const MODE_TEST = testModule(reportsTheMode);
+const SETUP_FILES_CONFIG = jestConfigModule({ testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] });
 
 function countOccurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
@@ -15,7 +35,7 @@ describe('TEST_MODE and TEST_RECORD in a real Jest run', () => {
 
   beforeAll(() => {
     project = createJestProject({
-      'jest.config.js': `module.exports = { testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] };`,
+      'jest.config.js': SETUP_FILES_CONFIG,
       'mode.test.js': MODE_TEST,
     });
   });
@@ -80,7 +100,7 @@ describe('the mode banner', () => {
 
   it('should be printed once for a run with several workers (setupFiles only)', async () => {
     const project = createJestProject({
-      'jest.config.js': `module.exports = { testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] };`,
+      'jest.config.js': SETUP_FILES_CONFIG,
       ...files,
     });
 
@@ -93,7 +113,11 @@ describe('the mode banner', () => {
 
   it('should be printed once by the global setup, which also stops a bad run before any worker starts', async () => {
     const project = createJestProject({
-      'jest.config.js': `module.exports = { testEnvironment: 'node', globalSetup: '@proving-ground/test-modes/global-setup', setupFiles: ['@proving-ground/test-modes/setup'] };`,
+      'jest.config.js': jestConfigModule({
+        testEnvironment: 'node',
+        globalSetup: '@proving-ground/test-modes/global-setup',
+        setupFiles: ['@proving-ground/test-modes/setup'],
+      }),
       ...files,
     });
 
@@ -112,7 +136,7 @@ describe('the mode banner', () => {
 describe('the config file', () => {
   it('should report every problem at once, by option name, and run nothing', async () => {
     const project = createJestProject({
-      'jest.config.js': `module.exports = { testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] };`,
+      'jest.config.js': SETUP_FILES_CONFIG,
       'test-modes.config.json': JSON.stringify({
         defaultMode: 'replay',
         allowHost: ['x'],
@@ -138,9 +162,12 @@ describe('the config file', () => {
   it('should load a TypeScript config file and apply its defaults (from setupFilesAfterEnv too)', async () => {
     const project = createJestProject(
       {
-        'jest.config.js': `export default { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/test-modes/setup'] };`,
+        'jest.config.js': jestConfigModule(
+          { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/test-modes/setup'] },
+          { esm: true },
+        ),
         'test-modes.config.ts': `import type { TestModesConfig } from '@proving-ground/test-modes';\nconst config: TestModesConfig = { defaultMode: 'golden', banner: true };\nexport default config;\n`,
-        'mode.test.js': `import { currentMode, currentRecordPolicy } from '@proving-ground/test-modes';\ntest('reports the mode', () => { console.log('MODE=' + currentMode() + ' RECORD=' + currentRecordPolicy()); });\n`,
+        'mode.test.js': testModule(reportsTheModeEsm),
       },
       { esm: true },
     );

@@ -1,36 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createJestProject, type JestProject } from './jest-project.js';
+import { createJestProject, jestConfigModule, testModule, type JestProject } from './jest-project.js';
 
-// A service whose three options are real TCP servers on 127.0.0.1; the test prints how it resolved.
-const SERVICE_TEST = `
-const net = require('node:net');
-const { defineService } = require('@proving-ground/test-modes');
+// --- Code that runs inside the temporary project (typed here, written there with testModule) ---
 
-async function listen(label) {
-  const server = net.createServer((socket) => socket.end(label));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: 'tcp://127.0.0.1:' + server.address().port, stop: () => new Promise((resolve) => server.close(resolve)) };
+/** A service whose three options are real TCP servers on 127.0.0.1; the test prints how it resolved. */
+function resolvesTheCache(): void {
+  const { test } = require('@jest/globals') as typeof import('@jest/globals');
+  const net = require('node:net') as typeof import('node:net');
+  const { defineService } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+
+  async function listen(label: string): Promise<{ url: string; stop: () => Promise<void> }> {
+    const server = net.createServer((socket) => socket.end(label));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`,
+      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  const cache = defineService('cache', {
+    container: async () => listen('container'),
+    embedded: async () => listen('embedded'),
+  });
+
+  test('resolves the cache', async () => {
+    const handle = await cache.start();
+    const url = new URL(handle.url);
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += String(chunk)));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const passedOver = handle.passedOver.map((option) => `${option.kind}: ${option.reason}`);
+    console.log(`RESOLVED ${JSON.stringify({ kind: handle.kind, greeting, passedOver })}`);
+    await handle.stop();
+  });
 }
 
-const cache = defineService('cache', {
-  container: async () => listen('container'),
-  embedded: async () => listen('embedded'),
-});
-
-test('resolves the cache', async () => {
-  const handle = await cache.start();
-  const url = new URL(handle.url);
-  const greeting = await new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname);
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-  });
-  console.log('RESOLVED ' + JSON.stringify({ kind: handle.kind, greeting, passedOver: handle.passedOver.map((p) => p.kind + ': ' + p.reason) }));
-  await handle.stop();
-});
-`;
+// --- The checks ---
 
 function resolution(output: string): { kind: string; greeting: string; passedOver: string[] } {
   const line = /RESOLVED (\{.*\})/.exec(output);
@@ -44,8 +53,8 @@ describe('defineService in a real Jest run', () => {
 
   beforeAll(async () => {
     project = createJestProject({
-      'jest.config.js': `module.exports = { testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] };`,
-      'cache.test.js': SERVICE_TEST,
+      'jest.config.js': jestConfigModule({ testEnvironment: 'node', setupFiles: ['@proving-ground/test-modes/setup'] }),
+      'cache.test.js': testModule(resolvesTheCache),
     });
     const { createServer } = await import('node:net');
     const server = createServer((socket) => socket.end('from CACHE_URL'));
