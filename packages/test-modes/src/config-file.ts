@@ -115,7 +115,11 @@ function readConfigFile(file: string): unknown {
     } catch (error) {
       throw new TestModesError(
         'TEST_MODES_INVALID_CONFIG',
-        { action: `load ${file}`, reason: `the file is not valid JSON (${(error as Error).message})`, fix: 'Fix the syntax; nothing was changed.' },
+        {
+          action: `load ${file}`,
+          reason: `the file is not valid JSON (${(error as Error).message})`,
+          fix: 'Fix the syntax; nothing was changed.',
+        },
         { cause: error },
       );
     }

@@ -10,7 +10,8 @@ function guardTests(): void {
   const net = require('node:net') as typeof import('node:net');
   const tls = require('node:tls') as typeof import('node:tls');
   const { Agent, ProxyAgent, request: undiciRequest, fetch: undiciFetch } = require('undici') as typeof import('undici');
-  const { networkGuard, currentMode, isTestModesError } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  const { networkGuard, currentMode, isTestModesError } =
+    require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
   const { startLocalServer, lookup } = require('./local-server.cjs') as import('./jest-project.js').LocalServerModule;
   type Failure = Error & { code?: string; cause?: { message?: unknown } };
 
@@ -39,7 +40,11 @@ function guardTests(): void {
     expect(error?.code).toBe('TEST_MODES_NETWORK_BLOCKED');
     expect(isTestModesError(error)).toBe(true); // across realms: the guard runs outside Jest's sandbox
     expect(local.seen).toEqual([]);
-    expect(networkGuard().takeViolations().map((attempt) => attempt.method)).toEqual(['GET']);
+    expect(
+      networkGuard()
+        .takeViolations()
+        .map((attempt) => attempt.method),
+    ).toEqual(['GET']);
   });
 
   test('undici.request to a remote host is blocked', async () => {
@@ -100,7 +105,9 @@ function guardTests(): void {
   });
 
   test('loopback stays reachable', async () => {
-    const body = await failureOf<string>((done) => http.get(`http://127.0.0.1:${local.port}/loopback`, (response) => textOf(response, done)));
+    const body = await failureOf<string>((done) =>
+      http.get(`http://127.0.0.1:${local.port}/loopback`, (response) => textOf(response, done)),
+    );
     expect(body).toBe('local');
     expect(local.seen).toContain('GET /loopback');
   });
@@ -146,7 +153,9 @@ function guardTests(): void {
     ])('CONNECT to a remote host is blocked (%s a request handler)', async (_, withHandler) => {
       const remove = withHandler ? networkGuard().addRequestHandler(() => undefined) : () => undefined;
       const dispatcher = new ProxyAgent(`http://127.0.0.1:${proxyPort()}`);
-      const error = (await undiciRequest('https://api.example.com/v1/secret', { dispatcher }).catch((caught: unknown) => caught)) as Failure;
+      const error = (await undiciRequest('https://api.example.com/v1/secret', { dispatcher }).catch(
+        (caught: unknown) => caught,
+      )) as Failure;
       remove();
       await dispatcher.close();
       expect(String(error.message)).toContain('[test-modes] Blocked CONNECT api.example.com:443');
@@ -171,7 +180,9 @@ function guardTests(): void {
 
     test('an allowed destination goes through the proxy', async () => {
       const body = await failureOf<string | Error>((done) => {
-        http.get({ host: '127.0.0.1', port: proxyPort(), path: 'http://api.allowed.test/ok' }, (response) => textOf(response, done)).on('error', done);
+        http
+          .get({ host: '127.0.0.1', port: proxyPort(), path: 'http://api.allowed.test/ok' }, (response) => textOf(response, done))
+          .on('error', done);
       });
       expect(body).toBe('proxied');
       expect(proxied).toEqual(['GET http://api.allowed.test/ok']);
@@ -290,7 +301,11 @@ describe('network guard (CommonJS project)', () => {
 describe('charging blocked connections', () => {
   it('should fail the file, not an innocent test, for a block in beforeAll, and work with injectGlobals: false', async () => {
     const project = createJestProject({
-      'jest.config.js': jestConfigModule({ testEnvironment: 'node', injectGlobals: false, setupFiles: ['@proving-ground/test-modes/setup'] }),
+      'jest.config.js': jestConfigModule({
+        testEnvironment: 'node',
+        injectGlobals: false,
+        setupFiles: ['@proving-ground/test-modes/setup'],
+      }),
       'local-server.cjs': LOCAL_SERVER_MODULE,
       'hooks.test.js': testModule(hookTests),
     });

@@ -19,7 +19,11 @@ export interface GuardPolicy {
    */
   judgeRequest(method: string, url: string, via?: string): NetworkBlockedError | undefined;
   /** The error for a raw connection to a host the guard blocks (recorded as a blocked attempt), or undefined. */
-  judgeSocket(protocol: 'TCP' | 'TLS', host: string | null | undefined, port: number | string | null | undefined): NetworkBlockedError | undefined;
+  judgeSocket(
+    protocol: 'TCP' | 'TLS',
+    host: string | null | undefined,
+    port: number | string | null | undefined,
+  ): NetworkBlockedError | undefined;
   /** The attempts blocked since the last call, oldest first; clears them. */
   takeViolations(): BlockedAttempt[];
 }

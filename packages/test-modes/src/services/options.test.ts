@@ -39,7 +39,8 @@ describe('defineService options', () => {
     expect(error.message).toContain(
       '- url: expected the name of an environment variable (letters, digits and "_"), got "postgres://127.0.0.1/app"; to hard-code a URL, pass a function',
     );
-  });});
+  });
+});
 
 describe('createPostgresService options', () => {
   it('should report every invalid preset option at once', () => {
@@ -58,4 +59,5 @@ describe('createPostgresService options', () => {
         '- container: expected true or false, got "no".',
       ].join('\n'),
     );
-  });});
+  });
+});

@@ -6,7 +6,14 @@ import type * as PGliteSocket from '@electric-sql/pglite-socket';
 import { checks, type OptionCheck } from '@proving-ground/kit';
 import { createServiceDefinition, defaultServiceEnvironment } from './define-service.js';
 import { checkUrlOption, describeInvalidServiceName, validateServiceOptions } from './options.js';
-import type { ServiceContext, ServiceDefinition, ServiceEnvironment, ServiceHandle, StartedService, TestcontainersModule } from './types.js';
+import type {
+  ServiceContext,
+  ServiceDefinition,
+  ServiceEnvironment,
+  ServiceHandle,
+  StartedService,
+  TestcontainersModule,
+} from './types.js';
 
 /** The image the container option runs unless told otherwise. */
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:18-alpine';

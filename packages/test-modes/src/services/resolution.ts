@@ -188,7 +188,9 @@ function describeInvalidUrl(raw: string): string | undefined {
 }
 
 /** Resolve the service `resolver` describes: the kind that provided it, the started service, and what was passed over. */
-export async function resolveService(resolver: Resolver): Promise<{ kind: ServiceKind; started: StartedService; passedOver: PassedOverOption[] }> {
+export async function resolveService(
+  resolver: Resolver,
+): Promise<{ kind: ServiceKind; started: StartedService; passedOver: PassedOverOption[] }> {
   const { name, options, environment } = resolver;
   const override = kindOverride(environment.env(), name);
   const passedOver: PassedOverOption[] = [];
