@@ -19,7 +19,13 @@ export type ChaosErrorCode =
   /** No toxic of that name on the proxy. */
   | 'CHAOS_TOXIC_NOT_FOUND'
   /** The proxy was closed, so it cannot be changed any more. */
-  | 'CHAOS_PROXY_CLOSED';
+  | 'CHAOS_PROXY_CLOSED'
+  /** A proxy of that name exists already (Toxiproxy API: 409). */
+  | 'CHAOS_PROXY_EXISTS'
+  /** No proxy of that name (Toxiproxy API: 404). */
+  | 'CHAOS_PROXY_NOT_FOUND'
+  /** A `toxiproxy.json` file that cannot be read or is not a list of proxies with names and upstreams. */
+  | 'CHAOS_INVALID_TOXIPROXY_CONFIG';
 
 /**
  * Base class of every error thrown by `@proving-ground/chaos-injectors`. Recognise it with

@@ -11,3 +11,10 @@ export {
   type ToxicDescription,
   type ToxicUpdate,
 } from './tcp/toxics.js';
+export {
+  serveToxiproxyApi,
+  loadToxiproxyConfig,
+  TOXIPROXY_API_VERSION,
+  type ToxiproxyApi,
+  type ToxiproxyApiOptions,
+} from './toxiproxy/api.js';
