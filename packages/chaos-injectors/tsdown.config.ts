@@ -1,3 +1,6 @@
 import { packageBuilds } from '@proving-ground/kit/build';
 
-export default packageBuilds('chaos-injectors', [{ entry: ['src/index.ts'] }]);
+// Two builds, no shared chunk (a shared CommonJS chunk requiring index.cjs back left re-exports
+// undefined when the setup entry loaded first). Both copies keep their state under Symbol.for keys
+// (the registry on the test file's global, the fs hooks on the fs module), so they share it.
+export default packageBuilds('chaos-injectors', [{ entry: ['src/index.ts'] }, { entry: ['src/setup.ts'] }]);

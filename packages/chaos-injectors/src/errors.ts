@@ -6,6 +6,14 @@ const kChaosError = Symbol.for('@proving-ground/chaos-injectors/error');
 export type ChaosErrorCode =
   /** A seed that is not a whole number or a non-empty string. */
   | 'CHAOS_INVALID_SEED'
+  /** File, descriptor, memory or clock fault options that are wrong: every problem is listed. */
+  | 'CHAOS_INVALID_RESOURCE_FAULT'
+  /** A test ended with a fault it injected still active (the setup entry restored it and failed the test). */
+  | 'CHAOS_FAULT_LEFT_ACTIVE'
+  /** A real descriptor limit was asked for where `prlimit` (Linux, util-linux) is missing. */
+  | 'CHAOS_PRLIMIT_UNAVAILABLE'
+  /** `allocateMemory({ targetRss })` did not reach the target within `maxBytes`. */
+  | 'CHAOS_MEMORY_TARGET_UNREACHABLE'
   /** `createProxy()` or `setUpstream()` options that are wrong: every problem is listed. */
   | 'CHAOS_INVALID_PROXY_OPTIONS'
   /** The TCP proxy (or the Toxiproxy API) cannot listen: the port is taken. */

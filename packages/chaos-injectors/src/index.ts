@@ -18,3 +18,37 @@ export {
   type ToxiproxyApi,
   type ToxiproxyApiOptions,
 } from './toxiproxy/api.js';
+export {
+  registerFault,
+  activeFaults,
+  restoreFaults,
+  faultTimeline,
+  formatTimeline,
+  chaosSeed,
+  faultRandom,
+  type FaultHandle,
+  type FaultRegistration,
+  type TimelineEntry,
+} from './cleanup/registry.js';
+export { installChaosGuard, replayLine } from './cleanup/jest-circus.js';
+export { injectFsFault, type FsFaultOptions, type FsFaultHandle } from './resources/fs-faults.js';
+export { installFsHooks, FS_OPERATIONS, type FsOperation } from './resources/fs-hooks.js';
+export type { PathPattern } from './resources/paths.js';
+export { limitDescriptors, type DescriptorBudgetOptions, type DescriptorBudgetHandle } from './resources/descriptors.js';
+export {
+  spawnWithDescriptorLimit,
+  descriptorLimitSupport,
+  type DescriptorLimitSupport,
+  type LimitedChild,
+} from './resources/descriptor-limit.js';
+export {
+  runWithMemoryLimit,
+  allocateMemory,
+  memorySnapshot,
+  type MemoryLimitOptions,
+  type MemoryLimitOutcome,
+  type AllocateMemoryOptions,
+  type MemoryPressureHandle,
+  type MemorySnapshot,
+} from './resources/memory.js';
+export { skewClock, type ClockSkewHandle } from './resources/clock.js';
