@@ -39,18 +39,20 @@ export function cardNetwork(digits: string): string | undefined {
   return undefined;
 }
 
-// What sits next to a card number in a card object: an expiry, a verification code, a holder, a network.
+// What sits next to a card number in a card object: an expiry, a verification code, a holder, a network
+// name under `brand`, or `card` under `type` (`{ "type": "card", "number": ... }`).
 const CARD_SIBLING_KEY =
   /^(?:exp|expiry|expires?(?:month|year)|exp(?:iry|iration)?(?:month|year|date)?|expmm|expyy|validthru|validto|cvc|cvv|cvc2|cvv2|csc|cid|securitycode|cardverificationvalue|cardholder(?:name)?|holdername|nameoncard|cardbrand|cardtype|cardnetwork)$/;
-const BRAND_KEY = /^(?:brand|scheme|network|type|issuer)$/;
-const NETWORK_NAME = /^(?:visa|master\s?card|mc|amex|american\s?express|discover|diners(?:\s?club)?|jcb|unionpay|maestro|mir|cartes?\s?bancaires?)$/i;
+const BRAND_KEY = /^(?:brand|scheme|network|type|issuer|object|kind|method|funding|paymenttype|paymentmethod|instrument)$/;
+const NETWORK_NAME =
+  /^(?:(?:credit|debit|prepaid|payment|bank)?[\s_-]?card|credit|debit|visa|master\s?card|mc|amex|american\s?express|discover|diners(?:\s?club)?|jcb|unionpay|maestro|mir|cartes?\s?bancaires?)$/i;
 const CARD_PARENT_KEY = /(?:card|cards|paymentmethod|pan)$/;
 
 /**
  * Whether an object is a payment card, so a number under a generic key in it (`number`,
  * `accountNumber`) is read as a card number: its parent is named like a card (`card`,
  * `paymentCard`, `cards[0]`), or it has a card's other fields (an expiry, a CVC, a holder, a network
- * name under `brand`).
+ * name under `brand`, `card` under `type`).
  *
  * @param entries - the object's entries
  * @param normalisedParentKey - the normalised name of the property holding it, if any

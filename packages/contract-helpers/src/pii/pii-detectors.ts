@@ -23,6 +23,8 @@ export interface TextMatch {
 export interface TextContext {
   /** The property name, normalised (lower case, no `-`/`_`). */
   key?: string | undefined;
+  /** The name of the object holding it, normalised: `order` for `order.number`. */
+  parentKey?: string | undefined;
   /** The string sits in a payment card object (next to an expiry, a CVC, under `card`). */
   inCard?: boolean | undefined;
   /** The string is a whole value (not text around a value). */
@@ -34,11 +36,19 @@ const CARD_GROUPINGS = new Set(['4-4-4-4', '4-4-4-4-3', '4-6-5', '4-6-4', '4-4-4
 const ID_CONTEXT =
   /(?:order|invoice|tracking|shipment|ref(?:erence)?|ticket|case|sku|ean|upc|isbn|gtin|account\s+id|id|no\.?|#|rev(?:ision)?|build|version)\s*[:#=]?\s*$/i;
 const CARD_CONTEXT = /\b(?:card|visa|master\s?card|amex|american express|discover|pan|cc|credit|debit|paid with|payment)\b/i;
+// Names of ids (`orderNumber`, `invoiceNo`, `sku`); a bare `number` or `no` says nothing either way.
 const ID_KEY =
-  /(?:id$|ids$|number$|no$|ref$|reference$|code$|sku$|ean$|upc$|isbn$|gtin$|tracking|orderno|sequence|nonce|timestamp|time$|ts$|at$|version$)/;
+  /(?:id$|ids$|.number$|.no$|ref$|reference$|code$|sku$|ean$|upc$|isbn$|gtin$|tracking|orderno|sequence|nonce|timestamp|time$|ts$|at$|version$)/;
 const CARD_KEY = /(?:card|pan$|ccnum|cardnumber|creditcard|paymentcard)/;
 
+// Keys that take their meaning from the object holding them: `order.number` is an order number.
+const GENERIC_NUMBER_KEY = /^(?:number|no|num|nr|value|code)$/;
+
 function detectCards(text: string, context: TextContext, found: TextMatch[]): void {
+  const key =
+    context.key !== undefined && context.parentKey !== undefined && GENERIC_NUMBER_KEY.test(context.key)
+      ? context.parentKey + context.key
+      : context.key;
   const candidate = /(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w.-]|-\d)/g;
   for (const match of text.matchAll(candidate)) {
     const raw = match[0];
@@ -55,7 +65,7 @@ function detectCards(text: string, context: TextContext, found: TextMatch[]): vo
     if (cardNetwork(digits) === undefined || !luhnValid(digits)) continue;
     const before = text.slice(Math.max(0, match.index - 28), match.index);
     const keyIsCard = context.inCard === true || (context.key !== undefined && CARD_KEY.test(context.key));
-    const keyIsId = context.key !== undefined && !keyIsCard && ID_KEY.test(context.key) && context.key !== '';
+    const keyIsId = key !== undefined && !keyIsCard && ID_KEY.test(key) && key !== '';
     if (!keyIsCard && (keyIsId || (ID_CONTEXT.test(before) && !CARD_CONTEXT.test(before)))) continue;
     found.push({
       category: 'card',

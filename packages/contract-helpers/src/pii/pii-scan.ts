@@ -102,9 +102,11 @@ function scanPlainText(scan: Scan, text: string, offset: number, segments: PathS
   const matches =
     REDACTION_MARKER.test(text) && PLACEHOLDER.test(text.trim())
       ? []
-      : detectInText(text, { key: normalisedKey, inCard: place.inCard, whole });
-  for (const match of matches)
-    report(scan, segments, match.category, match.raw, match.risk, 'value', match.start + offset, match.end + offset);
+      : detectInText(text, { key: normalisedKey, parentKey: normalisedOrUndefined(place.parentKey), inCard: place.inCard, whole });
+  for (const match of matches) {
+    if (place.inText === true) report(scan, segments, match.category, match.raw, match.risk, 'value');
+    else report(scan, segments, match.category, match.raw, match.risk, 'value', match.start + offset, match.end + offset);
+  }
   if (!whole || normalisedKey === undefined || scan.options.keyHints === false) return;
   const trimmed = text.trim();
   if (trimmed === '' || PLACEHOLDER.test(trimmed) || REDACTION_MARKER.test(trimmed)) return;

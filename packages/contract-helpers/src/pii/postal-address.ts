@@ -54,9 +54,12 @@ const LOCALITY = new RegExp(`^\\p{Lu}[\\p{L}\\p{M}'’.-]*(?:[ \\t]+(?:${NAME_WO
 const PREMISE =
   /^(?:(?:Flat|Apartment|Apt\.?|Unit|Suite|Ste\.?|Floor|Room|Block|Building|Bldg\.?|Piso|Planta|Puerta|Pta\.?|Esc\.?|Escalera|Bajo|Ático|Entlo\.?|Pral\.?|Appartement|Wohnung|Bus)\b[ \t]*[\w/ºª°.-]{0,8}(?:[ \t]+[\w/ºª°.-]{1,6})?|\d{1,2}[ \t]*(?:º|ª|°|o|a|r|n|t|er|e|ème|ste|de|hoog)?\.?(?:[ \t-]+\d{1,2}[ \t]*(?:º|ª|°|a|o|r|n|t)?)?)$/iu;
 const HOUSE_NUMBER = '\\d{1,5}[A-Za-z]?(?:[-/]\\d{1,4}[A-Za-z]?)?';
+// UK street names with their type fused in or left out: "Kingsway", "Moorgate", "Cheapside", "Strand".
+const FUSED_STREET =
+  '(?:\\p{Lu}\\p{Ll}*(?:way|gate|side|hall|wych|dilly|born|field|moor|mead|ford|bank|bridge|croft|dale|garth|holme|stead|wick|worth)|Strand|Mall)';
 /** A street with its house number first: "12 Elm Grove", "1600 Pennsylvania Avenue NW", "3 bis rue de la Paix". */
 const NUMBER_FIRST = new RegExp(
-  `^(?:${HOUSE_NUMBER}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+)(?:[NSEW]\\.?[ \\t]+)?(?:(?:rue|avenue|boulevard|bd|place|quai|allée|impasse|chemin|route|cours)[ \\t]+[^,\\d]{2,60}|(?:${NAME_WORD}[ \\t]+){0,4}(?:${STREET_TYPE}|\\p{Lu}\\p{Ll}+)\\.?(?:[ \\t]+(?:[NSEW]|NE|NW|SE|SW)\\.?)?)$`,
+  `^(?:${HOUSE_NUMBER}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+)(?:[NSEW]\\.?[ \\t]+)?(?:(?:rue|avenue|boulevard|bd|place|quai|allée|impasse|chemin|route|cours)[ \\t]+[^,\\d]{2,60}|(?:${NAME_WORD}[ \\t]+){0,4}(?:${STREET_TYPE}|${FUSED_STREET})\\.?(?:[ \\t]+(?:[NSEW]|NE|NW|SE|SW)\\.?)?)$`,
   'u',
 );
 /** A street named without a number, English style: "Church Lane", "High Street". */
