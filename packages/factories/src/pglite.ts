@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isModuleNotFound, nativeRequireFromProject } from '@proving-ground/kit';
 import { FactoriesError } from './errors.js';
 import type { SqlQueryable } from './sql-adapter.js';
 
@@ -15,49 +14,28 @@ export interface EmbeddedDatabase extends SqlQueryable {
   close(): Promise<void>;
 }
 
-interface NativeModule {
-  filename: string;
-  paths: string[];
-  require(id: string): unknown;
-}
-
-interface NativeModuleClass {
-  new (id: string): NativeModule;
-  _nodeModulePaths(directory: string): string[];
-}
-
 const PGLITE = '@electric-sql/pglite';
 
 /**
  * Require `specifier` with Node's own loader, from the project first, then from this package. Jest
- * replaces `createRequire` in test code, but its `Module` class extends Node's, whose `require` runs
- * outside Jest's sandbox: there PGlite's `import()` calls work without `--experimental-vm-modules`.
+ * replaces `createRequire` in test code, but Node's own loader runs outside Jest's sandbox: there
+ * PGlite's `import()` calls work without `--experimental-vm-modules`.
  */
 function requireNatively(specifier: string): unknown {
-  const { Module } = process.getBuiltinModule('node:module') as unknown as { Module: NativeModuleClass };
-  const directories = [process.cwd(), fileURLToPath(new URL('.', import.meta.url))];
-  let notFound: unknown;
-  for (const directory of directories) {
-    const host = new Module(join(directory, '[factories]'));
-    host.filename = join(directory, '[factories]');
-    host.paths = Module._nodeModulePaths(directory);
-    try {
-      return host.require(specifier);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${specifier}'`))
-        throw error;
-      notFound = error;
-    }
+  try {
+    return nativeRequireFromProject(specifier);
+  } catch (error) {
+    if (!isModuleNotFound(error, specifier)) throw error;
+    throw new FactoriesError(
+      'FACTORIES_MISSING_PEER',
+      {
+        action: 'open PGlite',
+        reason: `the optional peer "${specifier}" is not installed`,
+        fix: `Run \`npm install --save-dev ${specifier}\`.`,
+      },
+      { cause: error },
+    );
   }
-  throw new FactoriesError(
-    'FACTORIES_MISSING_PEER',
-    {
-      action: 'open PGlite',
-      reason: `the optional peer "${specifier}" is not installed`,
-      fix: `Run \`npm install --save-dev ${specifier}\`.`,
-    },
-    { cause: notFound },
-  );
 }
 
 const isDate = (value: unknown): value is Date => Object.prototype.toString.call(value) === '[object Date]';

@@ -12,3 +12,4 @@ export {
   type CircusBlock,
 } from './circus.js';
 export { MINIMUM_NODE, isSupportedNode, refuseUnsupportedNode, nodeCheckBanner } from './node-version.js';
+export { nativeRequire, nativeRequireFrom, nativeRequireFromProject, isModuleNotFound } from './native-require.js';

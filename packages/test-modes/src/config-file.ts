@@ -3,7 +3,7 @@ import { checks, listOptionProblems, type OptionCheck } from '@proving-ground/ki
 import { dirname, join, resolve } from 'node:path';
 import { TestModesError } from './errors.js';
 import { describeInvalidAllowedHost, type AllowedHost } from './host-policy.js';
-import { nativeRequire } from './internal/native-require.js';
+import { nativeRequire } from '@proving-ground/kit';
 import { MODES, RECORD_POLICIES, type Mode, type RecordPolicy } from './mode.js';
 
 /** The options of `test-modes.config.{ts,js,json}`. Every option is optional. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestModesError } from '../errors.js';
-import { nativeRequire } from '../internal/native-require.js';
+import { nativeRequire } from '@proving-ground/kit';
 import type * as Runtime from './runtime.js';
 
 let cached: typeof Runtime | undefined;
@@ -28,7 +28,7 @@ function runtimePath(): string {
 
 /**
  * Load the guard runtime with Node's own loader, outside Jest's module registry: once per process,
- * in both Jest modes, and able to load ESM-only dependencies (see `internal/native-require.ts`). It
+ * in both Jest modes, and able to load ESM-only dependencies (see the kit's `native-require.ts`). It
  * is not a public entry point: Jest's own `require` cannot load it in CommonJS mode.
  */
 export function loadNativeRuntime(): typeof Runtime {

@@ -1,5 +1,5 @@
 import type { AllowedHost } from '../host-policy.js';
-import { nativeRequireFromProject } from '../internal/native-require.js';
+import { nativeRequireFromProject } from '@proving-ground/kit';
 import { installedNetworkGuard } from '../network-guard/network-guard.js';
 import { describeInvalidServiceName, SERVICE_OPTION_CHECKS, upperSnake, validateServiceOptions } from './options.js';
 import { resolveService, type Resolver } from './resolution.js';

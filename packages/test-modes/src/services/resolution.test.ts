@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { isTestModesError, type TestModesError } from '../errors.js';
-import { nativeRequire, nativeRequireFrom } from '../internal/native-require.js';
+import { nativeRequire, nativeRequireFrom } from '@proving-ground/kit';
 import { createServiceDefinition, defaultServiceEnvironment } from './define-service.js';
 import { createPostgresService } from './postgres-service.js';
 import type { ServiceEnvironment, StartedService, TestcontainersModule } from './types.js';

@@ -4,7 +4,7 @@
  */
 import { didYouMean, maskUrlCredentials } from '@proving-ground/kit';
 import { TestModesError, isTestModesError } from '../errors.js';
-import { isModuleNotFound } from '../internal/native-require.js';
+import { isModuleNotFound } from '@proving-ground/kit';
 import { describeValue, upperSnake } from './options.js';
 import {
   SERVICE_ENV_PREFIX,

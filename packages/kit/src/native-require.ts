@@ -25,7 +25,7 @@ function hostModule(directory: string): NativeModule {
   let host = hosts.get(directory);
   if (host === undefined) {
     const { Module } = process.getBuiltinModule('node:module') as unknown as { Module: NodeModuleClass };
-    const filename = join(directory, '[test-modes-native-require]');
+    const filename = join(directory, '[proving-ground-native-require]');
     host = new Module(filename);
     host.filename = filename;
     host.paths = Module._nodeModulePaths(directory);
@@ -45,7 +45,8 @@ export function nativeRequireFrom(directory: string, specifier: string): unknown
 }
 
 /**
- * Load `specifier` with Node's own `require`, resolved from this package's location.
+ * Load `specifier` with Node's own `require`, resolved from the location of the package that bundles
+ * this kit (its built file in `dist/`).
  *
  * @example
  * const { PGlite } = nativeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite')
