@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ProvingGroundError, brand, firstLine, formatFailure, hasBrand, isProvingGroundError } from './errors.js';
+import { ProvingGroundError, brand, firstLine, formatFailure, hasBrand, isProvingGroundError, prefixed } from './errors.js';
 
 const kWidgetsError = Symbol.for('@proving-ground/widgets/error');
 
@@ -82,5 +82,13 @@ describe('firstLine', () => {
   it('should quote the first line of any thrown value, masked', () => {
     expect(firstLine(new Error('bad\nstack-ish detail'))).toBe('bad');
     expect(firstLine('redis://u:pw@cache refused')).toBe('redis://u:***@cache refused');
+  });
+});
+
+describe('prefixed', () => {
+  it('should prefix a warning once and mask URL passwords in it', () => {
+    expect(prefixed('factories', 'shared constant')).toBe('[factories] shared constant');
+    expect(prefixed('factories', '[factories] shared constant')).toBe('[factories] shared constant');
+    expect(prefixed('x', 'see redis://u:pw@r')).toBe('[x] see redis://u:***@r');
   });
 });

@@ -36,8 +36,14 @@ export function formatFailure(packageName: string, failure: Failure): string {
   return maskUrlCredentials(`${head}${details}${fix}`);
 }
 
-/** `message` with the `[packageName] ` prefix (added once) and every URL-shaped password masked. */
-function prefixed(packageName: string, message: string): string {
+/**
+ * `message` with the `[packageName] ` prefix (added once) and every URL-shaped password masked: the
+ * shape of the errors, for what is not an error (warnings, matcher messages).
+ *
+ * @example
+ * prefixed('cassettes', 'Nothing written to a.json: the test failed while recording.') // '[cassettes] Nothing written ...'
+ */
+export function prefixed(packageName: string, message: string): string {
   const prefix = `[${packageName}]`;
   return maskUrlCredentials(message.startsWith(prefix) ? message : `${prefix} ${message}`);
 }

@@ -1,12 +1,12 @@
-import { maskUrlCredentials } from '@proving-ground/kit';
+import { prefixed as kitPrefixed } from '@proving-ground/kit';
 
 /**
- * `[cassettes] <text>` with URL passwords masked: the shape of the package's errors (whose base
- * class adds the prefix) for what is not an error: warnings printed to stderr and matcher messages.
+ * `[cassettes] <text>` with URL passwords masked, for what is not an error: warnings printed to
+ * stderr and matcher messages.
  *
  * @example
  * prefixed('Nothing written to a.json: the test failed while recording.') // '[cassettes] Nothing written ...'
  */
 export function prefixed(text: string): string {
-  return maskUrlCredentials(`[cassettes] ${text}`);
+  return kitPrefixed('cassettes', text);
 }

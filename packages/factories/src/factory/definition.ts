@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import rosie from 'rosie';
+import { prefixed } from '@proving-ground/kit';
 import { FactoriesError } from '../errors.js';
 import { isFieldSpec, type BuildContext, type FieldSpec } from '../fields.js';
 import { isSharedInstance } from '../internal/clone.js';
@@ -170,7 +171,10 @@ export function attrSpecFor(owner: string, name: string, depsOrValue: unknown, b
   if (isSharedInstance(value)) {
     const type = (value as object).constructor?.name ?? 'class';
     process.emitWarning(
-      `[factories] "${owner}.${name}" is a constant ${type} instance: constants are copied for every build, but class instances are kept as they are, so every build shares this one. Declare attr('${name}', () => new ${type}(...)) for a fresh one per build, or freeze it.`,
+      prefixed(
+        'factories',
+        `"${owner}.${name}" is a constant ${type} instance: constants are copied for every build, but class instances are kept as they are, so every build shares this one. Declare attr('${name}', () => new ${type}(...)) for a fresh one per build, or freeze it.`,
+      ),
       { code: 'FACTORIES_SHARED_INSTANCE' },
     );
   }
