@@ -95,7 +95,9 @@ const KEY_HINTS: readonly KeyHint[] = [
   },
   {
     // A suffix, so `customerDob` and `applicantBirthDate` count and `dobFormat` or `birthDateVerifiedAt` do not.
-    matches: byNormalisedKey(/(?:dob|dateofbirth|birthdate|birthday|birthdt|geburtsdatum|datedenaissance|fechadenacimiento|datadinascita)$|^born(?:on)?$/),
+    matches: byNormalisedKey(
+      /(?:dob|dateofbirth|birthdate|birthday|birthdt|geburtsdatum|datedenaissance|fechadenacimiento|datadinascita)$|^born(?:on)?$/,
+    ),
     category: 'date-of-birth',
     accepts: (value) => DATE_VALUE.test(value),
     risk: 0.85,
@@ -130,7 +132,10 @@ const KEY_HINTS: readonly KeyHint[] = [
   },
   {
     matches: byNormalisedKey(/^(?:email|emailaddress|mail|useremail|contactemail)$/),
-    category: 'email', accepts: (value) => value.includes('@'), risk: 0.7 },
+    category: 'email',
+    accepts: (value) => value.includes('@'),
+    risk: 0.7,
+  },
   {
     matches: byNormalisedKey(CARD_NUMBER_KEY),
     category: 'card',

@@ -63,6 +63,8 @@ export function isCardLikeObject(entries: ReadonlyArray<readonly [string, unknow
   if (normalisedParentKey !== undefined && CARD_PARENT_KEY.test(normalisedParentKey)) return true;
   return entries.some(([key, value]) => {
     const normalised = key.toLowerCase().replace(/[-_\s.]/g, '');
-    return CARD_SIBLING_KEY.test(normalised) || (BRAND_KEY.test(normalised) && typeof value === 'string' && NETWORK_NAME.test(value.trim()));
+    return (
+      CARD_SIBLING_KEY.test(normalised) || (BRAND_KEY.test(normalised) && typeof value === 'string' && NETWORK_NAME.test(value.trim()))
+    );
   });
 }

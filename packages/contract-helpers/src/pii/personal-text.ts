@@ -24,8 +24,7 @@ function decoded(value: string): string {
 // pairs, with the enclosing object's key kept so `{"customer":{"name":"..."}}` reads as a customer's
 // name. Other strings are consumed whole, so braces inside them do not count. (A string that is JSON
 // throughout is parsed instead: text-segments.ts.)
-const JSON_TOKEN =
-  /"((?:[^"\\]|\\.){1,64})"\s*:\s*(?:(\{)|"((?:[^"\\]|\\.){0,400})"|(\d{4,19})(?![\d.eE]))|"(?:[^"\\]|\\.)*"|([{}])/g;
+const JSON_TOKEN = /"((?:[^"\\]|\\.){1,64})"\s*:\s*(?:(\{)|"((?:[^"\\]|\\.){0,400})"|(\d{4,19})(?![\d.eE]))|"(?:[^"\\]|\\.)*"|([{}])/g;
 
 function detectJsonFields(text: string, found: TextMatch[]): void {
   const parents: string[] = [];

@@ -23,7 +23,11 @@ describe('findPii in payment card objects', () => {
   });
 
   it('should still read a number under an id-like key outside a card object as an id', () => {
-    const value = { order: { number: '4539578763621486' }, invoice: { accountNumber: '4111111111111111' }, product: { number: '6011111111111117', brand: 'Acme' } };
+    const value = {
+      order: { number: '4539578763621486' },
+      invoice: { accountNumber: '4111111111111111' },
+      product: { number: '6011111111111117', brand: 'Acme' },
+    };
 
     expect(findPii(value)).toEqual([]);
   });
@@ -48,7 +52,14 @@ describe('findPii and redactPii on one value', () => {
   });
 
   it('should redact the whole of a multi-line private key block, not only its first line', () => {
-    const log = ['key loaded:', '-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAx9Zq3', 'b7Yt0kQwLpV2', '-----END RSA PRIVATE KEY-----', 'ready'].join('\n');
+    const log = [
+      'key loaded:',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAx9Zq3',
+      'b7Yt0kQwLpV2',
+      '-----END RSA PRIVATE KEY-----',
+      'ready',
+    ].join('\n');
 
     const redacted = redactPii(log);
 
@@ -78,12 +89,21 @@ describe('findPii on text that looks like personal data but is not', () => {
 });
 
 describe('isSecretKey', () => {
-  it.each(['password', 'pass', 'passwd', 'pwd', 'db_pass', 'smtpPassword', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey', 'webhookSigningSecret', 'apiKey', 'token'])(
-    'should read %s as naming a secret',
-    (key) => {
-      expect(isSecretKey(key)).toBe(true);
-    },
-  );
+  it.each([
+    'password',
+    'pass',
+    'passwd',
+    'pwd',
+    'db_pass',
+    'smtpPassword',
+    'AWS_SECRET_ACCESS_KEY',
+    'secretAccessKey',
+    'webhookSigningSecret',
+    'apiKey',
+    'token',
+  ])('should read %s as naming a secret', (key) => {
+    expect(isSecretKey(key)).toBe(true);
+  });
 
   it.each(['passwordPolicy', 'tokenType', 'secretName', 'boardingPass', 'bypass', 'compass', 'passwordUpdatedAt', 'apiKeyId'])(
     'should not read %s as naming a secret',

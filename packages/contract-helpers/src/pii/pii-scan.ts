@@ -133,8 +133,12 @@ function walk(scan: Scan, value: unknown, segments: PathSegment[], place: Place)
     const inText = place.inText;
     if (Array.isArray(value)) value.forEach((item: unknown, index) => walk(scan, item, at(index), place));
     else if (value instanceof Map) {
-      const inCard = isCardLikeObject([...value].map(([key, entry]) => [String(key), entry] as const), normalisedOrUndefined(place.key));
-      for (const [entryKey, entry] of value) walk(scan, entry, at(String(entryKey)), { key: String(entryKey), parentKey: place.key, inCard, inText });
+      const inCard = isCardLikeObject(
+        [...value].map(([key, entry]) => [String(key), entry] as const),
+        normalisedOrUndefined(place.key),
+      );
+      for (const [entryKey, entry] of value)
+        walk(scan, entry, at(String(entryKey)), { key: String(entryKey), parentKey: place.key, inCard, inText });
     } else if (!(value instanceof Date) && !ArrayBuffer.isView(value)) {
       const entries = Object.entries(value);
       const inCard = isCardLikeObject(entries, normalisedOrUndefined(place.key));

@@ -31,12 +31,11 @@ const LINE_PATTERNS: readonly RegExp[] = [
   ),
 ];
 
-
-
 // Postcodes, the anchor of every address read part by part: UK, Irish Eircode, US state and ZIP,
 // and continental codes before their town (Dutch 1016 GV, Portuguese 1100-053, German/French/Spanish/
 // Italian five digits, four digits elsewhere).
-const TOWN = "\\p{Lu}[\\p{L}\\p{M}'’.-]+(?:[ \\t]+(?:\\p{Lu}[\\p{L}\\p{M}'’.-]+|de|del|la|le|les|sur|sous|am|an|der|im|aan|den|op|en|i|d'|l'))*(?:[ \\t]*\\([\\p{L} .-]+\\))?";
+const TOWN =
+  "\\p{Lu}[\\p{L}\\p{M}'’.-]+(?:[ \\t]+(?:\\p{Lu}[\\p{L}\\p{M}'’.-]+|de|del|la|le|les|sur|sous|am|an|der|im|aan|den|op|en|i|d'|l'))*(?:[ \\t]*\\([\\p{L} .-]+\\))?";
 const US_STATES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR';
 const ANCHORS: ReadonlyArray<{ kind: 'uk' | 'ie' | 'us' | 'nl' | 'continental'; pattern: RegExp }> = [
@@ -66,7 +65,7 @@ const NUMBER_FIRST = new RegExp(
 const STREET_NO_NUMBER = new RegExp(`^(?:${NAME_WORD}[ \\t]+){1,4}${STREET_TYPE}\\.?$`, 'u');
 /** A street with its type first, Romance style: "Carrer de Mallorca 401", "C/ Gran Via, 12", "Rua Augusta 274". */
 const ROMANCE_TYPE =
-  "(?:C\\/|Cl\\.|Calle|Carrer|Carretera|Ctra\\.|Avinguda|Avgda\\.|Avda\\.|Av\\.|Avenida|Passeig|Pg\\.|Paseo|Pº|Plaça|Pl\\.|Plaza|Pza\\.|Ronda|Rda\\.|Rambla|Travessera|Travesía|Camí|Camino|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Rua|Travessa|Praça|Alameda|Estrada)";
+  '(?:C\\/|Cl\\.|Calle|Carrer|Carretera|Ctra\\.|Avinguda|Avgda\\.|Avda\\.|Av\\.|Avenida|Passeig|Pg\\.|Paseo|Pº|Plaça|Pl\\.|Plaza|Pza\\.|Ronda|Rda\\.|Rambla|Travessera|Travesía|Camí|Camino|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Rua|Travessa|Praça|Alameda|Estrada)';
 const ROMANCE_STREET = new RegExp(
   `^${ROMANCE_TYPE}[ \\t]*[^\\d,]{2,50}?(?:,?[ \\t]*(?:nº|n\\.?º|núm\\.?|no\\.?|n\\.)?[ \\t]*(\\d{1,4}[A-Za-z]?(?:[-/]\\d{1,4})?)(?:[ \\t,]+[\\wºª°. -]{0,15})?)?$`,
   'u',
@@ -159,7 +158,11 @@ function addressEndingAt(text: string, anchorStart: number, kind: AnchorKind): n
   if (street === undefined) {
     // An Eircode is Ireland's alone: with a county or Dublin district line, the lines before it are the address.
     const lines = before.slice(0, index);
-    if (kind !== 'ie' || lines.length < 2 || !lines.some((part) => /^(?:Co\.?|County)[ \t]+\p{Lu}|^Dublin[ \t]+\d{1,2}[wW]?$/u.test(part.text)))
+    if (
+      kind !== 'ie' ||
+      lines.length < 2 ||
+      !lines.some((part) => /^(?:Co\.?|County)[ \t]+\p{Lu}|^Dublin[ \t]+\d{1,2}[wW]?$/u.test(part.text))
+    )
       return undefined;
     const stopped = before[index];
     const at = stopped === undefined ? undefined : tailWhere(stopped.text, (tail) => PREMISE.test(tail));
@@ -167,7 +170,10 @@ function addressEndingAt(text: string, anchorStart: number, kind: AnchorKind): n
   }
   let start = street;
   for (const part of before.slice(index + 1, index + 3)) {
-    const at = tailWhere(part.text, (tail) => tail.length <= 30 && (PREMISE.test(tail) || (LOCALITY.test(tail) && tail.split(/[ \t]+/).length <= 3)));
+    const at = tailWhere(
+      part.text,
+      (tail) => tail.length <= 30 && (PREMISE.test(tail) || (LOCALITY.test(tail) && tail.split(/[ \t]+/).length <= 3)),
+    );
     if (at === undefined) break;
     start = part.start + at;
     if (at > 0) break;

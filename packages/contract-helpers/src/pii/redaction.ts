@@ -43,7 +43,11 @@ function redactString(text: string, place: Place, options: RedactionOptions): st
     out += text.slice(cursor, segment.start);
     out +=
       segment.kind === 'json'
-        ? JSON.stringify(redactValue(segment.value, { key: undefined, parentKey: place.key }, options, new Map()), null, segment.indentation)
+        ? JSON.stringify(
+            redactValue(segment.value, { key: undefined, parentKey: place.key }, options, new Map()),
+            null,
+            segment.indentation,
+          )
         : redactPlainText(segment.text, place, segment.text === text, options);
     cursor = segment.end;
   }
@@ -71,7 +75,8 @@ function redactValue(value: unknown, place: Place, options: RedactionOptions, se
   seen.set(value, copy);
   const entries = Object.entries(value);
   const inCard = isCardLikeObject(entries, place.key === undefined ? undefined : normaliseKey(place.key));
-  for (const [entryKey, entry] of entries) copy[entryKey] = redactValue(entry, { key: entryKey, parentKey: place.key, inCard }, options, seen);
+  for (const [entryKey, entry] of entries)
+    copy[entryKey] = redactValue(entry, { key: entryKey, parentKey: place.key, inCard }, options, seen);
   return copy;
 }
 
