@@ -69,7 +69,7 @@ describe('sequence', () => {
 
   it('should refuse a block that is not a whole number, naming the option', () => {
     expect(() => configureFactories({ sequenceBlock: 0, refDate: 'nope' })).toThrow(
-      '[factories] Failed to configure factories: sequenceBlock: expected a whole number of at least 1, got 0; refDate: expected a date or an ISO date string, got "nope". Fix the options passed to configureFactories().',
+      '[factories] Failed to configure factories: 2 problems in the options.\n- sequenceBlock: expected a whole number >= 1, got 0.\n- refDate: expected a date or an ISO date string, got "nope".\nFix the options passed to configureFactories().',
     );
   });
 });

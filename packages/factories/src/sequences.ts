@@ -1,3 +1,4 @@
+import { checks, countProblems, describeOptionValue, listOptionProblems } from '@proving-ground/kit';
 import { FactoriesError } from './errors.js';
 import type { AnyFactory, FactoryName } from './factory/types.js';
 import { factoryNamed } from './internal/registry.js';
@@ -29,21 +30,22 @@ let sequenceBlock = DEFAULT_SEQUENCE_BLOCK;
  * configureFactories({ sequenceBlock: 10_000, refDate: '2030-06-01T00:00:00Z' })
  */
 export function configureFactories(options: { sequenceBlock?: number; refDate?: string | Date }): void {
-  const problems: string[] = [];
-  if (options.sequenceBlock !== undefined && (!Number.isInteger(options.sequenceBlock) || options.sequenceBlock < 1)) {
-    problems.push(`sequenceBlock: expected a whole number of at least 1, got ${JSON.stringify(options.sequenceBlock)}`);
+  const problems = listOptionProblems(options, {
+    sequenceBlock: checks.integer(1),
+    refDate: (value) =>
+      Number.isNaN(new Date(value as string).getTime())
+        ? `expected a date or an ISO date string, got ${describeOptionValue(value)}`
+        : undefined,
+  });
+  if (problems.length > 0) {
+    throw new FactoriesError('FACTORIES_INVALID_OPTIONS', {
+      action: 'configure factories',
+      reason: `${countProblems(problems)} in the options`,
+      details: problems,
+      fix: 'Fix the options passed to configureFactories().',
+    });
   }
   const refDate = options.refDate === undefined ? undefined : new Date(options.refDate);
-  if (refDate !== undefined && Number.isNaN(refDate.getTime()))
-    problems.push(`refDate: expected a date or an ISO date string, got ${JSON.stringify(options.refDate)}`);
-  const unknown = Object.keys(options).filter((key) => key !== 'sequenceBlock' && key !== 'refDate');
-  for (const key of unknown) problems.push(`${key}: not an option (options: sequenceBlock, refDate)`);
-  if (problems.length > 0) {
-    throw new FactoriesError(
-      'FACTORIES_INVALID_OPTIONS',
-      `Failed to configure factories: ${problems.join('; ')}. Fix the options passed to configureFactories().`,
-    );
-  }
   if (options.sequenceBlock !== undefined) sequenceBlock = options.sequenceBlock;
   cachedWorkerId = undefined;
   if (refDate !== undefined) {

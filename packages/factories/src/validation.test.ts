@@ -169,7 +169,7 @@ describe('verifyFactories', () => {
     const attempt = (): unknown => verifyFactories({ into: 'memory', maxCombinationTraits: -1, strict: true } as never);
 
     expect(attempt).toThrow(
-      '[factories] Failed to verify factories: strict: not an option (options: factories, maxCombinationTraits, throwOnFailure, strategy, into); maxCombinationTraits: expected a whole number from 0 to 16, got -1; into: only with strategy: "create". Fix the options passed to verifyFactories().',
+      '[factories] Failed to verify factories: 3 problems in the options.\n- maxCombinationTraits: expected a whole number from 0 to 16, got -1.\n- strict: unknown option. Known options: factories, maxCombinationTraits, throwOnFailure, strategy, into.\n- into: only with strategy: "create".\nFix the options passed to verifyFactories().',
     );
   });
 

@@ -1,3 +1,4 @@
+import { checks, countProblems, listOptionProblems } from '@proving-ground/kit';
 import { FactoriesError, isFactoriesError } from './errors.js';
 import type { AnyFactory, FactoryName } from './factory/types.js';
 import { runInPersistScope } from './internal/persist-scope.js';
@@ -115,30 +116,29 @@ function resolveFactories(list: ReadonlyArray<AnyFactory | string> | undefined):
 }
 
 function checkOptions(options: VerifyOptions | VerifyCreateOptions): void {
-  const problems: string[] = [];
-  const known = ['factories', 'maxCombinationTraits', 'throwOnFailure', 'strategy', 'into'];
-  for (const key of Object.keys(options)) if (!known.includes(key)) problems.push(`${key}: not an option (options: ${known.join(', ')})`);
-  const { strategy, maxCombinationTraits } = options;
-  if (strategy !== undefined && strategy !== 'build' && strategy !== 'create')
-    problems.push(`strategy: expected "build" or "create", got ${JSON.stringify(strategy)}`);
-  if (
-    maxCombinationTraits !== undefined &&
-    (!Number.isInteger(maxCombinationTraits) || maxCombinationTraits < 0 || maxCombinationTraits > 16)
-  )
-    problems.push(`maxCombinationTraits: expected a whole number from 0 to 16, got ${JSON.stringify(maxCombinationTraits)}`);
+  const { strategy } = options;
+  const problems = listOptionProblems(options, {
+    factories: () => undefined,
+    maxCombinationTraits: checks.integer(0, 16),
+    throwOnFailure: checks.boolean(),
+    strategy: checks.oneOf(['build', 'create']),
+    into: () => undefined,
+  });
   const into = (options as VerifyCreateOptions).into;
   if (into !== undefined) {
-    if (strategy !== 'create') problems.push('into: only with strategy: "create"');
+    if (strategy !== 'create') problems.push('- into: only with strategy: "create".');
     else if (into !== 'adapters' && into !== 'memory' && typeof (into as Partial<SqlQueryable>).query !== 'function')
       problems.push(
-        `into: expected "adapters", "memory" or a database with query(), got ${typeof into === 'object' ? 'an object without query()' : JSON.stringify(into)}`,
+        `- into: expected "adapters", "memory" or a database with query(), got ${typeof into === 'object' ? 'an object without query()' : JSON.stringify(into)}.`,
       );
   }
   if (problems.length > 0) {
-    throw new FactoriesError(
-      'FACTORIES_INVALID_OPTIONS',
-      `Failed to verify factories: ${problems.join('; ')}. Fix the options passed to verifyFactories().`,
-    );
+    throw new FactoriesError('FACTORIES_INVALID_OPTIONS', {
+      action: 'verify factories',
+      reason: `${countProblems(problems)} in the options`,
+      details: problems,
+      fix: 'Fix the options passed to verifyFactories().',
+    });
   }
 }
 

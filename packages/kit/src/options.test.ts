@@ -21,6 +21,9 @@ describe('listOptionProblems', () => {
       '- retry.times: expected a whole number >= 0, got "x".',
     ]);
     expect(listOptionProblems({ times: 2 }, { times: checks.integer() })).toEqual([]);
+    expect(listOptionProblems({ times: 17 }, { times: checks.integer(0, 16) })).toEqual([
+      '- times: expected a whole number from 0 to 16, got 17.',
+    ]);
   });
 
   it('should not print long strings that may be secrets', () => {

@@ -35,13 +35,13 @@ export function countProblems(problems: readonly unknown[]): string {
 
 /** Common checks, each returning what is wrong or undefined. */
 export const checks = {
-  /** A whole number at least `min`. */
+  /** A whole number within `[min, max]`. */
   integer:
-    (min = 0): OptionCheck =>
+    (min = 0, max = Infinity): OptionCheck =>
     (value) =>
-      typeof value === 'number' && Number.isInteger(value) && value >= min
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
         ? undefined
-        : `expected a whole number >= ${min}, got ${describe(value)}`,
+        : `expected a whole number ${Number.isFinite(max) ? `from ${min} to ${max}` : `>= ${min}`}, got ${describe(value)}`,
   /** A finite number within `[min, max]`. */
   number:
     (min = -Infinity, max = Infinity): OptionCheck =>
