@@ -5,10 +5,10 @@ export {
   toSatisfyApiSpec,
   toBeProblemDetails,
   toContainPii,
-  printSafe,
   type MatcherContext,
   type MatcherOutcome,
 } from './matchers.js';
+export { printSafe } from './safe-print.js';
 export {
   compileSchema,
   validateAgainstSchema,

@@ -2,11 +2,10 @@ import { checkResponse, type ApiCheck, type ApiCheckOptions } from './openapi/co
 import type { ApiSpec } from './openapi/api-spec.js';
 import { ContractError } from './errors.js';
 import { isFetchResponseLike, toHttpExchange, toHttpExchangeSync, type HttpExchange } from './http-exchange.js';
-import { detectInText } from './pii/pii-detectors.js';
-import { maskPii } from './pii/pii-mask.js';
-import { findPii, keyHintCategory, type PiiScanOptions } from './pii/pii-scan.js';
+import { findPii, type PiiScanOptions } from './pii/pii-scan.js';
 import { checkProblemDetails, problemSubject, type ExpectedProblem, type ProblemDetailsOptions } from './problem-details.js';
-import { pathSegmentsOf, validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema/validator.js';
+import { describeUndeclared, printSafe } from './safe-print.js';
+import { validateAgainstSchema, type SchemaInput, type SchemaOptions, type SchemaViolation } from './schema/validator.js';
 
 /** The part of Jest's matcher context (`this` in a matcher) the matchers use. */
 export interface MatcherContext {
@@ -21,54 +20,13 @@ export interface MatcherOutcome {
   message(): string;
 }
 
-const MAX_VALUE_LENGTH = 80;
-
-function lastKey(path: string): string | undefined {
-  const segments = pathSegmentsOf(path);
-  for (let index = segments.length - 1; index >= 0; index--) if (typeof segments[index] === 'string') return segments[index] as string;
-  return undefined;
-}
-
-/**
- * A value for a failure message: strings holding personal data are masked, long values cut. With
- * the property name (or the JSONPath) the value sits under, a name that says what the value is
- * (`password`, `dob`, `ssn`, `firstName`...) masks the whole value, whatever it looks like.
- *
- * @param value - the value to print
- * @param at - the property name or JSONPath (`$.user.password`) of the value
- * @example
- * printSafe('jane@corp.example') // '"j***@c***.example"'
- * printSafe('hunter2-Secret', '$.password') // '"hun********"'
- */
-export function printSafe(value: unknown, at?: string): string {
-  if (value === undefined) return 'undefined';
-  const key = at === undefined ? undefined : at.startsWith('$') ? lastKey(at) : at;
-  const hinted = key === undefined ? undefined : keyHintCategory(key);
-  let text: string;
-  if (hinted !== undefined && (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')) {
-    text = JSON.stringify(maskPii(hinted, String(value)));
-  } else if (typeof value === 'string') {
-    let masked = value;
-    for (const match of detectInText(value).reverse())
-      masked = masked.slice(0, match.start) + maskPii(match.category, match.raw) + masked.slice(match.end);
-    text = JSON.stringify(masked);
-  } else if (typeof value === 'object' && value !== null) {
-    const findings = hinted === undefined ? findPii(value) : findPii({ [key!]: value });
-    text =
-      findings.length > 0
-        ? `<${Array.isArray(value) ? 'array' : 'object'} holding ${[...new Set(findings.map((finding) => finding.category))].join(', ')}>`
-        : JSON.stringify(value);
-  } else text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? typeof value);
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
-}
-
 const PASSED_SCHEMA: MatcherOutcome = { pass: true, message: () => 'Expected the value not to match the schema, but it does.' };
 
-function describeViolations(violations: readonly SchemaViolation[]): string {
+function describeViolations(violations: readonly SchemaViolation[], showUndeclaredValues: boolean | undefined): string {
   return violations
     .map((violation) =>
       violation.extraField !== undefined
-        ? `  ${violation.path}: extra field "${violation.extraField}" is not declared (value ${printSafe(violation.actual, violation.path)})`
+        ? `  ${violation.path}: extra field "${violation.extraField}" is not declared (${describeUndeclared(violation.actual, violation.path, showUndeclaredValues)})`
         : `  ${violation.path}: ${violation.message}\n      expected: ${violation.expected}\n      actual:   ${printSafe(violation.actual, violation.path)}`,
     )
     .join('\n');
@@ -104,13 +62,15 @@ export function toMatchSchema(
     message: () =>
       pass
         ? `${matcherName(this, 'toMatchSchema', 'schema')}\n\nExpected the value not to match the schema, but it does.`
-        : `${matcherName(this, 'toMatchSchema', 'schema')}\n\nExpected the value to match the schema${options?.strict === false ? '' : ' (strict: undeclared fields fail)'}; ${violations.length} ${violations.length === 1 ? 'violation' : 'violations'}:\n${describeViolations(violations)}`,
+        : `${matcherName(this, 'toMatchSchema', 'schema')}\n\nExpected the value to match the schema${options?.strict === false ? '' : ' (strict: undeclared fields fail)'}; ${violations.length} ${violations.length === 1 ? 'violation' : 'violations'}:\n${describeViolations(violations, options?.showUndeclaredValues)}`,
   };
 }
 
-function describeApiCheck(check: ApiCheck): string {
+function describeApiCheck(check: ApiCheck, showUndeclaredValues: boolean | undefined): string {
   return check.violations
-    .map((violation) => (violation.schema !== undefined ? describeViolations([violation.schema]) : `  ${violation.message}`))
+    .map((violation) =>
+      violation.schema !== undefined ? describeViolations([violation.schema], showUndeclaredValues) : `  ${violation.message}`,
+    )
     .join('\n');
 }
 
@@ -123,7 +83,7 @@ function apiOutcome(context: MatcherContext | undefined, exchange: HttpExchange,
     message: () =>
       pass
         ? `${matcherName(context, 'toSatisfyApiSpec', 'api')}\n\nExpected the response (${where}) not to satisfy ${spec.source}, but it does.`
-        : `${matcherName(context, 'toSatisfyApiSpec', 'api')}\n\nExpected the response (${where}) to satisfy ${spec.source}; ${check.violations.length} ${check.violations.length === 1 ? 'violation' : 'violations'}:\n${describeApiCheck(check)}`,
+        : `${matcherName(context, 'toSatisfyApiSpec', 'api')}\n\nExpected the response (${where}) to satisfy ${spec.source}; ${check.violations.length} ${check.violations.length === 1 ? 'violation' : 'violations'}:\n${describeApiCheck(check, options.showUndeclaredValues)}`,
   };
 }
 

@@ -39,21 +39,24 @@ describe('toSatisfyApiSpec', () => {
     expect(await fetched.json()).toMatchObject({ id: 1 });
   });
 
-  it('should fail on an undeclared field, naming it and masking its value', async () => {
+  it('should fail on an undeclared field, naming it and printing its type and size (its masked value when asked)', async () => {
     const response = await leaky.inject({ method: 'GET', url: '/v1/orders/1' });
 
-    const failure = (() => {
+    const failureWith = (options: { showUndeclaredValues?: boolean }): string => {
       try {
-        expect(response).toSatisfyApiSpec(api);
+        expect(response).toSatisfyApiSpec(api, options);
       } catch (error) {
         return (error as Error).message;
       }
       return 'passed';
-    })();
+    };
+    const failure = failureWith({});
+    const failureWithValues = failureWith({ showUndeclaredValues: true });
 
     expect(failure).toContain('200 from GET /orders/{id}');
-    expect(failure).toContain('$.customer.email: extra field "email" is not declared (value "j***@c***.example")');
-    expect(failure).not.toContain('jane.doe');
+    expect(failure).toContain('$.customer.email: extra field "email" is not declared (string, 21 characters)');
+    expect(failureWithValues).toContain('$.customer.email: extra field "email" is not declared (value "j***@c***.example")');
+    expect(`${failure}\n${failureWithValues}`).not.toContain('jane.doe');
   });
 
   it('should match documented status ranges and default responses, and reject undocumented ones', async () => {
@@ -174,12 +177,23 @@ describe('toMatchSchema', () => {
     }
 
     // Assert
-    expect(message).toContain('$.password: extra field "password" is not declared');
-    expect(message).toContain('$.dob: extra field "dob" is not declared (value "****-**-**")');
+    expect(message).toContain('$.password: extra field "password" is not declared (string, 14 characters)');
+    expect(message).toContain('$.dob: extra field "dob" is not declared (string, 10 characters)');
     expect(message).toContain('$.profile.pin: must be string');
     expect(message).not.toContain('hunter2-Secret');
     expect(message).not.toContain('1990-04-12');
     expect(message).not.toContain('4321');
+  });
+
+  it('should show undeclared values masked by their property names with showUndeclaredValues', () => {
+    const user = { id: 1, password: 'hunter2-Secret', dob: '1990-04-12' };
+
+    const run = (): void =>
+      expect(user).toMatchSchema({ type: 'object', properties: { id: { type: 'integer' } } }, { showUndeclaredValues: true });
+
+    expect(run).toThrow('$.password: extra field "password" is not declared (value "hun********")');
+    expect(run).toThrow('$.dob: extra field "dob" is not declared (value "****-**-**")');
+    expect(run).not.toThrow(/hunter2-Secret|1990-04-12/);
   });
 
   it('should work as an asymmetric matcher', () => {

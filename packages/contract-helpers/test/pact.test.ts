@@ -94,30 +94,30 @@ describe('disablePactTracking', () => {
 describe('checkPactAgainstSpec', () => {
   it('should pass a pact that matches the OpenAPI document and report one that does not', () => {
     const good = checkPactAgainstSpec(pact.file, api);
-    const bad = checkPactAgainstSpec(
-      {
-        interactions: [
-          {
-            description: 'bad',
-            request: { method: 'POST', path: '/v1/orders', body: { sku: 'x', quantity: 0, coupon: 'FREE' } },
-            response: {
-              status: 201,
-              headers: { 'content-type': 'application/json' },
-              body: { id: 1, sku: 'x', quantity: 1, status: 'open', promo: true },
-            },
+    const badPact = {
+      interactions: [
+        {
+          description: 'bad',
+          request: { method: 'POST', path: '/v1/orders', body: { sku: 'x', quantity: 0, coupon: 'FREE' } },
+          response: {
+            status: 201,
+            headers: { 'content-type': 'application/json' },
+            body: { id: 1, sku: 'x', quantity: 1, status: 'open', promo: true },
           },
-        ],
-      },
-      api,
-    );
+        },
+      ],
+    };
+    const bad = checkPactAgainstSpec(badPact, api);
+    const withValues = checkPactAgainstSpec(badPact, api, { showUndeclaredValues: true });
 
     expect(good).toEqual({ interactions: 1, problems: [] });
     expect(bad.problems.map((problem) => `${problem.side}: ${problem.message}`)).toEqual([
       'request: $.coupon: extra field "coupon" is not declared by the schema',
       'request: $.quantity: must be >= 1',
       'response: required response header "location" is missing',
-      'response: $.promo: extra field "promo" is not declared (value true)',
+      'response: $.promo: extra field "promo" is not declared (boolean)',
     ]);
+    expect(withValues.problems.map((problem) => problem.message)).toContain('$.promo: extra field "promo" is not declared (value true)');
   });
 });
 
@@ -219,7 +219,7 @@ describe('verifyProvider', () => {
     expect(message).not.toContain('jane.doe');
   });
 
-  it('should mask undeclared secret and birth-date fields of a provider response by their names', async () => {
+  it('should print undeclared fields of a provider response by type and size, and masked by their names with showUndeclaredValues', async () => {
     // Arrange
     const file = writeV4Pact('secret-fields', {
       description: 'a request for user 1',
@@ -243,13 +243,26 @@ describe('verifyProvider', () => {
       () => undefined,
       (error: unknown) => error,
     );
+    const caughtWithValues = await verifyProvider({
+      provider: 'orders',
+      pactFiles: [file],
+      start: startLeaky,
+      showUndeclaredValues: true,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
     // Assert
     const message = (caught as Error).message;
-    expect(message).toContain('$.password: field "password" is not in the contract');
-    expect(message).toContain('$.dob: field "dob" is not in the contract (value "****-**-**")');
+    expect(message).toContain('$.password: field "password" is not in the contract (string, 14 characters)');
+    expect(message).toContain('$.dob: field "dob" is not in the contract (string, 10 characters)');
     expect(message).not.toContain('hunter2-Secret');
     expect(message).not.toContain('1990-04-12');
+    const messageWithValues = (caughtWithValues as Error).message;
+    expect(messageWithValues).toContain('$.dob: field "dob" is not in the contract (value "****-**-**")');
+    expect(messageWithValues).not.toContain('hunter2-Secret');
+    expect(messageWithValues).not.toContain('1990-04-12');
   });
 
   it('should name a state-injected interaction by its description and real path in failures', async () => {

@@ -29,6 +29,12 @@ export interface ApiCheckOptions {
   method?: string;
   /** The request path, when the response does not carry it. */
   path?: string;
+  /**
+   * In failure messages, print the values of undeclared fields (personal data and anything under a
+   * secret-sounding name such as `password` or `aws_secret_access_key` still masked) instead of only
+   * their type and size (default false: undeclared fields are where leaks hide).
+   */
+  showUndeclaredValues?: boolean;
 }
 
 function mediaMatches(pattern: string, actual: string): boolean {

@@ -217,7 +217,11 @@ export async function fuzzApi(target: FuzzTarget, spec: ApiSpec, options: FuzzOp
       if (!isContractError(error)) throw error;
       throw new ContractError(
         error.code,
-        { action: `fuzz ${label(operation)} of ${spec.source}`, reason: 'no request could be generated', details: [`  caused by: ${firstLine(error)}`] },
+        {
+          action: `fuzz ${label(operation)} of ${spec.source}`,
+          reason: 'no request could be generated',
+          details: [`  caused by: ${firstLine(error)}`],
+        },
         { cause: error },
       );
     }

@@ -1,10 +1,10 @@
 import { firstLine } from '@proving-ground/kit';
 import { readFileSync } from 'node:fs';
-import { checkRequest, checkResponse } from './conformance.js';
+import { checkRequest, checkResponse, type ApiCheckOptions } from './conformance.js';
 import type { ApiSpec } from './api-spec.js';
 import { ContractError } from '../errors.js';
 import { isJsonMediaType } from '../http-exchange.js';
-import { printSafe } from '../matchers.js';
+import { describeUndeclared } from '../safe-print.js';
 
 /** One problem of a pact interaction against the OpenAPI document. */
 export interface PactSpecProblem {
@@ -79,11 +79,16 @@ function queryOf(query: unknown): Record<string, string | string[]> | undefined 
  *
  * @param pactFile - a pact file (V2, V3 or V4) or its parsed content
  * @param spec - from `loadApiSpec()`
+ * @param options - `showUndeclaredValues`: print undeclared fields' (masked) values, not only their type and size
  * @returns every problem, by interaction
  * @example
  * expect(checkPactAgainstSpec('pacts/web-support-desk.json', loadApiSpec('openapi.yaml')).problems).toEqual([])
  */
-export function checkPactAgainstSpec(pactFile: string | Record<string, unknown>, spec: ApiSpec): PactSpecReport {
+export function checkPactAgainstSpec(
+  pactFile: string | Record<string, unknown>,
+  spec: ApiSpec,
+  options: Pick<ApiCheckOptions, 'showUndeclaredValues'> = {},
+): PactSpecReport {
   let document: Loose;
   if (typeof pactFile === 'string') {
     try {
@@ -137,7 +142,7 @@ export function checkPactAgainstSpec(pactFile: string | Record<string, unknown>,
         side: 'response',
         message:
           violation.schema?.extraField !== undefined
-            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual, violation.schema.path)})`
+            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (${describeUndeclared(violation.schema.actual, violation.schema.path, options.showUndeclaredValues)})`
             : violation.message,
       });
     }

@@ -7,7 +7,7 @@ import { ContractError, contractFailureText } from '../errors.js';
 import { isJsonMediaType } from '../http-exchange.js';
 import { firstLine, nearestMatch } from '@proving-ground/kit';
 import { formatJsonPath, type PathSegment } from '../json-path.js';
-import { printSafe } from '../matchers.js';
+import { describeUndeclared } from '../safe-print.js';
 import { findPii, type PiiScanOptions } from '../pii/pii-scan.js';
 import { nodeProcess } from '../internal/real-process.js';
 import { disablePactTracking, resolvePactCore } from './pact-peer.js';
@@ -38,6 +38,12 @@ export interface ProviderVerificationOptions {
   pii?: PiiScanOptions | false;
   /** Pact's own log level (default `warn`). */
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * In failure messages, print the values of response fields beyond the contract (personal data
+   * and anything under a secret-sounding name still masked) instead of only their type and size
+   * (default false).
+   */
+  showUndeclaredValues?: boolean;
 }
 
 interface PactInteractionJson {
@@ -108,16 +114,18 @@ function expectedBody(interaction: PactInteractionJson): unknown {
 }
 
 /** Fields of `actual` the pact's example body does not have (array items compared with the first example item). */
-function fieldsBeyondPact(actual: unknown, expected: unknown, segments: PathSegment[], found: string[]): void {
+function fieldsBeyondPact(actual: unknown, expected: unknown, segments: PathSegment[], found: string[], showValues: boolean): void {
   if (Array.isArray(actual) && Array.isArray(expected)) {
     actual.forEach((item: unknown, index) =>
-      fieldsBeyondPact(item, expected[Math.min(index, expected.length - 1)], [...segments, index], found),
+      fieldsBeyondPact(item, expected[Math.min(index, expected.length - 1)], [...segments, index], found, showValues),
     );
   } else if (typeof actual === 'object' && actual !== null && typeof expected === 'object' && expected !== null && !Array.isArray(actual)) {
     for (const [key, value] of Object.entries(actual)) {
       if (!(key in expected))
-        found.push(`${formatJsonPath([...segments, key])}: field "${key}" is not in the contract (value ${printSafe(value, key)})`);
-      else fieldsBeyondPact(value, (expected as Record<string, unknown>)[key], [...segments, key], found);
+        found.push(
+          `${formatJsonPath([...segments, key])}: field "${key}" is not in the contract (${describeUndeclared(value, formatJsonPath([...segments, key]), showValues)})`,
+        );
+      else fieldsBeyondPact(value, (expected as Record<string, unknown>)[key], [...segments, key], found, showValues);
     }
   }
 }
@@ -448,12 +456,12 @@ export async function verifyProvider(options: ProviderVerificationOptions): Prom
       problems.push(
         ...check.violations.map((violation) =>
           violation.schema?.extraField !== undefined
-            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (value ${printSafe(violation.schema.actual, violation.schema.path)})`
+            ? `${violation.schema.path}: extra field "${violation.schema.extraField}" is not declared (${describeUndeclared(violation.schema.actual, violation.schema.path, options.showUndeclaredValues)})`
             : violation.message,
         ),
       );
     } else if (options.strict !== false && interaction !== undefined) {
-      fieldsBeyondPact(body, expectedBody(interaction), [], problems);
+      fieldsBeyondPact(body, expectedBody(interaction), [], problems, options.showUndeclaredValues === true);
     }
     if (options.pii !== false) {
       for (const finding of findPii(body, options.pii ?? {}))

@@ -1,10 +1,4 @@
-import {
-  isPlainObject,
-  SCHEMA_ARRAY_KEYWORDS,
-  SCHEMA_MAP_KEYWORDS,
-  SINGLE_SCHEMA_KEYWORDS,
-  type SchemaObject,
-} from './walk.js';
+import { isPlainObject, SCHEMA_ARRAY_KEYWORDS, SCHEMA_MAP_KEYWORDS, SINGLE_SCHEMA_KEYWORDS, type SchemaObject } from './walk.js';
 
 /**
  * The schema dialects the package reads. Everything is converted to draft 2020-12 before it is

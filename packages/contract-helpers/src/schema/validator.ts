@@ -44,6 +44,12 @@ export interface SchemaOptions {
   direction?: SchemaDirection;
   /** The file or name the schema comes from, for error messages. */
   source?: string;
+  /**
+   * In failure messages, print the values of undeclared fields (personal data and anything under a
+   * secret-sounding name such as `password` or `aws_secret_access_key` still masked) instead of only
+   * their type and size (default false: undeclared fields are where leaks hide).
+   */
+  showUndeclaredValues?: boolean;
 }
 
 /** One way a value breaks a schema. */
