@@ -1,7 +1,15 @@
 // Type-level tests of the public API: `tsc -p tsconfig.json --noEmit` fails if they break.
 import { expect } from '@jest/globals';
 import { z } from 'zod';
-import { findPii, isContractError, loadApiSpec, redactPii, type PiiCategory, type PiiFinding } from '@proving-ground/contract-helpers';
+import {
+  findPii,
+  isContractError,
+  loadApiSpec,
+  redactPii,
+  type ContractErrorCode,
+  type PiiCategory,
+  type PiiFinding,
+} from '@proving-ground/contract-helpers';
 import { consumerPact, type PactMockServer } from '@proving-ground/contract-helpers/pact';
 
 declare const response: Response;
@@ -21,6 +29,9 @@ expect(injected).toBeProblemDetails({ status: 404, type: 'about:blank' });
 expect({}).not.toContainPii({ categories: ['passport'] });
 // @ts-expect-error: a schema, not a string
 expect({}).toMatchSchema('Order');
+// Undeclared values are printed only when asked for.
+expect({ a: 1 }).toMatchSchema({ type: 'object' }, { showUndeclaredValues: true });
+const shown: void = expect(injected).toSatisfyApiSpec(api, { showUndeclaredValues: true });
 
 const category: PiiCategory = 'iban';
 const findings: PiiFinding[] = findPii({ category });
@@ -38,4 +49,11 @@ function check(error: unknown): string | undefined {
   return isContractError(error) ? error.code : undefined;
 }
 
-export { pending, done, findings, redacted, run, check };
+// The codes name their situation; a test hook such as schemaCompileCount is not public API.
+const unknownSchema: ContractErrorCode = 'CONTRACT_UNKNOWN_SCHEMA';
+// @ts-expect-error: replaced by CONTRACT_MISSING_JEST_GLOBALS
+const oldMappingCode: ContractErrorCode = 'CONTRACT_ERROR_MAPPING';
+// @ts-expect-error: internal, stripped from the published declarations
+export { schemaCompileCount } from '@proving-ground/contract-helpers';
+
+export { pending, done, shown, findings, redacted, run, check, unknownSchema, oldMappingCode };
