@@ -24,7 +24,14 @@ export { closeSchema, type SchemaDirection } from './schema/strict.js';
 export { findSchemaProblems, type SchemaProblem } from './schema/problems.js';
 export { canonicalJson, contentHash } from './canonical-json.js';
 export { formatJsonPath, compileJsonPathPattern, type JsonPathPattern, type PathSegment } from './json-path.js';
-export { loadApiSpec, ApiSpec, type ApiOperation, type ApiParameter, type ApiResponse, type LoadApiSpecOptions } from './openapi/api-spec.js';
+export {
+  loadApiSpec,
+  ApiSpec,
+  type ApiOperation,
+  type ApiParameter,
+  type ApiResponse,
+  type LoadApiSpecOptions,
+} from './openapi/api-spec.js';
 export {
   checkResponse,
   checkRequest,
