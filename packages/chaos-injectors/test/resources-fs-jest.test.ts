@@ -40,6 +40,7 @@ type Store = Record<string, (file: string) => unknown>;
 async function probeStore(
   store: Store,
   chaos: typeof import('@proving-ground/chaos-injectors'),
+  fs: typeof import('node:fs'),
   write: (name: string, value: unknown) => void,
 ): Promise<void> {
   const dir = process.env['OUT_DIR']!;
@@ -55,11 +56,12 @@ async function probeStore(
   const names = Object.keys(store).sort();
   const during: Record<string, string> = {};
   const after: Record<string, string> = {};
+  const original = fs.writeFileSync;
   const fault = chaos.injectFsFault({ path: dir, error: 'EIO' });
   for (const name of names) during[name] = await outcome(name);
   await fault.restore();
   for (const name of names) after[name] = await outcome(name);
-  write('outcomes.json', { during, after });
+  write('outcomes.json', { during, after, originalsBack: fs.writeFileSync === original });
 }
 
 function cjsTest(): void {
@@ -68,7 +70,7 @@ function cjsTest(): void {
   const chaos = require('@proving-ground/chaos-injectors') as typeof import('@proving-ground/chaos-injectors');
   const store = require('./store.js') as Record<string, (file: string) => unknown>;
   test('every way of reaching fs sees the fault', () =>
-    probeStore(store, chaos, (name, value) => fs.writeFileSync(`${process.env['OUT_DIR']}/${name}`, JSON.stringify(value))));
+    probeStore(store, chaos, fs, (name, value) => fs.writeFileSync(`${process.env['OUT_DIR']}/${name}`, JSON.stringify(value))));
 }
 
 async function esmTest(): Promise<void> {
@@ -78,7 +80,7 @@ async function esmTest(): Promise<void> {
   const storePath: string = './store.js';
   const store = (await import(storePath)) as Record<string, (file: string) => unknown>;
   test('every way of reaching fs sees the fault', () =>
-    probeStore(store, chaos, (name, value) => fs.writeFileSync(`${process.env['OUT_DIR']}/${name}`, JSON.stringify(value))));
+    probeStore(store, chaos, fs, (name, value) => fs.writeFileSync(`${process.env['OUT_DIR']}/${name}`, JSON.stringify(value))));
 }
 
 // --- The checks ---
@@ -117,7 +119,7 @@ describe.each([
     const run = await project.run();
 
     expect(run.tests.map((outcome) => outcome.failureMessages.join('\n'))).toEqual(['']);
-    expect(run.outputs['outcomes.json']).toEqual({ during: EVERY_WAY_FAILS, after: EVERY_WAY_WORKS });
+    expect(run.outputs['outcomes.json']).toEqual({ during: EVERY_WAY_FAILS, after: EVERY_WAY_WORKS, originalsBack: true });
   });
 
   it('should miss functions taken out of fs before the fault without the setup entry (which is why it pins the wrappers)', async () => {
@@ -137,6 +139,7 @@ describe.each([
     expect(run.outputs['outcomes.json']).toEqual({
       during: { ...EVERY_WAY_FAILS, viaNamedNodeFs: 'ok', viaNamedFsPromises: 'ok' },
       after: EVERY_WAY_WORKS,
+      originalsBack: true,
     });
   });
 });

@@ -133,16 +133,17 @@ describe('injectFsFault errors', () => {
     expect(injected).toEqual(real);
   });
 
-  it('should put the originals back once the last fault is restored', async () => {
-    const original = fs.writeFileSync;
+  it('should stop failing calls once restored', async () => {
+    const file = join(dir, 'restored.txt');
+    const fault = injectFsFault({ path: file, error: 'EIO' });
 
-    const fault = injectFsFault({ path: dir, error: 'EIO' });
-    const patched = fs.writeFileSync;
+    const during = await caught(() => fs.writeFileSync(file, 'x'));
     await fault.restore();
+    fs.writeFileSync(file, 'y');
 
-    expect(patched).not.toBe(original);
-    expect(fs.writeFileSync).toBe(original);
+    expect((during as NodeJS.ErrnoException).code).toBe('EIO');
     expect(fault.active).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe('y');
   });
 });
 
