@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { InterceptedRequest } from '@proving-ground/test-modes';
+import { networkGuard, type InterceptedRequest } from '@proving-ground/test-modes';
 import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError } from './errors.js';
 import { CASSETTE_VERSION, formatCassetteJson, type Cassette, type Interaction, type RecordedRequest } from './format.js';
@@ -134,7 +134,15 @@ export class CassetteSession {
     if (this.mode !== 'record-all') {
       const found = this.#find(recorded, shape, key);
       if (found !== undefined) {
-        controller.respondWith(replayResponse(found.interaction.response, this.options.replaySpeed, (open) => this.#trackOpen(open)));
+        const guard = networkGuard();
+        controller.respondWith(
+          replayResponse(
+            found.interaction.response,
+            this.options.replaySpeed,
+            (open) => this.#trackOpen(open),
+            (loss) => guard.connectionLost(loss),
+          ),
+        );
         return;
       }
       if (this.mode === 'replay') {
@@ -264,7 +272,8 @@ export class CassetteSession {
         settle();
       }
     };
-    const body = response.body === null ? null : teeForRecording(response.body, startedAt, save);
+    const guard = networkGuard();
+    const body = response.body === null ? null : teeForRecording(response.body, startedAt, save, (error) => guard.connectionLossOf(error));
     if (body === null) save([], { kind: 'complete' });
     controller.respondWith(new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
   }

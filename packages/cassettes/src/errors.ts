@@ -1,6 +1,4 @@
-import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
-
-const kCassettesError = Symbol.for('@proving-ground/cassettes/error');
+import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
 
 /** Stable codes carried by every {@link CassettesError}. */
 export type CassettesErrorCode =
@@ -27,11 +25,8 @@ export type CassettesErrorCode =
  * try { readCassette('x.json') } catch (error) { if (isCassettesError(error)) console.log(error.code) }
  */
 export class CassettesError extends ProvingGroundError<CassettesErrorCode> {
-  constructor(code: CassettesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
-    super('cassettes', code, failure, options);
-    this.name = 'CassettesError';
-    brand(this, kCassettesError);
-  }
+  static override readonly packageName = 'cassettes';
+  static override readonly errorName = 'CassettesError';
 }
 
 /**
@@ -40,6 +35,4 @@ export class CassettesError extends ProvingGroundError<CassettesErrorCode> {
  * @example
  * if (isCassettesError(error) && error.code === 'CASSETTES_UNMATCHED_REQUEST') { ... }
  */
-export function isCassettesError(value: unknown): value is CassettesError {
-  return hasBrand(value, kCassettesError);
-}
+export const isCassettesError = errorGuard(CassettesError);

@@ -22,8 +22,15 @@ export interface StreamChunk {
   base64?: string;
 }
 
-/** How a recorded stream ended. */
-export type StreamEnd = { kind: 'complete' } | { kind: 'error'; message: string } | { kind: 'aborted' };
+/**
+ * How a recorded stream ended: `complete`; `reset` or `closed` when the server reset or closed the
+ * connection mid-body (replayed as the same loss, so each client sees what it saw live); `aborted`
+ * when the client left first (replayed as a server still streaming). `error` is what cassettes
+ * recorded before the kind of loss was kept (its message is the recording client's error text):
+ * replayed as `closed`.
+ */
+export type StreamEnd =
+  { kind: 'complete' } | { kind: 'reset' } | { kind: 'closed' } | { kind: 'aborted' } | { kind: 'error'; message: string };
 
 /** A streamed response body (SSE, NDJSON, or any stream that broke off), chunk by chunk. */
 export interface RecordedStream {

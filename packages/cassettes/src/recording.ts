@@ -230,15 +230,18 @@ function storeResponse(response: Response, chunks: readonly ReceivedChunk[], end
 
 /**
  * A copy of `source` that the client reads while every chunk is kept with its time offset.
- * `onEnd` runs once: when the source ends, errors, or the client cancels (an abort).
+ * `onEnd` runs once: when the source ends, fails, or the client cancels (an abort). A failure is
+ * passed to the client as it is (the guard ends the client's connection as the server did) and
+ * recorded as the kind of connection loss `lossOf` reads from it (`closed` when it names none).
  *
  * @example
- * const body = teeForRecording(response.body, performance.now(), (chunks, end) => save(chunks, end))
+ * const body = teeForRecording(response.body, performance.now(), (chunks, end) => save(chunks, end), guard.connectionLossOf)
  */
 export function teeForRecording(
   source: ReadableStream<Uint8Array>,
   startedAt: number,
   onEnd: (chunks: ReceivedChunk[], end: StreamEnd) => void,
+  lossOf: (error: unknown) => 'reset' | 'closed' | undefined = () => undefined,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const chunks: ReceivedChunk[] = [];
@@ -254,7 +257,7 @@ export function teeForRecording(
       try {
         result = await reader.read();
       } catch (error) {
-        finish({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+        finish({ kind: lossOf(error) ?? 'closed' });
         controller.error(error);
         return;
       }

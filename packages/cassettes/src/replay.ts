@@ -23,17 +23,21 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * A `Response` replaying a recorded one: stored bodies re-encoded with their recorded content
- * encoding; streams chunk by chunk at `speed`, ending as they ended (complete, with the recorded
- * error, or left open like a server still streaming when the client aborted).
+ * encoding; streams chunk by chunk at `speed`, ending as they ended (complete; with the recorded
+ * connection loss, failing with the error `lost` makes for it; or left open like a server still
+ * streaming when the client aborted).
  *
  * @param onOpen - called with a handle on a replayed stream that was aborted when recorded
+ * @param lost - the error that ends the client's connection as the server's reset or close did
+ *   (the guard's `connectionLost`)
  * @example
- * controller.respondWith(replayResponse(interaction.response, 'instant'))
+ * controller.respondWith(replayResponse(interaction.response, 'instant', undefined, networkGuard().connectionLost))
  */
 export function replayResponse(
   recorded: RecordedResponse,
   speed: ReplaySpeed = 'instant',
   onOpen?: (open: OpenReplay) => () => void,
+  lost: (loss: 'reset' | 'closed') => Error = (loss) => new Error(`The server ${loss === 'reset' ? 'reset' : 'closed'} the connection`),
 ): Response {
   const headers = new Headers();
   for (const [name, value] of Object.entries(recorded.headers)) {
@@ -65,7 +69,9 @@ export function replayResponse(
         if (end.kind === 'complete') {
           if (encoder !== undefined) controller.enqueue(await encoder.finish());
           controller.close();
-        } else if (end.kind === 'error') controller.error(new Error(end.message));
+        } else if (end.kind === 'reset') controller.error(lost('reset'));
+        // Cassettes recorded before the kind was kept stored the client's error text: a close.
+        else if (end.kind === 'closed' || end.kind === 'error') controller.error(lost('closed'));
         else if (release === undefined) {
           // Recorded while the client aborted: stay open, as the server was, until the client leaves.
           release = onOpen?.({ close: (reason) => controller.error(reason) });

@@ -29,7 +29,14 @@ export { live, onlyIn, LIVE_SMOKE_SKIP_REASON, type ModeScopedApi } from './live
 export { installTestModes } from './install.js';
 export { formatBanner } from './banner.js';
 export { networkGuard } from './network-guard/network-guard.js';
-export type { BlockedAttempt, GuardConfig, InterceptedRequest, NetworkGuardRuntime, RequestHandler } from './network-guard/types.js';
+export type {
+  BlockedAttempt,
+  ConnectionLoss,
+  GuardConfig,
+  InterceptedRequest,
+  NetworkGuardRuntime,
+  RequestHandler,
+} from './network-guard/types.js';
 export { defineService } from './services/define-service.js';
 export {
   SERVICE_KINDS,

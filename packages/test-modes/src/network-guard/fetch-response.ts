@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { fetchBodyErrorFor, translateLoss } from './connection-loss.js';
 
 /** Statuses a `fetch` with `redirect: 'follow'` follows. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -93,11 +94,14 @@ function abortable(body: ReadableStream<Uint8Array>, signal: AbortSignal): Reada
 
 /**
  * The `Response` a `fetch` caller gets for `answer`, a handler's answer to `request`: its body
- * decoded, its `url` and `redirected` set. A `Response.error()` becomes the `TypeError` fetch rejects with.
+ * decoded, its `url` and `redirected` set. A `Response.error()` becomes the `TypeError` fetch rejects with;
+ * a body failing with a connection loss fails with undici's `TypeError: terminated`.
  */
 export function fetchResponseFor(request: Request, answer: Response, redirected: boolean): Response {
   if (answer.type === 'error') throw new TypeError('fetch failed', { cause: answer });
-  const body = decodedBody(answer, request.method);
+  const decoded = decodedBody(answer, request.method);
+  // A body cut off by its server fails as undici's fetch fails it.
+  const body = decoded === null ? null : translateLoss(decoded, (loss) => fetchBodyErrorFor(loss, request.url));
   const response = new Response(body === null ? null : abortable(body, request.signal), {
     status: answer.status,
     statusText: answer.statusText,

@@ -4,6 +4,7 @@ import * as nodeHttps from 'node:https';
 import { isIP, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { connectionLostError } from './connection-loss.js';
 
 /** Connection-level headers a forwarded request does not copy: Node frames the forwarded message itself. */
 const HOP_BY_HOP = new Set([
@@ -21,9 +22,39 @@ const HOP_BY_HOP = new Set([
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
+ * The response body as the client reads it: `incoming`'s bytes, failing with a connection loss
+ * (`connectionLostError`) when the server reset or closed the connection mid-way, or with the
+ * request's abort reason when the client walked away.
+ */
+function bodyOf(
+  incoming: nodeHttp.IncomingMessage,
+  request: Request,
+  socketError: () => NodeJS.ErrnoException | undefined,
+): ReadableStream<Uint8Array> {
+  const source = (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await source.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          if (request.signal.aborted) controller.error(error);
+          else controller.error(connectionLostError(socketError()?.code === 'ECONNRESET' ? 'reset' : 'closed'));
+        }
+      },
+      cancel: (reason) => source.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
  * Send `request` to its server on a socket connected with Node's own `connect`, so neither the
  * guard's interceptors nor another copy (msw in a test file) sees it, and resolve with the response
- * head; the body streams unchanged (no decompression).
+ * head; the body streams unchanged (no decompression). A body the server cuts off fails with the
+ * connection loss (see `connection-loss.ts`), so a handler answering with it passes the loss on.
  */
 export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], request: Request): Promise<Response> {
   const url = new URL(request.url);
@@ -43,6 +74,7 @@ export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], 
     return secure ? tlsConnect({ socket, servername: isIP(hostname) === 0 ? hostname : undefined, ALPNProtocols: ['http/1.1'] }) : socket;
   };
   const send = secure ? nodeHttps.request : nodeHttp.request;
+  let socketError: NodeJS.ErrnoException | undefined;
   return new Promise<Response>((resolve, reject) => {
     const outgoing = send(
       { method: request.method, host: hostname, port, path: `${url.pathname}${url.search}`, headers, createConnection },
@@ -55,7 +87,7 @@ export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], 
         const hasBody = request.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
         if (!hasBody) incoming.resume();
         resolve(
-          new Response(hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null, {
+          new Response(hasBody ? bodyOf(incoming, request, () => socketError) : null, {
             status,
             statusText: incoming.statusMessage ?? '',
             headers: responseHeaders,
@@ -68,6 +100,7 @@ export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], 
     };
     if (request.signal.aborted) abort();
     else request.signal.addEventListener('abort', abort, { once: true });
+    outgoing.on('socket', (socket) => socket.once('error', (error) => (socketError = error)));
     outgoing.on('error', reject);
     outgoing.end(body);
   });

@@ -10,7 +10,8 @@ import type { RequestHandler } from './types.js';
 /**
  * An error made in another realm (a handler in a Jest test file, whose `Error` is the sandbox's)
  * fails `instanceof Error` here, and the interceptors would then not fail the request with it:
- * give them a local error with the same name, message, code, brands and stack, the original as cause.
+ * give them a local copy in its place, with the same name, message, code, brands, stack and cause
+ * (the original's own cause, not the original: a cause holding the same message would print it twice).
  */
 function adoptForeignErrors(controller: RequestController): void {
   const errorWith = controller.errorWith.bind(controller);
@@ -20,7 +21,8 @@ function adoptForeignErrors(controller: RequestController): void {
       return;
     }
     const foreign = reason as Error & Record<PropertyKey, unknown>;
-    const local = new Error(String(foreign.message), { cause: foreign }) as Error & Record<PropertyKey, unknown>;
+    const local = new Error(String(foreign.message), 'cause' in foreign ? { cause: foreign.cause } : undefined) as Error &
+      Record<PropertyKey, unknown>;
     local.name = String(foreign.name);
     if (typeof foreign.stack === 'string') local.stack = foreign.stack;
     for (const key of Reflect.ownKeys(foreign)) {

@@ -17,6 +17,7 @@ import { Interceptor, RequestController } from '@mswjs/interceptors';
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
 import { SocketInterceptor } from '@mswjs/interceptors/net';
 import { createAnnouncer } from './announce.js';
+import { connectionLossOf, connectionLostError, deliverLossesOn } from './connection-loss.js';
 import { routeConnections, watchFirstWrite } from './connections.js';
 import { sendOutsideInterceptors } from './forward.js';
 import { createFetchGuard } from './guard-fetch.js';
@@ -39,6 +40,18 @@ interface HttpSource {
   removeListener(type: 'request', listener: unknown): void;
 }
 
+/** The client's socket behind a connection's controller (the interceptors keep it under a private symbol). */
+function clientSocketOf(controller: object): Socket | undefined {
+  for (let holder: object | null = controller; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
+    const key = Object.getOwnPropertySymbols(holder).find((symbol) => symbol.description === 'kRawSocket');
+    if (key !== undefined) {
+      const socket = (controller as Record<symbol, unknown>)[key];
+      return socket instanceof Socket ? socket : undefined;
+    }
+  }
+  return undefined;
+}
+
 function createRuntime(): NetworkGuardRuntime {
   const policy = createGuardPolicy();
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to call on other sockets
@@ -50,11 +63,16 @@ function createRuntime(): NetworkGuardRuntime {
   };
   const handlers = createRequestHandlers(forward);
 
+  /** The client's socket of each intercepted connection, by the connection's server side (a request's initiator). */
+  const clientSockets = new WeakMap<object, Socket>();
+
   // HTTP requests: the request handlers answer first; the policy judges what they leave.
   const http = new HttpRequestInterceptor();
-  http.on('request', async ({ request, requestId, controller }) => {
+  http.on('request', async ({ request, requestId, controller, initiator }) => {
     // Another interceptor sharing this copy (msw or nock in a plain Node process) answered first.
     if (controller.readyState !== RequestController.PENDING) return;
+    const clientSocket = typeof initiator === 'object' && initiator !== null ? clientSockets.get(initiator) : undefined;
+    if (clientSocket !== undefined && handlers.count > 0) deliverLossesOn(controller, clientSocket);
     await handlers.offerIntercepted(request, requestId, controller);
     if (controller.readyState !== RequestController.PENDING) return;
     const blocked = policy.judgeRequest(request.method, request.url);
@@ -81,8 +99,10 @@ function createRuntime(): NetworkGuardRuntime {
   // The backstop below HTTP: a connection that nobody answered (raw TCP/TLS, or HTTP that another
   // copy of the interceptors passed through) is about to reach the real network.
   const sockets = Interceptor.singleton(SocketInterceptor);
-  sockets.on('connection', ({ connectionOptions, controller }) => {
+  sockets.on('connection', ({ connectionOptions, controller, socket }) => {
     keepGuardLast();
+    const clientSocket = clientSocketOf(controller);
+    if (clientSocket !== undefined) clientSockets.set(socket, clientSocket);
     const host = connectionOptions.host ?? undefined;
     const port = connectionOptions.port ?? undefined;
     if (connectionOptions.path) return;
@@ -137,6 +157,8 @@ function createRuntime(): NetworkGuardRuntime {
     allowHost: (host) => policy.allowHost(host),
     addRequestHandler: (handler) => handlers.add(handler),
     forward,
+    connectionLost: connectionLostError,
+    connectionLossOf,
     guardFetch,
     takeViolations: () => policy.takeViolations(),
     announceOnce: createAnnouncer(),

@@ -1,5 +1,8 @@
 import type { RequestController } from '@mswjs/interceptors';
 import type { NetworkBlockedError } from '../errors.js';
+import type { ConnectionLoss } from './connection-loss.js';
+
+export type { ConnectionLoss } from './connection-loss.js';
 import type { AllowedHost } from '../host-policy.js';
 import type { Mode } from '../mode.js';
 
@@ -35,7 +38,8 @@ export interface InterceptedRequest {
    * guard blocks rejects with its `NetworkBlockedError` (and counts as a blocked attempt).
    *
    * Answer the client with `controller.respondWith()`, e.g. with a copy of the body that records it
-   * while the client reads it. Aborting the request's signal, or cancelling the body, closes the
+   * while the client reads it. A body the server cut off fails with a connection loss (see
+   * {@link NetworkGuardRuntime.connectionLost}): passed on as it is, the client sees what the server did. Aborting the request's signal, or cancelling the body, closes the
    * real connection.
    */
   forward(request?: Request): Promise<Response>;
@@ -64,6 +68,16 @@ export interface NetworkGuardRuntime {
    * the guard's host policy applies.
    */
   forward(request: Request): Promise<Response>;
+  /**
+   * The error a handler's response body fails with to end the connection as a server that reset
+   * (`'reset'`) or closed (`'closed'`) it mid-body would: each client then sees what it sees from a
+   * real server (node:http `aborted`/`read ECONNRESET`, undici `SocketError: other side closed`,
+   * global `fetch` `TypeError: terminated`). A body from {@link forward} fails with such an error
+   * when its server cut it off; read its kind with {@link connectionLossOf}.
+   */
+  connectionLost(loss: ConnectionLoss): Error;
+  /** The kind of connection loss `error` (made by {@link connectionLost}) stands for; undefined for any other error. */
+  connectionLossOf(error: unknown): ConnectionLoss | undefined;
   /**
    * Route the global `fetch` of `scope` (a realm's `globalThis`; the setup entry passes the test
    * file's) through the guard: a request a request handler answers is answered at the fetch level,

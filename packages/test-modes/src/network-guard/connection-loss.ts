@@ -1,0 +1,170 @@
+/**
+ * A response whose connection broke off mid-way, carried from where it happened (a real server
+ * behind `forward()`, or a recording replayed) to the client, which then sees what it sees when a
+ * real server does the same: node:http, axios and undici on their socket, global `fetch` in the
+ * error its body fails with.
+ */
+import type { Socket } from 'node:net';
+import { getSystemErrorMap } from 'node:util';
+
+/**
+ * How a server ended a response before its end: `reset` (the connection was reset, a TCP RST) or
+ * `closed` (the server closed the connection, a FIN, with the body unfinished).
+ */
+export type ConnectionLoss = 'reset' | 'closed';
+
+const kConnectionLoss = Symbol.for('@proving-ground/test-modes/connection-loss');
+
+/**
+ * The error a response body fails with to end its client's connection as a server would. The
+ * guard recognises it (by a `Symbol.for` brand, so across realms and package copies) wherever it
+ * delivers a handler's response.
+ */
+export function connectionLostError(loss: ConnectionLoss): Error {
+  const error = new Error(
+    loss === 'reset'
+      ? 'The server reset the connection before the response ended'
+      : 'The server closed the connection before the response ended',
+  );
+  Object.defineProperty(error, kConnectionLoss, { value: loss, enumerable: false });
+  return error;
+}
+
+/** How `error` says the connection broke off, when it is an error made by {@link connectionLostError}. */
+export function connectionLossOf(error: unknown): ConnectionLoss | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const loss = (error as Record<symbol, unknown>)[kConnectionLoss];
+  return loss === 'reset' || loss === 'closed' ? loss : undefined;
+}
+
+/** The errno libuv gives `code` on this platform (ECONNRESET is -104 on Linux, -54 on macOS). */
+function errnoOf(code: string): number | undefined {
+  for (const [errno, [name]] of getSystemErrorMap()) if (name === code) return errno;
+  return undefined;
+}
+
+/** The error a socket emits when its peer resets it while the client reads. */
+function readReset(): Error {
+  return Object.assign(new Error('read ECONNRESET'), { errno: errnoOf('ECONNRESET'), code: 'ECONNRESET', syscall: 'read' });
+}
+
+/**
+ * End the client side of an intercepted connection as the server's loss would reach it: a reset
+ * fails the socket with `read ECONNRESET`; a close ends its input (the client reads the end of the
+ * stream, as on a FIN) and then closes it.
+ */
+export function endSocketWith(socket: Socket, loss: ConnectionLoss): void {
+  if (socket.destroyed) return;
+  // Destroyed with an error (by the reset below, or by a client such as undici on reading the end),
+  // report it as a real socket does: 'error' before 'close' (the intercepted socket emits 'close' first).
+  socket._destroy = (error, callback) => {
+    callback(error);
+    process.nextTick(() => socket.emit('close', error !== null));
+  };
+  if (loss === 'reset') {
+    socket.destroy(readReset());
+    return;
+  }
+  socket.once('end', () => setImmediate(() => socket.destroy()));
+  socket.push(null);
+}
+
+// undici marks its errors with these brands; its `instanceof` checks read them.
+const UNDICI_ERROR = Symbol.for('undici.error.UND_ERR');
+const UNDICI_SOCKET_ERROR = Symbol.for('undici.error.UND_ERR_SOCKET');
+
+/** undici's `SocketError`, as global `fetch` reports a connection its server closed. */
+class SocketError extends Error {
+  readonly code = 'UND_ERR_SOCKET';
+  readonly socket: Record<string, unknown>;
+  constructor(message: string, socket: Record<string, unknown>) {
+    super(message);
+    this.name = 'SocketError';
+    this.socket = socket;
+    Object.defineProperty(this, UNDICI_ERROR, { value: true });
+    Object.defineProperty(this, UNDICI_SOCKET_ERROR, { value: true });
+  }
+}
+
+/**
+ * The error the body of a global `fetch` response fails with when its connection breaks off:
+ * undici's `TypeError: terminated`, whose cause is what undici saw on the socket (`read ECONNRESET`
+ * for a reset, `SocketError: other side closed` for a close). `url` is the request's.
+ */
+export function fetchBodyErrorFor(loss: ConnectionLoss, url: string): TypeError {
+  const { hostname, port, protocol } = new URL(url);
+  const cause =
+    loss === 'reset'
+      ? readReset()
+      : new SocketError('other side closed', {
+          localAddress: undefined,
+          localPort: undefined,
+          remoteAddress: hostname,
+          remotePort: Number(port === '' ? (protocol === 'https:' ? 443 : 80) : port),
+          remoteFamily: undefined,
+          timeout: undefined,
+          bytesWritten: undefined,
+          bytesRead: undefined,
+        });
+  return new TypeError('terminated', { cause });
+}
+
+/**
+ * `body`, failing with the error `failure(loss)` gives when it fails with a connection loss (any
+ * other failure passes as it is), cancelling its source when cancelled.
+ */
+export function translateLoss(body: ReadableStream<Uint8Array>, failure: (loss: ConnectionLoss) => unknown): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          const loss = connectionLossOf(error);
+          controller.error(loss === undefined ? error : failure(loss));
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * Make `controller` (answering a request on the intercepted `socket`) end `socket` as the server's
+ * connection loss would when the body of its response fails with one. The interceptors would
+ * otherwise close the socket without a word, which clients read as neither a reset nor a close.
+ */
+export function deliverLossesOn(controller: { respondWith(response: Response): void }, socket: Socket): void {
+  const respondWith = controller.respondWith.bind(controller);
+  controller.respondWith = (response: Response): void => {
+    if (response.body === null || response.type === 'error') {
+      respondWith(response);
+      return;
+    }
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(stream) {
+          try {
+            const { done, value } = await reader.read();
+            if (done) stream.close();
+            else stream.enqueue(value);
+          } catch (error) {
+            const loss = connectionLossOf(error);
+            if (loss === undefined) throw error;
+            endSocketWith(socket, loss);
+            // The socket ends here; the interceptors cancel this body once it is gone.
+            await new Promise<never>(() => undefined);
+          }
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    respondWith(new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
+  };
+}
