@@ -326,16 +326,6 @@ function sync(): void {
   if (typeof syncExports === 'function') syncExports();
 }
 
-/** @internal The module functions the hooks replace, as `fs.<name>` and `fs.promises.<name>`. */
-export function hookedNames(): string[] {
-  const names: string[] = [];
-  for (const name of [...Object.keys(PATH_CALLS), ...Object.keys(DESCRIPTOR_CALLS)]) {
-    names.push(name, `${name}Sync`);
-    if (name in PATH_CALLS) names.push(`promises.${name}`);
-  }
-  return names;
-}
-
 /**
  * Replace the public functions of `fs` and `fs/promises` with wrappers that ask the active faults
  * about each call (and run the original when none applies). `pin` keeps them installed for the
