@@ -112,10 +112,13 @@ describe('injectFsFault errors', () => {
     fs.chmodSync(locked, 0o555);
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     fs.chmodSync(locked, 0o000);
-    const childSees = spawnSync(process.execPath, ['-e', probe, file, locked], { encoding: 'utf8', ...asNobody });
+    const run = (node: string) => spawnSync(node, ['-e', probe, file, locked], { encoding: 'utf8', ...asNobody });
+    // This Node may live where nobody may run it (npx's cache under root's home): then the one on PATH.
+    const first = run(process.execPath);
+    const childSees = first.status === 0 ? first : run('node');
     fs.chmodSync(locked, 0o777);
     fs.chmodSync(file, 0o644);
-    const real = JSON.parse(childSees.stdout) as Record<string, unknown>;
+    const real = JSON.parse(childSees.stdout || '{}') as Record<string, unknown>;
 
     const injected: Record<string, unknown> = {};
     {
