@@ -42,10 +42,10 @@ describe('allocateMemory', () => {
     const after = pressure.metrics.after!;
 
     expect(pressure.allocated).toBe(0);
-    // Other buffers may be collected meanwhile: allow a little slack.
-    expect(during.arrayBuffers - before.arrayBuffers).toBeGreaterThan(56 * MiB);
-    expect(during.external - before.external).toBeGreaterThan(56 * MiB);
-    expect(during.rss - before.rss).toBeGreaterThan(48 * MiB); // touched pages are resident
+    // Absolute figures for what it holds (other buffers may be collected meanwhile), a margin for the deltas.
+    expect(during.arrayBuffers).toBeGreaterThanOrEqual(64 * MiB);
+    expect(during.external).toBeGreaterThanOrEqual(64 * MiB);
+    expect(during.rss - before.rss).toBeGreaterThan(32 * MiB); // touched pages are resident
     expect(during.arrayBuffers - after.arrayBuffers).toBeGreaterThan(56 * MiB); // freed at once, no GC needed
   });
 
