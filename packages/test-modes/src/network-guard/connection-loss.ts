@@ -54,19 +54,24 @@ function readReset(): Error {
  * stream, as on a FIN) and then closes it.
  */
 export function endSocketWith(socket: Socket, loss: ConnectionLoss): void {
-  if (socket.destroyed) return;
-  // Destroyed with an error (by the reset below, or by a client such as undici on reading the end),
-  // report it as a real socket does: 'error' before 'close' (the intercepted socket emits 'close' first).
-  socket._destroy = (error, callback) => {
-    callback(error);
-    process.nextTick(() => socket.emit('close', error !== null));
-  };
-  if (loss === 'reset') {
-    socket.destroy(readReset());
-    return;
-  }
-  socket.once('end', () => setImmediate(() => socket.destroy()));
-  socket.push(null);
+  // The response writer may still hold the last chunks (its first write is corked until the next
+  // tick): let them reach the client first, as they did when the server sent them.
+  setImmediate(() => {
+    if (socket.destroyed) return;
+    // Destroyed with an error (by the reset below, or by a client such as undici on reading the
+    // end), report it as a real socket does: 'error' before 'close' (the intercepted socket would
+    // emit 'close' first).
+    socket._destroy = (error, callback) => {
+      callback(error);
+      process.nextTick(() => socket.emit('close', error !== null));
+    };
+    if (loss === 'reset') {
+      socket.destroy(readReset());
+      return;
+    }
+    socket.once('end', () => setImmediate(() => socket.destroy()));
+    socket.push(null);
+  });
 }
 
 // undici marks its errors with these brands; its `instanceof` checks read them.
