@@ -25,8 +25,8 @@ export type CassettesErrorCode =
  * try { readCassette('x.json') } catch (error) { if (isCassettesError(error)) console.log(error.code) }
  */
 export class CassettesError extends ProvingGroundError<CassettesErrorCode> {
-  static override readonly packageName = 'cassettes';
-  static override readonly errorName = 'CassettesError';
+  static override readonly packageName: string = 'cassettes';
+  static override readonly errorName: string = 'CassettesError';
 }
 
 /**

@@ -1,6 +1,4 @@
-import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
-
-const kChaosError = Symbol.for('@proving-ground/chaos-injectors/error');
+import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
 
 /** Stable codes carried by every {@link ChaosError}. */
 export type ChaosErrorCode =
@@ -43,11 +41,8 @@ export type ChaosErrorCode =
  * try { createRandom(Number.NaN) } catch (error) { if (isChaosError(error)) console.log(error.code) }
  */
 export class ChaosError extends ProvingGroundError<ChaosErrorCode> {
-  constructor(code: ChaosErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
-    super('chaos-injectors', code, failure, options);
-    this.name = 'ChaosError';
-    brand(this, kChaosError);
-  }
+  static override readonly packageName: string = 'chaos-injectors';
+  static override readonly errorName: string = 'ChaosError';
 }
 
 /**
@@ -56,6 +51,4 @@ export class ChaosError extends ProvingGroundError<ChaosErrorCode> {
  * @example
  * if (isChaosError(error) && error.code === 'CHAOS_INVALID_SEED') { ... }
  */
-export function isChaosError(value: unknown): value is ChaosError {
-  return hasBrand(value, kChaosError);
-}
+export const isChaosError = errorGuard(ChaosError);

@@ -1,6 +1,4 @@
-import { ProvingGroundError, brand, formatFailure, hasBrand, type Failure } from '@proving-ground/kit';
-
-const kContractError = Symbol.for('@proving-ground/contract-helpers/error');
+import { ProvingGroundError, errorGuard, formatFailure, type Failure } from '@proving-ground/kit';
 
 /** Stable codes carried by every {@link ContractError}. */
 export type ContractErrorCode =
@@ -31,16 +29,8 @@ export type ContractErrorCode =
  * try { loadApiSpec('openapi.yaml') } catch (error) { if (isContractError(error)) console.log(error.code) }
  */
 export class ContractError extends ProvingGroundError<ContractErrorCode> {
-  /**
-   * @param code - the stable code
-   * @param failure - what failed, on what, why and what to do (or the message, without the prefix)
-   * @param options - `cause`: the underlying error
-   */
-  constructor(code: ContractErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
-    super('contract-helpers', code, failure, options);
-    this.name = 'ContractError';
-    brand(this, kContractError);
-  }
+  static override readonly packageName: string = 'contract-helpers';
+  static override readonly errorName: string = 'ContractError';
 }
 
 /**
@@ -60,6 +50,4 @@ export function contractFailureText(failure: Failure): string {
  * @example
  * if (isContractError(error) && error.code === 'CONTRACT_INVALID_SPEC') { ... }
  */
-export function isContractError(value: unknown): value is ContractError {
-  return hasBrand(value, kContractError);
-}
+export const isContractError = errorGuard(ContractError);

@@ -1,6 +1,4 @@
-import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
-
-const kFactoriesError = Symbol.for('@proving-ground/factories/error');
+import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
 
 /**
  * Stable codes carried by every {@link FactoriesError}.
@@ -40,11 +38,8 @@ export type FactoriesErrorCode =
  * try { User.build({ nmae: 'x' } as never) } catch (error) { if (isFactoriesError(error)) console.log(error.code) }
  */
 export class FactoriesError extends ProvingGroundError<FactoriesErrorCode> {
-  constructor(code: FactoriesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
-    super('factories', code, failure, options);
-    this.name = 'FactoriesError';
-    brand(this, kFactoriesError);
-  }
+  static override readonly packageName: string = 'factories';
+  static override readonly errorName: string = 'FactoriesError';
 }
 
 /**
@@ -54,6 +49,4 @@ export class FactoriesError extends ProvingGroundError<FactoriesErrorCode> {
  * @example
  * if (isFactoriesError(error) && error.code === 'FACTORIES_UNKNOWN_TRAIT') { ... }
  */
-export function isFactoriesError(value: unknown): value is FactoriesError {
-  return hasBrand(value, kFactoriesError);
-}
+export const isFactoriesError = errorGuard(FactoriesError);

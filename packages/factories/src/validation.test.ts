@@ -1,9 +1,14 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { defineFactory } from './factory/define.js';
 import { memoryAdapter } from './persistence.js';
 import { resetSequences } from './sequences.js';
 import { verifyFactories } from './verify.js';
+
+/** This file as the replay line names it: relative to where Jest was started (the package or the repository root). */
+const thisFile = relative(process.cwd(), fileURLToPath(import.meta.url));
 
 const userSchema = z.object({ email: z.email(), age: z.number().int().min(18) });
 
@@ -19,7 +24,7 @@ describe('Factory.schema', () => {
 
     expect(valid.age).toBe(30);
     expect(attempt).toThrow(
-      "[factories] Failed to build \"user\": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: FACTORIES_SEED=20260101 npx jest src/validation.test.ts -t '^Factory\\.schema should validate every build against a Standard Schema \\(zod 4\\) and list every problem$'",
+      `[factories] Failed to build "user": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: FACTORIES_SEED=20260101 npx jest ${thisFile} -t '^Factory\\.schema should validate every build against a Standard Schema \\(zod 4\\) and list every problem$'`,
     );
   });
 

@@ -1,18 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { ProvingGroundError, brand, firstLine, formatFailure, hasBrand, isProvingGroundError, prefixed } from './errors.js';
+import { ProvingGroundError, errorGuard, firstLine, formatFailure, hasBrand, isProvingGroundError, prefixed } from './errors.js';
 
 const kWidgetsError = Symbol.for('@proving-ground/widgets/error');
 
 class WidgetsError extends ProvingGroundError<'WIDGETS_BROKEN' | 'WIDGETS_MISSING'> {
-  constructor(
-    code: 'WIDGETS_BROKEN' | 'WIDGETS_MISSING',
-    failure: ConstructorParameters<typeof ProvingGroundError>[2],
-    options?: { cause?: unknown },
-  ) {
-    super('widgets', code, failure, options);
-    this.name = 'WidgetsError';
-    brand(this, kWidgetsError);
-  }
+  static override readonly packageName: string = 'widgets';
+  static override readonly errorName: string = 'WidgetsError';
+}
+const isWidgetsError = errorGuard(WidgetsError);
+
+class GadgetsError extends ProvingGroundError<'GADGETS_BROKEN'> {
+  static override readonly packageName: string = 'gadgets';
+  static override readonly errorName: string = 'GadgetsError';
+}
+
+class SpecialWidgetsError extends WidgetsError {
+  static override readonly errorName: string = 'SpecialWidgetsError';
 }
 
 describe('formatFailure', () => {
@@ -20,6 +23,16 @@ describe('formatFailure', () => {
     const message = formatFailure('cassettes', { action: 'load "a.json"', reason: 'it is not JSON', fix: 'Re-record it' });
 
     expect(message).toBe('[cassettes] Failed to load "a.json": it is not JSON. Re-record it.');
+  });
+
+  it('should not put a full stop after a command the reader copies', () => {
+    const message = formatFailure('factories', {
+      action: 'build "user"',
+      reason: 'bad',
+      fix: "Replay with: FACTORIES_SEED=1 npx jest a.test.ts -t '^a$'",
+    });
+
+    expect(message).toBe('[factories] Failed to build "user": bad. Replay with: FACTORIES_SEED=1 npx jest a.test.ts -t \'^a$\'');
   });
 
   it('should put detail lines between the reason and the fix', () => {
@@ -72,9 +85,20 @@ describe('ProvingGroundError', () => {
 
     expect(isProvingGroundError(error)).toBe(true);
     expect(hasBrand(error, kWidgetsError)).toBe(true);
+    expect(isWidgetsError(error)).toBe(true);
+    expect(isWidgetsError(new GadgetsError('GADGETS_BROKEN', 'x'))).toBe(false);
     expect(isProvingGroundError(lookalike)).toBe(false);
-    expect(hasBrand(lookalike, kWidgetsError)).toBe(false);
+    expect(isWidgetsError(lookalike)).toBe(false);
     expect(isProvingGroundError(null)).toBe(false);
+  });
+
+  it('should keep the package of its base class and its own name in a subclass', () => {
+    const error = new SpecialWidgetsError('WIDGETS_MISSING', 'Failed to find it: gone.');
+
+    expect(error.name).toBe('SpecialWidgetsError');
+    expect(error.message).toBe('[widgets] Failed to find it: gone.');
+    expect(isWidgetsError(error)).toBe(true);
+    expect(error).toBeInstanceOf(WidgetsError);
   });
 });
 

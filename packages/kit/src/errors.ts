@@ -17,9 +17,10 @@ export interface Failure {
 
 const kProvingGroundError = Symbol.for('@proving-ground/error');
 
+/** `text` ending as a sentence: a full stop is added unless it ends one already, or ends a shell command a reader copies (a quote or backtick). */
 function sentence(text: string): string {
   const trimmed = text.trimEnd();
-  return /[.!?:]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  return /[.!?:'`]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /**
@@ -53,31 +54,57 @@ export function prefixed(packageName: string, message: string): string {
  * as a prefix added here (never typed by hand), URL passwords masked, and `cause` kept so a wrapped
  * error is nested rather than edited.
  *
- * Each package extends it once, with its own code union and a `Symbol.for` brand, because a test
- * setup often holds two copies of a package (its ESM and CJS builds) and `instanceof` fails across them.
+ * Each package extends it once, naming itself in two static fields, and gets its guard from
+ * {@link errorGuard}. Errors are recognised by `Symbol.for` brands, not `instanceof`, because a
+ * test setup often holds two copies of a package (its ESM and CJS builds).
  *
  * @example
- * class CassettesError extends ProvingGroundError<CassettesErrorCode> {
- *   constructor(code: CassettesErrorCode, failure: Failure | string, options?: ErrorOptions) {
- *     super('cassettes', code, failure, options)
- *     this.name = 'CassettesError'
- *     brand(this, kCassettesError)
- *   }
+ * export class CassettesError extends ProvingGroundError<CassettesErrorCode> {
+ *   static override readonly packageName: string = 'cassettes';
+ *   static override readonly errorName: string = 'CassettesError';
  * }
+ * export const isCassettesError = errorGuard(CassettesError);
+ * throw new CassettesError('CASSETTES_EXPIRED', { action: 'replay "a.json"', reason: 'it is 40 days old', fix: 'Re-record it.' });
  */
 export class ProvingGroundError<Code extends string = string> extends Error {
+  /** The short name of the package (`cassettes`): the message prefix and the brand. Set by each subclass. */
+  static readonly packageName: string = 'proving-ground';
+  /** The class name users see as `error.name`, whatever a bundler renames the class to. Set by each subclass. */
+  static readonly errorName: string = 'ProvingGroundError';
+
   /** A stable identifier of the situation, safe to match on. */
   readonly code: Code;
   /** The short name of the package that threw it (`cassettes`). */
   readonly packageName: string;
 
-  constructor(packageName: string, code: Code, failure: Failure | string, options?: { cause?: unknown }) {
-    super(typeof failure === 'string' ? prefixed(packageName, failure) : formatFailure(packageName, failure), options);
-    this.name = 'ProvingGroundError';
+  constructor(code: Code, failure: Failure | string, options?: { cause?: unknown }) {
+    const type = new.target;
+    super(typeof failure === 'string' ? prefixed(type.packageName, failure) : formatFailure(type.packageName, failure), options);
+    this.name = type.errorName;
     this.code = code;
-    this.packageName = packageName;
+    this.packageName = type.packageName;
     brand(this, kProvingGroundError);
+    brand(this, packageBrand(type.packageName));
   }
+}
+
+function packageBrand(packageName: string): symbol {
+  return Symbol.for(`@proving-ground/${packageName}/error`);
+}
+
+/**
+ * The guard that recognises errors of `type`'s package thrown by any copy of it.
+ *
+ * @example
+ * export const isFactoriesError = errorGuard(FactoriesError);
+ * if (isFactoriesError(error) && error.code === 'FACTORIES_UNKNOWN_FIELD') { ... }
+ */
+export function errorGuard<T extends ProvingGroundError>(type: {
+  readonly packageName: string;
+  readonly prototype: T;
+}): (value: unknown) => value is T {
+  const key = packageBrand(type.packageName);
+  return (value: unknown): value is T => hasBrand(value, key);
 }
 
 /** Mark `error` with a `Symbol.for` brand, recognisable across copies of a package with {@link hasBrand}. */

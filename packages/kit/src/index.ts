@@ -1,5 +1,15 @@
 export { editDistance, nearestMatch, didYouMean, describeChoice, listChoices } from './did-you-mean.js';
-export { ProvingGroundError, formatFailure, prefixed, brand, hasBrand, isProvingGroundError, firstLine, type Failure } from './errors.js';
+export {
+  ProvingGroundError,
+  errorGuard,
+  formatFailure,
+  prefixed,
+  brand,
+  hasBrand,
+  isProvingGroundError,
+  firstLine,
+  type Failure,
+} from './errors.js';
 export { listOptionProblems, countProblems, checks, describe as describeOptionValue, type OptionCheck } from './options.js';
 export { maskUrlCredentials, maskValue, MASK } from './masking.js';
 export {

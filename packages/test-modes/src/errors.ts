@@ -1,6 +1,4 @@
-import { ProvingGroundError, brand, hasBrand, type Failure } from '@proving-ground/kit';
-
-const kTestModesError = Symbol.for('@proving-ground/test-modes/error');
+import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
 
 /**
  * Stable codes carried by every {@link TestModesError}.
@@ -33,11 +31,8 @@ export type TestModesErrorCode =
  * try { resolveModeSettings(process.env) } catch (error) { if (isTestModesError(error)) console.log(error.code) }
  */
 export class TestModesError extends ProvingGroundError<TestModesErrorCode> {
-  constructor(code: TestModesErrorCode, failure: Failure | string, options?: { cause?: unknown }) {
-    super('test-modes', code, failure, options);
-    this.name = 'TestModesError';
-    brand(this, kTestModesError);
-  }
+  static override readonly packageName: string = 'test-modes';
+  static override readonly errorName: string = 'TestModesError';
 }
 
 /**
@@ -66,6 +61,4 @@ export class NetworkBlockedError extends TestModesError {
  * @example
  * if (isTestModesError(error) && error.code === 'TEST_MODES_NETWORK_BLOCKED') { ... }
  */
-export function isTestModesError(value: unknown): value is TestModesError {
-  return hasBrand(value, kTestModesError);
-}
+export const isTestModesError = errorGuard(TestModesError);

@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { defineFactory } from './define.js';
 import { isFactoriesError } from '../errors.js';
 import { sequence } from '../fields.js';
+import { DEFAULT_SEQUENCE_BLOCK } from '../sequences.js';
 
 const Address = defineFactory('address')
   .attr('street', ({ faker }) => faker.location.streetAddress())
@@ -313,12 +314,14 @@ describe('defineFactory errors', () => {
 });
 
 describe('sequence fields of a factory', () => {
-  it('should count per factory from 1', () => {
+  it("should count per factory from the first number of the worker's block", () => {
+    // Each Jest worker owns a block of numbers (worker 1 counts from 1, worker 2 from 1,000,001, ...).
+    const first = (Number(process.env['JEST_WORKER_ID'] ?? '1') - 1) * DEFAULT_SEQUENCE_BLOCK + 1;
     const Numbered = defineFactory('numbered').attr(
       'n',
       sequence((n) => `n-${n}`),
     );
 
-    expect(Numbered.buildList(3).map((item) => item.n)).toEqual(['n-1', 'n-2', 'n-3']);
+    expect(Numbered.buildList(3).map((item) => item.n)).toEqual([`n-${first}`, `n-${first + 1}`, `n-${first + 2}`]);
   });
 });
