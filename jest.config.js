@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rootsOf } from '@proving-ground/test-kit/jest-config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const packagesDir = join(root, 'packages');
@@ -23,8 +24,10 @@ for (const name of PACKAGES_WITH_SUITES) {
   const { default: config } = await import(pathToFileURL(join(rootDir, 'jest.config.js')).href);
   const unit = config.testMatch.filter((pattern) => pattern.startsWith('<rootDir>/src/'));
   const integration = config.testMatch.filter((pattern) => !pattern.startsWith('<rootDir>/src/'));
-  if (unit.length > 0) projects.push({ ...config, rootDir, displayName: name, testMatch: unit });
-  if (integration.length > 0) projects.push({ ...config, rootDir, displayName: `${name}:integration`, testMatch: integration });
+  if (unit.length > 0) projects.push({ ...config, rootDir, displayName: name, testMatch: unit, roots: rootsOf(unit) });
+  if (integration.length > 0) {
+    projects.push({ ...config, rootDir, displayName: `${name}:integration`, testMatch: integration, roots: rootsOf(integration) });
+  }
 }
 
 /** @type {import('jest').Config} */

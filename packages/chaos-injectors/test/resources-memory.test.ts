@@ -45,7 +45,9 @@ describe('allocateMemory', () => {
     // Absolute figures for what it holds (other buffers may be collected meanwhile), a margin for the deltas.
     expect(during.arrayBuffers).toBeGreaterThanOrEqual(64 * MiB);
     expect(during.external).toBeGreaterThanOrEqual(64 * MiB);
-    expect(during.rss - before.rss).toBeGreaterThan(32 * MiB); // touched pages are resident
+    // The resident set is not compared here: in a Jest worker that ran other files, the allocator may
+    // hand back pages that are still resident. 'should raise the resident set to a target' proves it grows.
+    expect(during.rss).toBeGreaterThanOrEqual(before.rss - 8 * MiB);
     expect(during.arrayBuffers - after.arrayBuffers).toBeGreaterThan(56 * MiB); // freed at once, no GC needed
   });
 

@@ -20,7 +20,7 @@ export interface PackageJestConfig {
  * export default packageJestConfig('factories', { setupFilesAfterEnv: ['<rootDir>/src/setup.ts'] })
  */
 export function packageJestConfig(name: string, overrides: Record<string, unknown> = {}): PackageJestConfig {
-  return {
+  const config: PackageJestConfig = {
     displayName: name,
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts'],
@@ -34,4 +34,18 @@ export function packageJestConfig(name: string, overrides: Record<string, unknow
     testTimeout: 60_000,
     ...overrides,
   };
+  // Jest crawls only the folders tests live in: the integration tests' temporary projects under
+  // .tmp/ come and go while a run is under way, and their package.json files would collide.
+  if (overrides['roots'] === undefined) config['roots'] = rootsOf(config.testMatch);
+  return config;
+}
+
+/**
+ * The folders a set of `<rootDir>/folder/**` test patterns search, as Jest `roots`.
+ *
+ * @example
+ * rootsOf(['<rootDir>/src/**\/*.test.ts']) // ['<rootDir>/src']
+ */
+export function rootsOf(testMatch: readonly string[]): string[] {
+  return [...new Set(testMatch.map((pattern) => /^<rootDir>\/[^/*]+/.exec(pattern)?.[0] ?? '<rootDir>'))];
 }
