@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHUNK_HASH = /-[A-Za-z0-9_-]{8}(?=\.d\.mts\b)/g;
+const CHUNK_HASH = /-[A-Za-z0-9_-]{8}(?=\.(?:d\.[cm]ts|[cm]js)\b)/g;
 
 /** Declarations without comments, source-map lines or trailing blanks; chunk hashes dropped. */
 function normalise(text) {
