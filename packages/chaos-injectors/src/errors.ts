@@ -31,7 +31,11 @@ export type ChaosErrorCode =
   /** No proxy of that name (Toxiproxy API: 404). */
   | 'CHAOS_PROXY_NOT_FOUND'
   /** A `toxiproxy.json` file that cannot be read or is not a list of proxies with names and upstreams. */
-  | 'CHAOS_INVALID_TOXIPROXY_CONFIG';
+  | 'CHAOS_INVALID_TOXIPROXY_CONFIG'
+  /** An HTTP fault with a bad target, option or schedule: every problem is listed, with "did you mean". */
+  | 'CHAOS_INVALID_HTTP_FAULT'
+  /** A fault was added to HTTP faults that were closed (`close()`, `await using`, or the end of the test file). */
+  | 'CHAOS_HTTP_FAULTS_CLOSED';
 
 /**
  * Base class of every error thrown by `@proving-ground/chaos-injectors`. Recognise it with

@@ -52,3 +52,8 @@ export {
   type MemorySnapshot,
 } from './resources/memory.js';
 export { skewClock, type ClockSkewHandle } from './resources/clock.js';
+export { httpFaults, type HttpFaults, type HttpFaultsOptions, type HttpFaultBuilder, type ResponseFaultOptions } from './http/http-faults.js';
+export type { HttpFault, HttpFaultKind } from './http/fault.js';
+export type { HttpTarget, TextPattern } from './http/target.js';
+export type { BodyLoss, BodySource } from './http/bodies.js';
+export { DNS_ERROR_CODES, type DnsErrorCode } from './http/network-errors.js';
