@@ -30,10 +30,28 @@ export interface RequestFacts {
   headers: Headers;
 }
 
-/** Reads a request's method, host and path (without the query). */
+/**
+ * Reads a request's method, host and path (without the query). `request.url` is already a
+ * serialised URL (lower-case scheme and host, no default port), so slicing it is exact, and several
+ * times cheaper than `new URL()` on a path every outbound request takes.
+ */
 export function requestFacts(request: Request): RequestFacts {
-  const url = new URL(request.url);
-  return { method: request.method, hostname: url.hostname, host: url.host, path: url.pathname, headers: request.headers };
+  const url = request.url;
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+  const authority = url.slice(start, end);
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  const colon = host.startsWith('[') ? host.indexOf(':', host.indexOf(']')) : host.indexOf(':');
+  let pathEnd = end;
+  while (pathEnd < url.length && url[pathEnd] !== '?' && url[pathEnd] !== '#') pathEnd++;
+  return {
+    method: request.method,
+    hostname: colon === -1 ? host : host.slice(0, colon),
+    host,
+    path: end === pathEnd ? '/' : url.slice(end, pathEnd),
+    headers: request.headers,
+  };
 }
 
 function wildcardToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
