@@ -49,6 +49,23 @@ function readReset(): Error {
 }
 
 /**
+ * Make `socket` (the client side of an intercepted connection the guard answers) report its
+ * destruction as a real socket does: the error first (on the next tick), then 'close' once the
+ * connection is torn down (a later turn of the event loop, where libuv closes a real handle).
+ *
+ * The interceptors' stand-in emits the error in a microtask and 'close' on the next tick, so when
+ * a client destroys the socket from a tick callback (an abort signal, a timeout, a 'data'
+ * listener), 'close' comes first and node:http reports its response `aborted` before the
+ * request's own error (an `AbortError`, a timeout, `read ECONNRESET`).
+ */
+export function destroyLikeRealSocket(socket: Socket): void {
+  socket._destroy = (error, callback) => {
+    callback(error);
+    setImmediate(() => socket.emit('close', error !== null));
+  };
+}
+
+/**
  * End the client side of an intercepted connection as the server's loss would reach it: a reset
  * fails the socket with `read ECONNRESET`; a close ends its input (the client reads the end of the
  * stream, as on a FIN) and then closes it.
@@ -58,13 +75,7 @@ export function endSocketWith(socket: Socket, loss: ConnectionLoss): void {
   // tick): let them reach the client first, as they did when the server sent them.
   setImmediate(() => {
     if (socket.destroyed) return;
-    // Destroyed with an error (by the reset below, or by a client such as undici on reading the
-    // end), report it as a real socket does: 'error' before 'close' (the intercepted socket would
-    // emit 'close' first).
-    socket._destroy = (error, callback) => {
-      callback(error);
-      process.nextTick(() => socket.emit('close', error !== null));
-    };
+    destroyLikeRealSocket(socket);
     if (loss === 'reset') {
       socket.destroy(readReset());
       return;
@@ -139,11 +150,13 @@ export function translateLoss(body: ReadableStream<Uint8Array>, failure: (loss: 
 }
 
 /**
- * Make `controller` (answering a request on the intercepted `socket`) end `socket` as the server's
- * connection loss would when the body of its response fails with one. The interceptors would
- * otherwise close the socket without a word, which clients read as neither a reset nor a close.
+ * Make `controller` (answering a request on an intercepted connection, whose client socket
+ * `socketOf` gives) end that socket as the server's connection loss would when the body of its
+ * response fails with one; the interceptors would otherwise close it without a word, which clients
+ * read as neither a reset nor a close. From the first read of the body on, the socket also reports
+ * a destroy as a real socket does (see {@link destroyLikeRealSocket}).
  */
-export function deliverLossesOn(controller: { respondWith(response: Response): void }, socket: Socket): void {
+export function deliverLossesOn(controller: { respondWith(response: Response): void }, socketOf: () => Socket | undefined): void {
   const respondWith = controller.respondWith.bind(controller);
   controller.respondWith = (response: Response): void => {
     if (response.body === null || response.type === 'error') {
@@ -151,16 +164,24 @@ export function deliverLossesOn(controller: { respondWith(response: Response): v
       return;
     }
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let started = false;
     const body = new ReadableStream<Uint8Array>(
       {
         async pull(stream) {
+          // The interceptors install their socket stand-in's destroy before reading the body.
+          if (!started) {
+            started = true;
+            const socket = socketOf();
+            if (socket !== undefined) destroyLikeRealSocket(socket);
+          }
           try {
             const { done, value } = await reader.read();
             if (done) stream.close();
             else stream.enqueue(value);
           } catch (error) {
             const loss = connectionLossOf(error);
-            if (loss === undefined) throw error;
+            const socket = socketOf();
+            if (loss === undefined || socket === undefined) throw error;
             endSocketWith(socket, loss);
             // The socket ends here; the interceptors cancel this body once it is gone.
             await new Promise<never>(() => undefined);

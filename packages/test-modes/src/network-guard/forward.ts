@@ -68,6 +68,12 @@ export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], 
   });
   headers['host'] = url.host;
   if (body !== undefined) headers['content-length'] = String(body.byteLength);
+  // Ask for the connection the client asked for (HTTP/1.1 keeps it alive unless told to close), so
+  // the server frames and ends its response as it does for the client: a client that keeps the
+  // connection alive reads a reset mid-body as an error, one told `Connection: close` as the end.
+  // The connection is not reused: it is closed once the response has ended.
+  const keepAlive = !/\bclose\b/i.test(request.headers.get('connection') ?? '');
+  if (keepAlive) headers['connection'] = 'keep-alive';
   const createConnection = (): Socket => {
     const socket = new Socket();
     Reflect.apply(nativeConnect, socket, [{ host: hostname, port }]);
@@ -100,7 +106,11 @@ export async function sendOutsideInterceptors(nativeConnect: Socket['connect'], 
     };
     if (request.signal.aborted) abort();
     else request.signal.addEventListener('abort', abort, { once: true });
-    outgoing.on('socket', (socket) => socket.once('error', (error) => (socketError = error)));
+    outgoing.on('socket', (socket) => {
+      socket.once('error', (error) => (socketError = error));
+      // Nobody pools this connection: close it once the response has ended.
+      outgoing.once('response', (incoming) => incoming.once('end', () => setImmediate(() => socket.destroy())));
+    });
     outgoing.on('error', reject);
     outgoing.end(body);
   });

@@ -71,8 +71,11 @@ function createRuntime(): NetworkGuardRuntime {
   http.on('request', async ({ request, requestId, controller, initiator }) => {
     // Another interceptor sharing this copy (msw or nock in a plain Node process) answered first.
     if (controller.readyState !== RequestController.PENDING) return;
-    const clientSocket = typeof initiator === 'object' && initiator !== null ? clientSockets.get(initiator) : undefined;
-    if (clientSocket !== undefined && handlers.count > 0) deliverLossesOn(controller, clientSocket);
+    // The connection's client socket, looked up once the answer is under way: the socket
+    // interceptor may hand the request over before the guard's 'connection' listener has run.
+    if (typeof initiator === 'object' && initiator !== null && handlers.count > 0) {
+      deliverLossesOn(controller, () => clientSockets.get(initiator));
+    }
     await handlers.offerIntercepted(request, requestId, controller);
     if (controller.readyState !== RequestController.PENDING) return;
     const blocked = policy.judgeRequest(request.method, request.url);
