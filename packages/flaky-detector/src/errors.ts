@@ -1,0 +1,26 @@
+import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
+
+/** Stable codes carried by every {@link FlakyError}. */
+export type FlakyErrorCode =
+  /** A test id that is not the 16-hex-digit form {@link testIdOf} makes. */
+  'FLAKY_INVALID_TEST_ID';
+
+/**
+ * Base class of every error thrown by `@proving-ground/flaky-detector`. Recognise it with
+ * {@link isFlakyError}: a test setup can hold two copies of the package.
+ *
+ * @example
+ * try { parseTestId('x') } catch (error) { if (isFlakyError(error)) console.log(error.code) }
+ */
+export class FlakyError extends ProvingGroundError<FlakyErrorCode> {
+  static override readonly packageName: string = 'flaky-detector';
+  static override readonly errorName: string = 'FlakyError';
+}
+
+/**
+ * Whether `value` is an error thrown by any copy of `@proving-ground/flaky-detector`.
+ *
+ * @example
+ * if (isFlakyError(error) && error.code === 'FLAKY_INVALID_TEST_ID') { ... }
+ */
+export const isFlakyError = errorGuard(FlakyError);

@@ -1,0 +1,2 @@
+export { FlakyError, isFlakyError, type FlakyErrorCode } from './errors.js';
+export { testIdOf, parseTestId, errorFingerprint, type AttemptRecord, type AttemptStatus, type RunKey } from './model.js';

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { FlakyError } from './errors.js';
+
+/** How one attempt of a test ended. */
+export type AttemptStatus = 'passed' | 'failed' | 'skipped' | 'todo';
+
+/**
+ * What identifies a run: the code it ran (commit, lockfile), where (Node, OS, CI job and shard)
+ * and when. Two runs with the same `commit` and `lockfileHash` ran the same code.
+ */
+export interface RunKey {
+  /** Unique per run (and per shard of a run). */
+  runId: string;
+  commit?: string | undefined;
+  lockfileHash?: string | undefined;
+  nodeVersion: string;
+  os: string;
+  ciJob?: string | undefined;
+  /** `2/4` for the second of four shards. */
+  shard?: string | undefined;
+  /** ISO 8601 start time. */
+  startedAt: string;
+}
+
+/** One attempt of one test in one run: the unit every score and report is computed from. */
+export interface AttemptRecord {
+  runId: string;
+  /** {@link testIdOf} its file and full name. */
+  testId: string;
+  /** The test file, relative to the project root, with `/` separators. */
+  file: string;
+  /** The describe blocks' names and the test's own, joined by spaces. */
+  fullName: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  status: AttemptStatus;
+  durationMs: number;
+  /** {@link errorFingerprint} of the failure, for failed attempts. */
+  errorFingerprint?: string | undefined;
+}
+
+/**
+ * A test's id, stable across runs and across renames of other tests: a hash of its file (relative,
+ * `/` separators) and its full name, 16 hex digits.
+ *
+ * @example
+ * testIdOf('src/orders.test.ts', 'orders should total the lines') // 'a1b2c3d4e5f60718'
+ */
+export function testIdOf(file: string, fullName: string): string {
+  return createHash('sha256')
+    .update(`${file.split('\\').join('/')}\u0000${fullName}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * `id` checked as a test id.
+ *
+ * @example
+ * parseTestId('A1B2C3D4E5F60718') // 'a1b2c3d4e5f60718'
+ */
+export function parseTestId(id: string): string {
+  const lower = id.trim().toLowerCase();
+  if (!/^[0-9a-f]{16}$/.test(lower)) {
+    throw new FlakyError('FLAKY_INVALID_TEST_ID', {
+      action: `read the test id ${JSON.stringify(id)}`,
+      reason: 'a test id is 16 hexadecimal digits',
+      fix: 'Copy the id from a report or from `testIdOf(file, fullName)`.',
+    });
+  }
+  return lower;
+}
+
+/** Terminal colour codes Jest puts around parts of a failure message (ESC [ ... m). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/**
+ * A fingerprint of a failure that ignores what changes from run to run (numbers, hex ids, temp paths,
+ * line and column positions), so the same failure reads the same in every run.
+ *
+ * @example
+ * errorFingerprint('Expected 3, received 4 at /tmp/x-81/a.ts:10:5') === errorFingerprint('Expected 7, received 9 at /tmp/x-12/a.ts:11:2') // true
+ */
+export function errorFingerprint(message: string): string {
+  const normalised = message
+    .split('\n', 3)
+    .join('\n')
+    .replace(ANSI_COLOUR, '')
+    .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, '<hex>')
+    .replace(/\d+(\.\d+)?/g, '<n>');
+  return createHash('sha256').update(normalised).digest('hex').slice(0, 12);
+}
