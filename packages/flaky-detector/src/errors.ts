@@ -3,7 +3,11 @@ import { ProvingGroundError, errorGuard } from '@proving-ground/kit';
 /** Stable codes carried by every {@link FlakyError}. */
 export type FlakyErrorCode =
   /** A test id that is not the 16-hex-digit form {@link testIdOf} makes. */
-  'FLAKY_INVALID_TEST_ID';
+  | 'FLAKY_INVALID_TEST_ID'
+  /** `flaky-detector <name>` with a name that is no command. */
+  | 'FLAKY_UNKNOWN_COMMAND'
+  /** A command's flags that it does not take, or a flag without its value. */
+  | 'FLAKY_INVALID_CLI_ARGUMENTS';
 
 /**
  * Base class of every error thrown by `@proving-ground/flaky-detector`. Recognise it with

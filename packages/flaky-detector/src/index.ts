@@ -1,2 +1,11 @@
 export { FlakyError, isFlakyError, type FlakyErrorCode } from './errors.js';
-export { testIdOf, parseTestId, errorFingerprint, type AttemptRecord, type AttemptStatus, type RunKey } from './model.js';
+export {
+  testIdOf,
+  parseTestId,
+  errorFingerprint,
+  type AttemptRecord,
+  type AttemptStatus,
+  type History,
+  type RunKey,
+  type RunRecord,
+} from './model.js';

@@ -39,6 +39,27 @@ export interface AttemptRecord {
   errorFingerprint?: string | undefined;
 }
 
+/** A run as the store keeps it: its key, when it ended and what it counted. */
+export interface RunRecord extends RunKey {
+  /** ISO 8601 end time; absent while the run is under way or when it crashed. */
+  finishedAt?: string | undefined;
+  /** Test totals as Jest reported them (all attempts' last outcome). */
+  totals?: { passed: number; failed: number; skipped: number; todo: number } | undefined;
+  /** Suite-level errors (a test file that failed to run), which no quarantine hides. */
+  suiteErrors?: number | undefined;
+  /** Jest's json-summary coverage totals in percent, when coverage was on. */
+  coverage?: { lines: number; statements: number; functions: number; branches: number } | undefined;
+}
+
+/**
+ * Everything the scores, baselines and reports read: runs (oldest first) and every attempt of
+ * every test in them. The store returns it; tests and the bench build it by hand.
+ */
+export interface History {
+  runs: RunRecord[];
+  attempts: AttemptRecord[];
+}
+
 /**
  * A test's id, stable across runs and across renames of other tests: a hash of its file (relative,
  * `/` separators) and its full name, 16 hex digits.

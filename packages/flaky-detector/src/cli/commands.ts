@@ -1,0 +1,7 @@
+import type { Command } from './command.js';
+
+/**
+ * Every `flaky-detector` command, in the order `--help` lists them. Each lives in its own file
+ * under src/cli/ and is added here with one line.
+ */
+export const COMMANDS: readonly Command[] = [];
