@@ -66,6 +66,11 @@ export function checkManifests(root) {
     );
   }
   const workspaces = readWorkspaces(root, rootManifest.value.workspaces);
+  for (const cycle of dependencyCycles(workspaces)) {
+    problems.push(
+      `[manifests] Failed to check the workspaces' build order: ${cycle.join(' -> ')} depend on each other, so \`lerna run build\` may build one before what it is built with. Remove one of these dependencies (a test-only import resolves through the workspace link without being listed).`,
+    );
+  }
 
   const packagesDir = join(root, 'packages');
   const folders = existsSync(packagesDir)
@@ -427,6 +432,30 @@ function readJson(file) {
   }
 }
 
+/**
+ * Each cycle among the workspaces' dependencies (all fields), as the names along it with the first
+ * repeated at the end; each cycle once, starting at its alphabetically first member.
+ */
+export function dependencyCycles(workspaces) {
+  const cycles = new Map();
+  const visit = (name, path) => {
+    for (const next of [...(workspaces.get(name)?.dependsOn ?? [])].sort()) {
+      if (!workspaces.has(next) || next === name) continue;
+      const at = path.indexOf(next);
+      if (at !== -1) {
+        const members = path.slice(at);
+        const first = members.indexOf([...members].sort()[0]);
+        const rotated = [...members.slice(first), ...members.slice(0, first)];
+        cycles.set(rotated.join(' '), [...rotated, rotated[0]]);
+      } else {
+        visit(next, [...path, next]);
+      }
+    }
+  };
+  for (const name of [...workspaces.keys()].sort()) visit(name, [name]);
+  return [...cycles.values()];
+}
+
 /** Every workspace of the root manifest, by package name. Supports the `dir` and `dir/*` forms used here. */
 function readWorkspaces(root, patterns) {
   const workspaces = new Map();
@@ -443,7 +472,16 @@ function readWorkspaces(root, patterns) {
   for (const dir of dirs) {
     const manifest = readJson(join(dir, 'package.json'));
     if (manifest.value?.name !== undefined) {
-      workspaces.set(manifest.value.name, { version: String(manifest.value.version ?? '0.0.0'), private: manifest.value.private === true });
+      const dependsOn = new Set(
+        ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+          Object.keys(manifest.value[field] ?? {}),
+        ),
+      );
+      workspaces.set(manifest.value.name, {
+        version: String(manifest.value.version ?? '0.0.0'),
+        private: manifest.value.private === true,
+        dependsOn,
+      });
     }
   }
   return workspaces;

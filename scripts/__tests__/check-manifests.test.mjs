@@ -191,6 +191,30 @@ describe('checkManifests', () => {
     ]);
   });
 
+  it('should report workspaces that depend on each other, whatever the dependency field', () => {
+    const kit = {
+      name: '@proving-ground/kit',
+      version: '0.0.0',
+      private: true,
+      type: 'module',
+      devDependencies: { '@proving-ground/test-kit': '0.0.0' },
+    };
+    const testKit = {
+      name: '@proving-ground/test-kit',
+      version: '0.0.0',
+      private: true,
+      type: 'module',
+      devDependencies: { '@proving-ground/kit': '0.0.0' },
+    };
+    const root = writeRepo({ kit, 'test-kit': testKit });
+
+    const { problems } = checkManifests(root);
+
+    assert.deepEqual(problems, [
+      "[manifests] Failed to check the workspaces' build order: @proving-ground/kit -> @proving-ground/test-kit -> @proving-ground/kit depend on each other, so `lerna run build` may build one before what it is built with. Remove one of these dependencies (a test-only import resolves through the workspace link without being listed).",
+    ]);
+  });
+
   it('should report a private kit that is not marked private', () => {
     const root = writeRepo({ kit: { name: '@proving-ground/kit', version: '0.0.0', type: 'module' } });
 
