@@ -92,4 +92,24 @@ describe('Redactor', () => {
       'a Google API key (line 4)',
     ]);
   });
+
+  it('should redact a short secret in its encoded forms as whole tokens only, and leave random short strings alone', () => {
+    // Arrange
+    const redactor = new Redactor(
+      { secretEnv: ['SHORT_PIN'] },
+      { SHORT_PIN: 'x9!', DB_PASSWORD: 'pw12345', FEATURE_TOKEN_ENABLED: 'true' },
+    );
+    const b64 = (value: string): string => Buffer.from(value).toString('base64');
+
+    // Act
+    const listed = redactor.text(`pin x9! or ${encodeURIComponent('x9!')} or ${b64('x9!')}`);
+    const named = redactor.text(`${b64('pw12345')} ${Buffer.from('pw12345').toString('base64url')} but pw12345 stays raw`);
+    const unrelated = redactor.text(`true ${b64('true')}x abc${b64('pw12345')} x9!z zzcHcxMjM0NQ`);
+
+    // Assert
+    expect(listed).toBe('pin [redacted:env:SHORT_PIN] or [redacted:env:SHORT_PIN] or [redacted:env:SHORT_PIN]');
+    expect(named).toBe('[redacted:env:DB_PASSWORD] [redacted:env:DB_PASSWORD] but pw12345 stays raw');
+    expect(unrelated).toBe(`true ${b64('true')}x abc${b64('pw12345')} x9!z zzcHcxMjM0NQ`);
+    expect(redactor.findLeaks(`"auth": "${b64('pw12345')}"`)).toEqual(['a value of $DB_PASSWORD (line 1)']);
+  });
 });

@@ -8,7 +8,7 @@ import {
   isSensitiveQuery,
   type RedactionOptions,
 } from './rules.js';
-import { escapeRegExp, replacedForms, scannedForms } from './secret-forms.js';
+import { replacedForms, scannedForms, shortSecretPatterns } from './secret-forms.js';
 
 const DEFAULT_FINGERPRINT_KEY = '@proving-ground/cassettes fingerprint v1';
 const PLACEHOLDER = /\[redacted:[^\]]*\]/g;
@@ -36,6 +36,12 @@ interface Found {
 export class Redactor {
   readonly #options: RedactionOptions;
   readonly #envSecrets: Map<string, string>;
+  /**
+   * Environment values shorter than the length floor, with their variable's name: a listed one is
+   * redacted in every form as a whole token; one known only by a secret-sounding name (4 characters
+   * or more) only in its encoded forms, since its raw form is often a plain word (`true`, `3600`).
+   */
+  readonly #shortEnvSecrets = new Map<string, { name: string; encodedOnly: boolean }>();
   #fingerprintKey: string;
   /** Every secret value seen, with its placeholder (shared by the scopes of one redactor). */
   #seen = new Map<string, string>();
@@ -52,7 +58,14 @@ export class Redactor {
     this.#fingerprintKey = options.fingerprintKey ?? (env[FINGERPRINT_KEY_ENV] || DEFAULT_FINGERPRINT_KEY);
     const listed = new Set(options.secretEnv ?? []);
     for (const [name, value] of Object.entries(env)) {
-      if (value === undefined || value.length < MIN_SECRET_LENGTH || name === FINGERPRINT_KEY_ENV) continue;
+      if (value === undefined || value === '' || name === FINGERPRINT_KEY_ENV) continue;
+      if (value.length < MIN_SECRET_LENGTH) {
+        if (listed.has(name)) this.#shortEnvSecrets.set(value, { name, encodedOnly: false });
+        else if (value.length >= 4 && SECRET_ENV_NAME.test(name) && !this.#shortEnvSecrets.has(value)) {
+          this.#shortEnvSecrets.set(value, { name, encodedOnly: true });
+        }
+        continue;
+      }
       if (listed.has(name) || SECRET_ENV_NAME.test(name)) {
         if (!this.#envSecrets.has(value) || listed.has(name)) this.#envSecrets.set(value, name);
       }
@@ -62,7 +75,7 @@ export class Redactor {
   /**
    * A redactor for one interaction: it shares every secret seen so far, and also replaces secrets
    * shorter than 8 characters seen in this interaction's request (a `hunter2` password echoed back),
-   * as whole words, in this interaction only.
+   * as whole tokens, raw, URL-encoded, base64 or base64url, in this interaction only.
    *
    * @example
    * const perInteraction = redactor.scope()
@@ -71,6 +84,7 @@ export class Redactor {
     const scoped = new Redactor(this.#options, {});
     scoped.#seen = this.#seen;
     for (const [value, name] of this.#envSecrets) scoped.#envSecrets.set(value, name);
+    for (const [value, entry] of this.#shortEnvSecrets) scoped.#shortEnvSecrets.set(value, entry);
     scoped.#fingerprintKey = this.#fingerprintKey;
     return scoped;
   }
@@ -82,7 +96,7 @@ export class Redactor {
       if (value.length < MIN_SECRET_LENGTH) this.#short.add(value);
       return known;
     }
-    const envName = this.#envSecrets.get(value);
+    const envName = this.#envSecrets.get(value) ?? this.#shortEnvSecrets.get(value)?.name;
     const fingerprint = createHmac('sha256', this.#fingerprintKey).update(value).digest('hex').slice(0, 8);
     const placeholder = envName === undefined ? `[redacted:${fingerprint}]` : `[redacted:env:${envName}]`;
     if (value.length > 0) this.#seen.set(value, placeholder);
@@ -155,7 +169,7 @@ export class Redactor {
 
   /** Text with known secrets (raw, URL-encoded or base64), listed environment values and token shapes replaced. */
   text(value: string): string {
-    if (value.length < MIN_SECRET_LENGTH && this.#short.size === 0) return value;
+    if (value.length < MIN_SECRET_LENGTH && this.#short.size === 0 && this.#shortEnvSecrets.size === 0) return value;
     return this.#apply(value, this.#find(value, false));
   }
 
@@ -217,10 +231,13 @@ export class Redactor {
     };
     for (const secret of this.#envSecrets.keys()) literal(secret);
     for (const secret of this.#seen.keys()) if (secret.length >= MIN_SECRET_LENGTH) literal(secret);
-    for (const secret of this.#short) {
-      const word = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(encode(secret))}(?![A-Za-z0-9])`, 'g');
-      for (const match of haystack.matchAll(word)) candidates.push({ start: match.index, end: match.index + match[0].length, secret });
-    }
+    const whole = (secret: string, encodedOnly: boolean): void => {
+      for (const pattern of shortSecretPatterns(secret, encodedOnly, encode)) {
+        for (const match of haystack.matchAll(pattern)) candidates.push({ start: match.index, end: match.index + match[0].length, secret });
+      }
+    };
+    for (const secret of this.#short) whole(secret, false);
+    for (const [secret, { encodedOnly }] of this.#shortEnvSecrets) whole(secret, encodedOnly);
     for (const { pattern } of this.#shapes()) {
       const global = pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
       for (const match of haystack.matchAll(global)) {
@@ -250,8 +267,9 @@ export class Redactor {
   /**
    * What secrets `text` still holds, described without their values: every secret redacted so far
    * and every listed environment value (raw, JSON-escaped, URL-encoded, or base64 at any of the
-   * three byte alignments), and token shapes. Secrets shorter than 8 characters are not scanned for
-   * (they would match ordinary words).
+   * three byte alignments), and token shapes. Short environment values are looked for as whole
+   * tokens, as they are redacted; other secrets shorter than 8 characters are not scanned for
+   * (they are redacted in their own interaction only, and would match ordinary words elsewhere).
    *
    * @example
    * redactor.findLeaks(readFileSync(path, 'utf8')) // ['a value of $OPENAI_API_KEY (line 12)']
@@ -328,6 +346,12 @@ export class Redactor {
       }
     };
     for (const [secret, name] of this.#envSecrets) check(secret, `a value of $${name}`);
+    for (const [secret, { name, encodedOnly }] of this.#shortEnvSecrets) {
+      const match = shortSecretPatterns(secret, encodedOnly, encode)
+        .map((pattern) => new RegExp(pattern.source).exec(haystack))
+        .find((found) => found !== null);
+      if (match) leaks.push(`a value of $${name} (line ${lineAt(match.index)})`);
+    }
     for (const [secret, placeholder] of this.#seen) check(secret, `the secret redacted as ${placeholder}`);
     const withoutPlaceholders = haystack.replace(PLACEHOLDER, '');
     for (const { name, pattern } of this.#shapes()) {

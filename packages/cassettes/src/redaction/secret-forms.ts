@@ -22,6 +22,34 @@ export function replacedForms(secret: string): string[] {
   ].filter((form) => form.length > 0);
 }
 
+/** Characters that continue a base64 or base64url run (a token boundary is any other character). */
+const BASE64_RUN = 'A-Za-z0-9+/=_-';
+
+/**
+ * Whole-token patterns of every replaced form of a short secret (fewer than 8 characters): raw and
+ * URL-encoded as whole words, base64 and base64url as whole base64 runs. A short secret is matched
+ * this way only, never as a substring: `pw12345` is not found inside `xpw123456`, and its base64
+ * `cHcxMjM0NQ==` is not found inside a longer base64 body. With `encodedOnly`, the raw form is
+ * left out (for a short value known only by its variable's name, whose raw form is often a plain word).
+ *
+ * @example
+ * shortSecretPatterns('pw12345') // [/(?<![A-Za-z0-9])pw12345(?![A-Za-z0-9])/g, ..., /(?<![A-Za-z0-9+\/=_-])cHcxMjM0NQ==(?![A-Za-z0-9+\/=_-])/g, ...]
+ */
+export function shortSecretPatterns(secret: string, encodedOnly = false, encode: (form: string) => string = (form) => form): RegExp[] {
+  const base64 = new Set(
+    [Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')].flatMap((form) => [form, form.replace(/=+$/, '')]),
+  );
+  const patterns: RegExp[] = [];
+  for (const form of replacedForms(secret)) {
+    if (base64.has(form) && form !== secret) {
+      patterns.push(new RegExp(`(?<![${BASE64_RUN}])${escapeRegExp(encode(form))}(?![${BASE64_RUN}])`, 'g'));
+    } else if (!encodedOnly || form !== secret) {
+      patterns.push(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(encode(form))}(?![A-Za-z0-9])`, 'g'));
+    }
+  }
+  return patterns;
+}
+
 /**
  * The forms of a secret looked for by the scan: those replaced, its JSON-escaped form, and the
  * characters of its base64 (and base64url) that do not depend on neighbouring bytes, at each of the
