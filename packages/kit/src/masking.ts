@@ -5,19 +5,43 @@
  */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/{0,3})([^\s/?#@:'"`<>]*):([^\s'"`<>]*)@(?=[^\s@'"`<>]*(?:[\s'"`<>]|$))/gi;
 
+/**
+ * `user:password@host` with no scheme before it (a `DATABASE_URL` written without one, or with a
+ * broken one such as `postgres//admin:pw@db`): the user starts at a word boundary, the password has
+ * no `/` or `@`, and what follows the `@` must read as a host (name or address, optional port) ending
+ * the value, so `12:30 jane@example.com` and `npm:pkg@~1.2` are left alone.
+ */
+const BARE_USERINFO =
+  /(?<![A-Za-z0-9._~+%-])([A-Za-z0-9._~+%-]+):([^\s/?#@'"`<>]+)@(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d+)?(?:[/?#\s'"`<>,;)\]]|$))/g;
+/** Names before `:` that make `name:user@host` an address, not user information (`mailto:jane@example.com`). */
+const ADDRESS_SCHEMES = new Set(['mailto', 'sip', 'sips', 'xmpp', 'im', 'pres', 'tel']);
+/** One character of a URL-encoded user or password: anything but an encoded `:`, `/` or `@` and the characters that end a query value. */
+const ENCODED_PART = "(?:[^\\s&=?#/%'\"`<>]|%(?!3A|2F|40)[0-9A-F]{2})+";
+/**
+ * User information inside a URL-encoded value (`?dsn=postgres%3A%2F%2Fadmin%3Ahunter2%40db`): an
+ * encoded `user:password@`, the user starting the value, after the scheme's encoded `:` or a `/`.
+ */
+const ENCODED_USERINFO = new RegExp(`(?<=^|[^A-Za-z0-9._~+%-]|%2F|%3A)(${ENCODED_PART})(%3A)${ENCODED_PART}(%40)(?=[A-Za-z0-9-])`, 'gi');
+
 /** What a masked password reads as. */
 export const MASK = '***';
 
 /**
  * `text` with the password of every URL-shaped part replaced by `***` (the user name stays, so a
- * reader can still tell which account it was).
+ * reader can still tell which account it was): URLs with a scheme (even a mistyped one), bare
+ * `user:password@host` values, and URLs inside URL-encoded query strings or bodies.
  *
  * @example
  * maskUrlCredentials('connect to postgres:/admin:hunter2@db:5432/app') // 'connect to postgres:/admin:***@db:5432/app'
  * maskUrlCredentials('amqp://:s3cret@mq') // 'amqp://:***@mq'
+ * maskUrlCredentials('admin:hunter2@db.internal:5432/app') // 'admin:***@db.internal:5432/app'
+ * maskUrlCredentials('?dsn=postgres%3A%2F%2Fadmin%3Ahunter2%40db') // '?dsn=postgres%3A%2F%2Fadmin%3A***%40db'
  */
 export function maskUrlCredentials(text: string): string {
-  return text.replace(URL_USERINFO, (_match, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  return text
+    .replace(URL_USERINFO, (_match, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
+    .replace(BARE_USERINFO, (match, user: string) => (ADDRESS_SCHEMES.has(user.toLowerCase()) ? match : `${user}:${MASK}@`))
+    .replace(ENCODED_USERINFO, (_match, user: string, colon: string, at: string) => `${user}${colon}${MASK}${at}`);
 }
 
 /**
