@@ -7,7 +7,19 @@ export type FlakyErrorCode =
   /** `flaky-detector <name>` with a name that is no command. */
   | 'FLAKY_UNKNOWN_COMMAND'
   /** A command's flags that it does not take, or a flag without its value. */
-  | 'FLAKY_INVALID_CLI_ARGUMENTS';
+  | 'FLAKY_INVALID_CLI_ARGUMENTS'
+  /** `openHistoryStore()` options that are unknown or of the wrong kind (all problems listed at once). */
+  | 'FLAKY_INVALID_STORE_OPTIONS'
+  /** A history store file that is not SQLite, fails `PRAGMA quick_check`, or holds no history; it is left as it is. */
+  | 'FLAKY_CORRUPT_STORE'
+  /** A history store written by a newer flaky-detector (a higher schema version than this one reads). */
+  | 'FLAKY_STORE_TOO_NEW'
+  /** A history store that cannot be reached: a missing source file, a refused connection, a lock held too long. */
+  | 'FLAKY_STORE_UNREACHABLE'
+  /** A record the store cannot take: an unknown attempt status, or attempts of a run that was never recorded. */
+  | 'FLAKY_INVALID_RECORD'
+  /** An optional peer (`pg` for a PostgreSQL store) that is not installed. */
+  | 'FLAKY_MISSING_PEER';
 
 /**
  * Base class of every error thrown by `@proving-ground/flaky-detector`. Recognise it with

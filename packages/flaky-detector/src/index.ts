@@ -9,3 +9,5 @@ export {
   type RunKey,
   type RunRecord,
 } from './model.js';
+export { openHistoryStore, DEFAULT_STORE_PATH } from './store/open-store.js';
+export type { HistoryStore, HistoryStoreOptions, HistoryQuery } from './store/history-store.js';

@@ -1,7 +1,8 @@
 import type { Command } from './command.js';
+import { mergeCommand } from './merge.js';
 
 /**
  * Every `flaky-detector` command, in the order `--help` lists them. Each lives in its own file
  * under src/cli/ and is added here with one line.
  */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [mergeCommand];

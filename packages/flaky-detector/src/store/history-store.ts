@@ -8,6 +8,12 @@ export interface HistoryStoreOptions {
   url?: string | undefined;
   /** Folder `path` is relative to. Default `process.cwd()`. */
   cwd?: string | undefined;
+  /**
+   * Run SQLite's `PRAGMA quick_check` when opening the file (default true). It reads the whole file
+   * (about 1 s for 10 M attempts); a writer that opens the store on every run may turn it off:
+   * damage met while writing is still reported as FLAKY_CORRUPT_STORE.
+   */
+  quickCheck?: boolean | undefined;
 }
 
 /** Which part of the history to read. */

@@ -1,0 +1,35 @@
+import type { AttemptRecord, RunRecord } from '../model.js';
+import type { HistoryQuery, HistoryStore } from './history-store.js';
+
+/** One run and its attempts, as a store yields them run by run. */
+export interface RunWithAttempts {
+  run: RunRecord;
+  attempts: AttemptRecord[];
+}
+
+/**
+ * What both stores offer beyond {@link HistoryStore}, for `merge` and for reading large histories a
+ * run at a time: runs counted and read one by one, and attempts written with the count of new ones.
+ */
+export interface HistorySource extends HistoryStore {
+  /** How many runs match `query`. */
+  countRuns(query?: HistoryQuery): Promise<number>;
+  /** The runs matching `query`, oldest first, each with its attempts. */
+  eachRun(query?: HistoryQuery): AsyncIterable<RunWithAttempts>;
+  /** {@link HistoryStore.recordAttempts}, resolving to how many attempts were new. */
+  writeAttempts(attempts: readonly AttemptRecord[]): Promise<number>;
+}
+
+/** Every run of `source` matching `query` and their attempts, in one {@link History}. */
+export async function collectHistory(
+  source: Pick<HistorySource, 'eachRun'>,
+  query?: HistoryQuery,
+): Promise<{ runs: RunRecord[]; attempts: AttemptRecord[] }> {
+  const runs: RunRecord[] = [];
+  const attempts: AttemptRecord[] = [];
+  for await (const entry of source.eachRun(query)) {
+    runs.push(entry.run);
+    for (const attempt of entry.attempts) attempts.push(attempt);
+  }
+  return { runs, attempts };
+}

@@ -1,0 +1,423 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { firstLine } from '@proving-ground/kit';
+import { FlakyError } from '../errors.js';
+import type { AttemptRecord, History, RunRecord } from '../model.js';
+import { collectHistory, type HistorySource, type RunWithAttempts } from './history-source.js';
+import type { HistoryQuery } from './history-store.js';
+import { nodeSqlite } from './node-sqlite.js';
+import { SCHEMA_VERSION, STATUSES, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { SQLITE_RUN_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
+
+/** How long a writer waits for another process's transaction before giving up. */
+const BUSY_TIMEOUT_MS = 60_000;
+
+/** The 16 bytes every SQLite database file starts with. */
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_READONLY = 8;
+const SQLITE_CORRUPT = 11;
+const SQLITE_CANTOPEN = 14;
+const SQLITE_NOTADB = 26;
+
+/** How a SQLite store is opened. */
+export interface SqliteOpenOptions {
+  /** Read an existing store without changing it (a `merge` source): never created, never migrated. */
+  readOnly?: boolean;
+  /** Run `PRAGMA quick_check` on an existing file first (default true). */
+  quickCheck?: boolean;
+}
+
+/** The error for a store file that is not a usable store: names the file and how to recover, and says it was left alone. */
+export function corruptStoreError(file: string, reason: string, cause?: unknown): FlakyError {
+  return new FlakyError(
+    'FLAKY_CORRUPT_STORE',
+    {
+      action: `open the history store "${file}"`,
+      reason,
+      fix:
+        `The file was left as it is. Restore it from your CI cache or artifact, or move it aside (mv "${file}" "${file}.corrupt") ` +
+        `and run again to start a new history; history kept in shard stores can be merged in again with ` +
+        `\`flaky-detector merge --into "${file}" <shard stores...>\``,
+    },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The SQLite result code of a node:sqlite error (its primary code, without the extended bits). */
+function sqliteCode(error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+/** `error` from node:sqlite as the package's error when it says something a user can act on; otherwise `error` itself. */
+function storeFailure(error: unknown, file: string, action: string): unknown {
+  const code = sqliteCode(error);
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) {
+    return corruptStoreError(file, `SQLite reports "${firstLine(error)}"`, error);
+  }
+  if (code === SQLITE_BUSY || code === SQLITE_LOCKED) {
+    return new FlakyError(
+      'FLAKY_STORE_UNREACHABLE',
+      {
+        action: `${action} "${file}"`,
+        reason: `another process held it for more than ${BUSY_TIMEOUT_MS / 1000} s`,
+        fix: 'Look for a hung process that has the file open; for many machines writing at once, use a PostgreSQL store (`url`).',
+      },
+      { cause: error },
+    );
+  }
+  if (code === SQLITE_CANTOPEN || code === SQLITE_READONLY) {
+    return new FlakyError(
+      'FLAKY_STORE_UNREACHABLE',
+      { action: `${action} "${file}"`, reason: firstLine(error), fix: 'Check that the folder exists and is writable.' },
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** Whether `file` starts like a SQLite database (an empty file is a new store). */
+function looksLikeSqlite(file: string): boolean {
+  const size = statSync(file).size;
+  if (size === 0) return true;
+  const header = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return size >= 16 && header.toString('latin1') === SQLITE_HEADER;
+}
+
+/**
+ * Open (or create) the SQLite store at `file`: WAL mode so readers never block the writer and a
+ * killed writer leaves only an uncommitted tail that SQLite drops, a busy timeout so concurrent
+ * writer processes queue instead of failing, and the schema created or checked.
+ */
+export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): SqliteHistoryStore {
+  const readOnly = options.readOnly === true;
+  const exists = existsSync(file);
+  if (readOnly && !exists) {
+    throw new FlakyError('FLAKY_STORE_UNREACHABLE', {
+      action: `read the history store "${file}"`,
+      reason: 'there is no such file',
+      fix: 'Check the path; a shard store is written where the reporter ran (by default .flaky-detector/history.sqlite).',
+    });
+  }
+  if (exists && !looksLikeSqlite(file)) throw corruptStoreError(file, 'it is not a SQLite database');
+  if (!exists) mkdirSync(dirname(file), { recursive: true });
+  const { DatabaseSync } = nodeSqlite();
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(file, { readOnly });
+  } catch (error) {
+    throw storeFailure(error, file, 'open the history store');
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Reading the schema fails at once on a file that only starts like SQLite.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    if (exists && options.quickCheck !== false) {
+      const check = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+      if (check.length !== 1 || check[0]?.quick_check !== 'ok') {
+        throw corruptStoreError(file, `PRAGMA quick_check reports "${check.map((row) => row.quick_check).join('; ')}"`);
+      }
+    }
+    const version = userVersion(db);
+    if (version > SCHEMA_VERSION) throw tooNewError(file, version);
+    if (readOnly) {
+      if (version === 0) throw corruptStoreError(file, 'it is a SQLite database but holds no flaky-detector history');
+    } else {
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      if (version < SCHEMA_VERSION) createSchema(db, file);
+    }
+  } catch (error) {
+    db.close();
+    throw storeFailure(error, file, 'open the history store');
+  }
+  return new SqliteHistoryStore(db, file);
+}
+
+function userVersion(db: DatabaseSync): number {
+  return Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+}
+
+function tooNewError(file: string, version: number): FlakyError {
+  return new FlakyError('FLAKY_STORE_TOO_NEW', {
+    action: `open the history store "${file}"`,
+    reason: `it has schema version ${version}, and this flaky-detector reads up to version ${SCHEMA_VERSION}`,
+    fix: 'Upgrade @proving-ground/flaky-detector to the version that wrote it.',
+  });
+}
+
+/** Create the tables, once: the first of several processes creating them at once does it, the others see the version. */
+function createSchema(db: DatabaseSync, file: string): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const version = userVersion(db);
+    if (version > SCHEMA_VERSION) throw tooNewError(file, version);
+    if (version < SCHEMA_VERSION) {
+      db.exec(SQLITE_SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+interface Statements {
+  upsertRun: StatementSync;
+  runKey: StatementSync;
+  testKey: StatementSync;
+  insertTest: StatementSync;
+  fingerprintKey: StatementSync;
+  insertFingerprint: StatementSync;
+  insertAttempt: StatementSync;
+}
+
+/** Rows as arrays where node:sqlite offers it (Node >= 22.16): no object per row. */
+function asArrays(statement: StatementSync): (rows: unknown) => unknown[] {
+  const withArrays = statement as StatementSync & { setReturnArrays?: (enabled: boolean) => void };
+  if (typeof withArrays.setReturnArrays === 'function') {
+    withArrays.setReturnArrays(true);
+    return (row) => row as unknown[];
+  }
+  return (row) => Object.values(row as Record<string, unknown>);
+}
+
+/** A {@link HistoryStore} in a SQLite file (node:sqlite). Open it with `openHistoryStore()`. */
+export class SqliteHistoryStore implements HistorySource {
+  readonly location: string;
+  readonly #db: DatabaseSync;
+  #statements: Statements | undefined;
+  readonly #runKeys = new Map<string, number>();
+  readonly #testKeys = new Map<string, number>();
+  readonly #fingerprintKeys = new Map<string, number>();
+  #closed = false;
+
+  constructor(db: DatabaseSync, file: string) {
+    this.#db = db;
+    this.location = file;
+  }
+
+  get #sql(): Statements {
+    this.#statements ??= {
+      upsertRun: this.#db.prepare(
+        `INSERT INTO runs (run_id, ${SQLITE_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET ${SQLITE_RUN_COLUMNS.split(', ')
+           .map((column) => `${column} = excluded.${column}`)
+           .join(', ')}`,
+      ),
+      runKey: this.#db.prepare('SELECT id FROM runs WHERE run_id = ?'),
+      testKey: this.#db.prepare('SELECT id FROM tests WHERE test_id = ?'),
+      insertTest: this.#db.prepare('INSERT INTO tests (test_id, file, full_name) VALUES (?, ?, ?) ON CONFLICT (test_id) DO NOTHING'),
+      fingerprintKey: this.#db.prepare('SELECT id FROM fingerprints WHERE fingerprint = ?'),
+      insertFingerprint: this.#db.prepare('INSERT INTO fingerprints (fingerprint) VALUES (?) ON CONFLICT (fingerprint) DO NOTHING'),
+      insertAttempt: this.#db.prepare(
+        'INSERT INTO attempts (run, test, attempt, status, duration_ms, fingerprint) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+    };
+    return this.#statements;
+  }
+
+  recordRun(run: RunRecord): Promise<void> {
+    return this.#guard('write a run to', () => {
+      this.#sql.upsertRun.run(run.runId, ...runColumns(run));
+    });
+  }
+
+  async recordAttempts(attempts: readonly AttemptRecord[]): Promise<void> {
+    await this.writeAttempts(attempts);
+  }
+
+  writeAttempts(attempts: readonly AttemptRecord[]): Promise<number> {
+    return this.#guard('write attempts to', () => {
+      if (attempts.length === 0) return 0;
+      const sql = this.#sql;
+      // Keys looked up or interned in this transaction, forgotten again if it rolls back.
+      const newKeys: [Map<string, number>, string, number][] = [];
+      let added = 0;
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const attempt of attempts) {
+          const status = statusCode(attempt.status, attempt.testId);
+          const run = this.#runKey(attempt.runId, newKeys);
+          const test = this.#internTest(attempt, newKeys);
+          const fingerprint = attempt.errorFingerprint === undefined ? null : this.#internFingerprint(attempt.errorFingerprint, newKeys);
+          added += Number(sql.insertAttempt.run(run, test, attempt.attempt, status, attempt.durationMs, fingerprint).changes);
+        }
+        this.#db.exec('COMMIT');
+      } catch (error) {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+        for (const [keys, name] of newKeys) keys.delete(name);
+        throw error;
+      }
+      return added;
+    });
+  }
+
+  #runKey(runId: string, newKeys: [Map<string, number>, string, number][]): number {
+    const cached = this.#runKeys.get(runId);
+    if (cached !== undefined) return cached;
+    const row = this.#sql.runKey.get(runId) as { id: number } | undefined;
+    if (row === undefined) throw unknownRunError(runId, this.location);
+    newKeys.push([this.#runKeys, runId, row.id]);
+    this.#runKeys.set(runId, row.id);
+    return row.id;
+  }
+
+  #internTest(attempt: AttemptRecord, newKeys: [Map<string, number>, string, number][]): number {
+    const cached = this.#testKeys.get(attempt.testId);
+    if (cached !== undefined) return cached;
+    this.#sql.insertTest.run(attempt.testId, attempt.file, attempt.fullName);
+    const { id } = this.#sql.testKey.get(attempt.testId) as { id: number };
+    this.#testKeys.set(attempt.testId, id);
+    newKeys.push([this.#testKeys, attempt.testId, id]);
+    return id;
+  }
+
+  #internFingerprint(fingerprint: string, newKeys: [Map<string, number>, string, number][]): number {
+    const cached = this.#fingerprintKeys.get(fingerprint);
+    if (cached !== undefined) return cached;
+    this.#sql.insertFingerprint.run(fingerprint);
+    const { id } = this.#sql.fingerprintKey.get(fingerprint) as { id: number };
+    this.#fingerprintKeys.set(fingerprint, id);
+    newKeys.push([this.#fingerprintKeys, fingerprint, id]);
+    return id;
+  }
+
+  async history(query: HistoryQuery = {}): Promise<History> {
+    return collectHistory(this, query);
+  }
+
+  countRuns(query: HistoryQuery = {}): Promise<number> {
+    return this.#guard('read', () => {
+      const { sql, parameters } = runSelection(query, 'count(*)');
+      return Number((this.#db.prepare(sql).get(...parameters) as Record<string, number>)['count(*)']);
+    });
+  }
+
+  async *eachRun(query: HistoryQuery = {}): AsyncIterable<RunWithAttempts> {
+    const { runs, tests, fingerprints, wanted } = await this.#guard('read', () => this.#readIndex(query));
+    const select = this.#db.prepare('SELECT test, attempt, status, duration_ms, fingerprint FROM attempts WHERE run = ?');
+    const row = asArrays(select);
+    for (const [key, run] of runs) {
+      const attempts = await this.#guard('read', () => {
+        const list: AttemptRecord[] = [];
+        for (const raw of select.iterate(key)) {
+          const [test, attempt, status, durationMs, fingerprint] = row(raw) as [number, number, number, number, number | null];
+          if (wanted !== undefined && !wanted.has(test)) continue;
+          const entry = tests[test]!;
+          const record: AttemptRecord = {
+            runId: run.runId,
+            testId: entry[0],
+            file: entry[1],
+            fullName: entry[2],
+            attempt,
+            status: STATUSES[status]!,
+            durationMs,
+          };
+          if (fingerprint !== null) record.errorFingerprint = fingerprints[fingerprint];
+          list.push(record);
+        }
+        return list;
+      });
+      yield { run, attempts };
+    }
+  }
+
+  /** The runs `query` selects, and the tests and fingerprints by key (sparse arrays: keys are small integers). */
+  #readIndex(query: HistoryQuery): {
+    runs: [number, RunRecord][];
+    tests: [string, string, string][];
+    fingerprints: string[];
+    wanted: Set<number> | undefined;
+  } {
+    const { sql, parameters } = runSelection(query, `id, run_id, ${SQLITE_RUN_COLUMNS}`);
+    const selectRuns = this.#db.prepare(sql);
+    const runRow = asArrays(selectRuns);
+    const runs: [number, RunRecord][] = [];
+    for (const raw of selectRuns.iterate(...parameters)) {
+      const [id, runId, ...columns] = runRow(raw);
+      runs.push([Number(id), runFromColumns(String(runId), columns)]);
+    }
+    const tests: [string, string, string][] = [];
+    const wantedIds = query.testIds === undefined ? undefined : new Set(query.testIds.map((id) => id.toLowerCase()));
+    const wanted = wantedIds === undefined ? undefined : new Set<number>();
+    const selectTests = this.#db.prepare('SELECT id, test_id, file, full_name FROM tests');
+    const testRow = asArrays(selectTests);
+    for (const raw of selectTests.iterate()) {
+      const [id, testId, file, fullName] = testRow(raw) as [number, string, string, string];
+      tests[id] = [testId, file, fullName];
+      if (wantedIds?.has(testId) === true) wanted?.add(id);
+    }
+    const fingerprints: string[] = [];
+    for (const { id, fingerprint } of this.#db.prepare('SELECT id, fingerprint FROM fingerprints').all() as {
+      id: number;
+      fingerprint: string;
+    }[]) {
+      fingerprints[id] = fingerprint;
+    }
+    return { runs, tests, fingerprints, wanted };
+  }
+
+  /** Run `body`, turning node:sqlite errors a user can act on into the package's errors. */
+  #guard<T>(action: string, body: () => T): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(
+        new FlakyError('FLAKY_STORE_UNREACHABLE', {
+          action: `${action} the history store "${this.location}"`,
+          reason: 'the store was closed',
+          fix: 'Open it again with openHistoryStore().',
+        }),
+      );
+    }
+    try {
+      return Promise.resolve(body());
+    } catch (error) {
+      const failure = storeFailure(error, this.location, `${action} the history store`);
+      return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
+    }
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#db.close();
+    }
+    return Promise.resolve();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** The SELECT over runs that `query` asks for, oldest first. */
+function runSelection(query: HistoryQuery, columns: string): { sql: string; parameters: (string | number)[] } {
+  const parameters: (string | number)[] = [];
+  let where = '';
+  if (query.since !== undefined) {
+    where = 'WHERE started_at >= ?';
+    parameters.push(query.since);
+  }
+  if (columns === 'count(*)') {
+    const limit = query.lastRuns === undefined ? '' : ` LIMIT ?`;
+    if (query.lastRuns !== undefined) parameters.push(query.lastRuns);
+    return { sql: `SELECT count(*) FROM (SELECT 1 FROM runs ${where} ORDER BY started_at DESC, id DESC${limit})`, parameters };
+  }
+  if (query.lastRuns === undefined) return { sql: `SELECT ${columns} FROM runs ${where} ORDER BY started_at, id`, parameters };
+  parameters.push(query.lastRuns);
+  return {
+    sql: `SELECT * FROM (SELECT ${columns} FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY started_at, id`,
+    parameters,
+  };
+}
