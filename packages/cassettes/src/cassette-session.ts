@@ -53,6 +53,8 @@ export class CassetteSession {
   /** This run's interactions in request order; slots are reserved when a request starts recording. */
   readonly #recorded: (Interaction | undefined)[] = [];
   readonly #pending = new Set<Promise<void>>();
+  /** How to stop each recording in flight (a response still open when the session ends), and the request it answers. */
+  readonly #stops = new Map<Promise<void>, { stop: AbortController; request: string }>();
   readonly #errors: Error[] = [];
   readonly #warnings: string[] = [];
   readonly #openReplays = new Set<OpenReplay>();
@@ -260,6 +262,8 @@ export class CassetteSession {
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.#pending.add(done);
+    const stop = new AbortController();
+    this.#stops.set(done, { stop, request: `${recorded.method} ${recorded.url}` });
     const save = (chunks: Parameters<typeof recordResponse>[1], end: Parameters<typeof recordResponse>[2]): void => {
       try {
         const stored = recordResponse(response, chunks, end, settings);
@@ -269,11 +273,15 @@ export class CassetteSession {
         this.#errors.push(error as Error);
       } finally {
         this.#pending.delete(done);
+        this.#stops.delete(done);
         settle();
       }
     };
     const guard = networkGuard();
-    const body = response.body === null ? null : teeForRecording(response.body, startedAt, save, (error) => guard.connectionLossOf(error));
+    const body =
+      response.body === null
+        ? null
+        : teeForRecording(response.body, startedAt, save, (error) => guard.connectionLossOf(error), stop.signal);
     if (body === null) save([], { kind: 'complete' });
     controller.respondWith(new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
   }
@@ -297,6 +305,16 @@ export class CassetteSession {
   async finish(passed: boolean, graceMs = 5_000): Promise<SessionOutcome> {
     if (this.#pending.size > 0) {
       await Promise.race([Promise.all(this.#pending), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    }
+    // Responses still open after the grace period (a stream nobody read to its end) are kept as they
+    // stand, ending as a client abort: replay then holds them open, as the server did.
+    for (const [, { stop, request }] of this.#stops) {
+      this.#warnings.push(
+        prefixed(
+          `Recorded "${request}" in ${this.#shownPath()} as aborted: its response was still open when the test ended, so only the part received by then is kept. Read the response to its end, or cancel its body, before the test ends.`,
+        ),
+      );
+      stop.abort();
     }
     for (const open of this.#openReplays) {
       open.close(

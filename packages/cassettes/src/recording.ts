@@ -229,10 +229,14 @@ function storeResponse(response: Response, chunks: readonly ReceivedChunk[], end
 }
 
 /**
- * A copy of `source` that the client reads while every chunk is kept with its time offset.
- * `onEnd` runs once: when the source ends, fails, or the client cancels (an abort). A failure is
- * passed to the client as it is (the guard ends the client's connection as the server did) and
- * recorded as the kind of connection loss `lossOf` reads from it (`closed` when it names none).
+ * A copy of `source` for the client, while every chunk is kept with its time offset. The source is
+ * read as it arrives, whether or not the client reads its copy (a test that checks only the status
+ * of a `fetch` response still records the body); the client gets the same chunks, in order, when it
+ * reads. `onEnd` runs once: when the source ends, fails, when the client cancels (an abort), or
+ * when `stop` is aborted (the test ended with the response still open: recorded as `aborted`). A
+ * failure reaches the client as it is, after the chunks before it (the guard ends the client's
+ * connection as the server did), and is recorded as the kind of connection loss `lossOf` reads
+ * from it (`closed` when it names none).
  *
  * @example
  * const body = teeForRecording(response.body, performance.now(), (chunks, end) => save(chunks, end), guard.connectionLossOf)
@@ -242,37 +246,64 @@ export function teeForRecording(
   startedAt: number,
   onEnd: (chunks: ReceivedChunk[], end: StreamEnd) => void,
   lossOf: (error: unknown) => 'reset' | 'closed' | undefined = () => undefined,
+  stop?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const chunks: ReceivedChunk[] = [];
+  const queue: Uint8Array[] = [];
+  let outcome: { error: unknown } | 'done' | undefined;
+  let wake: (() => void) | undefined;
   let ended = false;
   const finish = (end: StreamEnd): void => {
     if (ended) return;
     ended = true;
     onEnd(chunks, end);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  const settle = (result: { error: unknown } | 'done'): void => {
+    outcome ??= result;
+    wake?.();
+  };
+  const pump = async (): Promise<void> => {
+    for (;;) {
       let result: Awaited<ReturnType<typeof reader.read>>;
       try {
         result = await reader.read();
       } catch (error) {
         finish({ kind: lossOf(error) ?? 'closed' });
-        controller.error(error);
+        settle({ error });
         return;
       }
       if (result.done) {
-        if (!ended) {
-          finish({ kind: 'complete' });
-          controller.close();
-        }
+        finish({ kind: 'complete' });
+        settle('done');
         return;
       }
-      chunks.push({ atMs: performance.now() - startedAt, bytes: result.value });
-      controller.enqueue(result.value);
+      if (!ended) chunks.push({ atMs: performance.now() - startedAt, bytes: result.value });
+      queue.push(result.value);
+      wake?.();
+    }
+  };
+  void pump();
+  stop?.addEventListener(
+    'abort',
+    () => {
+      finish({ kind: 'aborted' });
+      reader.cancel(stop.reason).catch(() => undefined);
+    },
+    { once: true },
+  );
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      while (queue.length === 0 && outcome === undefined) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      const next = queue.shift();
+      if (next !== undefined) controller.enqueue(next);
+      else if (outcome === 'done') controller.close();
+      else if (outcome !== undefined) controller.error(outcome.error);
     },
     async cancel(reason) {
       finish({ kind: 'aborted' });
+      queue.length = 0;
       await reader.cancel(reason);
     },
   });
