@@ -18,8 +18,18 @@ export type FlakyErrorCode =
   | 'FLAKY_STORE_UNREACHABLE'
   /** A record the store cannot take: an unknown attempt status, or attempts of a run that was never recorded. */
   | 'FLAKY_INVALID_RECORD'
-  /** An optional peer (`pg` for a PostgreSQL store) that is not installed. */
-  | 'FLAKY_MISSING_PEER';
+  /** An optional peer (`pg` for a PostgreSQL store, the `@opentelemetry` packages for OTLP) that is not installed. */
+  | 'FLAKY_MISSING_PEER'
+  /** Metrics options (run metrics, Pushgateway, OTLP) that are unknown or of the wrong kind (all problems listed at once). */
+  | 'FLAKY_INVALID_METRICS_OPTIONS'
+  /** A Pushgateway that cannot be reached: refused connection, unknown host, no answer in time. */
+  | 'FLAKY_PUSHGATEWAY_UNREACHABLE'
+  /** A Pushgateway that answered a push with an error status (bad path, credentials, inconsistent metrics). */
+  | 'FLAKY_PUSHGATEWAY_REJECTED'
+  /** An OTLP export that the receiver refused or that did not reach it. */
+  | 'FLAKY_OTLP_EXPORT_FAILED'
+  /** `flaky-detector metrics` on a history without runs, or without the run `--run` names. */
+  | 'FLAKY_METRICS_NO_RUN';
 
 /**
  * Base class of every error thrown by `@proving-ground/flaky-detector`. Recognise it with

@@ -5,6 +5,16 @@ const SERVICES = {
     what: 'a PostgreSQL server',
     how: '`export PROVING_GROUND_POSTGRES_URL="$(bash scripts/start-postgres.sh)"` (Debian\'s postgresql package)',
   },
+  prometheus: {
+    env: 'PROVING_GROUND_PROMETHEUS_URL',
+    what: 'a Prometheus server scraping a Pushgateway',
+    how: '`eval "$(bash scripts/start-prometheus.sh)"` (Debian\'s prometheus and prometheus-pushgateway packages)',
+  },
+  pushgateway: {
+    env: 'PROVING_GROUND_PUSHGATEWAY_URL',
+    what: 'a Prometheus Pushgateway',
+    how: '`eval "$(bash scripts/start-prometheus.sh)"` (Debian\'s prometheus and prometheus-pushgateway packages)',
+  },
 } as const;
 
 /** A real server for a test: its URL, or why the test is skipped. */
