@@ -8,6 +8,16 @@ export type FlakyErrorCode =
   | 'FLAKY_UNKNOWN_COMMAND'
   /** A command's flags that it does not take, or a flag without its value. */
   | 'FLAKY_INVALID_CLI_ARGUMENTS'
+  /** Reporter options that are unknown or of the wrong kind (all problems listed at once). */
+  | 'FLAKY_INVALID_REPORTER_OPTIONS'
+  /** A quarantine file that is missing (when named), not JSON, or has entries with missing or wrong fields (each named). */
+  | 'FLAKY_INVALID_QUARANTINE'
+  /** Quarantine entries past their `expires` day: the run fails until each is renewed or removed. */
+  | 'FLAKY_QUARANTINE_EXPIRED'
+  /** A new or changed test that failed one of its early-detection runs: it is flaky and may not go in. */
+  | 'FLAKY_NEW_TEST_FLAKY'
+  /** The reporter's run folder (the side channel of the setup file) that cannot be written or read. */
+  | 'FLAKY_RUN_FOLDER'
   /** `openHistoryStore()` options that are unknown or of the wrong kind (all problems listed at once). */
   | 'FLAKY_INVALID_STORE_OPTIONS'
   /** A history store file that is not SQLite, fails `PRAGMA quick_check`, or holds no history; it is left as it is. */
