@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
+import { registerExportRoutes, type ExportOptions } from './exports.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
+import { registerHealthRoutes } from './health.ts';
 import { registerLeadRoutes } from './leads.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
@@ -14,6 +16,8 @@ export interface AppDependencies {
   database: Database;
   assistant: FaqAssistant;
   payments: PaymentsProvider;
+  /** Where `POST /orders/export` writes and how its download links are signed; without it, exports answer 404. */
+  exports?: ExportOptions | undefined;
   /**
    * Log with Fastify's logger (default false): `true` logs JSON lines to stdout, an object of
    * pino options (a `stream`, a `level`) logs there. Requests are logged by method, URL and id:
@@ -46,7 +50,8 @@ function loggerOption(logger: AppDependencies['logger']) {
 }
 
 /**
- * Build the support desk's HTTP API: tenants, users, orders and their payments, leads and the FAQ, with every error answered
+ * Build the support desk's HTTP API: tenants, users, orders and their payments and exports, leads, the FAQ and the
+ * health check, with every error answered
  * as `application/problem+json`. Not listening yet: call `listen()`, or `inject()` in tests.
  *
  * @example
@@ -69,6 +74,8 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerPaymentRoutes(api, dependencies.database, dependencies.payments);
     registerLeadRoutes(api, dependencies.database);
     registerFaqRoutes(api, dependencies.database, dependencies.assistant);
+    registerExportRoutes(api, dependencies.database, dependencies.exports);
+    registerHealthRoutes(api, dependencies.database);
     done();
   });
   return app;

@@ -29,6 +29,8 @@ export interface Database {
    * @throws RangeError when `tenantId` is not a UUID
    */
   withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Run `SELECT 1` on a pooled connection: resolves when the database answers (for `GET /health`). */
+  ping(): Promise<void>;
   /** Close the pool, then stop the embedded server if there is one. */
   close(): Promise<void>;
 }
@@ -96,6 +98,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         await client.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, tenantId]);
         return work(client);
       });
+    },
+    async ping() {
+      await pool.query('SELECT 1');
     },
     async close() {
       if (closed) return;

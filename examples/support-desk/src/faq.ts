@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Database } from './database.ts';
-import { FAQ_ENTRIES } from './faq-knowledge.ts';
+import { answerFaq, FAQ_ENTRIES } from './faq-knowledge.ts';
 import { Problem, problemDetailsOf } from './problems.ts';
 import { EVENT_STREAM_CONTENT_TYPE, formatServerSentEvent } from './sse.ts';
 import { inTenant } from './tenancy.ts';
@@ -20,7 +20,7 @@ export interface FaqAssistantOptions {
   model?: string | undefined;
   /** Retries of failed connections and 429/5xx answers (the SDK's default is 2). */
   maxRetries?: number | undefined;
-  /** Time allowed for each upstream request, in milliseconds (default 30 s). */
+  /** Time allowed for the model to start answering, retries included, in milliseconds (default 30 s). */
   timeoutMs?: number | undefined;
   /** The `fetch` the SDK uses; the global one when left out. */
   fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
@@ -57,6 +57,39 @@ function upstreamProblem(error: unknown): Problem {
   );
 }
 
+/**
+ * The language model did not start answering within the assistant's timeout. `POST /faq` answers
+ * from the knowledge base instead, marked `degraded`; elsewhere it is an `upstream-unavailable` problem.
+ */
+export class FaqTimeoutError extends Problem {
+  constructor(timeoutMs: number, cause: unknown) {
+    super(
+      'upstream-unavailable',
+      `The FAQ assistant's language model did not answer within ${timeoutMs} ms. Try again later.`,
+      {},
+      { cause },
+    );
+    this.name = 'FaqTimeoutError';
+  }
+}
+
+/** The `model` of an answer taken from the knowledge base because the language model timed out. */
+export const KNOWLEDGE_BASE_MODEL = 'faq-knowledge-base';
+
+/** Why an answer is degraded: the language model did not answer in time. */
+export type DegradedReason = 'network_timeout';
+
+/** An FAQ answer as `POST /faq` sends it (the `done` event, or the JSON body). */
+export interface FaqReply {
+  answer: string;
+  model: string;
+  usage: TokenUsage | null;
+  /** Present, and true, only when the answer comes from the knowledge base instead of the model. */
+  degraded?: true;
+  /** Why the answer is degraded. */
+  reason?: DegradedReason;
+}
+
 /** The system prompt: who is asking, and the only answers the model may give. */
 function instructionsFor(tenantName: string): string {
   const knowledge = FAQ_ENTRIES.map((entry) => `Q: ${entry.question}\nA: ${entry.answer}`).join('\n\n');
@@ -74,15 +107,18 @@ function instructionsFor(tenantName: string): string {
 export class FaqAssistant {
   /** The chat model asked. */
   readonly model: string;
+  /** Time allowed for the model to start answering, retries included, in milliseconds. */
+  readonly timeoutMs: number;
   readonly #client: OpenAI;
 
   constructor(options: FaqAssistantOptions) {
     this.model = options.model ?? DEFAULT_FAQ_MODEL;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#client = new OpenAI({
       baseURL: options.baseURL,
       apiKey: options.apiKey,
       maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: this.timeoutMs,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
   }
@@ -92,6 +128,7 @@ export class FaqAssistant {
    * request and started streaming. Aborting `options.signal` (for instance when the client has
    * gone) aborts the upstream request, whether it is still waiting for the first chunk or streaming.
    *
+   * @throws FaqTimeoutError when the upstream has not started answering within `timeoutMs` (after the retries)
    * @throws Problem `upstream-unavailable` when the upstream cannot be reached or refuses
    */
   async ask(question: string, audience: { tenantName: string }, options: { signal?: AbortSignal | undefined } = {}): Promise<FaqAnswer> {
@@ -99,14 +136,29 @@ export class FaqAssistant {
       { role: 'system', content: instructionsFor(audience.tenantName) },
       { role: 'user', content: question },
     ];
+    // The service's own deadline for the model to start answering, retries included. It does not
+    // rely on how the SDK classifies an aborted fetch: under an HTTP interceptor from another realm
+    // (a test's network guard) its timeout arrives as a bare connection error.
+    const upstream = new AbortController();
+    const clientGone = () => upstream.abort();
+    if (options.signal?.aborted === true) upstream.abort();
+    options.signal?.addEventListener('abort', clientGone, { once: true });
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      upstream.abort();
+    }, this.timeoutMs);
     let stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
     try {
       stream = await this.#client.chat.completions.create(
         { model: this.model, messages, stream: true, stream_options: { include_usage: true } },
-        { signal: options.signal },
+        { signal: upstream.signal },
       );
     } catch (error) {
+      if (timedOut || error instanceof APIConnectionTimeoutError) throw new FaqTimeoutError(this.timeoutMs, error);
       throw upstreamProblem(error);
+    } finally {
+      clearTimeout(deadline);
     }
 
     let model = this.model;
@@ -189,11 +241,36 @@ async function streamAnswer(request: FastifyRequest, reply: FastifyReply, answer
   }
 }
 
+/** Answer from the knowledge base, marked degraded, in the form the client asked for. */
+function sendDegraded(request: FastifyRequest, reply: FastifyReply, question: string): FaqReply | Promise<void> {
+  const degraded: FaqReply = {
+    answer: answerFaq(question),
+    model: KNOWLEDGE_BASE_MODEL,
+    usage: null,
+    degraded: true,
+    reason: 'network_timeout',
+  };
+  if (wantsJson(request)) return degraded;
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': `${EVENT_STREAM_CONTENT_TYPE}; charset=utf-8`,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  reply.raw.write(formatServerSentEvent({ text: degraded.answer }, 'delta'));
+  reply.raw.end(formatServerSentEvent(degraded, 'done'));
+  return Promise.resolve();
+}
+
 /**
  * Register `POST /faq` `{ question }`, scoped to the tenant of the `x-tenant-id` header. The answer
  * streams as server-sent events: `delta` events `{ text }`, then one `done` event
  * `{ answer, model, usage }` (or an `error` event holding problem details). A client that sends
  * `Accept: application/json` gets `{ answer, model, usage }` in one piece instead.
+ *
+ * When the model does not start answering within the assistant's timeout, the answer comes from
+ * the knowledge base (`answerFaq()`), as `{ answer, model: 'faq-knowledge-base', usage: null,
+ * degraded: true, reason: 'network_timeout' }`, in the same form: not a 502.
  *
  * @example
  * registerFaqRoutes(app, database, new FaqAssistant({ baseURL, apiKey }))
@@ -208,10 +285,17 @@ export function registerFaqRoutes(app: FastifyInstance, database: Database, assi
     });
     // The tenant transaction ends before the model is asked: no connection is held while it streams.
     const tenant = await inTenant(database, request, (_sql, found) => Promise.resolve(found));
-    const answer = await assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal });
+    let answer: FaqAnswer;
+    try {
+      answer = await assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal });
+    } catch (error) {
+      if (!(error instanceof FaqTimeoutError)) throw error;
+      request.log.warn({ err: error }, 'FAQ answered from the knowledge base: the language model timed out');
+      return sendDegraded(request, reply, request.body.question);
+    }
     if (!wantsJson(request)) return streamAnswer(request, reply, answer);
     let text = '';
     for await (const delta of answer) text += delta;
-    return { answer: text, model: answer.model, usage: answer.usage ?? null };
+    return { answer: text, model: answer.model, usage: answer.usage ?? null } satisfies FaqReply;
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Database, Sql } from './database.ts';
 import { problem } from './problems.ts';
@@ -22,6 +23,12 @@ export interface PricedOrderLine extends OrderLineInput {
   lineNo: number;
   lineTotalCents: number;
 }
+
+/** The request header that makes `POST /orders` safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** The response header set when `POST /orders` answers with the order an earlier attempt placed. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 /** The lines of an order with their totals and the order total. */
 export interface PricedOrder {
@@ -131,6 +138,10 @@ async function loadOrder(sql: Sql, id: string): Promise<Order | undefined> {
 }
 
 const createOrderSchema = {
+  headers: {
+    type: 'object',
+    properties: { [IDEMPOTENCY_KEY_HEADER]: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' } },
+  },
   body: {
     type: 'object',
     additionalProperties: false,
@@ -157,6 +168,38 @@ const createOrderSchema = {
   },
 } as const;
 
+/** What identifies a request body, whatever order its fields came in: a retry must send the same order. */
+function requestFingerprint(body: CreateOrderBody): string {
+  const canonical = {
+    userId: body.userId,
+    currency: body.currency,
+    lines: body.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPriceCents: line.unitPriceCents })),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/**
+ * The order an earlier request with `idempotencyKey` placed in this tenant, if any.
+ *
+ * @throws Problem `idempotency-key-reused` when that request asked for a different order
+ */
+async function orderPlacedWith(sql: Sql, idempotencyKey: string, fingerprint: string): Promise<Order | undefined> {
+  const found = await sql.query<{ id: string; request_fingerprint: string }>(
+    'SELECT id, request_fingerprint FROM orders WHERE idempotency_key = $1',
+    [idempotencyKey],
+  );
+  const earlier = found.rows[0];
+  if (earlier === undefined) return undefined;
+  if (earlier.request_fingerprint !== fingerprint) {
+    throw problem(
+      'idempotency-key-reused',
+      `The Idempotency-Key "${idempotencyKey}" was sent with a different order before (order ${earlier.id}). Send a new key for a new order.`,
+      { pointer: '/headers/idempotency-key' },
+    );
+  }
+  return loadOrder(sql, earlier.id);
+}
+
 const orderIdSchema = {
   params: {
     type: 'object',
@@ -168,7 +211,9 @@ const orderIdSchema = {
 /**
  * Register the order routes, all scoped to the tenant of the `x-tenant-id` header:
  * - `POST /orders` `{ userId, currency, lines: [{ sku, quantity, unitPriceCents }] }`: 201 with the
- *   order and its totals computed here, 422 when the user is not one of the tenant's;
+ *   order and its totals computed here, 422 when the user is not one of the tenant's. With an
+ *   `Idempotency-Key` header, a retry answers the order the first attempt placed (201 again, with
+ *   `idempotent-replayed: true`) and never places a second; the same key with another body is a 422;
  * - `GET /orders`: the tenant's orders, newest first, without lines;
  * - `GET /orders/:id`: one order with its lines, 404 when the tenant has no such order.
  *
@@ -176,35 +221,51 @@ const orderIdSchema = {
  * registerOrderRoutes(app, database)
  */
 export function registerOrderRoutes(app: FastifyInstance, database: Database): void {
-  app.post<{ Body: CreateOrderBody }>('/orders', { schema: createOrderSchema }, async (request, reply) => {
-    const { userId, currency, lines } = request.body;
-    const priced = priceOrder(lines);
-    const order = await inTenant(database, request, async (sql, tenant) => {
-      const user = await sql.query('SELECT 1 FROM users WHERE id = $1', [userId]);
-      if (user.rowCount === 0)
-        throw problem('unknown-reference', `No user has the id ${userId} in this tenant.`, { pointer: '/body/userId' });
-      const inserted = await sql.query<{ id: string }>(
-        'INSERT INTO orders (tenant_id, user_id, currency, total_cents) VALUES ($1, $2, $3, $4) RETURNING id',
-        [tenant.id, userId, currency, priced.totalCents],
-      );
-      const orderId = inserted.rows[0]!.id;
-      await sql.query(
-        `INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price_cents)
-         SELECT $1, $2, line.line_no, line.sku, line.quantity, line.unit_price_cents
-         FROM unnest($3::integer[], $4::text[], $5::integer[], $6::bigint[]) AS line (line_no, sku, quantity, unit_price_cents)`,
-        [
-          tenant.id,
-          orderId,
-          priced.lines.map((line) => line.lineNo),
-          priced.lines.map((line) => line.sku),
-          priced.lines.map((line) => line.quantity),
-          priced.lines.map((line) => line.unitPriceCents),
-        ],
-      );
-      return (await loadOrder(sql, orderId))!;
-    });
-    return reply.code(201).header('location', `/orders/${order.id}`).send(order);
-  });
+  app.post<{ Body: CreateOrderBody; Headers: { [IDEMPOTENCY_KEY_HEADER]?: string } }>(
+    '/orders',
+    { schema: createOrderSchema },
+    async (request, reply) => {
+      const { userId, currency, lines } = request.body;
+      const priced = priceOrder(lines);
+      const idempotencyKey = request.headers[IDEMPOTENCY_KEY_HEADER];
+      const fingerprint = requestFingerprint(request.body);
+      const placed = await inTenant(database, request, async (sql, tenant) => {
+        const user = await sql.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+        if (user.rowCount === 0)
+          throw problem('unknown-reference', `No user has the id ${userId} in this tenant.`, { pointer: '/body/userId' });
+        if (idempotencyKey !== undefined) {
+          const earlier = await orderPlacedWith(sql, idempotencyKey, fingerprint);
+          if (earlier !== undefined) return { order: earlier, replayed: true };
+        }
+        // ON CONFLICT: a concurrent request with the same key committed first; answer with its order.
+        const inserted = await sql.query<{ id: string }>(
+          `INSERT INTO orders (tenant_id, user_id, currency, total_cents, idempotency_key, request_fingerprint)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+           RETURNING id`,
+          [tenant.id, userId, currency, priced.totalCents, idempotencyKey ?? null, idempotencyKey === undefined ? null : fingerprint],
+        );
+        const orderId = inserted.rows[0]?.id;
+        if (orderId === undefined) return { order: (await orderPlacedWith(sql, idempotencyKey!, fingerprint))!, replayed: true };
+        await sql.query(
+          `INSERT INTO order_lines (tenant_id, order_id, line_no, sku, quantity, unit_price_cents)
+           SELECT $1, $2, line.line_no, line.sku, line.quantity, line.unit_price_cents
+           FROM unnest($3::integer[], $4::text[], $5::integer[], $6::bigint[]) AS line (line_no, sku, quantity, unit_price_cents)`,
+          [
+            tenant.id,
+            orderId,
+            priced.lines.map((line) => line.lineNo),
+            priced.lines.map((line) => line.sku),
+            priced.lines.map((line) => line.quantity),
+            priced.lines.map((line) => line.unitPriceCents),
+          ],
+        );
+        return { order: (await loadOrder(sql, orderId))!, replayed: false };
+      });
+      if (placed.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+      return reply.code(201).header('location', `/orders/${placed.order.id}`).send(placed.order);
+    },
+  );
 
   app.get('/orders', async (request) => {
     const orders = await inTenant(database, request, async (sql) => {

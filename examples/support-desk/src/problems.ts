@@ -17,9 +17,13 @@ export const PROBLEM_KINDS = {
   conflict: { status: 409, title: 'The resource already exists' },
   'invalid-transition': { status: 409, title: 'The resource cannot move to that state' },
   'already-paid': { status: 409, title: 'The order is paid in full' },
+  'link-invalid': { status: 403, title: 'The download link is not valid' },
+  'link-expired': { status: 403, title: 'The download link has expired' },
   'unknown-reference': { status: 422, title: 'The request refers to something that does not exist' },
+  'idempotency-key-reused': { status: 422, title: 'The idempotency key was used for another request' },
   'payment-rejected': { status: 422, title: 'The payments provider refused the request' },
   'upstream-unavailable': { status: 502, title: 'The answering service is unavailable' },
+  'insufficient-storage': { status: 507, title: 'The server has no room left to store the result' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** One of the keys of {@link PROBLEM_KINDS}. */

@@ -8,6 +8,7 @@ describe('readSettings', () => {
       pgliteDataDir: undefined,
       llm: { baseURL: 'https://api.openai.com/v1', apiKey: 'unset', model: 'gpt-4o-mini' },
       payments: { baseURL: 'https://api.payments.example/v1', apiKey: 'unset' },
+      exports: { directory: undefined, linkSecret: undefined },
       http: { host: '127.0.0.1', port: 3000 },
     });
   });
@@ -21,6 +22,8 @@ describe('readSettings', () => {
       OPENAI_MODEL: 'support-desk-faq-1',
       PAYMENTS_BASE_URL: 'http://127.0.0.1:4020/v1',
       PAYMENTS_API_KEY: 'pk_test_local',
+      EXPORT_DIR: '/var/lib/support-desk/exports',
+      DOWNLOAD_LINK_SECRET: 'a-local-secret-of-at-least-32-bytes',
       HOST: '0.0.0.0',
       PORT: '8080',
     });
@@ -30,13 +33,20 @@ describe('readSettings', () => {
       pgliteDataDir: '/var/lib/support-desk/pglite',
       llm: { baseURL: 'http://127.0.0.1:4010/v1', apiKey: 'sk-local', model: 'support-desk-faq-1' },
       payments: { baseURL: 'http://127.0.0.1:4020/v1', apiKey: 'pk_test_local' },
+      exports: { directory: '/var/lib/support-desk/exports', linkSecret: 'a-local-secret-of-at-least-32-bytes' },
       http: { host: '0.0.0.0', port: 8080 },
     });
   });
 
   it('should report every unusable variable at once', () => {
     expect(() =>
-      readSettings({ DATABASE_URL: 'mysql://x', OPENAI_BASE_URL: 'not a url', PAYMENTS_BASE_URL: 'nope', PORT: 'eighty' }),
+      readSettings({
+        DATABASE_URL: 'mysql://x',
+        OPENAI_BASE_URL: 'not a url',
+        PAYMENTS_BASE_URL: 'nope',
+        PORT: 'eighty',
+        DOWNLOAD_LINK_SECRET: 'short',
+      }),
     ).toThrow(
       [
         'Failed to read the settings:',
@@ -44,6 +54,7 @@ describe('readSettings', () => {
         '- OPENAI_BASE_URL must be a URL, got "not a url".',
         '- PAYMENTS_BASE_URL must be a URL, got "nope".',
         '- PORT must be a port number, got "eighty".',
+        '- DOWNLOAD_LINK_SECRET must be at least 32 bytes long.',
       ].join('\n'),
     );
   });

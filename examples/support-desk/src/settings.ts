@@ -10,6 +10,12 @@ export interface Settings {
   llm: { baseURL: string; apiKey: string; model: string };
   /** `PAYMENTS_BASE_URL` and `PAYMENTS_API_KEY`: the payments provider orders are paid through. */
   payments: { baseURL: string; apiKey: string };
+  /**
+   * `EXPORT_DIR`: where order exports are written; `DOWNLOAD_LINK_SECRET`: the key their download
+   * links are signed with. Either unset: the entry point picks a temporary folder, or a random key
+   * (links then die with the process).
+   */
+  exports: { directory: string | undefined; linkSecret: string | undefined };
   /** `HOST` and `PORT` to listen on (default 127.0.0.1:3000). */
   http: { host: string; port: number };
 }
@@ -44,6 +50,8 @@ export function readSettings(env: Env): Settings {
   const portText = nonEmpty(env['PORT']) ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number, got "${portText}".`);
+  const linkSecret = nonEmpty(env['DOWNLOAD_LINK_SECRET']);
+  if (linkSecret !== undefined && Buffer.byteLength(linkSecret) < 32) problems.push('DOWNLOAD_LINK_SECRET must be at least 32 bytes long.');
   if (problems.length > 0) throw new Error(`Failed to read the settings:\n- ${problems.join('\n- ')}`);
   return {
     databaseUrl,
@@ -55,6 +63,7 @@ export function readSettings(env: Env): Settings {
       model: nonEmpty(env['OPENAI_MODEL']) ?? DEFAULT_FAQ_MODEL,
     },
     payments: { baseURL: paymentsBaseURL, apiKey: nonEmpty(env['PAYMENTS_API_KEY']) ?? 'unset' },
+    exports: { directory: nonEmpty(env['EXPORT_DIR']), linkSecret },
     http: { host: nonEmpty(env['HOST']) ?? '127.0.0.1', port },
   };
 }

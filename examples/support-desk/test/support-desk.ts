@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppLoggerOptions } from '../src/app.ts';
 import { openDatabase, type Database } from '../src/database.ts';
+import type { ExportOptions } from '../src/exports.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
 import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
@@ -93,6 +94,8 @@ export interface DeskOptions {
   llm?: FaqAssistantOptions;
   /** The payments provider orders are paid through; nothing listens there by default. */
   payments?: PaymentsProviderOptions;
+  /** Where order exports go and how their links are signed; exports answer 404 without it. */
+  exports?: ExportOptions;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
   /** Runs before `ready()`, after the openapi.yaml check is hooked in: add hooks (onSend...) here. */
@@ -133,6 +136,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     database,
     assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
+    exports: options.exports,
     logger: options.logger,
   });
   const contractViolations: string[] = [];

@@ -32,6 +32,14 @@ describeErrorMapping(
     { error: problem('already-paid', 'The order is paid in full.'), status: 409, type: type('already-paid') },
     { error: problem('payment-rejected', 'The provider refused the amount.'), status: 422, type: type('payment-rejected') },
     {
+      error: problem('idempotency-key-reused', 'The key was sent with another order.', { pointer: '/headers/idempotency-key' }),
+      status: 422,
+      type: type('idempotency-key-reused'),
+    },
+    { error: problem('insufficient-storage', 'The disk is full.'), status: 507, type: type('insufficient-storage') },
+    { error: problem('link-expired', 'The download link expired.'), status: 403, type: type('link-expired') },
+    { error: problem('link-invalid', 'The download link is not valid.'), status: 403, type: type('link-invalid') },
+    {
       name: 'an unexpected TypeError',
       error: new TypeError("Cannot read properties of undefined (reading 'id')"),
       status: 500,
