@@ -35,7 +35,23 @@ export type ChaosErrorCode =
   /** An HTTP fault with a bad target, option or schedule: every problem is listed, with "did you mean". */
   | 'CHAOS_INVALID_HTTP_FAULT'
   /** A fault was added to HTTP faults that were closed (`close()`, `await using`, or the end of the test file). */
-  | 'CHAOS_HTTP_FAULTS_CLOSED';
+  | 'CHAOS_HTTP_FAULTS_CLOSED'
+  /** `chaosExperiment()`, `toRecoverWithin()` or ledger arguments that are wrong: every problem is listed. */
+  | 'CHAOS_INVALID_ASSERTION'
+  /** The steady state did not hold before any fault was injected, so the experiment did not run. */
+  | 'CHAOS_NOT_STEADY'
+  /** The steady-state hypothesis failed under the faults, or did not hold again after the rollback. */
+  | 'CHAOS_STEADY_STATE_BROKEN'
+  /** An experiment's faults or its own rollback could not be undone (every fault was still restored). */
+  | 'CHAOS_ROLLBACK_FAILED'
+  /** A ledger found ids that were sent but never stored, stored more than once, or never sent. */
+  | 'CHAOS_LEDGER_MISMATCH'
+  /** `chaosTest()` was called outside a Jest test file (Jest's `test` global is missing). */
+  | 'CHAOS_MISSING_JEST_GLOBALS'
+  /** `proving-ground-chaos` flags that are wrong (every problem is listed, with "did you mean"). */
+  | 'CHAOS_INVALID_RUNNER_OPTIONS'
+  /** The chaos runner could not run Jest, or Jest ended without a report. */
+  | 'CHAOS_RUNNER_FAILED';
 
 /**
  * Base class of every error thrown by `@proving-ground/chaos-injectors`. Recognise it with

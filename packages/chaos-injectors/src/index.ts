@@ -52,8 +52,41 @@ export {
   type MemorySnapshot,
 } from './resources/memory.js';
 export { skewClock, type ClockSkewHandle } from './resources/clock.js';
-export { httpFaults, type HttpFaults, type HttpFaultsOptions, type HttpFaultBuilder, type ResponseFaultOptions } from './http/http-faults.js';
+export {
+  httpFaults,
+  type HttpFaults,
+  type HttpFaultsOptions,
+  type HttpFaultBuilder,
+  type ResponseFaultOptions,
+} from './http/http-faults.js';
 export type { HttpFault, HttpFaultKind } from './http/fault.js';
 export type { HttpTarget, TextPattern } from './http/target.js';
 export type { BodyLoss, BodySource } from './http/bodies.js';
 export { DNS_ERROR_CODES, type DnsErrorCode } from './http/network-errors.js';
+export {
+  chaosExperiment,
+  formatReport,
+  ChaosExperimentError,
+  type ChaosExperimentOptions,
+  type ChaosExperimentReport,
+  type ExperimentContext,
+  type ExperimentStep,
+} from './assertions/experiment.js';
+export type { Probe } from './assertions/probe.js';
+export {
+  toRecoverWithin,
+  chaosMatchers,
+  type RecoveryOptions,
+  type ChaosMatcherContext,
+  type ChaosMatcherResult,
+} from './assertions/matchers.js';
+export {
+  createLedger,
+  expectNoLossNoDuplicates,
+  type Ledger,
+  type LedgerId,
+  type LedgerOptions,
+  type LedgerReport,
+} from './assertions/ledger.js';
+export { chaosTest, type ChaosTestBody, type ChaosTestContext } from './sweep/chaos-test.js';
+export { SEEDS_ENV, parseSeeds, parseShard, shardSeeds, sweepSeeds, type Shard } from './sweep/seeds.js';

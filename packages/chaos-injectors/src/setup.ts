@@ -5,10 +5,15 @@
  * function out of the module when it loads (`const { writeFileSync } = require('fs')`, or
  * `import { writeFile } from 'node:fs/promises'`, which Jest binds at import) sees file faults too;
  * it restores every fault after each test, fails a test that left one active, and prints the fault
- * timeline, the seed and a one-line replay under a failing test that injected faults.
+ * timeline, the seed and a one-line replay under a failing test that injected faults; and it
+ * registers the `toRecoverWithin` matcher on `expect` (its types come with the main entry).
  */
+import { registerChaosMatchers } from './assertions/matchers.js';
 import { installChaosGuard } from './cleanup/jest-circus.js';
 import { installFsHooks } from './resources/fs-hooks.js';
 
 installFsHooks({ pin: true });
 installChaosGuard();
+registerChaosMatchers();
+
+export type {} from './assertions/matchers.js';

@@ -10,11 +10,23 @@ interface CircusTest extends CircusBlock {
 
 interface CircusEvent {
   name: string;
-  test?: CircusTest;
+  test?: CircusTest & { fn?: unknown };
   fn?: unknown;
 }
 
 const kInstalled = Symbol.for('@proving-ground/chaos-injectors/guard-installed');
+
+/** @internal Marks the body of one seed's test of a `chaosTest()` sweep: `{ seed, suffix }`. */
+export const kSweepSeed = Symbol.for('@proving-ground/chaos-injectors/sweep-seed');
+
+interface SweepMark {
+  seed: string;
+  suffix: string;
+}
+
+function sweepMarkOf(fn: unknown): SweepMark | undefined {
+  return typeof fn === 'function' ? ((fn as unknown as Record<symbol, SweepMark | undefined>)[kSweepSeed] ?? undefined) : undefined;
+}
 
 /** A failure line Jest prints as is (no stack): the fault timeline and the replay line. */
 class ChaosReplay extends Error {
@@ -35,15 +47,18 @@ function doubleQuoted(text: string): string {
 }
 
 /**
- * The command that replays one test with the same seed.
+ * The command that replays one test with the same seed (the current test's seed unless `seed` is given).
  *
+ * @param testPath - the test file (printed relative to the working folder)
+ * @param testName - the test's full name (a sweep's test without its `[seed n]` suffix)
+ * @param seed - the seed to replay, when it is not the current test's
  * @example
  * replayLine('test/orders.test.ts', 'orders should survive a full disk')
  * // 'CHAOS_SEED=123 npx jest test/orders.test.ts -t "^orders should survive a full disk$"'
  */
-export function replayLine(testPath: string | undefined, testName: string): string {
+export function replayLine(testPath: string | undefined, testName: string, seed?: string): string {
   const file = testPath === undefined ? '' : ` ${relative(process.cwd(), testPath) || testPath}`;
-  return `${seedAssignment()} npx jest${file} -t ${doubleQuoted(`^${escapeRegExp(testName)}$`)}`;
+  return `${seedAssignment(seed)} npx jest${file} -t ${doubleQuoted(`^${escapeRegExp(testName)}$`)}`;
 }
 
 function leftActiveError(scope: TestScope, names: string[]): ChaosError {
@@ -82,18 +97,23 @@ export function installChaosGuard(): void {
           return scope === undefined ? original.apply(this, args) : state.storage.run(scope, () => original.apply(this, args));
         };
         Object.defineProperty(wrapped, 'length', { value: original.length });
+        const mark = sweepMarkOf(original);
+        if (mark !== undefined) Object.defineProperty(wrapped, kSweepSeed, { value: mark });
         event.fn = wrapped;
         return;
       }
       case 'test_start': {
         if (event.test === undefined) return;
-        state.current = {
-          name: blockNames(event.test).join(' '),
-          path: currentTestPath(),
-          ended: false,
-          used: false,
-          started: performance.now(),
-        };
+        const name = blockNames(event.test).join(' ');
+        const scope: TestScope = { name, path: currentTestPath(), ended: false, used: false, started: performance.now() };
+        // One seed of a sweep: its faults draw from that seed, keyed on the name without the suffix,
+        // so the replay line (the test alone, CHAOS_SEED=<seed>) rolls the same faults.
+        const mark = sweepMarkOf(event.test.fn);
+        if (mark !== undefined) {
+          scope.seed = mark.seed;
+          scope.key = name.endsWith(mark.suffix) ? name.slice(0, -mark.suffix.length) : name;
+        }
+        state.current = scope;
         state.timeline = [];
         return;
       }
@@ -129,9 +149,9 @@ export function installChaosGuard(): void {
         }
         if (test.errors.length > 0 && scope.used) {
           const text = [
-            `Chaos faults of this test (seed ${state.seed}):`,
+            `Chaos faults of this test (seed ${scope.seed ?? state.seed}):`,
             formatTimeline(state.timeline),
-            `Replay: ${replayLine(scope.path, scope.name)}`,
+            `Replay: ${replayLine(scope.path, scope.key ?? scope.name, scope.seed ?? state.seed)}`,
           ].join('\n');
           test.errors.push([new ChaosReplay(text), new ChaosReplay(text)]);
         }

@@ -56,6 +56,10 @@ export interface TestScope {
   ended: boolean;
   used: boolean;
   started: number;
+  /** The seed of this test when it is one seed of a sweep (`chaosTest()`), else the file's. */
+  seed?: string;
+  /** The name its random streams are keyed on when it differs from `name` (a sweep's `name [seed 7]` keys on `name`). */
+  key?: string;
 }
 
 interface FaultRecord {
@@ -109,14 +113,21 @@ function elapsed(state: RegistryState, scope: TestScope | undefined): number {
   return Math.round(performance.now() - (scope?.started ?? state.origin));
 }
 
+/** @internal The test running now (in this async context), as the setup entry tracks it. */
+export function currentTest(): TestScope | undefined {
+  return currentScope(registryState());
+}
+
 /**
- * The seed every fault of this test file draws from: `CHAOS_SEED` when set, else one made for the file.
+ * The seed the faults of the current test draw from: the seed of its sweep when it is one seed of a
+ * `chaosTest()` sweep, else `CHAOS_SEED` when set, else one made for the test file.
  *
  * @example
  * console.log(`replay with CHAOS_SEED=${chaosSeed()}`)
  */
 export function chaosSeed(): string {
-  return registryState().seed;
+  const state = registryState();
+  return currentScope(state)?.seed ?? state.seed;
 }
 
 /**
@@ -129,11 +140,12 @@ export function chaosSeed(): string {
 export function faultRandom(label: string): Random {
   const state = registryState();
   const scope = currentScope(state);
-  const key = `${scope?.name ?? ''}\u0000${label}`;
+  const seed = scope?.seed ?? state.seed;
+  const key = `${seed}\u0000${scope?.name ?? ''}\u0000${label}`;
   const count = (state.labels.get(key) ?? 0) + 1;
   state.labels.set(key, count);
-  return createRandom(state.seed)
-    .fork(scope?.name ?? '(file)')
+  return createRandom(seed)
+    .fork(scope?.key ?? scope?.name ?? '(file)')
     .fork(`${label}#${count}`);
 }
 
@@ -152,7 +164,7 @@ export function registerFault(registration: FaultRegistration): FaultHandle {
   let active = true;
   let fired = 0;
   let restoring: Promise<void> | undefined;
-  const seed = state.seed;
+  const seed = scope?.seed ?? state.seed;
   const entry = (event: TimelineEntry['event'], detail?: string): void => {
     const line: TimelineEntry = { at: elapsed(state, scope), event, kind: registration.kind, target: registration.target, seed };
     if (detail !== undefined) line.detail = detail;
@@ -263,7 +275,7 @@ export function formatTimeline(timeline: readonly TimelineEntry[]): string {
     .join('\n');
 }
 
-/** The environment variable name and the seed, for a replay line. */
-export function seedAssignment(): string {
-  return `${SEED_ENV}=${registryState().seed}`;
+/** The environment variable name and the seed (the current test's, or `seed`), for a replay line. */
+export function seedAssignment(seed: string = chaosSeed()): string {
+  return `${SEED_ENV}=${seed}`;
 }

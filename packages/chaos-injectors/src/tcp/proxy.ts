@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checks, countProblems, describeChoice, firstLine, listOptionProblems } from '@proving-ground/kit';
 import { ChaosError } from '../errors.js';
+import { chaosSeed } from '../cleanup/registry.js';
 import { createRandom, type Random } from '../random.js';
 import { formatAddress, parseAddress, type TcpAddress } from './address.js';
 import { ProxyConnection, type ConnectionHost } from './connection.js';
@@ -16,7 +17,7 @@ export interface ProxyOptions {
   listen?: string;
   /** Names the proxy in errors, the timeline and Toxiproxy's API; defaults to `proxy-<n>`. */
   name?: string;
-  /** The seed of every toxicity roll and jitter; defaults to `CHAOS_SEED`, else a fresh one. */
+  /** The seed of every toxicity roll and jitter; defaults to the current test's seed (`chaosSeed()`: a sweep's seed, `CHAOS_SEED`, else the file's). */
   seed?: number | string;
   /** Toxics in force from the first connection on (none escapes them). */
   toxics?: ToxicOptions[];
@@ -90,7 +91,7 @@ export class TcpProxy implements AsyncDisposable {
   /** @internal Use {@link createProxy}. */
   constructor(name: string, listen: TcpAddress, upstream: TcpAddress, seed: number | string | undefined) {
     this.name = name;
-    const random = createRandom(seed);
+    const random = createRandom(seed ?? chaosSeed());
     this.seed = random.seed;
     this.random = random.fork(`tcp:${name}`);
     this.address = listen;
