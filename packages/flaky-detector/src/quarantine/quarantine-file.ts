@@ -101,7 +101,11 @@ export function quarantineProblems(parsed: unknown): string[] {
     for (const field of REQUIRED) {
       if ((entry as Record<string, unknown>)[field] === undefined) problems.push(`- ${label}: ${field}: missing.`);
     }
-    for (const line of listOptionProblems(entry, ENTRY_CHECKS)) problems.push(`- ${label}: ${line.slice(2)}`);
+    for (const line of listOptionProblems(entry, ENTRY_CHECKS)) {
+      problems.push(
+        `- ${label}: ${line.slice(2).replace(': unknown option.', ': unknown field.').replace('Known options:', 'Known fields:')}`,
+      );
+    }
     if (typeof testId === 'string') {
       const first = seen.get(testId);
       if (first !== undefined) problems.push(`- ${label}: testId: the same test as entries[${first}].`);

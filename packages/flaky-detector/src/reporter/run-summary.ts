@@ -17,7 +17,10 @@ export interface RunSummary {
 }
 
 function firstLines(text: string | undefined, count: number): string[] {
-  return (text ?? '').split('\n').slice(0, count);
+  return (text ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, count);
 }
 
 /** The block a run prints at its end: quarantined failures, retries, early detection, where history went. */
