@@ -1,11 +1,35 @@
 // The history store's size on disk, write speed and read cost for the issue's large history:
 // 1,000 runs x 10,000 tests (10 M first attempts, plus the retries of the ~1 % that fail).
 // `node flaky-detector/store-size.bench.mjs [runs] [tests]` after `npm run build -w packages/flaky-detector`.
+// Reads are measured in fresh processes (`--read <mode> <file>`), so each one's memory is its own.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { errorFingerprint, openHistoryStore, testIdOf } from '@proving-ground/flaky-detector';
+import { fileURLToPath } from 'node:url';
+import { errorFingerprint, historyByRun, openHistoryStore, testIdOf } from '@proving-ground/flaky-detector';
+
+if (process.argv[2] === '--read') {
+  const [, , , mode, file] = process.argv;
+  const started = performance.now();
+  let peak = process.memoryUsage().rss;
+  let attempts = 0;
+  const store = await openHistoryStore({ path: file, quickCheck: mode === 'open' });
+  const opened = performance.now() - started;
+  if (mode === 'history') attempts = (await store.history()).attempts.length;
+  if (mode === 'history-100') attempts = (await store.history({ lastRuns: 100 })).attempts.length;
+  if (mode === 'by-run') {
+    for await (const run of historyByRun(store)) {
+      attempts += run.attempts.length;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+  }
+  await store.close();
+  peak = Math.max(peak, process.memoryUsage().rss);
+  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, openMs: opened, attempts, peakMiB: peak / 1024 / 1024 }));
+  process.exit(0);
+}
 
 const RUNS = Number(process.argv[2] ?? 1000);
 const TESTS = Number(process.argv[3] ?? 10_000);
@@ -67,23 +91,29 @@ const writeSeconds = (performance.now() - started) / 1000;
 await store.close();
 const bytes = statSync(file).size;
 
-const openStarted = performance.now();
-const reader = await openHistoryStore({ path: file });
-const openMs = performance.now() - openStarted;
-const readStarted = performance.now();
-const before = process.memoryUsage().rss;
-const { runs, attempts } = await reader.history({ lastRuns: 100 });
-const read100Seconds = (performance.now() - readStarted) / 1000;
-const rss100 = process.memoryUsage().rss - before;
-await reader.close();
+const { DatabaseSync } = await import('node:sqlite');
+const db = new DatabaseSync(file, { readOnly: true });
+const tables = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all();
+db.close();
+const read = (mode) =>
+  JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--read', mode, file], { encoding: 'utf8' }));
+const open = read('open');
+const last100 = read('history-100');
+const byRun = read('by-run');
+const whole = read('history');
 
 console.log(`history: ${RUNS} runs x ${TESTS} tests, ${attemptsWritten.toLocaleString('en')} attempts`);
 console.log(`size on disk: ${(bytes / 1024 / 1024).toFixed(1)} MiB (${(bytes / attemptsWritten).toFixed(1)} bytes per attempt)`);
 console.log(
   `written in ${writeSeconds.toFixed(1)} s (${((writeSeconds * 1e6) / attemptsWritten).toFixed(2)} us per attempt, one transaction per run)`,
 );
-console.log(`open with quick_check: ${openMs.toFixed(0)} ms`);
-console.log(
-  `history({ lastRuns: 100 }): ${runs.length} runs, ${attempts.length.toLocaleString('en')} attempts in ${read100Seconds.toFixed(2)} s, +${(rss100 / 1024 / 1024).toFixed(0)} MiB resident`,
-);
+console.log(`open with PRAGMA quick_check: ${open.openMs.toFixed(0)} ms`);
+const line = (label, result) =>
+  console.log(
+    `${label}: ${result.attempts.toLocaleString('en')} attempts in ${result.seconds.toFixed(2)} s, peak resident ${result.peakMiB.toFixed(0)} MiB`,
+  );
+console.log(`by table and index: ${tables.map(({ name, bytes }) => `${name} ${(bytes / 1024 / 1024).toFixed(1)} MiB`).join(', ')}`);
+line('history({ lastRuns: 100 })', last100);
+line('historyByRun(store), every run', byRun);
+line('history(), every run', whole);
 rmSync(folder, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export {
 } from './model.js';
 export { openHistoryStore, DEFAULT_STORE_PATH } from './store/open-store.js';
 export type { HistoryStore, HistoryStoreOptions, HistoryQuery } from './store/history-store.js';
+export { historyByRun } from './store/history-by-run.js';
+export type { RunWithAttempts } from './store/history-source.js';
 export {
   runMetrics,
   type RunMetrics,

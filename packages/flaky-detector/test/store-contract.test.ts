@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realService } from '@proving-ground/test-kit';
-import { isFlakyError, openHistoryStore, type AttemptRecord, type HistoryStore, type HistoryStoreOptions } from '../src/index.js';
+import {
+  historyByRun,
+  isFlakyError,
+  openHistoryStore,
+  type AttemptRecord,
+  type HistoryStore,
+  type HistoryStoreOptions,
+} from '../src/index.js';
 import { attemptKeys, sampleAttempt, sampleRun } from './history-samples.js';
 import { scratchDatabase, type ScratchDatabase } from './postgres-database.js';
 
@@ -129,6 +136,27 @@ describe.each(KINDS)('openHistoryStore ($name)', (kind) => {
         ['run-2', 'a kept'],
         ['run-3', 'a kept'],
         ['run-4', 'a kept'],
+      ]);
+    });
+
+    it('should yield the selected runs one at a time, oldest first, each with its own attempts', async () => {
+      for (const [runId, hour] of [
+        ['run-b', 2],
+        ['run-a', 1],
+        ['run-c', 3],
+      ] as const) {
+        await store.recordRun(sampleRun(runId, hour));
+        await store.recordAttempts([sampleAttempt(runId, 'a one'), sampleAttempt(runId, 'b two', 'failed')]);
+      }
+
+      const seen: [string, string[]][] = [];
+      for await (const { run, attempts } of historyByRun(store, { since: '2026-01-01T02:00:00.000Z' })) {
+        seen.push([run.runId, attempts.map((attempt) => `${attempt.runId} ${attempt.fullName}`)]);
+      }
+
+      expect(seen).toEqual([
+        ['run-b', ['run-b a one', 'run-b b two']],
+        ['run-c', ['run-c a one', 'run-c b two']],
       ]);
     });
 
