@@ -79,6 +79,7 @@ if (invokedDirectly) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
   };
   runCli(process.argv.slice(2), io).then(
     (code) => {

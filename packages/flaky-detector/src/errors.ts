@@ -8,6 +8,10 @@ export type FlakyErrorCode =
   | 'FLAKY_UNKNOWN_COMMAND'
   /** A command's flags that it does not take, or a flag without its value. */
   | 'FLAKY_INVALID_CLI_ARGUMENTS'
+  /** `flaky-detector report` over a history with no run (or without the run asked for). */
+  | 'FLAKY_REPORT_NO_RUN'
+  /** `flaky-detector report --out` to a file that cannot be written. */
+  | 'FLAKY_REPORT_WRITE_FAILED'
   /** Reporter options that are unknown or of the wrong kind (all problems listed at once). */
   | 'FLAKY_INVALID_REPORTER_OPTIONS'
   /** A quarantine file that is missing (when named), not JSON, or has entries with missing or wrong fields (each named). */

@@ -28,3 +28,37 @@ export { METRICS, prometheusSeriesNames, type MetricDefinition, type MetricKind 
 export { prometheusText, escapeLabelValue } from './metrics/prometheus-text.js';
 export { pushToPushgateway, pushGrouping, groupingSegment, type PushgatewayOptions, type PushResult } from './metrics/pushgateway.js';
 export { exportToOtlp, OTEL_PEERS, type OtlpOptions, type OtlpResult } from './metrics/otlp.js';
+export { buildReport, assembleReport, figureText, type BuildReportOptions } from './report/build-report.js';
+export {
+  createHistoryDigest,
+  digestHistory,
+  type HistoryDigest,
+  type HistoryDigestBuilder,
+  type HeatmapLimits,
+} from './report/history-digest.js';
+export {
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type RunSummary,
+  type TestSummary,
+  type FlakyTestEntry,
+  type RegressionEntry,
+  type FailingTogether,
+  type QuarantineLedgerEntry,
+  type ReportRecommendation,
+  type Heatmap,
+} from './report/report-model.js';
+export { renderTerminal, type TerminalOptions } from './report/terminal.js';
+export { renderJson } from './report/json.js';
+export { renderJunit, type JunitAttempt, type JunitOptions } from './report/junit.js';
+export { renderMarkdown, markdownCell, MARKDOWN_LIMITS, type MarkdownOptions, type MarkdownTarget } from './report/markdown.js';
+export {
+  renderGithubAnnotations,
+  listAnnotations,
+  formatAnnotation,
+  escapeAnnotationData,
+  escapeAnnotationProperty,
+  type Annotation,
+  type GithubAnnotationOptions,
+} from './report/github.js';
+export { renderHtml, scriptSafeJson, type HtmlOptions } from './report/html/dashboard.js';

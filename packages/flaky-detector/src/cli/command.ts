@@ -8,6 +8,8 @@ export interface CommandIo {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (progress bars are drawn only there). */
   isTTY: boolean;
+  /** Whether stdout is a terminal (a report to stdout gets colour only there). */
+  stdoutIsTTY?: boolean | undefined;
 }
 
 /** The flags as node:util parseArgs read them. */
