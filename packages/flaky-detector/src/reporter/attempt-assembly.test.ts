@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { errorFingerprint, testIdOf } from '../model.js';
+import { assembleAttempts, type JestTestCase } from './attempt-assembly.js';
+
+const final = (fields: Partial<JestTestCase>): JestTestCase => ({
+  fullName: 'cart totals',
+  status: 'passed',
+  failureMessages: [],
+  ...fields,
+});
+
+describe('assembleAttempts', () => {
+  it('should take one record per onTestCaseResult report when there is one per invocation', () => {
+    const records = assembleAttempts({
+      runId: 'r1',
+      file: 'cart.test.js',
+      finals: [final({ invocations: 2, duration: 4 })],
+      cases: [final({ status: 'failed', duration: 9, failureMessages: ['Error: boom'] }), final({ duration: 4 })],
+      channel: undefined,
+    });
+
+    expect(records).toEqual([
+      {
+        runId: 'r1',
+        testId: testIdOf('cart.test.js', 'cart totals'),
+        file: 'cart.test.js',
+        fullName: 'cart totals',
+        attempt: 1,
+        status: 'failed',
+        durationMs: 9,
+        errorFingerprint: errorFingerprint('Error: boom'),
+      },
+      {
+        runId: 'r1',
+        testId: testIdOf('cart.test.js', 'cart totals'),
+        file: 'cart.test.js',
+        fullName: 'cart totals',
+        attempt: 2,
+        status: 'passed',
+        durationMs: 4,
+      },
+    ]);
+  });
+
+  it('should fall back to invocations and retryReasons: earlier attempts failed, their duration unknown (0)', () => {
+    const records = assembleAttempts({
+      runId: 'r1',
+      file: 'cart.test.js',
+      finals: [final({ invocations: 3, duration: 5, retryReasons: ['Error: first', 'Error: second'] })],
+      cases: [],
+      channel: undefined,
+    });
+
+    expect(
+      records.map(({ attempt, status, durationMs, errorFingerprint: fingerprint }) => ({ attempt, status, durationMs, fingerprint })),
+    ).toEqual([
+      { attempt: 1, status: 'failed', durationMs: 0, fingerprint: errorFingerprint('Error: first') },
+      { attempt: 2, status: 'failed', durationMs: 0, fingerprint: errorFingerprint('Error: second') },
+      { attempt: 3, status: 'passed', durationMs: 5, fingerprint: undefined },
+    ]);
+  });
+
+  it("should prefer the setup file's attempts, and map skipped and todo tests", () => {
+    const records = assembleAttempts({
+      runId: 'r1',
+      file: 'cart.test.js',
+      finals: [final({}), final({ fullName: 'cart later', status: 'pending' }), final({ fullName: 'cart someday', status: 'todo' })],
+      cases: [final({ duration: 1 })],
+      channel: [
+        {
+          testId: 'x',
+          file: 'cart.test.js',
+          fullName: 'cart totals',
+          attempt: 1,
+          status: 'failed',
+          durationMs: 2.5,
+          cause: 'first',
+          error: 'Error: declined',
+          quarantined: true,
+        },
+      ],
+    });
+
+    expect(records.map(({ fullName, attempt, status, durationMs }) => [fullName, attempt, status, durationMs])).toEqual([
+      ['cart totals', 1, 'failed', 2.5],
+      ['cart later', 1, 'skipped', 0],
+      ['cart someday', 1, 'todo', 0],
+    ]);
+  });
+});
