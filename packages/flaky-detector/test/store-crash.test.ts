@@ -3,14 +3,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { realService } from '@proving-ground/test-kit';
 import { openHistoryStore, type AttemptRecord, type HistoryStoreOptions } from '../src/index.js';
+import { nodeSqlite } from '../src/store/node-sqlite.js';
 import { attemptKeys } from './history-samples.js';
 import { scratchDatabase, type ScratchDatabase } from './postgres-database.js';
 // @ts-expect-error: a plain .mjs fixture shared with the writer processes, without types
 import { writerAttempt } from './fixtures/store-writer-plan.mjs';
+
+// Loaded the way the store loads it, without Node 22's ExperimentalWarning.
+const { DatabaseSync } = nodeSqlite();
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WRITER = join(here, 'fixtures', 'store-writer.mjs');

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { isFlakyError, openHistoryStore } from '../src/index.js';
+import { nodeSqlite } from '../src/store/node-sqlite.js';
 import { sampleAttempt, sampleRun } from './history-samples.js';
+
+// Loaded the way the store loads it, without Node 22's ExperimentalWarning.
+const { DatabaseSync } = nodeSqlite();
 
 let root: string;
 beforeAll(() => {
@@ -137,5 +143,20 @@ describe('openHistoryStore (SQLite file)', () => {
     expect(error.message).toContain('- url: expected a postgres:// or postgresql:// URL');
     expect(error.message).toContain('- cwdd: unknown option. Did you mean "cwd"?');
     expect(error.message).not.toContain('hunter2');
+  });
+
+  it("should keep node:sqlite's ExperimentalWarning (Node 22) out of the output, and only that warning", async () => {
+    const built = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.mjs')).href;
+    const script = [
+      `const { openHistoryStore } = await import(${JSON.stringify(built)});`,
+      `const store = await openHistoryStore({ cwd: ${JSON.stringify(folder('warning'))} });`,
+      'await store.close();',
+      "process.emitWarning('a warning of the test itself', 'ExperimentalWarning');",
+    ].join('\n');
+
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+
+    expect(stderr).not.toMatch(/SQLite/i);
+    expect(stderr).toContain('ExperimentalWarning: a warning of the test itself');
   });
 });

@@ -12,8 +12,10 @@ let loaded: NodeSqlite | undefined;
  */
 export function nodeSqlite(): NodeSqlite {
   if (loaded !== undefined) return loaded;
-  const emitWarning = Reflect.get(process, 'emitWarning') as (...args: unknown[]) => void;
-  process.emitWarning = function filteredWarning(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+  // Node's own process object: inside a Jest test, `process` is a copy, and Node warns through the original.
+  const host = nativeRequire('node:process') as NodeJS.Process;
+  const emitWarning = Reflect.get(host, 'emitWarning') as (...args: unknown[]) => void;
+  host.emitWarning = function filteredWarning(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: unknown } | undefined)?.type;
     const text = typeof warning === 'string' ? warning : warning.message;
     const name = typeof warning === 'string' ? type : warning.name;
@@ -23,7 +25,7 @@ export function nodeSqlite(): NodeSqlite {
   try {
     loaded = nativeRequire('node:sqlite') as NodeSqlite;
   } finally {
-    process.emitWarning = emitWarning;
+    host.emitWarning = emitWarning;
   }
   return loaded;
 }
