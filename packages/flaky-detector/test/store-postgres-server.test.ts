@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { realService } from '@proving-ground/test-kit';
 import { isFlakyError, openHistoryStore } from '../src/index.js';
@@ -22,6 +28,29 @@ describe('openHistoryStore (PostgreSQL server)', () => {
     expect(isFlakyError(error) && error.code).toBe('FLAKY_STORE_UNREACHABLE');
     expect(String(error)).toContain('Failed to connect to the history store postgres://ci:***@127.0.0.1:1/history');
     expect(String(error)).not.toContain('hunter2');
+  });
+
+  it('should say to install pg when it is missing', async () => {
+    // The built package copied where no node_modules folder above has pg.
+    const outside = mkdtempSync(join(tmpdir(), 'flaky-no-pg-'));
+    cpSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist'), join(outside, 'dist'), { recursive: true });
+    const script = [
+      `const { openHistoryStore } = await import(${JSON.stringify(pathToFileURL(join(outside, 'dist', 'index.mjs')).href)});`,
+      `await openHistoryStore({ url: 'postgres://ci:hunter2@127.0.0.1:1/history', cwd: ${JSON.stringify(outside)} })`,
+      '  .catch((error) => console.log(JSON.stringify({ code: error.code, message: error.message })));',
+    ].join('\n');
+
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: outside });
+
+      expect(JSON.parse(stdout)).toEqual({
+        code: 'FLAKY_MISSING_PEER',
+        message:
+          '[flaky-detector] Failed to open a PostgreSQL history store: the optional peer `pg` is not installed. Install it next to flaky-detector: npm i -D pg.',
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
 
