@@ -46,10 +46,13 @@ interface TestAccumulator {
   /** The outcomes of its latest runs: a ring indexed by run number modulo the heatmap's width. */
   ringRun: Int32Array;
   ringOutcome: Uint8Array;
+  /** Its attempts in the run being added, folded: the run's index, the last attempt's number and status, any failure. */
+  cell: RunCell;
 }
 
 /** One test's attempts within one run, folded. */
 interface RunCell {
+  run: number;
   lastAttempt: number;
   lastStatus: AttemptRecord['status'];
   anyFailed: boolean;
@@ -109,12 +112,9 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
         totalMs: 0,
         ringRun: new Int32Array(width).fill(-1),
         ringOutcome: new Uint8Array(width),
+        cell: { run: -1, lastAttempt: 0, lastStatus: 'skipped', anyFailed: false },
       };
       tests.set(attempt.testId, test);
-    } else {
-      // The latest run's file and name win (a test id stays the same only while both do, but be exact).
-      test.file = attempt.file;
-      test.fullName = attempt.fullName;
     }
     return test;
   }
@@ -122,7 +122,8 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
   return {
     addRun(run, attempts) {
       const index = runs.length;
-      const cells = new Map<TestAccumulator, RunCell>();
+      // Each test's cell is reset the first time the run touches it; `touched` lists them in order.
+      const touched: TestAccumulator[] = [];
       let testTimeMs = 0;
       let retries = 0;
       for (const attempt of attempts) {
@@ -135,10 +136,14 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
           testTimeMs += attempt.durationMs;
         }
         if (attempt.attempt > 1) retries++;
-        const cell = cells.get(test);
-        if (cell === undefined)
-          cells.set(test, { lastAttempt: attempt.attempt, lastStatus: attempt.status, anyFailed: attempt.status === 'failed' });
-        else {
+        const cell = test.cell;
+        if (cell.run !== index) {
+          cell.run = index;
+          cell.lastAttempt = attempt.attempt;
+          cell.lastStatus = attempt.status;
+          cell.anyFailed = attempt.status === 'failed';
+          touched.push(test);
+        } else {
           if (attempt.status === 'failed') cell.anyFailed = true;
           if (attempt.attempt >= cell.lastAttempt) {
             cell.lastAttempt = attempt.attempt;
@@ -150,8 +155,8 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
 
       const counts = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
       const slot = index % width;
-      for (const [test, cell] of cells) {
-        const outcome = outcomeOf(cell);
+      for (const test of touched) {
+        const outcome = outcomeOf(test.cell);
         test.runs++;
         test.lastStatus = LAST_STATUS[outcome];
         if (outcome === 'f') {
