@@ -6,7 +6,12 @@ import type { HistorySource } from './history-source.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-/** Where the SQLite store is when no `path` is given, relative to `cwd`. */
+/**
+ * Where the SQLite store is when no `path` is given, relative to `cwd`.
+ *
+ * @example
+ * join(process.cwd(), DEFAULT_STORE_PATH) // the file to cache between CI runs
+ */
 export const DEFAULT_STORE_PATH = '.flaky-detector/history.sqlite';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
