@@ -39,9 +39,13 @@ interface WriterExit {
 /** Start the eight writers on `target`, let them write at once, kill the victim with SIGKILL mid-write, and wait for all. */
 async function runWriters(target: HistoryStoreOptions): Promise<WriterExit[]> {
   const children = Array.from({ length: WRITERS }, (_, writer) => {
-    const child = spawn(process.execPath, [WRITER, JSON.stringify({ target, writer, count: COUNT, batch: BATCH })], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [WRITER, JSON.stringify({ target, writer, count: COUNT, batch: BATCH, victim: writer === VICTIM })],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     const exit: WriterExit = { writer, code: null, signal: null, lines: [], stderr: '' };
     let pending = '';
     const ready = new Promise<void>((resolve) => {
