@@ -130,9 +130,10 @@ function adoptReturned(returned: unknown, name: string): FaultHandle[] {
   const adopted: FaultHandle[] = [];
   values.forEach((value, index) => {
     if (!isDisposable(value) || isFaultHandle(value)) return;
-    adopted.push(
-      registerFault({ kind: 'experiment', target: `"${name}" handle ${index + 1}`, restore: async () => void (await dispose(value)) }),
-    );
+    // A handle that names itself (a proxy's toxic) is listed by that name.
+    const own = (value as { name?: unknown }).name;
+    const target = `"${name}" ${typeof own === 'string' && own !== '' ? own : `handle ${index + 1}`}`;
+    adopted.push(registerFault({ kind: 'experiment', target, restore: async () => void (await dispose(value)) }));
   });
   return adopted;
 }
