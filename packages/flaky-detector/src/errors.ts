@@ -24,7 +24,7 @@ export type FlakyErrorCode =
   | 'FLAKY_RUN_FOLDER'
   /** `openHistoryStore()` options that are unknown or of the wrong kind (all problems listed at once). */
   | 'FLAKY_INVALID_STORE_OPTIONS'
-  /** A history store file that is not SQLite, fails `PRAGMA quick_check`, or holds no history; it is left as it is. */
+  /** A history store file that is not SQLite, fails `PRAGMA quick_check`, or holds no history (it is left as it is). */
   | 'FLAKY_CORRUPT_STORE'
   /** A history store written by a newer flaky-detector (a higher schema version than this one reads). */
   | 'FLAKY_STORE_TOO_NEW'
