@@ -117,6 +117,7 @@ describe('the assertions in a real Jest run, with the setup entry in setupFiles'
     expect(failure).toMatch(/Received: "degraded: ENOSPC"/);
     expect(failure).toMatch(/Fault timeline \(seed 4242\):\n\s+\+\d+ms injected fs ENOSPC on write /);
     expect(failure).toContain('Replay: CHAOS_SEED=4242 npx jest assertions.test.js -t "^breaks its hypothesis$"');
+    expect(failure.match(/Replay: /g)).toHaveLength(1); // the setup entry adds no second timeline
   });
 
   it('should fail the ledger check naming the lost and duplicated ids', () => {

@@ -173,6 +173,14 @@ describe('proving-ground-chaos run', () => {
     ).toBeGreaterThan(1);
   });
 
+  it('should fail with CHAOS_RUNNER_FAILED when Jest ends without a report', async () => {
+    const broken = await runCli(project, ['run', '--seeds', '2', '--config', 'missing.config.js']);
+
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('[chaos-injectors] Failed to run the chaos sweep: Jest ended (exit code 1) without a report.');
+    expect(broken.stderr).toContain('(CHAOS_RUNNER_FAILED)');
+  });
+
   it('should refuse bad flags with did-you-mean, before running anything', async () => {
     const bad = await runCli(project, ['run', '--seed', '8', '--shard', '3/2']);
 

@@ -61,6 +61,13 @@ export function replayLine(testPath: string | undefined, testName: string, seed?
   return `${seedAssignment(seed)} npx jest${file} -t ${doubleQuoted(`^${escapeRegExp(testName)}$`)}`;
 }
 
+/** Whether a test error (jest-circus keeps `[error, asyncError]` pairs) already prints a replay line. */
+function carriesReplay(entry: unknown): boolean {
+  const error: unknown = Array.isArray(entry) ? entry[0] : entry;
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message.includes('\nReplay: ');
+}
+
 function leftActiveError(scope: TestScope, names: string[]): ChaosError {
   return new ChaosError('CHAOS_FAULT_LEFT_ACTIVE', {
     action: `end "${scope.name}" with every fault restored`,
@@ -147,7 +154,8 @@ export function installChaosGuard(): void {
             test.errors.push([failure, failure]);
           }
         }
-        if (test.errors.length > 0 && scope.used) {
+        // A failed experiment's message carries its own timeline and replay line already.
+        if (test.errors.length > 0 && scope.used && !test.errors.some(carriesReplay)) {
           const text = [
             `Chaos faults of this test (seed ${scope.seed ?? state.seed}):`,
             formatTimeline(state.timeline),
