@@ -87,17 +87,23 @@ describeWithChromium(`the HTML dashboard in headless Chromium ${chromium.skipRea
       retried: document.querySelectorAll('#heatmap-svg rect.cell-k').length,
       skipped: document.querySelectorAll('#heatmap-svg rect.cell-s').length,
       flakyRows: document.querySelectorAll('#flaky tbody tr').length,
+      coveragePoints: document.querySelectorAll('#trend-coverage circle.coverage-point').length,
+      coverageDrop: document.querySelector('#trend-coverage .coverage-drop')?.textContent,
+      effectiveness: [...document.querySelectorAll('#effectiveness tbody .test-name')].map((node) => node.textContent),
     }));
 
     expect(counts).toEqual({
       bars: 12,
-      failedBars: 3,
+      failedBars: 4,
       points: 12,
-      cells: 7 * 12,
-      failed: 3,
+      cells: 8 * 12,
+      failed: 4,
       retried: 4 + 2 + 3,
       skipped: 12,
       flakyRows: 3,
+      coveragePoints: 12,
+      coverageDrop: 'Dropped in the latest run: lines 84.00% to 80.50% (-3.50 points).',
+      effectiveness: ['refund rejects a negative amount'],
     });
     expect(await page.locator('#trend-duration rect.bar').last().locator('title').textContent()).toMatch(/^run-12: /);
     expect(requests).toEqual([]);
@@ -112,7 +118,7 @@ describeWithChromium(`the HTML dashboard in headless Chromium ${chromium.skipRea
         tests: [...document.querySelectorAll('#tests tbody .test-name')].map((node) => node.textContent ?? ''),
         heatmapRows: document.querySelectorAll('#heatmap-svg .heatmap-label').length,
       }));
-    expect((await visible()).tests).toHaveLength(7);
+    expect((await visible()).tests).toHaveLength(8);
 
     await page.locator('#search').pressSequentially('socket');
     const searched = await visible();

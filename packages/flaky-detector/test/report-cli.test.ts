@@ -78,8 +78,8 @@ describe('flaky-detector report', () => {
     expect(code).toBe(0);
     // eslint-disable-next-line no-control-regex
     expect(stdout).not.toMatch(/\u001b\[/);
-    expect(stdout).toContain('flaky-detector: 12 runs, 7 tests, 96 attempts');
-    expect(stdout).toMatch(/Slowest tests: median, share of suite time \(3\)\n\s+910 ms\s+\d+\.\d% {2}search ranks by relevance/);
+    expect(stdout).toContain('flaky-detector: 12 runs, 8 tests, 109 attempts');
+    expect(stdout).toMatch(/Slowest tests: median, share of suite time \(4\)\n\s+910 ms\s+\d+\.\d% {2}search ranks by relevance/);
     expect(stdout).toMatch(
       /0\.346 {2}\[0\.125, 0\.612\] {2}4\/12 runs {2}flip 0\.50 {2}socket reconnects after a drop .*failed and passed on the same code, quarantined/,
     );
@@ -87,6 +87,12 @@ describe('flaky-detector report', () => {
       'failing   invoice applies the discount  (src/invoice.test.ts): failed every attempt of 3 runs since c3; last passed at c2',
     );
     expect(stdout).toMatch(/socket reconnects after a drop {2}owner @realtime {2}EXPIRED 2020-01-31 \(\d+ days ago\)/);
+    expect(stdout).toContain(
+      '  lines 80.50% (84.00%), branches 70.00% (71.00%)\n  dropped: lines 84.00% to 80.50% (-3.50 points) in the latest run',
+    );
+    expect(stdout).toMatch(
+      /Tests that caught real failures .*\(1\)\n\s+1 caught {2}refund rejects a negative amount {2}\(latest fixed at c2\)/,
+    );
     expect(stdout).toMatch(/speed-up\s+Split or speed up "search ranks by relevance".*\[share of the suite's time: \d+\.\d%\]/);
   });
 

@@ -26,6 +26,12 @@ export const REPORT_TESTS = {
   },
   flaky: { file: 'src/socket.test.ts', fullName: 'socket reconnects after a drop', runs: 'P R P P R P P R P P R P', durationMs: () => 120 },
   broken: { file: 'src/invoice.test.ts', fullName: 'invoice applies the discount', runs: 'P P P P P P P P P F F F', durationMs: () => 15 },
+  caught: {
+    file: 'src/refund.test.ts',
+    fullName: 'refund rejects a negative amount',
+    runs: 'P P P F P P P P P P P P',
+    durationMs: () => 25,
+  },
   skipped: { file: 'src/export.test.ts', fullName: 'export writes CSV', runs: 'S S S S S S S S S S S S', durationMs: () => 0 },
   img: { file: 'src/xss.test.ts', fullName: HOSTILE_NAMES.img, runs: 'P P P R P P P R P P P P', durationMs: () => 5 },
   script: { file: 'src/xss.test.ts', fullName: HOSTILE_NAMES.script, runs: 'P P R P P R P P P R P P', durationMs: () => 7 },
@@ -37,13 +43,14 @@ export function reportTestId(role: keyof typeof REPORT_TESTS): string {
   return testIdOf(test.file, test.fullName);
 }
 
-/** Commits of the 12 runs: three changes, the last of which breaks the invoice test. */
-const COMMITS = ['c1', 'c1', 'c1', 'c1', 'c2', 'c2', 'c2', 'c2', 'c2', 'c3', 'c3', 'c3'];
+/** Commits of the 12 runs: the refund test fails on c1b alone, and the change to c3 breaks the invoice test. */
+const COMMITS = ['c1', 'c1', 'c1', 'c1b', 'c2', 'c2', 'c2', 'c2', 'c2', 'c3', 'c3', 'c3'];
 
 /**
- * Twelve runs of seven tests with known outcomes: a steady test, one that slows down from run 11,
- * a flaky one (failed then passed on retry in 4 runs), one broken by the change of run 10, a
- * skipped one, and two flaky tests whose names are HTML and script.
+ * Twelve runs of eight tests with known outcomes: a steady test, one that slows down from run 11,
+ * a flaky one (failed then passed on retry in 4 runs), one broken by the change of run 10, one that
+ * failed in run 4 and passed after the next change (a real failure caught), a skipped one, and two
+ * flaky tests whose names are HTML and script. Line coverage drops from 84% to 80.5% in the last run.
  *
  * @example
  * const history = reportHistory();
@@ -86,6 +93,10 @@ export function reportHistory(): History {
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(startedAt + wallMs + 500).toISOString(),
       suiteErrors: 0,
+      coverage:
+        index === 11
+          ? { lines: 80.5, statements: 81, functions: 77, branches: 70 }
+          : { lines: 84, statements: 84.5, functions: 78, branches: 71 },
     });
   }
   return { runs, attempts };

@@ -90,7 +90,7 @@ describe('renderJunit', () => {
     const invoiceCase = invoice.slice(0, invoice.indexOf('</testcase>'));
     expect(invoiceCase.match(/<failure /g)).toHaveLength(1);
     expect(invoiceCase.match(/<rerunFailure /g)).toHaveLength(1);
-    expect(broken).toMatch(/<testsuites name="flaky-detector" tests="7" failures="1" errors="0" skipped="1"/);
+    expect(broken).toMatch(/<testsuites name="flaky-detector" tests="8" failures="1" errors="0" skipped="1"/);
   });
 
   it('should write the latest run when no run is named, and name the run it cannot find', () => {
@@ -151,7 +151,7 @@ describeWithChromium(`renderJunit read by Chromium's XML parser ${chromium.skipR
       },
     ]);
     expect(latest.error).toBeUndefined();
-    expect(latest.testcases).toHaveLength(7);
+    expect(latest.testcases).toHaveLength(8);
     expect(
       latest.testcases.find((testcase) => testcase.testId === reportTestId('broken'))?.failures.map((failure) => failure.element),
     ).toEqual(['failure', 'rerunFailure']);

@@ -28,6 +28,13 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('<script');
   });
 
+  it('should flag a coverage drop and list the tests that caught real failures', () => {
+    const markdown = renderMarkdown(report());
+
+    expect(markdown).toContain('Line coverage 80.50%. **Coverage dropped**: lines 84.00% to 80.50% (-3.50 points).');
+    expect(markdown).toContain('| caught real failures | refund rejects a negative amount | 1 caught |');
+  });
+
   it('should stay under the 65,536 characters of a comment and say what it left out', () => {
     const big = withManyFlaky(2000);
     const markdown = renderMarkdown(big, { target: 'comment', rows: 5000 });
@@ -39,7 +46,10 @@ describe('renderMarkdown', () => {
     );
     const shown = markdown.split('\n').filter((line) => line.startsWith('| 0.346 |')).length;
     // Every flaky row is either shown or counted as left out, and so is every row of the tables after it.
-    expect(left).toBe(2000 - shown + big.quarantine.length + big.recommendations.length + big.slowest.length);
+    const { caught, neverFailed } = big.effectiveness;
+    expect(left).toBe(
+      2000 - shown + big.quarantine.length + big.recommendations.length + caught.length + neverFailed.length + big.slowest.length,
+    );
   });
 
   it('should stay under 1 MiB of UTF-8 for a job summary', () => {

@@ -69,6 +69,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (last !== undefined) {
     intro += ` Latest run: ${last.passed} passed, ${last.failed} failed, ${last.flaky} passed on retry, ${last.skipped} skipped (pass rate ${formatPercent(last.passRate)}, ${formatDuration(last.durationMs)}).`;
   }
+  const points = report.coverage.points;
+  if (points.length > 0) intro += ` Line coverage ${points[points.length - 1]!.lines.toFixed(2)}%.`;
+  for (const drop of report.coverage.latestDrops) {
+    intro += ` **Coverage dropped**: ${drop.metric} ${drop.from.toFixed(2)}% to ${drop.to.toFixed(2)}% (-${drop.drop.toFixed(2)} points).`;
+  }
   intro += ` Expected flaky failures per run: ${totals.expectedFlakyFailures.toFixed(2)}; chance of a run without one: ${formatPercent(totals.flakeFreeRunProbability)}.\n`;
 
   const blocks: Block[] = [
@@ -113,6 +118,20 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       report.recommendations.map((entry) => [entry.action, cell(entry.message), cell(entry.figure)]),
       rows,
       'None.',
+    ),
+    table(
+      'Test effectiveness',
+      ['kind', 'test', 'figure'],
+      [
+        ...report.effectiveness.caught.map((entry) => ['caught real failures', cell(entry.fullName), `${entry.caught} caught`]),
+        ...report.effectiveness.neverFailed.map((entry) => [
+          'costly, never failed',
+          cell(entry.fullName),
+          `${formatDuration(entry.medianMs)} median, ${entry.runs} runs`,
+        ]),
+      ],
+      rows,
+      'No test caught a real failure yet, and no costly test went long without failing.',
     ),
     table(
       'Slowest tests',

@@ -123,11 +123,41 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     }),
   );
 
-  if (report.coverage.latestDrops.length > 0) {
-    section('Coverage drops in the latest run', report.coverage.latestDrops.length);
+  const points = report.coverage.points;
+  if (points.length > 0) {
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
+    section('Coverage: lines and branches, latest and first of the runs with coverage', points.length);
+    out.push(
+      `  lines ${last.lines.toFixed(2)}% (${first.lines.toFixed(2)}%), branches ${last.branches.toFixed(2)}% (${first.branches.toFixed(2)}%)`,
+    );
     out.push(
       ...report.coverage.latestDrops.map(
-        (drop) => `  ${paint.red(drop.metric)}: ${drop.from.toFixed(2)}% to ${drop.to.toFixed(2)}% (-${drop.drop.toFixed(2)} points)`,
+        (drop) =>
+          `  ${paint.red(`dropped: ${drop.metric}`)} ${drop.from.toFixed(2)}% to ${drop.to.toFixed(2)}% (-${drop.drop.toFixed(2)} points) in the latest run`,
+      ),
+    );
+  }
+
+  const { caught, neverFailed } = report.effectiveness;
+  if (caught.length > 0) {
+    section('Tests that caught real failures (failed, then passed after a code change)', caught.length);
+    out.push(
+      ...capped(
+        caught,
+        rows,
+        (entry) =>
+          `  ${String(entry.caught).padStart(3)} caught  ${entry.fullName}${entry.fixedCommit === undefined ? '' : paint.dim(`  (latest fixed at ${entry.fixedCommit.slice(0, 7)})`)}`,
+      ),
+    );
+  }
+  if (neverFailed.length > 0) {
+    section('Costly tests that never failed: median, runs', neverFailed.length);
+    out.push(
+      ...capped(
+        neverFailed,
+        rows,
+        (entry) => `  ${formatDuration(entry.medianMs).padStart(9)}  ${String(entry.runs).padStart(5)} runs  ${entry.fullName}`,
       ),
     );
   }

@@ -140,6 +140,38 @@ export function dashboardMain(): void {
     });
   }
 
+  function renderCoverage(): void {
+    const container = byId('trend-coverage');
+    const points = report.coverage.points.slice(-MAX_CHART_RUNS);
+    if (points.length === 0) {
+      container.appendChild(el('p', 'No run recorded coverage (Jest coverageReporters with json-summary).', 'muted'));
+      return;
+    }
+    const chart = frame(container, 100, (value) => `${value.toFixed(0)}%`);
+    const step = chart.width / points.length;
+    const xy = points.map((point, index) => [45 + step * (index + 0.5), chart.y(point.lines)] as const);
+    chart.svg.appendChild(svgEl('polyline', { points: xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), class: 'line' }));
+    points.forEach((point, index) => {
+      const [x, y] = xy[index]!;
+      chart.svg.appendChild(
+        svgEl(
+          'circle',
+          { cx: x.toFixed(1), cy: y.toFixed(1), r: 2.5, class: 'coverage-point', fill: 'var(--pass)' },
+          `${point.runId}: lines ${point.lines.toFixed(2)}%, branches ${point.branches.toFixed(2)}%`,
+        ),
+      );
+    });
+    for (const drop of report.coverage.latestDrops) {
+      container.appendChild(
+        el(
+          'p',
+          `Dropped in the latest run: ${drop.metric} ${drop.from.toFixed(2)}% to ${drop.to.toFixed(2)}% (-${drop.drop.toFixed(2)} points).`,
+          'coverage-drop',
+        ),
+      );
+    }
+  }
+
   const classOf = new Map<string, string>(report.tests.map((test) => [test.testId, test.class]));
   const fileOf = new Map<string, string>(report.tests.map((test) => [test.testId, test.file]));
 
@@ -314,6 +346,26 @@ export function dashboardMain(): void {
       () => report.recommendations.filter((entry) => matches(entry.fullName, entry.testId, entry.message)),
       (entry) => [entry.action, entry.figure, entry.message],
     ),
+    pagedTable(
+      'effectiveness',
+      ['kind', 'figure', 'test'],
+      () =>
+        [
+          ...report.effectiveness.caught.map((entry) => ({
+            kind: 'caught real failures',
+            figure: `${entry.caught} caught`,
+            testId: entry.testId,
+            fullName: entry.fullName,
+          })),
+          ...report.effectiveness.neverFailed.map((entry) => ({
+            kind: 'costly, never failed',
+            figure: `${ms(entry.medianMs)} median, ${entry.runs} runs`,
+            testId: entry.testId,
+            fullName: entry.fullName,
+          })),
+        ].filter((entry) => matches(entry.fullName, entry.testId, fileOf.get(entry.testId))),
+      (entry) => [entry.kind, entry.figure, nameCell(entry.fullName, fileOf.get(entry.testId))],
+    ),
   ];
 
   function redraw(): void {
@@ -341,6 +393,7 @@ export function dashboardMain(): void {
     `${report.totals.runs} runs from ${report.totals.firstRunAt ?? 'n/a'} to ${report.totals.lastRunAt ?? 'n/a'}; generated ${report.generatedAt}`;
   renderTotals();
   renderTrends();
+  renderCoverage();
   redraw();
   document.body.setAttribute('data-ready', 'true');
 }

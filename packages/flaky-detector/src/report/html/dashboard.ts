@@ -68,6 +68,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <div class="charts">
 <div><h3 class="muted">Pass rate per run</h3><div id="trend-pass"></div></div>
 <div><h3 class="muted">Duration per run</h3><div id="trend-duration"></div></div>
+<div><h3 class="muted">Line coverage per run that recorded it</h3><div id="trend-coverage"></div></div>
 </div>
 </section>
 <section>
@@ -79,6 +80,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <section><h2>Regressions</h2><div id="regressions"></div></section>
 <section><h2>Quarantine</h2><div id="quarantine"></div></section>
 <section><h2>Recommendations</h2><div id="recommendations"></div></section>
+<section><h2>Test effectiveness</h2><div id="effectiveness"></div></section>
 <section><h2>Tests, slowest first</h2><div id="tests"></div></section>
 </main>
 <script type="application/json" id="flaky-detector-data">${scriptSafeJson(report)}</script>
