@@ -6,7 +6,6 @@ import { lastRunId, outcomesByTest, reporterProject, storedHistory } from './rep
 // --- Test files of the temporary projects (typed here, written there with testModule) ---
 
 declare const test: typeof import('@jest/globals').test;
-declare const expect: typeof import('@jest/globals').expect;
 declare const beforeAll: typeof import('@jest/globals').beforeAll;
 
 function quarantinedFile(): void {

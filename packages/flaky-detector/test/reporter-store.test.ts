@@ -7,7 +7,6 @@ import { scratchDatabase } from './postgres-database.js';
 // --- Files of the temporary projects (typed here, written there with testModule) ---
 
 declare const test: typeof import('@jest/globals').test;
-declare const expect: typeof import('@jest/globals').expect;
 declare const require: (id: string) => unknown;
 
 /** Code under test with a branch the test leaves out, so coverage is under 100 %. */
