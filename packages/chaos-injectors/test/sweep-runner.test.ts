@@ -50,6 +50,16 @@ function chaosSuite(): void {
   });
 }
 
+async function esmSuite(): Promise<void> {
+  const { expect } = await import('@jest/globals');
+  const { chaosSeed, chaosTest, faultRandom } = await import('@proving-ground/chaos-injectors');
+
+  chaosTest('seeds reach an ES module test file', ({ seed }) => {
+    expect(chaosSeed()).toBe(seed);
+    expect(faultRandom('roll').int(0, 1000)).toEqual(expect.any(Number));
+  });
+}
+
 // --- Running the CLI ---
 
 interface CliRun {
@@ -190,5 +200,35 @@ describe('proving-ground-chaos run', () => {
     expect(bad.stderr).toContain('- read the shard "3/2": the index must be from 1 to 2.');
     expect(bad.stderr).toContain('(CHAOS_INVALID_RUNNER_OPTIONS)');
     expect(bad.report).toBeUndefined();
+  });
+});
+
+describe('proving-ground-chaos run in a native ESM project', () => {
+  it('should sweep the chaos tests of an ES module test file', async () => {
+    const project = createJestProject({
+      packageDir,
+      esm: true,
+      files: {
+        'jest.config.js': jestConfigModule(
+          { testEnvironment: 'node', transform: {}, setupFilesAfterEnv: ['@proving-ground/chaos-injectors/setup'] },
+          { esm: true },
+        ),
+        'seeds.chaos.test.js': testModule(esmSuite),
+      },
+    });
+    try {
+      const sweep = await runCli(project, ['run', '--seeds', '3..5']);
+
+      expect(sweep.report).toMatchObject({
+        seeds: ['3', '4', '5'],
+        passed: ['3', '4', '5'],
+        seedTests: 3,
+        failures: [],
+        otherFailures: [],
+      });
+      expect(sweep.code).toBe(0);
+    } finally {
+      project.remove();
+    }
   });
 });
