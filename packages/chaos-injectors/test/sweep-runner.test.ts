@@ -12,7 +12,7 @@ const cli = join(packageDir, 'dist', 'cli.mjs');
 declare const process: NodeJS.Process;
 
 function chaosSuite(): void {
-  const { expect } = require('@jest/globals') as typeof import('@jest/globals');
+  const { beforeEach, expect } = require('@jest/globals') as typeof import('@jest/globals');
   const { chaosExperiment, chaosSeed, chaosTest, faultTimeline, injectFsFault } =
     require('@proving-ground/chaos-injectors') as typeof import('@proving-ground/chaos-injectors');
   const fs = require('node:fs') as typeof import('node:fs');
@@ -45,8 +45,14 @@ function chaosSuite(): void {
     }
   });
 
-  chaosTest('every seed gets its own stream', ({ seed }) => {
+  let seedInHook = '';
+  beforeEach(() => {
+    seedInHook = chaosSeed();
+  });
+
+  chaosTest('every seed gets its own stream, in its hooks too', ({ seed }) => {
     expect(chaosSeed()).toBe(seed);
+    expect(seedInHook).toBe(seed);
   });
 }
 
