@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { realService } from '@proving-ground/test-kit';
 import { runCli } from '../src/cli.js';
 import type { CommandIo } from '../src/cli/command.js';
 import type { History } from '../src/model.js';
 import type { Report } from '../src/report/report-model.js';
 import { openHistoryStore } from '../src/store/open-store.js';
+import { scratchDatabase } from './postgres-database.js';
 import { REPORT_TESTS, reportHistory, reportTestId } from './report-history.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'flaky-report-cli-'));
@@ -36,8 +38,8 @@ async function report(args: string[], io: Partial<CommandIo> = {}): Promise<Ran>
   return { code, stdout, stderr };
 }
 
-async function writeStore(path: string, history: History): Promise<void> {
-  await using store = await openHistoryStore({ path });
+async function writeStore(where: string, history: History): Promise<void> {
+  await using store = await openHistoryStore(where.startsWith('postgres://') ? { url: where } : { path: where });
   for (const run of history.runs) await store.recordRun(run);
   await store.recordAttempts(history.attempts);
 }
@@ -245,3 +247,24 @@ describe('flaky-detector report', () => {
     expect(readFileSync(out, 'utf8')).toContain('function dashboardMain()');
   });
 });
+
+const postgres = realService('postgres');
+(postgres.url === undefined ? describe.skip : describe)(
+  `flaky-detector report --url on a real PostgreSQL server ${postgres.skipReason ?? ''}`,
+  () => {
+    it('should report the same findings from PostgreSQL as from SQLite', async () => {
+      const database = await scratchDatabase(postgres.url!, 'report');
+      try {
+        await writeStore(database.url, reportHistory());
+
+        const fromPostgres = JSON.parse((await report(['--url', database.url, '--format', 'json'])).stdout) as Report;
+        const fromSqlite = JSON.parse((await report(['--store', storePath, '--format', 'json'])).stdout) as Report;
+
+        expect({ ...fromPostgres, generatedAt: '' }).toEqual({ ...fromSqlite, generatedAt: '' });
+        expect(fromPostgres.flaky).toHaveLength(3);
+      } finally {
+        await database.drop();
+      }
+    });
+  },
+);

@@ -17,7 +17,12 @@ export interface MarkdownOptions {
   rows?: number | undefined;
 }
 
-/** GitHub's limits: a job summary holds 1 MiB; a comment 65,536 characters (bytes are never fewer than characters). */
+/**
+ * GitHub's limits: a job summary holds 1 MiB; a comment 65,536 characters (bytes are never fewer than characters).
+ *
+ * @example
+ * Buffer.byteLength(renderMarkdown(report, { target: 'comment' })) <= MARKDOWN_LIMITS.comment // true
+ */
 export const MARKDOWN_LIMITS: Readonly<Record<MarkdownTarget, number>> = { 'step-summary': 1_048_576, comment: 65_536 };
 
 /**

@@ -3,7 +3,12 @@
  * other formats render parts of it. `schemaVersion` changes when a field changes meaning or goes.
  */
 
-/** The version of {@link Report}'s shape; bumped when a field is renamed, removed or changes meaning. */
+/**
+ * The version of {@link Report}'s shape; bumped when a field is renamed, removed or changes meaning.
+ *
+ * @example
+ * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('a report from another version');
+ */
 export const REPORT_SCHEMA_VERSION = 1;
 
 /** One run as the trends show it: outcomes of its tests' last attempts, and how long it took. */
