@@ -70,7 +70,7 @@ function interpolate(expr: string, job: string): string {
 
 describe('the Grafana dashboard', () => {
   it('should be a dashboard model with a Prometheus datasource variable that every panel and query uses', () => {
-    expect(dashboard).toMatchObject({ uid: 'flaky-detector', title: expect.any(String) as string });
+    expect(dashboard).toMatchObject({ uid: 'flaky-detector', title: expect.any(String) as unknown as string });
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
     expect(dashboard.templating.list[0]).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' });
     expect(new Set(dashboard.panels.map((panel) => panel.id)).size).toBe(dashboard.panels.length);

@@ -68,7 +68,7 @@ describe('exportToOtlp', () => {
       'flaky_detector.test.flakiness',
       'flaky_detector.tests',
     ]);
-    expect(result).toEqual({ url: receiver.url, metrics: 12, dataPoints: expect.any(Number) as number });
+    expect(result).toEqual({ url: receiver.url, metrics: 12, dataPoints: expect.any(Number) as unknown as number });
     const duration = metrics.get('flaky_detector.run.duration')!;
     expect(duration.unit).toBe('s');
     expect(valueOf(duration.gauge!.dataPoints[0]!)).toBe(90);

@@ -14,6 +14,8 @@ export interface MetricDefinition {
   prometheus: string;
   /** The OpenTelemetry name, e.g. `flaky_detector.run.duration`; undefined when OpenTelemetry carries it otherwise. */
   otel: string | undefined;
+  /** How OpenTelemetry carries it when `otel` is undefined. */
+  otelInstead?: string | undefined;
   kind: MetricKind;
   /** UCUM unit for OpenTelemetry: `s`, `1`, or an annotation such as `{test}`. */
   unit: string;
@@ -34,6 +36,7 @@ export const RUN_METRICS = {
   info: metric({
     prometheus: 'flaky_detector_run_info',
     otel: undefined,
+    otelInstead: 'the resource attributes',
     kind: 'gauge',
     unit: '1',
     help: 'Always 1; the labels identify the run (OpenTelemetry puts them in the resource).',
@@ -43,6 +46,7 @@ export const RUN_METRICS = {
   startTime: metric({
     prometheus: 'flaky_detector_run_start_timestamp_seconds',
     otel: undefined,
+    otelInstead: 'not exported: data points carry the export time',
     kind: 'gauge',
     unit: 's',
     help: 'When the run started, in seconds since the Unix epoch.',
@@ -61,9 +65,10 @@ export const RUN_METRICS = {
   success: metric({
     prometheus: 'flaky_detector_run_success',
     otel: undefined,
+    otelInstead: '`test.suite.run.status` on `flaky_detector.run.duration`',
     kind: 'gauge',
     unit: '1',
-    help: '1 when no test failed and no test file failed to run, 0 otherwise (OpenTelemetry: test.suite.run.status on the run duration).',
+    help: '1 when no test failed and no test file failed to run, 0 otherwise.',
     labels: [],
     perGroup: false,
   }),

@@ -188,7 +188,7 @@ function groupsOf(
     }
     if (tests.length > maxTests) {
       warnings.push(
-        `Per-test metrics are capped at ${maxTests} of the run's ${tests.length} tests (the flakiest, failing and slowest first): the other ${tests.length - maxTests} are added up per file under test_id="other". Each test adds about 12 series to Prometheus; raise maxTests (--max-tests) knowingly, or use the default granularity "file".`,
+        `Per-test metrics are capped at ${maxTests} of the run's ${tests.length} tests (the flakiest, failing and slowest first): the other ${tests.length - maxTests} are added up per file under test_id="other". Each test adds up to 16 series to Prometheus; raise maxTests (--max-tests) knowingly, or use the default granularity "file".`,
       );
     }
   }
