@@ -58,9 +58,9 @@ describe('reporter: the run record and where it goes', () => {
     expect((await storedHistory(project)).runs[0]?.coverage).toBeUndefined();
   });
 
-  (postgres.url === undefined ? it.skip : it)(
-    `should write to the PostgreSQL database named by FLAKY_DETECTOR_DATABASE_URL ${postgres.skipReason ?? ''}`.trim(),
-    async () => {
+  const describeWithPostgres = postgres.url === undefined ? describe.skip : describe;
+  describeWithPostgres(`with PostgreSQL ${postgres.skipReason ?? ''}`.trim(), () => {
+    it('should write to the PostgreSQL database named by FLAKY_DETECTOR_DATABASE_URL', async () => {
       const database = await scratchDatabase(postgres.url!, 'reporter');
       const project = createJestProject({
         packageDir,
@@ -88,8 +88,8 @@ describe('reporter: the run record and where it goes', () => {
       } finally {
         await database.drop();
       }
-    },
-  );
+    });
+  });
 
   it('should refuse bad options before any test runs, naming every problem', async () => {
     const project = reporterProject({
