@@ -7,7 +7,10 @@
  * - loads it with `import` in a Jest test running in native ESM mode (`<package>.test.mjs`,
  *   `node --experimental-vm-modules`);
  * - type-checks a consumer `.cts` (`import x = require(...)`) and `.mts` (`import * as x from`)
- *   with both TypeScript versions under `nodenext`, `strict` and `skipLibCheck: false`.
+ *   with both TypeScript versions under `nodenext`, `strict` and `skipLibCheck: false`, naming the
+ *   errors in the summary. `npm run check:declarations` runs the same type check on the built
+ *   packages without packing or installing, early in `npm test` (the packages' own type checks
+ *   skip declaration files, so this is where a broken `.d.mts` shows).
  *
  * It also checks what users receive: no packed file imports a private kit (`@proving-ground/kit`
  * is bundled into dist at build time, `@proving-ground/test-kit` is for our own tests), and on a Node
@@ -396,7 +399,11 @@ function main() {
       const tsc = join(consumerDir, 'node_modules', alias, 'bin', 'tsc');
       const version = run(process.execPath, [tsc, '--version'], { cwd: consumerDir, quiet: true }).stdout.trim();
       const checked = run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumerDir });
-      record(`tsc consumer.cts + consumer.mts (${version})`, checked.status === 0, 'nodenext, strict, skipLibCheck false');
+      // The summary names the errors: a failure that only says "tsc failed" gets lost among other stages' output.
+      const errors = `${checked.stdout}`.split('\n').filter((line) => /error TS\d+/.test(line));
+      const detail =
+        errors.length === 0 ? '' : `: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? `; and ${errors.length - 5} more` : ''}`;
+      record(`tsc consumer.cts + consumer.mts (${version})`, checked.status === 0, `nodenext, strict, skipLibCheck false${detail}`);
     }
   } finally {
     if (KEEP) {

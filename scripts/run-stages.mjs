@@ -23,6 +23,7 @@ const FULL = [
   npmStage('docs', 'check:docs'),
   npmStage('api', 'check:api'),
   npmStage('errors', 'check:errors'),
+  npmStage('declarations', 'check:declarations'),
   npmStage('packages (Node 24)', 'test:packages'),
   npmStage('packages (Node 22)', 'test:node22'),
   npmStage('smoke', 'test:smoke'),

@@ -19,7 +19,14 @@ export interface BuildContext {
 
 const kFieldSpec = Symbol.for('@proving-ground/factories/field');
 
-/** @internal How a special attribute is produced. */
+/**
+ * How a special attribute is produced: what a {@link FieldSpec} made by {@link sequence},
+ * {@link cycle} or {@link unique} holds. Public because `FieldSpec`'s constructor takes it; make
+ * field specs with those functions rather than by hand.
+ *
+ * @example
+ * const recipe: FieldRecipe = { kind: 'cycle', values: ['red', 'green'] }
+ */
 export type FieldRecipe =
   | { kind: 'sequence'; format: (n: number, context: BuildContext) => unknown }
   | { kind: 'cycle'; values: readonly unknown[] }

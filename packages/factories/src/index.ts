@@ -20,7 +20,7 @@ export {
   type PickedParent,
   type TransientOf,
 } from './factory/types.js';
-export { FieldSpec, cycle, sequence, unique, type BuildContext } from './fields.js';
+export { FieldSpec, cycle, sequence, unique, type BuildContext, type FieldRecipe } from './fields.js';
 export { configureFactories, resetSequences, workerId, DEFAULT_SEQUENCE_BLOCK, WORKER_ID_ENV } from './sequences.js';
 export { memoryAdapter, type MemoryAdapter, type PersistContext, type PersistenceAdapter } from './persistence.js';
 export { sqlAdapter, type SqlAdapterOptions, type SqlQueryable } from './sql-adapter.js';

@@ -1,4 +1,4 @@
-import { firstLine } from '@proving-ground/kit';
+import { checks, countProblems, describeOptionValue, firstLine, listOptionProblems, type OptionCheck } from '@proving-ground/kit';
 import { FactoriesError } from './errors.js';
 import { persistScope } from './internal/persist-scope.js';
 import type { PersistContext, PersistenceAdapter } from './persistence.js';
@@ -33,6 +33,46 @@ export interface SqlAdapterOptions {
   batchSize?: number;
 }
 
+const COLUMN_STYLES = ['snake_case', 'as-is'] as const;
+
+const columnsCheck: OptionCheck = (value) => {
+  if (typeof value === 'string') return checks.oneOf(COLUMN_STYLES)(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const bad = Object.entries(value).filter(([, column]) => typeof column !== 'string' || column === '');
+    return bad.length === 0
+      ? undefined
+      : `expected a map of field names to column names, got ${bad.map(([field, column]) => `${field}: ${describeOptionValue(column)}`).join(', ')}`;
+  }
+  return `expected "snake_case", "as-is" or a map of field names to column names, got ${describeOptionValue(value)}`;
+};
+
+const SQL_ADAPTER_CHECKS: Readonly<Record<keyof SqlAdapterOptions, OptionCheck>> = {
+  table: (value) =>
+    typeof value === 'string' && value.trim() !== '' ? undefined : `expected a table name, got ${describeOptionValue(value)}`,
+  columns: columnsCheck,
+  returning: checks.oneOf(['camelCase', 'as-is']),
+  omit: (value) =>
+    Array.isArray(value) && value.every((field) => typeof field === 'string')
+      ? undefined
+      : `expected an array of field names, got ${describeOptionValue(value)}`,
+  batchSize: checks.integer(1),
+};
+
+/** Every problem of the options of {@link sqlAdapter} at once, unknown names with "did you mean". */
+function checkSqlAdapterOptions(options: SqlAdapterOptions): void {
+  const given: object = typeof options === 'object' && options !== null ? options : {};
+  const problems = listOptionProblems(given, SQL_ADAPTER_CHECKS);
+  if ((given as Partial<SqlAdapterOptions>).table === undefined) problems.unshift('- table: required: the table to insert into.');
+  if (problems.length > 0) {
+    throw new FactoriesError('FACTORIES_INVALID_OPTIONS', {
+      action: 'create a SQL adapter',
+      reason: `${countProblems(problems)} in the options`,
+      details: problems,
+      fix: "Fix the options passed to sqlAdapter(db, { table: 'users' }).",
+    });
+  }
+}
+
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
@@ -61,18 +101,8 @@ export function sqlAdapter<Created = Record<string, unknown>, Row extends object
   db: SqlQueryable | (() => SqlQueryable),
   options: SqlAdapterOptions,
 ): PersistenceAdapter<Row, Created> {
-  const problems: string[] = [];
-  if (typeof options?.table !== 'string' || options.table.trim() === '')
-    problems.push(`table: expected a table name, got ${JSON.stringify(options?.table)}`);
-  const batchSize = options?.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    problems.push(`batchSize: expected a whole number of at least 1, got ${JSON.stringify(batchSize)}`);
-  if (problems.length > 0) {
-    throw new FactoriesError(
-      'FACTORIES_INVALID_OPTIONS',
-      `Failed to create a SQL adapter: ${problems.join('; ')}. Pass sqlAdapter(db, { table: 'users' }).`,
-    );
-  }
+  checkSqlAdapterOptions(options);
+  const batchSize = options.batchSize ?? 1000;
   const table = options.table.split('.').map(quoteIdentifier).join('.');
   const omitted = new Set(options.omit ?? []);
   const columnMap = options.columns ?? 'snake_case';

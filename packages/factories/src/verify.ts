@@ -1,4 +1,4 @@
-import { checks, countProblems, listOptionProblems } from '@proving-ground/kit';
+import { checks, countProblems, firstLine, listOptionProblems, maskUrlCredentials } from '@proving-ground/kit';
 import { FactoriesError, isFactoriesError } from './errors.js';
 import type { AnyFactory, FactoryName } from './factory/types.js';
 import { runInPersistScope } from './internal/persist-scope.js';
@@ -184,12 +184,50 @@ interface PoolLike extends SqlQueryable {
 const isPool = (db: SqlQueryable): db is PoolLike =>
   typeof (db as Partial<PoolLike>).connect === 'function' && typeof (db as Partial<PoolLike>).totalCount === 'number';
 
+/** Where a `pg` Pool or Client connects, as a URL without its password (undefined for PGlite or an unknown client). */
+function databaseTarget(db: SqlQueryable, error: unknown): string | undefined {
+  type Params = { connectionString?: unknown; host?: unknown; port?: unknown; database?: unknown; user?: unknown };
+  const params: Params | undefined = (db as { options?: Params }).options ?? (db as { connectionParameters?: Params }).connectionParameters;
+  if (typeof params?.connectionString === 'string' && params.connectionString !== '') return maskUrlCredentials(params.connectionString);
+  const failed = (error instanceof AggregateError ? error.errors[0] : error) as { address?: unknown; port?: unknown } | undefined;
+  const host = typeof params?.host === 'string' ? params.host : typeof failed?.address === 'string' ? failed.address : undefined;
+  const rawPort = params?.port ?? failed?.port;
+  const port = typeof rawPort === 'number' || typeof rawPort === 'string' ? `:${rawPort}` : '';
+  if (host === undefined) return undefined;
+  const user = typeof params?.user === 'string' && params.user !== '' ? `${params.user}@` : '';
+  const database = typeof params?.database === 'string' ? `/${params.database}` : '';
+  return `postgres://${user}${host.includes(':') ? `[${host}]` : host}${port}${database}`;
+}
+
+/** The error for a database `verifyFactories({ into })` could not open a transaction on, the original kept as `cause`. */
+function unreachable(db: SqlQueryable, error: unknown): FactoriesError {
+  const target = databaseTarget(db, error);
+  return new FactoriesError(
+    'FACTORIES_DATABASE_UNREACHABLE',
+    {
+      action: `verify factories by creating them in ${target === undefined ? 'the database passed as into' : `the database at ${target}`}`,
+      reason: `could not open a transaction there: ${firstLine(error) || (error as { code?: string }).code || 'the connection failed'}`,
+      fix: "Start the database, or point the pool at a running one (check its connection string or DATABASE_URL); to check the factories without a database, pass into: 'memory'.",
+    },
+    { cause: error },
+  );
+}
+
 async function inRolledBackTransaction<R>(db: SqlQueryable, run: (connection: SqlQueryable) => Promise<R>): Promise<R> {
   // A pool hands each query to any connection: a transaction needs one connection for all of them.
-  const client = isPool(db) ? await db.connect() : undefined;
+  let client: (SqlQueryable & { release(): void }) | undefined;
+  try {
+    client = isPool(db) ? await db.connect() : undefined;
+  } catch (error) {
+    throw unreachable(db, error);
+  }
   const connection = client ?? db;
   try {
-    await connection.query('BEGIN');
+    try {
+      await connection.query('BEGIN');
+    } catch (error) {
+      throw unreachable(db, error);
+    }
     try {
       return await run(connection);
     } finally {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { defineFactory, sequence, sqlAdapter, verifyFactories, withTenant, type SqlQueryable } from '@proving-ground/factories';
 
@@ -263,5 +264,42 @@ describe.each([
       code: 'FACTORIES_PERSIST_FAILED',
       message: expect.stringContaining('Failed to insert 1 "customer" row into customers: duplicate key value violates unique constraint'),
     });
+  });
+});
+
+describe('verifyFactories into a database that is not running', () => {
+  let url: string;
+
+  beforeAll(async () => {
+    // A port nothing listens on: taken from the system, then freed.
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((closed) => server.close(() => closed()));
+    url = `postgres://admin:hunter2@127.0.0.1:${port}/app`;
+  });
+
+  it('should fail with a stable code naming the masked URL and what to do, keeping the connection error as cause', async () => {
+    // Arrange
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    const Thing = defineFactory('unreachable-thing').attr('label', 'x');
+
+    // Act
+    const failure = await verifyFactories({ strategy: 'create', into: pool, factories: [Thing] }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string; cause?: { code?: string } },
+    );
+    await pool.end();
+
+    // Assert
+    expect(failure?.code).toBe('FACTORIES_DATABASE_UNREACHABLE');
+    const masked = url.replace('hunter2', '***');
+    expect(failure?.message).toContain(
+      `[factories] Failed to verify factories by creating them in the database at ${masked}: could not open a transaction there:`,
+    );
+    expect(failure?.message).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+\. Start the database, or point the pool at a running one/);
+    expect(failure?.message).toContain("to check the factories without a database, pass into: 'memory'.");
+    expect(failure?.cause?.code).toBe('ECONNREFUSED');
+    expect(failure?.message).not.toContain('hunter2');
   });
 });
