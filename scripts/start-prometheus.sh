@@ -51,7 +51,8 @@ if ! command -v prometheus >/dev/null 2>&1 || ! command -v prometheus-pushgatewa
     exit 1
   fi
   apt-get update -qq >&2
-  # Without an init system the packages' services do not start; only the servers below run.
+  # The packages' own services (ports 9090 and 9091) are not needed: without an init system they do
+  # not start, and where they do, the servers below use other ports.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-pushgateway >&2
 fi
 
