@@ -40,7 +40,7 @@ function timelineSection(): string {
  * when it returns anything but `false` and does not throw) until it passes, at most `ms`
  * milliseconds, `interval` apart. A failure says how long it waited, how many attempts it made,
  * what the last attempt threw, and the fault timeline of the test with its seed. A probe still
- * running at the deadline counts as failing. Register it with the setup entry or
+ * running at the deadline (and after a second at least) counts as failing. Register it with the setup entry or
  * `expect.extend(chaosMatchers)`.
  *
  * @param this - Jest's matcher context

@@ -62,10 +62,14 @@ export async function runProbe(probe: Probe, limitMs?: number): Promise<ProbeOut
   }
 }
 
+/** How long one attempt may run at least, however close the deadline: a check of a real system takes time. */
+export const MIN_ATTEMPT_MS = 1000;
+
 /**
  * Run `probe` until it passes or `withinMs` are up, `intervalMs` apart, with one last attempt at the
- * deadline. Waits use `node:timers/promises` and the monotonic clock, so Jest's fake timers and a
- * skewed wall clock (`skewClock()`) change nothing.
+ * deadline. An attempt still running when the time is up (and after at least {@link MIN_ATTEMPT_MS})
+ * counts as failing. Waits use `node:timers/promises` and the monotonic clock, so Jest's fake
+ * timers and a skewed wall clock (`skewClock()`) change nothing.
  */
 export async function pollProbe(probe: Probe, withinMs: number, intervalMs: number): Promise<PollOutcome> {
   const started = performance.now();
@@ -74,7 +78,7 @@ export async function pollProbe(probe: Probe, withinMs: number, intervalMs: numb
   for (;;) {
     attempts++;
     const remaining = withinMs - (performance.now() - started);
-    const outcome = await runProbe(probe, Math.max(remaining, 1));
+    const outcome = await runProbe(probe, Math.max(remaining, MIN_ATTEMPT_MS));
     const waited = Math.round(performance.now() - started);
     if (outcome.held) return { recovered: true, attempts, waited, lastError: undefined };
     lastError = outcome.error;
