@@ -4,12 +4,12 @@ import { createServer } from 'node:http';
 import { chaosExperiment, createProxy } from '../src/index.js';
 
 // The service under test: its health endpoint checks the pricing service it depends on, with a
-// 150 ms timeout, and reports what it found instead of failing.
+// 300 ms timeout, and reports what it found instead of failing.
 type Check = 'ok' | 'network_timeout' | 'network_error';
 
 async function checkPricing(url: string): Promise<Check> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(150) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(300) });
     await response.text();
     return response.ok ? 'ok' : 'network_error';
   } catch (error) {
