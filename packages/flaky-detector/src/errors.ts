@@ -18,6 +18,8 @@ export type FlakyErrorCode =
   | 'FLAKY_INVALID_QUARANTINE'
   /** Quarantine entries past their `expires` day: the run fails until each is renewed or removed. */
   | 'FLAKY_QUARANTINE_EXPIRED'
+  /** `flaky-detector quarantine add` for a test the history classes as broken (a regression), or does not know. */
+  | 'FLAKY_QUARANTINE_REFUSED'
   /** A new or changed test that failed one of its early-detection runs: it is flaky and may not go in. */
   | 'FLAKY_NEW_TEST_FLAKY'
   /** The reporter's run folder (the side channel of the setup file) that cannot be written or read. */
