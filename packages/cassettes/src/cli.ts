@@ -3,7 +3,7 @@
  * `proving-ground-cassettes`: lint and prune cassettes, convert HAR 1.2.
  *
  *   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
- *   proving-ground-cassettes prune [dirs...] [--dry-run]
+ *   proving-ground-cassettes prune [dirs...] [--usage usage.jsonl[,more.jsonl]] [--dry-run]
  *   proving-ground-cassettes har export <cassette.json> [out.har]
  *   proving-ground-cassettes har import <file.har> <cassette.json>
  */
@@ -13,32 +13,34 @@ import { readCassette, writeCassetteAtomically } from './cassette-store.js';
 import { CassettesError, isCassettesError, type CassettesErrorCode } from './errors.js';
 import type { Cassette } from './format.js';
 import { cassetteToHar, harToCassette } from './har.js';
-import { lintCassettes, pruneCassettes } from './lint.js';
+import { lintCassettes, lintOptionProblems, pruneCassettes } from './lint.js';
 import { Redactor } from './redaction/redactor.js';
 
 const USAGE = `Usage:
   proving-ground-cassettes lint [dirs...] [--max-age 180d] [--max-bytes 1048576] [--usage usage.jsonl[,more.jsonl]] [--json]
-  proving-ground-cassettes prune [dirs...] [--dry-run]
+  proving-ground-cassettes prune [dirs...] [--usage usage.jsonl[,more.jsonl]] [--dry-run]
   proving-ground-cassettes har export <cassette.json> [out.har]
   proving-ground-cassettes har import <file.har> <cassette.json>`;
 
 /** The flags of each command: those that take a value, and switches. */
 const FLAGS: Record<string, { values: readonly string[]; switches: readonly string[] }> = {
   lint: { values: ['--max-age', '--max-bytes', '--usage'], switches: ['--json'] },
-  prune: { values: [], switches: ['--dry-run'] },
+  prune: { values: ['--usage'], switches: ['--dry-run'] },
 };
 
 interface ParsedArgs {
   values: Map<string, string>;
   switches: Set<string>;
   positional: string[];
+  /** Unknown flags and flags without their value. */
+  problems: string[];
 }
 
-/** Split `args` into flags and positional arguments, refusing unknown flags and missing values, all at once. */
+/** Split `args` into flags and positional arguments, listing unknown flags and missing values. */
 function parseArgs(command: string, args: readonly string[]): ParsedArgs {
   const { values: valueFlags, switches: switchFlags } = FLAGS[command]!;
-  const parsed: ParsedArgs = { values: new Map(), switches: new Set(), positional: [] };
   const problems: string[] = [];
+  const parsed: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], problems };
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     const [name, inline] =
@@ -54,15 +56,23 @@ function parseArgs(command: string, args: readonly string[]): ParsedArgs {
       problems.push(`${name} is not a flag of ${command}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
     } else parsed.positional.push(arg);
   }
-  if (problems.length > 0) {
-    throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
-      action: `${command} cassettes`,
-      reason: problems.join('; '),
-      details: [USAGE],
-      fix: `Its flags: ${[...valueFlags, ...switchFlags].join(', ')}`,
-    });
-  }
   return parsed;
+}
+
+/**
+ * Refuse the command when its flags or its arguments have problems, naming all of them at once: a
+ * mistyped flag does not hide a folder that does not exist or a bad `--max-age`.
+ */
+function refuseProblems(command: string, parsed: ParsedArgs, options: Parameters<typeof lintOptionProblems>[0]): void {
+  const problems = [...parsed.problems, ...lintOptionProblems(options)];
+  if (problems.length === 0) return;
+  const { values, switches } = FLAGS[command]!;
+  throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
+    action: `${command} cassettes`,
+    reason: problems.join('; '),
+    details: [USAGE],
+    fix: `Fix the ${problems.length > 1 ? 'arguments' : 'argument'} and run it again. Its flags: ${[...values, ...switches].join(', ')}`,
+  });
 }
 
 /** A `--max-bytes` value as a number, or the text itself when it is not a whole number (lint then names it). */
@@ -84,18 +94,21 @@ function main(argv: string[]): number {
   const [command, ...rest] = argv;
   const args = [...rest];
   if (command === 'lint') {
-    const { values, switches, positional } = parseArgs(command, args);
+    const parsed = parseArgs(command, args);
+    const { values, switches, positional } = parsed;
     const maxAge = values.get('--max-age');
     const maxBytes = values.get('--max-bytes');
     const usage = values.get('--usage');
     const json = switches.has('--json');
-    const report = lintCassettes({
+    const options = {
       dirs: positional.length > 0 ? positional : ['.'],
       ...(usage === undefined ? {} : { usage: usage.split(',') }),
       ...(maxAge === undefined ? {} : { maxAge }),
-      // A value that is not a whole number is passed on as text, so lint reports it with the other problems.
+      // A value that is not a whole number is passed on as text, so it is reported with the other problems.
       ...(maxBytes === undefined ? {} : { maxBytes: byteCount(maxBytes) as number }),
-    });
+    };
+    refuseProblems(command, parsed, options);
+    const report = lintCassettes(options);
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const problem of report.problems) process.stdout.write(`${problem.file}: [${problem.rule}] ${problem.message}\n`);
@@ -104,9 +117,15 @@ function main(argv: string[]): number {
     return report.problems.length > 0 ? 1 : 0;
   }
   if (command === 'prune') {
-    const { switches, positional } = parseArgs(command, args);
-    const dryRun = switches.has('--dry-run');
-    const removed = pruneCassettes({ dirs: positional.length > 0 ? positional : ['.'], dryRun });
+    const parsed = parseArgs(command, args);
+    const usage = parsed.values.get('--usage');
+    const dryRun = parsed.switches.has('--dry-run');
+    const options = {
+      dirs: parsed.positional.length > 0 ? parsed.positional : ['.'],
+      ...(usage === undefined ? {} : { usage: usage.split(',') }),
+    };
+    refuseProblems(command, parsed, options);
+    const removed = pruneCassettes({ ...options, dryRun });
     for (const file of removed) process.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${file}\n`);
     process.stdout.write(`${removed.length} orphaned cassette(s) ${dryRun ? 'found' : 'removed'}.\n`);
     return 0;

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, normalize, relative, resolve, sep } from 'node:path';
+import { cassetteFileName } from './cassette-path.js';
 import { parseCassette } from './cassette-store.js';
 import { CassettesError, isCassettesError } from './errors.js';
 import type { Cassette } from './format.js';
@@ -109,11 +110,16 @@ function cassetteFiles(named: string): string[] {
   return found.sort();
 }
 
-/** Every problem with the named folders and files, the limits and the usage files, at once. */
-function checkLintOptions(
-  command: string,
-  options: { dirs: readonly string[]; maxBytes?: unknown; maxAge?: unknown; usage?: readonly string[] },
-): void {
+/**
+ * Every problem with the named folders and files, the limits and the usage files of `lint` or
+ * `prune`, at once (the CLI adds the problems of its flags to these, so one bad flag hides nothing).
+ */
+export function lintOptionProblems(options: {
+  dirs: readonly string[];
+  maxBytes?: unknown;
+  maxAge?: unknown;
+  usage?: readonly string[];
+}): string[] {
   const problems: string[] = [];
   for (const dir of options.dirs) {
     if (!existsSync(dir)) problems.push(`${dir} does not exist (dirs)`);
@@ -129,6 +135,14 @@ function checkLintOptions(
     problems.push(`maxAge (--max-age) must be milliseconds or a duration like 12h, 90d or 2w, got ${JSON.stringify(options.maxAge)}`);
   }
   for (const file of options.usage ?? []) if (!existsSync(file)) problems.push(`the usage file ${file} does not exist (usage, --usage)`);
+  return problems;
+}
+
+function checkLintOptions(
+  command: string,
+  options: { dirs: readonly string[]; maxBytes?: unknown; maxAge?: unknown; usage?: readonly string[] },
+): void {
+  const problems = lintOptionProblems(options);
   if (problems.length > 0) {
     throw new CassettesError('CASSETTES_INVALID_OPTIONS', {
       action: `${command} cassettes`,
@@ -138,21 +152,39 @@ function checkLintOptions(
   }
 }
 
-/** The test file a per-test cassette belongs to: `<dir>/__cassettes__/<file>/<name>.json` → `<dir>/<file>`. */
+/**
+ * The test file a per-test cassette belongs to by its place, `<dir>/__cassettes__/<file>/<name>.json`
+ * → `<dir>/<file>`, when the folder is named like a file (`users.test.ts`): a cassette named with
+ * `withCassette('named/x')` lives in `__cassettes__/named/`, and `named` is no test file.
+ */
 function owningTestFile(path: string): string | undefined {
   const parts = path.split(sep);
   const at = parts.lastIndexOf('__cassettes__');
-  if (at === -1 || at + 2 !== parts.length - 1) return undefined;
+  if (at === -1 || at + 2 !== parts.length - 1 || !/\.[cm]?[jt]sx?$/.test(parts[at + 1]!)) return undefined;
   return [...parts.slice(0, at), parts[at + 1]!].join(sep);
 }
 
-/** The test file a cassette names (`test.file`), or undefined when it names none or cannot be read. */
-function namedTestFile(path: string): string | undefined {
-  try {
-    return resolveTestFile(path, parseCassette(readFileSync(path, 'utf8'), path));
-  } catch {
-    return undefined;
-  }
+/**
+ * Why a cassette is an orphan, or undefined when it is not: the one rule by which `lint` reports
+ * orphans and `prune` deletes them, so prune deletes exactly what lint reports.
+ *
+ * - A cassette that replay runs loaded (it is in a usage file) is in use.
+ * - The test file is the one the cassette names (`test.file`, written when it was recorded), else
+ *   the one its `__cassettes__/<test file>/` folder names; an orphan when that file is gone.
+ * - A per-test cassette (its file name made from `test.name`) is also an orphan when no test of that
+ *   name seems to remain in the file. A named cassette (`withCassette('named/x')`, whose `test.name`
+ *   is the name it was given) is not judged by name: a name can be built at run time.
+ */
+function orphanReason(file: string, cassette: Cassette, usage: ReadonlyMap<string, ReadonlySet<string>>): string | undefined {
+  if (usage.has(resolve(file))) return undefined;
+  const testFile = resolveTestFile(file, cassette) ?? owningTestFile(file);
+  if (testFile === undefined) return undefined;
+  if (!existsSync(testFile)) return `its test file ${relative(process.cwd(), testFile)} does not exist`;
+  const name = cassette.test?.name;
+  if (name === undefined || basename(file) !== cassetteFileName(name)) return undefined;
+  const lastWords = name.split(' ').slice(-3).join(' ');
+  if (readFileSync(testFile, 'utf8').includes(lastWords.replace(/^\S+ /, ''))) return undefined;
+  return `no test named "${name}" seems to remain in ${relative(process.cwd(), testFile)}`;
 }
 
 /** Cassette path → ids used by any replay run, from the usage files. */
@@ -216,21 +248,8 @@ export function lintCassettes(options: LintOptions): LintReport {
     for (const leak of new Redactor(options.redact, options.env ?? process.env).findLeaksInCassette(text)) {
       problems.push({ file: shown, rule: 'secret', message: `holds ${leak}` });
     }
-    const owner = owningTestFile(file);
-    const testFile = owner ?? resolveTestFile(file, cassette);
-    if (testFile !== undefined && !existsSync(testFile)) {
-      problems.push({ file: shown, rule: 'orphan', message: `its test file ${relative(process.cwd(), testFile)} does not exist` });
-    } else if (testFile !== undefined && owner !== undefined && cassette.test !== undefined) {
-      const source = readFileSync(testFile, 'utf8');
-      const lastWords = cassette.test.name.split(' ').slice(-3).join(' ');
-      if (!source.includes(lastWords.replace(/^\S+ /, ''))) {
-        problems.push({
-          file: shown,
-          rule: 'orphan',
-          message: `no test named "${cassette.test.name}" seems to remain in ${relative(process.cwd(), testFile)}`,
-        });
-      }
-    }
+    const orphan = orphanReason(file, cassette, usage);
+    if (orphan !== undefined) problems.push({ file: shown, rule: 'orphan', message: orphan });
     // Identical interactions are all reachable (identical requests replay them in order); a repeated id is not told apart.
     const seen = new Map<string, number>();
     cassette.interactions.forEach((interaction, index) => {
@@ -264,21 +283,28 @@ export function lintCassettes(options: LintOptions): LintReport {
 }
 
 /**
- * Delete orphaned cassettes (the test file they belong to is gone: by their `__cassettes__/<test file>/`
- * folder, else by the test file they name) and folders left empty. A cassette that cannot be read
- * is left for `lint` to report.
+ * Delete exactly the cassettes {@link lintCassettes} reports as orphans (same rule, same usage
+ * files), and folders left empty. A cassette that cannot be read is left for `lint` to report.
  *
+ * @param options - the folders and files, `usage` files of replay runs (a cassette they loaded is
+ *   kept), and `dryRun` to only list what would go
  * @returns the files removed (or that would be, with `dryRun`)
- * @throws CassettesError `CASSETTES_INVALID_OPTIONS` when a named folder does not exist
+ * @throws CassettesError `CASSETTES_INVALID_OPTIONS` when a named folder or usage file does not exist
  * @example
- * pruneCassettes({ dirs: ['test'], dryRun: true })
+ * pruneCassettes({ dirs: ['test'], usage: ['cassette-usage.jsonl'], dryRun: true })
  */
-export function pruneCassettes(options: { dirs: readonly string[]; dryRun?: boolean }): string[] {
+export function pruneCassettes(options: { dirs: readonly string[]; usage?: readonly string[]; dryRun?: boolean }): string[] {
   checkLintOptions('prune', options);
+  const usage = readUsage(options.usage ?? []);
   const removed: string[] = [];
-  for (const file of options.dirs.flatMap((dir) => cassetteFiles(dir))) {
-    const owner = owningTestFile(file) ?? namedTestFile(file);
-    if (owner === undefined || existsSync(owner)) continue;
+  for (const file of [...new Set(options.dirs.flatMap((dir) => cassetteFiles(dir)))]) {
+    let cassette: Cassette;
+    try {
+      cassette = parseCassette(readFileSync(file, 'utf8'), file);
+    } catch {
+      continue;
+    }
+    if (orphanReason(file, cassette, usage) === undefined) continue;
     removed.push(relative(process.cwd(), file));
     if (options.dryRun !== true) {
       rmSync(file);
