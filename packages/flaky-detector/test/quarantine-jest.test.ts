@@ -7,6 +7,8 @@ import { lastRunId, outcomesByTest, reporterProject, storedHistory } from './rep
 
 declare const test: typeof import('@jest/globals').test;
 declare const beforeAll: typeof import('@jest/globals').beforeAll;
+declare const require: (id: string) => unknown;
+declare const process: NodeJS.Process;
 
 function quarantinedFile(): void {
   describe('payments', () => {
@@ -23,6 +25,17 @@ function passingFile(): void {
 
 function otherPassingFile(): void {
   test('bills the order', () => undefined);
+}
+
+/** Where the test file ran: Jest's own process (in band) or one of its worker processes. */
+function whereCjs(): void {
+  const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+  test('runs in a process', () => writeFileSync(`${process.env['OUT_DIR']}/where.json`, JSON.stringify(process.argv[1])));
+}
+
+async function whereEsm(): Promise<void> {
+  const { writeFileSync } = await import('node:fs');
+  test('runs in a process', () => writeFileSync(`${process.env['OUT_DIR']}/where.json`, JSON.stringify(process.argv[1])));
 }
 
 function failingFile(): void {
@@ -73,20 +86,24 @@ describe('quarantine in a real Jest run', () => {
   }
 
   it.each([
-    { mode: 'CommonJS, several workers', esm: false, args: ['--workers=2'] },
-    { mode: 'native ESM, in band', esm: true, args: ['--runInBand'] },
+    { mode: 'CommonJS, several workers', esm: false, args: ['--maxWorkers=2'], where: testModule(whereCjs), process: /processChild\.js$/ },
+    { mode: 'native ESM, in band', esm: true, args: ['--runInBand'], where: testModule(whereEsm), process: /jest\.js$/ },
   ])(
     "should keep a quarantined test's failure from failing the run, and record and print the real failure ($mode)",
-    async ({ esm, args }) => {
+    async ({ esm, args, where, process: runner }) => {
       const run = await project(
         {
           'flaky-quarantine.json': quarantineFile(entry('2999-12-31')),
           'payments.test.js': testModule(quarantinedFile),
           'orders.test.js': testModule(passingFile),
           'billing.test.js': testModule(otherPassingFile),
+          'where.test.js': where,
         },
         esm,
       ).run({ args });
+
+      // The workers (or Jest's own process) found the run folder through the variable they inherited.
+      expect(run.outputs['where.json']).toMatch(runner);
 
       expect(run.exitCode).toBe(0);
       expect(run.tests.find((outcome) => outcome.fullName === 'payments charges the card')?.status).toBe('passed');
@@ -99,6 +116,7 @@ describe('quarantine in a real Jest run', () => {
         'payments refunds': ['passed'],
         'ships the order': ['passed'],
         'bills the order': ['passed'],
+        'runs in a process': ['passed'],
       });
     },
   );

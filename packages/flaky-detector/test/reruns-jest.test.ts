@@ -195,7 +195,7 @@ describe('reruns in real Jest runs', () => {
     });
     projects.push(project);
 
-    const run = await project.run({ args: ['--workers=2'] });
+    const run = await project.run({ args: ['--maxWorkers=2'] });
 
     expect(run.exitCode).toBe(1);
     const history = await storedHistory(project);
