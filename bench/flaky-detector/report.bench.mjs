@@ -1,0 +1,166 @@
+// Reports over the issue's large history: 1,000 runs x 10,000 tests (10 M first attempts, plus the
+// retries of those that fail; one test in 200 flaky). Two measures, each in a fresh process so its
+// memory is its own:
+//   1. in memory: the runs fed one at a time to the digest (report figures) and the analyzer
+//      (scores), then the report assembled and the HTML dashboard rendered;
+//   2. end to end: the same history written to a SQLite store, then `flaky-detector report --format
+//      html --out` run on it (reading the store run by run, scoring, rendering, writing).
+// `node flaky-detector/report.bench.mjs [runs] [tests]` after `npm run build -w packages/flaky-detector`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  assembleReport,
+  createHistoryAnalyzer,
+  createHistoryDigest,
+  errorFingerprint,
+  openHistoryStore,
+  renderHtml,
+  testIdOf,
+} from '@proving-ground/flaky-detector';
+
+const args = process.argv.slice(2);
+const numbers = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+const RUNS = numbers[0] ?? 1000;
+const TESTS = numbers[1] ?? 10_000;
+
+/** A small seeded PRNG (mulberry32), so every run of the bench sees the same history. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The runs of the history, one at a time: `{ run, attempts }`, oldest first. */
+function* history() {
+  const next = random(12);
+  const tests = Array.from({ length: TESTS }, (_, index) => {
+    const file = `src/module-${Math.floor(index / 25)}/feature-${index % 7}.test.ts`;
+    const fullName = `module ${Math.floor(index / 25)} feature ${index % 7} should handle case ${index}`;
+    // One test in 200 is flaky (fails 10 % of runs, then passes on retry); the others fail 0.1 % of runs, on both attempts.
+    const flaky = index % 200 === 0;
+    return { testId: testIdOf(file, fullName), file, fullName, baseMs: 1 + Math.floor(next() * 200), failure: flaky ? 0.1 : 0.001, flaky };
+  });
+  const fingerprints = Array.from({ length: 50 }, (_, index) => errorFingerprint(`Expected ${index} to equal something else`));
+  for (let index = 0; index < RUNS; index += 1) {
+    const runId = `ci-${1000 + index}-1`;
+    const run = {
+      runId,
+      commit: (Math.floor(index / 3) * 2654435761).toString(16).padStart(8, '0').repeat(5).slice(0, 40),
+      lockfileHash: 'lock-1',
+      nodeVersion: 'v24.21.0',
+      os: 'linux',
+      ciJob: 'test',
+      startedAt: new Date(Date.UTC(2026, 0, 1) + index * 3_600_000).toISOString(),
+    };
+    const attempts = [];
+    for (const { failure, baseMs, flaky, ...test } of tests) {
+      const failed = next() < failure;
+      const durationMs = Math.max(1, Math.round(baseMs * (0.8 + next() * 0.4)));
+      attempts.push({
+        runId,
+        ...test,
+        attempt: 1,
+        status: failed ? 'failed' : 'passed',
+        durationMs,
+        ...(failed ? { errorFingerprint: fingerprints[Math.floor(next() * 50)] } : {}),
+      });
+      if (failed) attempts.push({ runId, ...test, attempt: 2, status: flaky ? 'passed' : 'failed', durationMs });
+    }
+    yield { run, attempts };
+  }
+}
+
+const mib = (bytes) => bytes / 1024 / 1024;
+
+if (args[0] === '--in-memory') {
+  let attempts = 0;
+  let digestMs = 0;
+  let analyzeMs = 0;
+  const digest = createHistoryDigest();
+  const analyzer = createHistoryAnalyzer();
+  for (const { run, attempts: batch } of history()) {
+    attempts += batch.length;
+    let started = performance.now();
+    digest.addRun(run, batch);
+    digestMs += performance.now() - started;
+    started = performance.now();
+    analyzer.addRun(run, batch);
+    analyzeMs += performance.now() - started;
+  }
+  let started = performance.now();
+  const digested = digest.finish();
+  digestMs += performance.now() - started;
+  started = performance.now();
+  const analysis = analyzer.finish();
+  analyzeMs += performance.now() - started;
+  started = performance.now();
+  const html = renderHtml(assembleReport(digested, analysis));
+  const renderMs = performance.now() - started;
+  console.log(
+    JSON.stringify({
+      attempts,
+      digestMs,
+      analyzeMs,
+      renderMs,
+      htmlMiB: mib(Buffer.byteLength(html)),
+      flaky: analysis.classCounts.flaky,
+      peakMiB: mib(process.resourceUsage().maxRSS * 1024),
+    }),
+  );
+  process.exit(0);
+}
+
+const inMemory = JSON.parse(
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--in-memory', String(RUNS), String(TESTS)], { encoding: 'utf8' }),
+);
+console.log(
+  `history: ${RUNS} runs x ${TESTS} tests, ${inMemory.attempts.toLocaleString('en')} attempts, ${inMemory.flaky} tests scored flaky`,
+);
+console.log(
+  `in memory: digest ${(inMemory.digestMs / 1000).toFixed(2)} s, scores ${(inMemory.analyzeMs / 1000).toFixed(2)} s, report and HTML ${(inMemory.renderMs / 1000).toFixed(2)} s ` +
+    `(${((inMemory.digestMs + inMemory.analyzeMs + inMemory.renderMs) / 1000).toFixed(2)} s in all), HTML ${inMemory.htmlMiB.toFixed(1)} MiB, peak resident ${inMemory.peakMiB.toFixed(0)} MiB (generator included)`,
+);
+
+const folder = mkdtempSync(join(tmpdir(), 'flaky-report-bench-'));
+try {
+  const file = join(folder, 'history.sqlite');
+  const store = await openHistoryStore({ path: file });
+  for (const { run, attempts } of history()) {
+    await store.recordRun(run);
+    await store.recordAttempts(attempts);
+  }
+  await store.close();
+  const out = join(folder, 'flaky-dashboard.html');
+  const cli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/flaky-detector/package.json')), 'dist', 'cli.mjs');
+  // Preloaded into the command's own process: its peak resident memory, printed on exit.
+  const peak = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak '+process.resourceUsage().maxRSS+'\\n'))`;
+  for (const window of [[], ['--last', String(Math.ceil(RUNS / 5))]]) {
+    const started = performance.now();
+    const command = spawnSync(
+      process.execPath,
+      ['--import', peak, cli, 'report', '--format', 'html', '--store', file, '--out', out, ...window],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (command.status !== 0) throw new Error(`flaky-detector report failed: ${command.stderr}`);
+    const seconds = (performance.now() - started) / 1000;
+    const peakKiB = Number(/peak (\d+)/.exec(command.stderr)?.[1] ?? NaN);
+    console.log(
+      `flaky-detector report --format html${window.length === 0 ? '' : ` ${window.join(' ')}`} on the SQLite store (${mib(statSync(file).size).toFixed(0)} MiB): ${seconds.toFixed(2)} s, ` +
+        `peak resident ${mib(peakKiB * 1024).toFixed(0)} MiB, dashboard ${mib(statSync(out).size).toFixed(1)} MiB`,
+    );
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
