@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { commonJsModule, jestConfigModule, testModule } from '@proving-ground/test-kit';
+import { commonJsModule, jestConfigModule, startLocalServer, testModule, type LocalServer } from '@proving-ground/test-kit';
 import { readCassette, withCassette, type CassetteOptions } from '../src/index.js';
 import { startScriptedServer, type ScriptedServer } from './fixtures/scripted-server.js';
 import { createJestProject, type JestProject } from './jest-project.js';
@@ -91,16 +91,34 @@ function statusOnlyTests(): void {
   });
 }
 
+/** The same check against the test kit's local server (its port in `LOCAL_PORT`), whose body is one short chunk. */
+function healthTests(): void {
+  const { beforeAll, expect } = require('@jest/globals') as typeof import('@jest/globals');
+  const { live } = require('@proving-ground/test-modes') as typeof import('@proving-ground/test-modes');
+  const { aliasOrigin } = require('@proving-ground/cassettes') as typeof import('@proving-ground/cassettes');
+  const origin = `http://127.0.0.1:${process.env['LOCAL_PORT']}`;
+  beforeAll(() => {
+    aliasOrigin(origin, 'http://local.test');
+  });
+
+  live.test('should answer the health check with 200', async () => {
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+  });
+}
+
 // --- The checks ---
 
 describe('a response body never read, in a real Jest run', () => {
   let project: JestProject;
+  let local: LocalServer;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    local = await startLocalServer();
     project = createJestProject({
       'server.cjs': commonJsModule({ startReportServer }),
       'export.test.js': testModule(statusOnlyTests),
-      'cassettes.setup.cjs': "require('@proving-ground/cassettes').setupCassettes({ hosts: ['reports.test'] });\n",
+      'health.test.js': testModule(healthTests),
+      'cassettes.setup.cjs': "require('@proving-ground/cassettes').setupCassettes({ hosts: ['reports.test', 'local.test'] });\n",
       'jest.config.js': jestConfigModule({
         setupFiles: ['@proving-ground/test-modes/setup'],
         setupFilesAfterEnv: ['./cassettes.setup.cjs'],
@@ -109,18 +127,29 @@ describe('a response body never read, in a real Jest run', () => {
     });
   });
 
-  afterAll(() => project.remove());
+  afterAll(async () => {
+    project.remove();
+    await local.close();
+  });
 
   it('should record the interaction of a test that reads only the status of a global fetch', async () => {
     // Act
-    const run = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing' } });
-    const folder = join(project.dir, '__cassettes__', 'export.test.js');
-    const files = existsSync(folder) ? readdirSync(folder) : [];
+    const run = await project.run({ env: { TEST_MODE: 'live_smoke', TEST_RECORD: 'missing', LOCAL_PORT: String(local.port) } });
+    const bodyOf = (testFile: string): unknown => {
+      const folder = join(project.dir, '__cassettes__', testFile);
+      const files = existsSync(folder) ? readdirSync(folder) : [];
+      return files.length === 1
+        ? readCassette(join(folder, files[0]!))?.interactions.map((interaction) => interaction.response.body)
+        : files;
+    };
 
     // Assert
-    expect(run.tests.map((test) => [test.title, test.status])).toEqual([['should answer the export with 200', 'passed']]);
-    expect(files).toHaveLength(1);
-    const text = readCassette(join(folder, files[0]!))?.interactions[0]?.response.body;
-    expect(text).toEqual({ text: expect.stringMatching(/^row 1 x+\n[^]*row 2000 x+\n$/) });
+    expect(run.tests.map((test) => [test.title, test.status]).sort()).toEqual([
+      ['should answer the export with 200', 'passed'],
+      ['should answer the health check with 200', 'passed'],
+    ]);
+    expect(bodyOf('health.test.js')).toEqual([{ text: 'local' }]);
+    expect(bodyOf('export.test.js')).toEqual([{ text: expect.stringMatching(/^row 1 x+\n[^]*row 2000 x+\n$/) }]);
+    expect(local.seen).toEqual(['GET /health']);
   }, 30_000);
 });
