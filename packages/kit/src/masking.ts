@@ -16,7 +16,7 @@ const BARE_USERINFO =
 /** Names before `:` that make `name:user@host` an address, not user information (`mailto:jane@example.com`). */
 const ADDRESS_SCHEMES = new Set(['mailto', 'sip', 'sips', 'xmpp', 'im', 'pres', 'tel']);
 /** One character of a URL-encoded user or password: anything but an encoded `:`, `/` or `@` and the characters that end a query value. */
-const ENCODED_PART = "(?:[^\\s&=?#/%'\"`<>]|%(?!3A|2F|40)[0-9A-F]{2})+";
+const ENCODED_PART = '(?:[^\\s&=?#/%\'"`<>]|%(?!3A|2F|40)[0-9A-F]{2})+';
 /**
  * User information inside a URL-encoded value (`?dsn=postgres%3A%2F%2Fadmin%3Ahunter2%40db`): an
  * encoded `user:password@`, the user starting the value, after the scheme's encoded `:` or a `/`.
