@@ -15,23 +15,23 @@
  *
  * @example
  * node scripts/check-declarations.mjs
+ * node scripts/check-declarations.mjs --root /path/to/a/checkout
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Under the root node_modules, so the consumer resolves the workspace packages and @types/node. */
-const CONSUMER = join(ROOT, 'node_modules', '.cache', 'check-declarations');
-const COMPILERS = [
-  { name: 'TypeScript 6.0', bin: join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc') },
-  { name: 'TypeScript 5.9', bin: join(ROOT, 'node_modules', 'typescript-5.9', 'bin', 'tsc') },
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
+/** The compilers of this repository (TypeScript 6.0 and 5.9), whatever root is checked. */
+export const COMPILERS = [
+  { name: 'TypeScript 6.0', bin: join(REPOSITORY, 'node_modules', 'typescript', 'bin', 'tsc') },
+  { name: 'TypeScript 5.9', bin: join(REPOSITORY, 'node_modules', 'typescript-5.9', 'bin', 'tsc') },
 ];
 
-/** The public packages of packages/, with their manifests. */
-function publicPackages() {
-  const dir = join(ROOT, 'packages');
+/** The public packages of `<root>/packages/`, with their manifests. */
+function publicPackages(root) {
+  const dir = join(root, 'packages');
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json')))
     .map((entry) => ({ dir: join(dir, entry.name), manifest: JSON.parse(readFileSync(join(dir, entry.name, 'package.json'), 'utf8')) }))
@@ -47,15 +47,25 @@ function typedSpecifiers(manifest) {
     .map(([subpath]) => (subpath === '.' ? manifest.name : `${manifest.name}${subpath.slice(1)}`));
 }
 
-function main() {
-  const packages = publicPackages();
+/**
+ * Type-check the built declarations of every public package under `root` as a consumer importing
+ * each typed entry, with each compiler.
+ *
+ * @returns one line per compiler (`PASS`/`FAIL`), the compilers' errors, and the problems that stop the check
+ */
+export function checkDeclarations(root, compilers = COMPILERS) {
+  const packages = publicPackages(root);
   const unbuilt = packages.filter((pkg) => !existsSync(join(pkg.dir, 'dist')));
   if (unbuilt.length > 0) {
-    console.error(
-      `[check-declarations] Failed to start: ${unbuilt.map((pkg) => pkg.manifest.name).join(', ')} has no dist/. Run \`npm run build\` first.`,
-    );
-    return 1;
+    return {
+      ok: false,
+      lines: [
+        `[check-declarations] Failed to start: ${unbuilt.map((pkg) => pkg.manifest.name).join(', ')} has no dist/. Run \`npm run build\` first.`,
+      ],
+    };
   }
+  // Under the root node_modules, so the consumer resolves the workspace packages and @types/node.
+  const CONSUMER = join(root, 'node_modules', '.cache', 'check-declarations');
   rmSync(CONSUMER, { recursive: true, force: true });
   mkdirSync(CONSUMER, { recursive: true });
   const cts = [];
@@ -86,24 +96,28 @@ function main() {
       files: ['consumer.cts', 'consumer.mts'],
     }),
   );
+  const lines = [];
   let failed = 0;
-  for (const { name, bin } of COMPILERS) {
+  for (const { name, bin } of compilers) {
     const checked = spawnSync(process.execPath, [bin, '-p', join(CONSUMER, 'tsconfig.json')], { cwd: CONSUMER, encoding: 'utf8' });
     const ok = checked.status === 0;
-    console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${count} entries of ${packages.length} packages, skipLibCheck false`);
+    lines.push(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${count} entries of ${packages.length} packages, skipLibCheck false`);
     if (!ok) {
       failed += 1;
-      process.stdout.write(checked.stdout.replaceAll(`node_modules/@proving-ground/`, 'packages/'));
-      process.stderr.write(checked.stderr);
+      lines.push(...`${checked.stdout}${checked.stderr}`.split('\n').filter((line) => line.trim() !== ''));
     }
   }
   if (failed > 0) {
-    console.error(
+    lines.push(
       '[check-declarations] Failed to type-check the published declarations: a consumer sees the errors above. Fix the declarations (an @internal type named by a public one is removed by stripInternal: make it public or stop naming it), then `npm run build` and rerun.',
     );
-    return 1;
   }
-  return 0;
+  return { ok: failed === 0, lines };
 }
 
-process.exitCode = main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--root');
+  const { ok, lines } = checkDeclarations(at === -1 ? REPOSITORY : resolve(process.argv[at + 1] ?? '.'));
+  for (const line of lines) (line.startsWith('[check-declarations]') ? console.error : console.log)(line);
+  process.exitCode = ok ? 0 : 1;
+}
