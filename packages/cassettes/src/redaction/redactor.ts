@@ -232,7 +232,7 @@ export class Redactor {
     for (const secret of this.#envSecrets.keys()) literal(secret);
     for (const secret of this.#seen.keys()) if (secret.length >= MIN_SECRET_LENGTH) literal(secret);
     const whole = (secret: string, encodedOnly: boolean): void => {
-      for (const pattern of shortSecretPatterns(secret, encodedOnly, encode)) {
+      for (const pattern of shortSecretPatterns(secret, encodedOnly, bytes)) {
         for (const match of haystack.matchAll(pattern)) candidates.push({ start: match.index, end: match.index + match[0].length, secret });
       }
     };
@@ -347,7 +347,7 @@ export class Redactor {
     };
     for (const [secret, name] of this.#envSecrets) check(secret, `a value of $${name}`);
     for (const [secret, { name, encodedOnly }] of this.#shortEnvSecrets) {
-      const match = shortSecretPatterns(secret, encodedOnly, encode)
+      const match = shortSecretPatterns(secret, encodedOnly, bytes)
         .map((pattern) => new RegExp(pattern.source).exec(haystack))
         .find((found) => found !== null);
       if (match) leaks.push(`a value of $${name} (line ${lineAt(match.index)})`);

@@ -22,6 +22,9 @@ export function replacedForms(secret: string): string[] {
   ].filter((form) => form.length > 0);
 }
 
+/** Patterns built by {@link shortSecretPatterns}, by secret and variant: `text()` runs for every string of a body. */
+const patternCache = new Map<string, RegExp[]>();
+
 /** Characters that continue a base64 or base64url run (a token boundary is any other character). */
 const BASE64_RUN = 'A-Za-z0-9+/=_-';
 
@@ -31,11 +34,16 @@ const BASE64_RUN = 'A-Za-z0-9+/=_-';
  * this way only, never as a substring: `pw12345` is not found inside `xpw123456`, and its base64
  * `cHcxMjM0NQ==` is not found inside a longer base64 body. With `encodedOnly`, the raw form is
  * left out (for a short value known only by its variable's name, whose raw form is often a plain word).
+ * With `bytes`, the patterns match text that holds bytes as latin1 characters.
  *
  * @example
  * shortSecretPatterns('pw12345') // [/(?<![A-Za-z0-9])pw12345(?![A-Za-z0-9])/g, ..., /(?<![A-Za-z0-9+\/=_-])cHcxMjM0NQ==(?![A-Za-z0-9+\/=_-])/g, ...]
  */
-export function shortSecretPatterns(secret: string, encodedOnly = false, encode: (form: string) => string = (form) => form): RegExp[] {
+export function shortSecretPatterns(secret: string, encodedOnly = false, bytes = false): RegExp[] {
+  const key = `${Number(encodedOnly)}${Number(bytes)}${secret}`;
+  const cached = patternCache.get(key);
+  if (cached !== undefined) return cached;
+  const encode = (form: string): string => (bytes ? Buffer.from(form, 'utf8').toString('latin1') : form);
   const base64 = new Set(
     [Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')].flatMap((form) => [form, form.replace(/=+$/, '')]),
   );
@@ -47,6 +55,8 @@ export function shortSecretPatterns(secret: string, encodedOnly = false, encode:
       patterns.push(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(encode(form))}(?![A-Za-z0-9])`, 'g'));
     }
   }
+  if (patternCache.size >= 1_000) patternCache.clear();
+  patternCache.set(key, patterns);
   return patterns;
 }
 
