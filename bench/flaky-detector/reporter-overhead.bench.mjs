@@ -1,6 +1,6 @@
 // What the flaky-detector reporter adds per test on a 10,000-test suite, store writes included
 // (target: at most 20 µs per test). `node flaky-detector/reporter-overhead.bench.mjs [tests] [reps]`
-// after `npm run build -w packages/flaky-detector`. `[history]` (default 10): the earlier runs the
+// after `npm run build -w packages/flaky-detector`. `[history]` (default 20, as the reporter's `historyRuns`): the earlier runs the
 // reporter reads and scores at run start (its `historyRuns` option), reported apart: a cost per run,
 // not per test.
 //
@@ -19,7 +19,7 @@ import FlakyDetectorReporter from '@proving-ground/flaky-detector/reporter';
 
 const TESTS = Number(process.argv[2] ?? 10_000);
 const REPS = Number(process.argv[3] ?? 5);
-const HISTORY = Number(process.argv[4] ?? 10);
+const HISTORY = Number(process.argv[4] ?? 20);
 const FILES = 20;
 const PER_FILE = Math.ceil(TESTS / FILES);
 const scratch = join(dirname(fileURLToPath(import.meta.url)), '.tmp');

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createJestProject, jestConfigModule, realService, testModule, type JestProject } from '@proving-ground/test-kit';
 import { openHistoryStore } from '../src/store/open-store.js';
 import { packageDir, reporterProject, storedHistory } from './reporter-projects.js';
@@ -89,6 +91,21 @@ describe('reporter: the run record and where it goes', () => {
         await database.drop();
       }
     });
+  });
+
+  it('should stop on a corrupt store, naming the file, and leave it as it was', async () => {
+    const garbage = '<html>502 Bad Gateway</html>\n';
+    const project = reporterProject({
+      files: { '.flaky-detector/history.sqlite': garbage, 'price.js': testModule(priceModule), 'price.test.js': testModule(priceTest) },
+    });
+    projects.push(project);
+
+    const run = await project.run();
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`[flaky-detector] Failed to open`);
+    expect(run.stderr).toContain(join(project.dir, '.flaky-detector', 'history.sqlite'));
+    expect(readFileSync(join(project.dir, '.flaky-detector', 'history.sqlite'), 'utf8')).toBe(garbage);
   });
 
   it('should refuse bad options before any test runs, naming every problem', async () => {

@@ -50,7 +50,10 @@ export interface FlakyReporterOptions {
   runId?: string | undefined;
   /** The CI job's name. Default read from the CI's variables (GitHub Actions, GitLab, CircleCI, Buildkite). */
   ciJob?: string | undefined;
-  /** How many recent runs are read at the start to find known-flaky and known tests. Default 50. */
+  /**
+   * How many recent runs are read at the start to find known-flaky and known tests (shards count as
+   * runs). Default 20. Reading costs about 0.7 µs per stored attempt: lower it for very large suites.
+   */
   historyRuns?: number | undefined;
   /** Retries of failed tests, or false for none. Needs the setup file. */
   retries?: RetryOptions | false | undefined;
