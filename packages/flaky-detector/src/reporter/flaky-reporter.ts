@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { firstLine } from '@proving-ground/kit';
@@ -110,8 +109,9 @@ export class FlakyDetectorReporter {
     this.quarantinePath = this.options.quarantineFile ?? DEFAULT_QUARANTINE_FILE;
     this.quarantine = readQuarantineFile(this.quarantinePath, this.rootDir, this.options.quarantineFile !== undefined);
     this.expired = expiredEntries(this.quarantine, now);
-    // Set here, before Jest starts its workers: they inherit this process's environment.
-    this.folder = mkdtempSync(join(tmpdir(), 'flaky-detector-run-'));
+    // Named here, before Jest starts its workers (they inherit this process's environment); made at
+    // run start, so a Jest that stops before running anything leaves nothing behind.
+    this.folder = join(tmpdir(), `flaky-detector-run-${process.pid}-${randomBytes(6).toString('hex')}`);
     process.env[RUN_FOLDER_VARIABLE] = this.folder;
   }
 

@@ -113,6 +113,8 @@ function folderError(action: string, error: unknown): FlakyError {
 export function writeRunFolder(folder: string, config: RunConfig, knownTestsByFile: ReadonlyMap<string, readonly string[]>): void {
   const paths = runFolderPaths(folder);
   try {
+    // Readable by this user only: it holds test names and failure messages.
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     for (const dir of [paths.attempts, paths.budget, paths.known, paths.earlyTime]) mkdirSync(dir, { recursive: true });
     for (const [file, ids] of knownTestsByFile) writeFileSync(join(paths.known, `${testFileKey(file)}.json`), JSON.stringify(ids));
     writeFileSync(paths.config, JSON.stringify(config));
