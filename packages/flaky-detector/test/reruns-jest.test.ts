@@ -72,6 +72,19 @@ function alwaysFails(): void {
   });
 }
 
+/** A snapshot match, then a failure on the first call: the retry must match the same snapshot again. */
+function snapshotThenReset(): void {
+  let calls = 0;
+  test('renders the receipt', () => {
+    calls++;
+    expect({ total: 12 }).toMatchSnapshot();
+    if (calls === 1) throw new Error('read ECONNRESET');
+  });
+}
+
+const RECEIPT_SNAPSHOT =
+  '// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing\n\nexports[`renders the receipt 1`] = `\n{\n  "total": 12,\n}\n`;\n';
+
 // --- The checks ---
 
 /** What the seeded test does in one run with `maxRetries`: its outcomes until it passes or runs out. */
@@ -150,6 +163,21 @@ describe('reruns in real Jest runs', () => {
     expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(backoffDelay(options, id, 1));
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(backoffDelay(options, id, 2));
     expect(run.stderr).toContain('flaky-detector: 1 test retried (seed 7)');
+  });
+
+  it("should roll back a failed attempt's snapshot checks, as Jest's own retries do", async () => {
+    const project = reporterProject({
+      setup: true,
+      options: { earlyDetection: false, retries: { knownFlaky: false, errorPattern: 'ECONNRESET', initialDelayMs: 1, maxDelayMs: 2 } },
+      files: { 'receipt.test.js': testModule(snapshotThenReset), '__snapshots__/receipt.test.js.snap': RECEIPT_SNAPSHOT },
+    });
+    projects.push(project);
+
+    const run = await project.run();
+
+    expect(run.exitCode).toBe(0);
+    // Without the rollback the retry would look for a second snapshot, "renders the receipt 2".
+    expect(run.stderr).toMatch(/Snapshots:\s+1 passed, 1 total/);
   });
 
   it('should retry the tests the history classes as flaky, and only those', async () => {

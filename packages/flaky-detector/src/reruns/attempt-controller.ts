@@ -138,9 +138,12 @@ export class AttemptController {
   private async onStart(test: CircusTest): Promise<void> {
     const state = this.stateOf(originalOf(test));
     if (isCopy(test)) {
-      // Jest's own retries clear the snapshots a failed attempt wrote; do the same for a copy.
+      // Jest's own retries roll back what a failed attempt did to the snapshots (counters, written
+      // and checked keys), keyed by the test object that ran it: do the same for the attempts before
+      // this copy, so it matches `name 1` again rather than a new `name 2`.
       const expectGlobal = (globalThis as { expect?: { getState?: () => { snapshotState?: { clear?: (test: unknown) => void } } } }).expect;
-      expectGlobal?.getState?.().snapshotState?.clear?.(test);
+      const snapshots = expectGlobal?.getState?.().snapshotState;
+      for (const earlier of [originalOf(test), ...state.copies]) if (earlier !== test) snapshots?.clear?.(earlier);
       if (state.nextDelayMs > 0) await sleep(state.nextDelayMs);
     }
     state.errorsBefore = test.errors.length;
