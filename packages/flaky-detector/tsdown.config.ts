@@ -7,4 +7,5 @@ export default packageBuilds('flaky-detector', [
   { entry: ['src/cli.ts'], format: ['esm'] },
   { entry: ['src/reporter.ts'] },
   { entry: ['src/setup.ts'] },
+  { entry: ['src/sequencer.ts'] },
 ]);

@@ -12,6 +12,12 @@ export type FlakyErrorCode =
   | 'FLAKY_REPORT_NO_RUN'
   /** `flaky-detector report --out` to a file that cannot be written. */
   | 'FLAKY_REPORT_WRITE_FAILED'
+  /** `analyzeHistory()` options that are unknown or out of range (all problems listed at once, each by its path). */
+  | 'FLAKY_INVALID_ANALYSIS_OPTIONS'
+  /** A duration baselines JSON file that is not JSON, of another version, or has wrong fields (each named). */
+  | 'FLAKY_INVALID_BASELINES'
+  /** The test sequencer's options, or a durations file it was pointed at, that it cannot use. */
+  | 'FLAKY_INVALID_SEQUENCER_OPTIONS'
   /** Reporter options that are unknown or of the wrong kind (all problems listed at once). */
   | 'FLAKY_INVALID_REPORTER_OPTIONS'
   /** A quarantine file that is missing (when named), not JSON, or has entries with missing or wrong fields (each named). */

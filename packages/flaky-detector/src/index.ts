@@ -9,6 +9,13 @@ export {
   type RunKey,
   type RunRecord,
 } from './model.js';
+export { analyzeHistory, createHistoryAnalyzer, type HistoryAnalyzer } from './scoring/analyze-history.js';
+export { DEFAULT_ANALYSIS_OPTIONS, resolveAnalysisOptions } from './scoring/analysis-options.js';
+export { betaCdf, betaQuantile } from './scoring/beta-distribution.js';
+export type * from './scoring/analysis-types.js';
+export { baselinesFileOf, parseBaselinesFile, BASELINES_VERSION } from './baselines/baselines-file.js';
+export { medianAndMad, slowLimit } from './baselines/duration-baselines.js';
+export { partitionByDuration, estimateDurations, type ShardItem } from './sequencer/shard-partition.js';
 export { openHistoryStore, DEFAULT_STORE_PATH } from './store/open-store.js';
 export type { HistoryStore, HistoryStoreOptions, HistoryQuery } from './store/history-store.js';
 export { historyByRun } from './store/history-by-run.js';

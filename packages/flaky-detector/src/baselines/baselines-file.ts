@@ -28,6 +28,7 @@ export function baselinesFileOf(analysis: Pick<Analysis, 'baselines' | 'options'
 }
 
 function typeOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;

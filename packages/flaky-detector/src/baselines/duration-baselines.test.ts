@@ -27,7 +27,9 @@ describe('duration baselines', () => {
   });
 
   it('should use only the last durations.window durations', () => {
-    const [baseline] = analyzeHistory(history([...Array<number>(20).fill(500), ...Array<number>(10).fill(100)]), { durations: { window: 10 } }).baselines;
+    const [baseline] = analyzeHistory(history([...Array<number>(20).fill(500), ...Array<number>(10).fill(100)]), {
+      durations: { window: 10 },
+    }).baselines;
 
     expect(baseline).toMatchObject({ medianMs: 100, samples: 10 });
   });

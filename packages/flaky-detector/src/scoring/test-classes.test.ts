@@ -4,13 +4,14 @@ import { idOf, scriptedHistory, times } from '../../test/scripted-history.js';
 import { analyzeHistory } from './analyze-history.js';
 import type { AnalysisOptions, TestAnalysis } from './analysis-types.js';
 
-function analyzed(
-  tests: Record<string, string>,
+function analyzed<const Name extends string>(
+  tests: Record<Name, string>,
   commits?: Array<string | undefined>,
   options?: AnalysisOptions,
-): Record<string, TestAnalysis> {
+): Record<Name, TestAnalysis> {
   const analysis = analyzeHistory(scriptedHistory({ tests, ...(commits === undefined ? {} : { commits }) }), options);
-  return Object.fromEntries(Object.keys(tests).map((name) => [name, analysis.tests.find((test) => test.testId === idOf(name))!]));
+  const entries = Object.keys(tests).map((name) => [name, analysis.tests.find((test) => test.testId === idOf(name))!]);
+  return Object.fromEntries(entries) as Record<Name, TestAnalysis>;
 }
 
 describe('classes: flaky for certain', () => {
@@ -194,9 +195,9 @@ describe('scores', () => {
   it('should score only flaky tests, by their posterior mean', () => {
     const result = analyzed({ flaky: 'P R P R P', broken: 'P P P F F', stable: 'P P P P P' });
 
-    expect(result['flaky']!.score).toBeCloseTo(result['flaky']!.failureProbability.mean, 12);
-    expect(result['broken']!.score).toBe(0);
-    expect(result['stable']!.score).toBe(0);
+    expect(result.flaky.score).toBeCloseTo(result.flaky.failureProbability.mean, 12);
+    expect(result.broken.score).toBe(0);
+    expect(result.stable.score).toBe(0);
   });
 });
 
