@@ -1,3 +1,4 @@
+import { baselinesCommand } from './baselines.js';
 import type { Command } from './command.js';
 import { mergeCommand } from './merge.js';
 import { metricsCommand } from './metrics.js';
@@ -8,4 +9,4 @@ import { reportCommand } from './report.js';
  * Every `flaky-detector` command, in the order `--help` lists them. Each lives in its own file
  * under src/cli/ and is added here with one line.
  */
-export const COMMANDS: readonly Command[] = [mergeCommand, reportCommand, metricsCommand, quarantineCommand];
+export const COMMANDS: readonly Command[] = [mergeCommand, reportCommand, metricsCommand, quarantineCommand, baselinesCommand];
