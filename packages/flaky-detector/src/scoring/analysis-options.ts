@@ -15,7 +15,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: ResolvedAnalysisOptions = Object.freeze({
     level: 0.95,
     window: 100,
     minRuns: 5,
-    flakyRate: 0.01,
+    flakyRate: 0.005,
     minFailures: 2,
     flipAlpha: 0.1,
     brokenRuns: 2,

@@ -301,7 +301,7 @@ export interface ScoringOptions {
   window: number;
   /** Runs a test needs before it leaves `new` by the statistics alone. Default 5. */
   minRuns: number;
-  /** A test enters `flaky` by failure rate when the interval's lower bound is above this. Default 0.01. */
+  /** A test enters `flaky` by failure rate when the interval's lower bound is above this. Default 0.005 (tuned on the accuracy bench). */
   flakyRate: number;
   /** ...and has at least this many failing runs, each followed by a pass. Default 2. */
   minFailures: number;
