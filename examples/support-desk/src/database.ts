@@ -3,6 +3,7 @@ import type { QueryResult, QueryResultRow } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { UUID_PATTERN } from './ids.ts';
 import { migrate } from './migrations.ts';
+import { Problem } from './problems.ts';
 import { inTransaction } from './transactions.ts';
 
 /** The role every tenant transaction runs as: not a superuser, not the owner, so row level security applies. */
@@ -27,6 +28,8 @@ export interface Database {
    * `tenantId`: every query sees and writes that tenant's rows only, WHERE clause or not.
    *
    * @throws RangeError when `tenantId` is not a UUID
+   * @throws Problem `database-unavailable` when the connection is lost or cannot be made (the
+   *   outcome of a lost commit is unknown)
    */
   withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T>;
   /** Run `SELECT 1` on a pooled connection: resolves when the database answers (for `GET /health`). */
@@ -45,6 +48,26 @@ export interface OpenDatabaseOptions {
   poolSize?: number | undefined;
   /** Told about errors of idle pooled connections (the pool drops them and reconnects). */
   onIdleConnectionError?: ((error: Error) => void) | undefined;
+}
+
+/** Socket errors, and the SQLSTATE classes 08 (connection exception) and 57P (the server shut down). */
+const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EMFILE', 'ENFILE']);
+
+/**
+ * Whether `error` means the database connection was lost or could not be made, rather than a
+ * statement that failed: `pg` rejects with the socket's error, or with "Connection terminated"
+ * when the server closed the connection.
+ *
+ * @example
+ * isConnectionLost(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) // true
+ */
+export function isConnectionLost(error: unknown): boolean {
+  // Duck-typed: socket errors may come from another realm (a test runner's sandbox), where
+  // `instanceof Error` is false.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
+  return typeof message === 'string' && /^Connection terminated/.test(message);
 }
 
 function withoutPassword(connectionString: string): string {
@@ -93,11 +116,23 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     location: withoutPassword(connectionString),
     async withTenant(tenantId, work) {
       if (!UUID_PATTERN.test(tenantId)) throw new RangeError(`Failed to open a tenant transaction: "${tenantId}" is not a UUID.`);
-      return inTransaction(pool, async (client) => {
-        await client.query(`SET LOCAL ROLE ${APP_ROLE}`);
-        await client.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, tenantId]);
-        return work(client);
-      });
+      try {
+        return await inTransaction(pool, async (client) => {
+          await client.query(`SET LOCAL ROLE ${APP_ROLE}`);
+          await client.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, tenantId]);
+          return work(client);
+        });
+      } catch (error) {
+        if (error instanceof Problem || !isConnectionLost(error)) throw error;
+        // The commit may or may not have reached the database: the client has to retry (safely,
+        // with an Idempotency-Key where the route takes one), not assume either outcome.
+        throw new Problem(
+          'database-unavailable',
+          'The connection to the database was lost before the outcome of this request was known. Retry it (with the same Idempotency-Key for POST /orders).',
+          {},
+          { cause: error },
+        );
+      }
     },
     async ping() {
       await pool.query('SELECT 1');

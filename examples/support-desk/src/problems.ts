@@ -23,6 +23,7 @@ export const PROBLEM_KINDS = {
   'idempotency-key-reused': { status: 422, title: 'The idempotency key was used for another request' },
   'payment-rejected': { status: 422, title: 'The payments provider refused the request' },
   'upstream-unavailable': { status: 502, title: 'The answering service is unavailable' },
+  'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'insufficient-storage': { status: 507, title: 'The server has no room left to store the result' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
