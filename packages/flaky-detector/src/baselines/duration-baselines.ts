@@ -8,7 +8,8 @@ import type { DurationBaseline, DurationOptions, DurationRegression } from '../s
  */
 export function median(values: number[] | Float64Array): number {
   if (values.length === 0) return Number.NaN;
-  values.sort((a, b) => a - b);
+  if (values instanceof Float64Array) values.sort();
+  else values.sort((a, b) => a - b);
   const middle = values.length >> 1;
   return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
 }
@@ -30,8 +31,9 @@ export interface DurationSeries {
   testId: string;
   file: string;
   fullName: string;
-  durationsMs: readonly number[];
-  runIds: readonly string[];
+  durationsMs: ArrayLike<number>;
+  /** The run of the duration at `index`. */
+  runIdAt(index: number): string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function durationBaseline(
 ): DurationBaseline | undefined {
   const start = Math.max(0, end - options.window);
   if (end - start < options.minSamples) return undefined;
-  const { median: medianMs, mad: madMs } = medianAndMad(series.durationsMs.slice(start, end));
+  const { median: medianMs, mad: madMs } = medianAndMad(Array.from({ length: end - start }, (_, i) => series.durationsMs[start + i]!));
   return { testId: series.testId, file: series.file, fullName: series.fullName, medianMs, madMs, samples: end - start };
 }
 
@@ -93,7 +95,7 @@ export function durationRegression(
     fullName: series.fullName,
     baseline,
     baselineSource: imported === undefined ? 'history' : 'imported',
-    runIds: [series.runIds[count - 2]!, series.runIds[count - 1]!],
+    runIds: [series.runIdAt(count - 2), series.runIdAt(count - 1)],
     durationsMs: [first, second],
     ratio: Math.min(first, second) / baseline.medianMs,
     limitMs,

@@ -18,16 +18,23 @@ export interface HistoryAnalyzer {
   finish(): Analysis;
 }
 
-function durationSeries(test: TestTimeline, timelines: Timelines): DurationSeries {
-  const durationsMs: number[] = [];
-  const runIds: string[] = [];
+function durationSeries(test: TestTimeline, timelines: Timelines): DurationSeries & { durationsMs: Float64Array } {
+  const durationsMs = new Float64Array(test.length);
+  const positions = new Int32Array(test.length);
+  let count = 0;
   for (let p = 0; p < test.length; p++) {
     const ms = test.passMs[p]!;
     if (Number.isNaN(ms)) continue;
-    durationsMs.push(ms);
-    runIds.push(timelines.runs[test.runIndex[p]!]!.runId);
+    durationsMs[count] = ms;
+    positions[count++] = p;
   }
-  return { testId: test.testId, file: test.file, fullName: test.fullName, durationsMs, runIds };
+  return {
+    testId: test.testId,
+    file: test.file,
+    fullName: test.fullName,
+    durationsMs: durationsMs.subarray(0, count),
+    runIdAt: (index) => timelines.runs[test.runIndex[positions[index]!]!]!.runId,
+  };
 }
 
 function analyzeTimelines(timelines: Timelines, options: AnalysisOptions): Analysis {
@@ -57,7 +64,7 @@ function analyzeTimelines(timelines: Timelines, options: AnalysisOptions): Analy
       lastRunId: timelines.runs[timeline.runIndex[last]!]!.runId,
       groupId: undefined,
       duration: baseline,
-      medianMs: series.durationsMs.length === 0 ? 0 : median([...series.durationsMs]),
+      medianMs: series.durationsMs.length === 0 ? 0 : median(series.durationsMs.slice()),
       totalMs: timeline.costMs,
     });
   }

@@ -36,17 +36,15 @@ export interface Timelines {
   tests: TestTimeline[];
 }
 
-interface RunEntry {
-  file: string;
-  fullName: string;
+/** A timeline with the run being added: its attempts so far, folded into a few numbers. */
+interface BuildingTimeline extends TestTimeline {
+  pendingRun: number;
   firstAttempt: number;
-  firstStatus: AttemptRecord['status'];
+  firstFailed: boolean;
   passed: boolean;
   failed: boolean;
   passAttempt: number;
-  passMs: number;
-  costMs: number;
-  attempts: number;
+  pendingPassMs: number;
 }
 
 function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: number): T {
@@ -62,76 +60,79 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(array: T, size: 
 export class TimelineBuilder {
   private readonly runs: RunRecord[] = [];
   private outage = new Uint8Array(64);
-  private readonly byId = new Map<string, TestTimeline>();
+  private readonly byId = new Map<string, BuildingTimeline>();
 
   constructor(private readonly options: OutageOptions) {}
 
   /** Add one run (newer than every run added before) and all of its attempts. */
   addRun(run: RunRecord, attempts: Iterable<AttemptRecord>): void {
-    const entries = new Map<string, RunEntry>();
-    for (const attempt of attempts) {
-      let entry = entries.get(attempt.testId);
-      if (entry === undefined) {
-        entry = {
-          file: attempt.file,
-          fullName: attempt.fullName,
-          firstAttempt: Infinity,
-          firstStatus: 'skipped',
-          passed: false,
-          failed: false,
-          passAttempt: Infinity,
-          passMs: Number.NaN,
-          costMs: 0,
-          attempts: 0,
-        };
-        entries.set(attempt.testId, entry);
-      }
-      entry.attempts++;
-      entry.costMs += attempt.durationMs;
-      if (attempt.status === 'passed') {
-        entry.passed = true;
-        if (attempt.attempt < entry.passAttempt) {
-          entry.passAttempt = attempt.attempt;
-          entry.passMs = attempt.durationMs;
-        }
-      } else if (attempt.status === 'failed') entry.failed = true;
-      if ((attempt.status === 'passed' || attempt.status === 'failed') && attempt.attempt < entry.firstAttempt) {
-        entry.firstAttempt = attempt.attempt;
-        entry.firstStatus = attempt.status;
-      }
-    }
-
     const index = this.runs.length;
     this.runs.push(run);
     if (index >= this.outage.length) this.outage = grow(this.outage, this.outage.length * 2);
+    const touched: BuildingTimeline[] = [];
+    for (const attempt of attempts) {
+      let timeline = this.byId.get(attempt.testId);
+      if (timeline === undefined) {
+        timeline = {
+          testId: attempt.testId,
+          file: attempt.file,
+          fullName: attempt.fullName,
+          attempts: 0,
+          costMs: 0,
+          length: 0,
+          runIndex: new Int32Array(8),
+          outcome: new Uint8Array(8),
+          passMs: new Float64Array(8),
+          pendingRun: -1,
+          firstAttempt: Infinity,
+          firstFailed: false,
+          passed: false,
+          failed: false,
+          passAttempt: Infinity,
+          pendingPassMs: Number.NaN,
+        };
+        this.byId.set(attempt.testId, timeline);
+      }
+      if (timeline.pendingRun !== index) {
+        timeline.pendingRun = index;
+        timeline.firstAttempt = Infinity;
+        timeline.firstFailed = false;
+        timeline.passed = false;
+        timeline.failed = false;
+        timeline.passAttempt = Infinity;
+        timeline.pendingPassMs = Number.NaN;
+        timeline.file = attempt.file;
+        timeline.fullName = attempt.fullName;
+        touched.push(timeline);
+      }
+      timeline.attempts++;
+      timeline.costMs += attempt.durationMs;
+      const status = attempt.status;
+      if (status === 'passed') {
+        timeline.passed = true;
+        if (attempt.attempt < timeline.passAttempt) {
+          timeline.passAttempt = attempt.attempt;
+          timeline.pendingPassMs = attempt.durationMs;
+        }
+      } else if (status === 'failed') timeline.failed = true;
+      if ((status === 'passed' || status === 'failed') && attempt.attempt < timeline.firstAttempt) {
+        timeline.firstAttempt = attempt.attempt;
+        timeline.firstFailed = status === 'failed';
+      }
+    }
+
     let counted = 0;
     let firstFailed = 0;
-    for (const entry of entries.values()) {
-      if (!entry.passed && !entry.failed) continue;
+    for (const timeline of touched) {
+      if (!timeline.passed && !timeline.failed) continue;
       counted++;
-      if (entry.firstStatus === 'failed') firstFailed++;
+      if (timeline.firstFailed) firstFailed++;
     }
     if (counted >= this.options.minTests && firstFailed > counted * this.options.share) this.outage[index] = 1;
-
-    for (const [testId, entry] of entries) this.append(testId, index, entry);
+    for (const timeline of touched) this.append(timeline, index);
   }
 
-  private append(testId: string, runIndex: number, entry: RunEntry): void {
-    let timeline = this.byId.get(testId);
-    if (timeline === undefined) {
-      timeline = {
-        testId,
-        file: entry.file,
-        fullName: entry.fullName,
-        attempts: 0,
-        costMs: 0,
-        length: 0,
-        runIndex: new Int32Array(8),
-        outcome: new Uint8Array(8),
-        passMs: new Float64Array(8),
-      };
-      this.byId.set(testId, timeline);
-    }
+  private append(timeline: BuildingTimeline, runIndex: number): void {
     if (timeline.length === timeline.runIndex.length) {
       const size = timeline.length * 2;
       timeline.runIndex = grow(timeline.runIndex, size);
@@ -139,14 +140,16 @@ export class TimelineBuilder {
       timeline.passMs = grow(timeline.passMs, size);
     }
     const at = timeline.length++;
-    timeline.file = entry.file;
-    timeline.fullName = entry.fullName;
-    timeline.attempts += entry.attempts;
-    timeline.costMs += entry.costMs;
     timeline.runIndex[at] = runIndex;
-    timeline.passMs[at] = entry.passMs;
+    timeline.passMs[at] = timeline.pendingPassMs;
     timeline.outcome[at] =
-      entry.passed && entry.failed ? OUTCOME.flaky : entry.passed ? OUTCOME.passed : entry.failed ? OUTCOME.failed : OUTCOME.skipped;
+      timeline.passed && timeline.failed
+        ? OUTCOME.flaky
+        : timeline.passed
+          ? OUTCOME.passed
+          : timeline.failed
+            ? OUTCOME.failed
+            : OUTCOME.skipped;
   }
 
   /** The timelines so far. */
