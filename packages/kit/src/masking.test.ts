@@ -34,6 +34,8 @@ describe('maskUrlCredentials', () => {
     'q=hello%3Aworld%40',
     'redirect=https%3A%2F%2Fapi.example.com%2Fv1',
     'expected user@example.com, got admin@example.com',
+    'http://127.0.0.1:9091/metrics/job/x/shard@base64/Mi80',
+    'https://registry.example.com:8443/@scope/pkg',
   ])('should leave %s alone', (input) => {
     expect(maskUrlCredentials(input)).toBe(input);
   });

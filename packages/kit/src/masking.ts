@@ -23,6 +23,9 @@ const ENCODED_PART = '(?:[^\\s&=?#/%\'"`<>]|%(?!3A|2F|40)[0-9A-F]{2})+';
  */
 const ENCODED_USERINFO = new RegExp(`(?<=^|[^A-Za-z0-9._~+%-]|%2F|%3A)(${ENCODED_PART})(%3A)${ENCODED_PART}(%40)(?=[A-Za-z0-9-])`, 'gi');
 
+/** A "password" that is really a port followed by a path. */
+const HOST_PORT_PATH = /^\d{1,5}\//;
+
 /** What a masked password reads as. */
 export const MASK = '***';
 
@@ -39,7 +42,10 @@ export const MASK = '***';
  */
 export function maskUrlCredentials(text: string): string {
   return text
-    .replace(URL_USERINFO, (_match, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
+    .replace(URL_USERINFO, (match, scheme: string, user: string, password: string) =>
+      // `host:port/path@more` is a port and a path with an `@` in it (a Pushgateway `label@base64`), not a password.
+      HOST_PORT_PATH.test(password) ? match : `${scheme}${user}:${MASK}@`,
+    )
     .replace(BARE_USERINFO, (match, user: string) => (ADDRESS_SCHEMES.has(user.toLowerCase()) ? match : `${user}:${MASK}@`))
     .replace(ENCODED_USERINFO, (_match, user: string, colon: string, at: string) => `${user}${colon}${MASK}${at}`);
 }
