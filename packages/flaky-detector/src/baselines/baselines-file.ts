@@ -109,7 +109,10 @@ export function parseBaselinesFile(text: string, source: string): BaselinesFile 
   }
   const unknown = Object.keys(record).filter((key) => !['version', 'exportedAt', 'window', 'minSamples', 'baselines'].includes(key));
   for (const key of unknown) problems.push(`- ${key}: unknown field.`);
-  if (problems.length > 0) return fail(`${problems.length} field${problems.length === 1 ? ' is' : 's are'} wrong`, problems.slice(0, 20));
+  if (problems.length > 0) {
+    const shown = problems.length > 20 ? [...problems.slice(0, 20), `- ... and ${problems.length - 20} more.`] : problems;
+    return fail(`${problems.length} field${problems.length === 1 ? ' is' : 's are'} wrong`, shown);
+  }
   return data as BaselinesFile;
 }
 

@@ -25,7 +25,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: ResolvedAnalysisOptions = Object.freeze({
     fixedHoldRuns: 20,
   }),
   outage: Object.freeze({ share: 0.5, minTests: 10 }),
-  groups: Object.freeze({ minSupport: 3, minJaccard: 0.6 }),
+  groups: Object.freeze({ minSupport: 3, minJaccard: 0.6, maxFailuresPerRun: 500 }),
   durations: Object.freeze({ window: 30, minSamples: 10, threshold: 0.2, floorMs: 5, madFactor: 3 }),
   recommendations: Object.freeze({ limit: 5, slowShare: 0.05, quarantineScore: 0.05 }),
   effectiveness: Object.freeze({ minRuns: 50, expensiveMs: 1000 }),
@@ -61,7 +61,7 @@ const SECTION_CHECKS: Record<keyof ResolvedAnalysisOptions, Record<string, Optio
     fixedHoldRuns: checks.integer(0),
   },
   outage: { share: probability, minTests: checks.integer(1) },
-  groups: { minSupport: checks.integer(1), minJaccard: probability },
+  groups: { minSupport: checks.integer(1), minJaccard: probability, maxFailuresPerRun: checks.integer(2) },
   durations: {
     window: checks.integer(10),
     minSamples: checks.integer(10),

@@ -336,6 +336,11 @@ export interface GroupOptions {
   minSupport: number;
   /** Jaccard similarity of their failing-run sets. Default 0.6. */
   minJaccard: number;
+  /**
+   * Runs where more candidate tests failed than this are left out of the grouping (pairs grow with
+   * the square of the failures; such runs are near-outages). Default 500.
+   */
+  maxFailuresPerRun: number;
 }
 
 /** Duration baselines and regressions. */

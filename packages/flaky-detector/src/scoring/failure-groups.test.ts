@@ -52,4 +52,13 @@ describe('failure groups', () => {
     expect(group!.support).toBe(3);
     expect(group!.jaccard).toBeCloseTo(3 / 6, 12);
   });
+
+  it('should leave runs with more than groups.maxFailuresPerRun failing candidates out of the pair counts', () => {
+    const history = scriptedHistory({
+      tests: { a: 'R R R P P P', b: 'R R R P P P', c: 'R R R P P P' },
+    });
+
+    expect(analyzeHistory(history).groups).toHaveLength(1);
+    expect(analyzeHistory(history, { groups: { maxFailuresPerRun: 2 } }).groups).toEqual([]);
+  });
 });

@@ -5,10 +5,11 @@ import { OUTCOME, type Timelines } from './test-timeline.js';
  * Tests that fail in the same runs, grouped: two tests are linked when they failed their first
  * attempt together in at least `minSupport` runs and the Jaccard similarity of their failing-run
  * sets (runs both failed / runs either failed) is at least `minJaccard`; a group is a connected set
- * of links. Outage runs are left out (there everything fails together).
+ * of links. Outage runs are left out (there everything fails together), and so are pair counts of
+ * runs with more than `maxFailuresPerRun` failing candidates.
  *
  * @example
- * failureGroups(timelines, { minSupport: 3, minJaccard: 0.6 })[0].testIds
+ * failureGroups(timelines, { minSupport: 3, minJaccard: 0.6, maxFailuresPerRun: 500 })[0].testIds
  */
 export function failureGroups(timelines: Timelines, options: GroupOptions): FailureGroup[] {
   const { tests, outage, runs } = timelines;
@@ -37,6 +38,7 @@ export function failureGroups(timelines: Timelines, options: GroupOptions): Fail
   const together = new Map<number, number>();
   const size = tests.length;
   for (const failed of byRun.values()) {
+    if (failed.length > options.maxFailuresPerRun) continue;
     for (let i = 0; i < failed.length; i++) {
       for (let j = i + 1; j < failed.length; j++) {
         const a = Math.min(failed[i]!, failed[j]!);
