@@ -16,4 +16,5 @@ installFsHooks({ pin: true });
 installChaosGuard();
 registerChaosMatchers();
 
-export type {} from './assertions/matchers.js';
+// The matcher's type augmentation, and one export so the declarations are a module (a global augmentation must sit in one).
+export type { RecoveryOptions } from './assertions/matchers.js';
