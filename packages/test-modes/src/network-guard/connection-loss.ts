@@ -80,6 +80,14 @@ export function endSocketWith(socket: Socket, loss: ConnectionLoss): void {
       socket.destroy(readReset());
       return;
     }
+    // node:http (its request sits on the socket as `_httpMessage`) would read the end of input as
+    // the end of the answer, which the interceptors frame by the connection's end; a real server's
+    // answer has a length or chunks that the close leaves unfinished, so node:http sees `aborted`.
+    // Close it without an end of input, as that unfinished framing reads to node:http.
+    if ((socket as Socket & { _httpMessage?: unknown })._httpMessage != null) {
+      socket.destroy();
+      return;
+    }
     socket.once('end', () => setImmediate(() => socket.destroy()));
     socket.push(null);
   });
