@@ -30,6 +30,9 @@ const CONDITION_EXTENSIONS = {
  */
 const PRIVATE_KITS = new Set(['kit', 'test-kit']);
 
+/** Folders a package keeps for its own build and tests, never published. */
+const UNPUBLISHED_FOLDERS = new Set(['src', 'test', 'test-types', 'api', 'build-types', 'node_modules', '.tmp']);
+
 const LOCAL_RANGE_PREFIXES = ['file:', 'workspace:', 'link:', 'portal:'];
 
 /** Integrations users may or may not have: optional peers, loaded lazily, never dependencies. */
@@ -132,7 +135,7 @@ function checkPrivateKit(manifest, { folder, report }) {
   }
 }
 
-function checkIdentity(manifest, { folder, expectedNodeEngine, report }) {
+function checkIdentity(manifest, { folder, packageDir, expectedNodeEngine, report }) {
   const expectedName = `${PACKAGE_SCOPE}/${folder}`;
   if (manifest.name !== expectedName) {
     report(`name is ${JSON.stringify(manifest.name)}, expected "${expectedName}"`, 'Name the package after its folder.');
@@ -146,8 +149,17 @@ function checkIdentity(manifest, { folder, expectedNodeEngine, report }) {
   if (manifest.type !== 'module') {
     report(`"type" is ${JSON.stringify(manifest.type)}`, 'Set "type": "module".');
   }
-  if (!Array.isArray(manifest.files) || manifest.files.length !== 1 || manifest.files[0] !== 'dist') {
+  if (!Array.isArray(manifest.files) || manifest.files[0] !== 'dist') {
     report(`"files" is ${JSON.stringify(manifest.files)}`, 'Set "files": ["dist"] so only the build output is published.');
+  } else {
+    for (const extra of manifest.files.slice(1)) {
+      if (typeof extra !== 'string' || UNPUBLISHED_FOLDERS.has(extra.replace(/\/+$/, '')) || !existsSync(join(packageDir, extra))) {
+        report(
+          `"files" lists ${JSON.stringify(extra)} beside "dist"`,
+          'List after "dist" only data folders users need that exist in the package (e.g. a dashboard JSON), never sources or tests.',
+        );
+      }
+    }
   }
   const nodeEngine = manifest.engines?.node;
   if (typeof expectedNodeEngine === 'string' && nodeEngine !== expectedNodeEngine) {

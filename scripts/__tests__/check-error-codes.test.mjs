@@ -41,6 +41,7 @@ describe('checkErrorCodes', () => {
       'packages/widgets/package.json': manifest,
       'packages/widgets/src/errors.ts': errors,
       'packages/widgets/src/spin.ts': "throw new WidgetsError('WIDGETS_BROKEN', 'x');\nthrow new Error('plain');\n",
+      'packages/widgets/src/page-script.ts': '/// <reference lib="dom" />\nthrow new Error(\'in the browser page\');\n',
       'packages/widgets/src/spin.test.ts':
         "expect(() => x()).toThrow(new WidgetsError('WIDGETS_MISSING'));\nthrow new Error('fine in tests');\n",
       'packages/widgets/README.md': readme('| `WIDGETS_BROKEN` | broken | fix |\n| `WIDGETS_GONE` | gone | - |'),

@@ -95,7 +95,7 @@ describe('checkManifests', () => {
     for (const expected of [
       'name is "@proving-ground/widget", expected "@proving-ground/widgets"',
       '"type" is "commonjs"',
-      '"files" is ["dist","src"]',
+      '"files" lists "src" beside "dist"',
       'engines.node is ">=20", expected ">=22.19"',
       '"sideEffects" is undefined',
       'repository.directory is "packages/widget", expected "packages/widgets"',
@@ -212,6 +212,21 @@ describe('checkManifests', () => {
 
     assert.deepEqual(problems, [
       "[manifests] Failed to check the workspaces' build order: @proving-ground/kit -> @proving-ground/test-kit -> @proving-ground/kit depend on each other, so `lerna run build` may build one before what it is built with. Remove one of these dependencies (a test-only import resolves through the workspace link without being listed).",
+    ]);
+  });
+
+  it('should accept a data folder published beside dist, and refuse one that does not exist', () => {
+    const withData = goodManifest('widgets');
+    withData.files = ['dist', 'grafana'];
+    const missing = goodManifest('other');
+    missing.files = ['dist', 'dashboards'];
+    const root = writeRepo({ other: missing, widgets: withData });
+    mkdirSync(join(root, 'packages/widgets/grafana'));
+
+    const { problems } = checkManifests(root);
+
+    assert.deepEqual(problems, [
+      '[manifests] Failed to check packages/other/package.json: "files" lists "dashboards" beside "dist". List after "dist" only data folders users need that exist in the package (e.g. a dashboard JSON), never sources or tests.',
     ]);
   });
 

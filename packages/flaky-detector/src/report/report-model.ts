@@ -7,7 +7,7 @@
  * The version of {@link Report}'s shape; bumped when a field is renamed, removed or changes meaning.
  *
  * @example
- * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error('a report from another version');
+ * if (report.schemaVersion !== REPORT_SCHEMA_VERSION) console.warn('a report from another version of flaky-detector');
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
