@@ -176,4 +176,24 @@ describe('placing orders while the database connection is reset', () => {
     expect(proxy.events.some((event) => event.detail === 'random-resets: reset the connection')).toBe(true);
     expect(await reconcile()).toEqual([]);
   });
+
+  it('should refuse a retry whose key was used for another order, and place nothing', async () => {
+    const [placed] = await placeWithRetries('KEY-REUSE');
+    const before = (await storedOrders()).length;
+
+    const reused = await desk.app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { [TENANT_HEADER]: tenant.id, [IDEMPOTENCY_KEY_HEADER]: 'key-KEY-REUSE' },
+      payload: { userId, currency: 'EUR', lines: [{ sku: 'KEY-REUSE', quantity: 2, unitPriceCents: 990 }] },
+    });
+
+    expect(placed!.statusCode).toBe(201);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json()).toMatchObject({
+      type: 'https://support-desk.example/problems/idempotency-key-reused',
+      pointer: '/headers/idempotency-key',
+    });
+    expect((await storedOrders()).length).toBe(before);
+  });
 });
