@@ -7,10 +7,19 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   setupFiles: ['@proving-ground/test-modes/setup', '@proving-ground/factories/setup'],
-  // @proving-ground/chaos-injectors/setup for the chaos journeys (test/chaos/): restores every fault
-  // (files, descriptors, clocks, HTTP faults) after each test, fails a test that leaves one active,
-  // and prints the fault timeline with a replay line under a failure. See the file for why only there.
-  setupFilesAfterEnv: ['<rootDir>/test/chaos/chaos-setup.ts'],
+  setupFilesAfterEnv: [
+    // Restores every chaos fault (files, descriptors, clocks, HTTP faults) after each test, fails a
+    // test that leaves one active, and prints the fault timeline with a replay line under a failure.
+    '@proving-ground/chaos-injectors/setup',
+    // Times every attempt of every test for the flaky-detector reporter below (quarantine, reruns).
+    '@proving-ground/flaky-detector/setup',
+  ],
+  reporters: [
+    'default',
+    // Every attempt of every test into a local history (reports/ is not committed); `npm run demo`
+    // writes the HTML dashboard from it.
+    ['@proving-ground/flaky-detector/reporter', { store: 'reports/flaky-detector/history.sqlite' }],
+  ],
   globalSetup: '@proving-ground/test-modes/global-setup',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,

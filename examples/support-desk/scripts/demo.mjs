@@ -1,7 +1,9 @@
 /**
  * The support desk demo: run the whole Jest suite (in the mode TEST_MODE selects, mock by default),
- * write its JSON report to reports/jest-results.json, and say where it is and what it holds.
- * Exits with Jest's exit code.
+ * write its JSON report to reports/jest-results.json, write the flaky-detector HTML dashboard of the
+ * suite's history (the reporter in jest.config.js records every run into
+ * reports/flaky-detector/history.sqlite) to reports/flaky-dashboard.html, and say where both are.
+ * Exits with Jest's exit code (or 1 when the dashboard could not be written).
  *
  *   npm run demo                      from the repository root (builds the packages first)
  *   npm run demo -w examples/support-desk
@@ -35,4 +37,23 @@ try {
 }
 const mode = process.env.TEST_MODE?.trim() || 'mock (default)';
 process.stdout.write(`\nsupport-desk demo, mode ${mode}: ${summary}\nJest report: ${reportFile}\n`);
-process.exitCode = run.status ?? 1;
+
+// The dashboard, through the package's own command (it prints the path it wrote).
+const flakyCli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/flaky-detector/package.json')), 'dist', 'cli.mjs');
+const dashboard = spawnSync(
+  process.execPath,
+  [
+    flakyCli,
+    'report',
+    '--format',
+    'html',
+    '--store',
+    join(reportsDir, 'flaky-detector', 'history.sqlite'),
+    '--out',
+    join(reportsDir, 'flaky-dashboard.html'),
+  ],
+  { cwd: exampleDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
+if (dashboard.error) throw dashboard.error;
+if (dashboard.status === 0) process.stdout.write(`Flaky-test dashboard: ${dashboard.stdout.trim()}\n`);
+process.exitCode = run.status || (dashboard.status === 0 ? 0 : 1);

@@ -92,7 +92,10 @@ export function installChaosGuard(): void {
   if (holder[kInstalled] === true) return;
   Object.defineProperty(holder, kInstalled, { value: true, configurable: true, enumerable: false });
   const state = registryState();
-  addCircusEventHandler('chaos-injectors', async (event: CircusEvent) => {
+  // Synchronous except where it must wait (test_done, run_finish): jest-circus dispatches add_test
+  // and the other definition events synchronously, and a promise here would hold back the handlers
+  // registered after this one (a cassette's per-test setup) until after the test is registered.
+  addCircusEventHandler('chaos-injectors', (event: CircusEvent): void | Promise<void> => {
     switch (event.name) {
       case 'add_test': {
         if (typeof event.fn !== 'function') return;
@@ -124,53 +127,54 @@ export function installChaosGuard(): void {
         state.timeline = [];
         return;
       }
-      case 'test_done': {
-        const scope = state.current;
-        const test = event.test;
-        if (scope === undefined || test === undefined) return;
-        scope.ended = true;
-        state.current = undefined;
-        const left = faultsOf(scope);
-        if (left.length > 0) {
-          const names = left.map((fault) => `${fault.kind} ${fault.target}`);
-          for (const fault of left) {
-            state.timeline.push({
-              at: Math.round(performance.now() - scope.started),
-              event: 'left active',
-              kind: fault.kind,
-              target: fault.target,
-              seed: fault.seed,
-            });
-          }
-          test.errors.push([leftActiveError(scope, names), leftActiveError(scope, names)]);
-          try {
-            await restoreFaults((fault) => left.includes(fault));
-          } catch (error) {
-            const failure = new ChaosError(
-              'CHAOS_FAULT_LEFT_ACTIVE',
-              { action: `restore a fault "${scope.name}" left active`, reason: firstLine(error) },
-              { cause: error },
-            );
-            test.errors.push([failure, failure]);
-          }
-        }
-        // A failed experiment's message carries its own timeline and replay line already.
-        if (test.errors.length > 0 && scope.used && !test.errors.some(carriesReplay)) {
-          const text = [
-            `Chaos faults of this test (seed ${scope.seed ?? state.seed}):`,
-            formatTimeline(state.timeline),
-            `Replay: ${replayLine(scope.path, scope.key ?? scope.name, scope.seed ?? state.seed)}`,
-          ].join('\n');
-          test.errors.push([new ChaosReplay(text), new ChaosReplay(text)]);
-        }
-        return;
-      }
+      case 'test_done':
+        return finishTest(event);
       case 'run_finish':
         // Faults injected outside a test (beforeAll) live until the end of the file.
-        await restoreFaults();
-        return;
+        return restoreFaults().then(() => undefined);
       default:
         return;
     }
   });
+
+  async function finishTest(event: CircusEvent): Promise<void> {
+    const scope = state.current;
+    const test = event.test;
+    if (scope === undefined || test === undefined) return;
+    scope.ended = true;
+    state.current = undefined;
+    const left = faultsOf(scope);
+    if (left.length > 0) {
+      const names = left.map((fault) => `${fault.kind} ${fault.target}`);
+      for (const fault of left) {
+        state.timeline.push({
+          at: Math.round(performance.now() - scope.started),
+          event: 'left active',
+          kind: fault.kind,
+          target: fault.target,
+          seed: fault.seed,
+        });
+      }
+      test.errors.push([leftActiveError(scope, names), leftActiveError(scope, names)]);
+      try {
+        await restoreFaults((fault) => left.includes(fault));
+      } catch (error) {
+        const failure = new ChaosError(
+          'CHAOS_FAULT_LEFT_ACTIVE',
+          { action: `restore a fault "${scope.name}" left active`, reason: firstLine(error) },
+          { cause: error },
+        );
+        test.errors.push([failure, failure]);
+      }
+    }
+    // A failed experiment's message carries its own timeline and replay line already.
+    if (test.errors.length > 0 && scope.used && !test.errors.some(carriesReplay)) {
+      const text = [
+        `Chaos faults of this test (seed ${scope.seed ?? state.seed}):`,
+        formatTimeline(state.timeline),
+        `Replay: ${replayLine(scope.path, scope.key ?? scope.name, scope.seed ?? state.seed)}`,
+      ].join('\n');
+      test.errors.push([new ChaosReplay(text), new ChaosReplay(text)]);
+    }
+  }
 }

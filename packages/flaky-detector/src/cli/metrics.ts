@@ -53,7 +53,7 @@ function pairs(flag: string, value: unknown, problems: string[]): Record<string,
 }
 
 function readArguments(values: CommandValues, positionals: readonly string[]): MetricsArguments {
-  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name]) : undefined);
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   const whole = (name: string): number | string | undefined => {
     const value = text(name);
     return value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value;
