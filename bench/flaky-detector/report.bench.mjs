@@ -22,23 +22,12 @@ import {
   renderHtml,
   testIdOf,
 } from '@proving-ground/flaky-detector';
+import { prng as random } from './accuracy/suite-generator.mjs';
 
 const args = process.argv.slice(2);
 const numbers = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
 const RUNS = numbers[0] ?? 1000;
 const TESTS = numbers[1] ?? 10_000;
-
-/** A small seeded PRNG (mulberry32), so every run of the bench sees the same history. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The runs of the history, one at a time: `{ run, attempts }`, oldest first. */
 function* history() {

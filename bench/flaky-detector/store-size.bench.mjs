@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { errorFingerprint, historyByRun, openHistoryStore, testIdOf } from '@proving-ground/flaky-detector';
+import { prng as random } from './accuracy/suite-generator.mjs';
 
 if (process.argv[2] === '--read') {
   const [, , , mode, file] = process.argv;
@@ -33,18 +34,6 @@ if (process.argv[2] === '--read') {
 
 const RUNS = Number(process.argv[2] ?? 1000);
 const TESTS = Number(process.argv[3] ?? 10_000);
-
-/** A small seeded PRNG (mulberry32), so every run of the bench writes the same history. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(12);
 const tests = Array.from({ length: TESTS }, (_, index) => {
