@@ -1,0 +1,3 @@
+import { packageJestConfig } from '@proving-ground/test-kit/jest-config';
+
+export default packageJestConfig('impact-analyzer');
