@@ -1,0 +1,2 @@
+// Placeholder entry: its owner replaces it in this session.
+export {};
