@@ -256,3 +256,10 @@ export interface SelectOptions {
   /** flaky-detector's history store for "failed last time" (default `.flaky-detector/history.sqlite` when it exists; `false` to ignore it). */
   history?: string | false;
 }
+
+/** The selection file `select --out` writes, read by the `--filter` module, the sequencer and the reporter's shadow check. */
+export interface SelectionFile extends Selection {
+  version: 1;
+  /** Absolute path of the repository root the paths are relative to. */
+  root: string;
+}
