@@ -54,6 +54,11 @@ export const checks = {
   /** A non-empty string. */
   string: (): OptionCheck => (value) =>
     typeof value === 'string' && value !== '' ? undefined : `expected a non-empty string, got ${describe(value)}`,
+  /** An array of non-empty strings (globs, paths). */
+  stringList: (): OptionCheck => (value) =>
+    Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')
+      ? undefined
+      : `expected an array of non-empty strings, got ${describe(value)}`,
   /** A function. */
   function: (): OptionCheck => (value) => (typeof value === 'function' ? undefined : `expected a function, got ${describe(value)}`),
   /** One of `choices`, with "did you mean" for near misses. */
