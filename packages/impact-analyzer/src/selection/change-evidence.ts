@@ -70,7 +70,8 @@ export function collectEvidence(input: EvidenceInput): Evidence {
     if (!testSet.has(test)) return;
     let list = reasons.get(test);
     if (list === undefined) reasons.set(test, (list = []));
-    if (!list.some((reason) => reason.code === code && reason.changedFile === changedFile)) list.push({ code, message, changedFile, chain });
+    if (!list.some((reason) => reason.code === code && reason.changedFile === changedFile))
+      list.push({ code, message, changedFile, chain });
     distance.set(test, Math.min(distance.get(test) ?? Infinity, hops));
   };
   const readAtBase = (path: string): string | undefined => repo.fileAt(base, path);
@@ -86,27 +87,45 @@ export function collectEvidence(input: EvidenceInput): Evidence {
     const paths = change.previousPath === undefined ? [change.path] : [change.previousPath, change.path];
     for (const path of paths) {
       const trigger = input.runAllOn.find((_, i) => triggers[i]!(path));
-      if (trigger !== undefined) runAll.push({ code: 'trigger-glob', message: `${path} matches the runAllOn glob "${trigger}".`, changedFile: path });
+      if (trigger !== undefined)
+        runAll.push({ code: 'trigger-glob', message: `${path} matches the runAllOn glob "${trigger}".`, changedFile: path });
       const config = configChangeReason(path);
       if (config !== undefined) runAll.push({ code: 'config-changed', message: config, changedFile: path });
       else if (configFiles.has(path)) {
-        runAll.push({ code: 'config-changed', message: `${path} is part of the Jest configuration (config file, setup file, environment, transform or resolver): it can change every test.`, changedFile: path });
+        runAll.push({
+          code: 'config-changed',
+          message: `${path} is part of the Jest configuration (config file, setup file, environment, transform or resolver): it can change every test.`,
+          changedFile: path,
+        });
       } else if (closure.has(path)) {
         const chain = closure.get(path)!;
-        runAll.push({ code: 'config-changed', message: `${path} is loaded by the Jest configuration (${describeChain(chain)}): it can change every test.`, changedFile: path, chain });
+        runAll.push({
+          code: 'config-changed',
+          message: `${path} is loaded by the Jest configuration (${describeChain(chain)}): it can change every test.`,
+          changedFile: path,
+          chain,
+        });
       }
 
       const name = basename(path);
       if (name === 'package.json') {
         const diff = diffManifest(readAtBase(path), input.readAtHead(path));
         if (diff.runAllFields.length > 0) {
-          runAll.push({ code: 'config-changed', message: `${path} changed ${diff.runAllFields.join(', ')}, which changes how modules load.`, changedFile: path });
+          runAll.push({
+            code: 'config-changed',
+            message: `${path} changed ${diff.runAllFields.join(', ')}, which changes how modules load.`,
+            changedFile: path,
+          });
         }
         for (const dependency of diff.dependencies) changedPackages.set(dependency, path);
       } else if (isLockfile(path)) {
         const names = diffLockfile(name, readAtBase(path), input.readAtHead(path));
         if (names === undefined) {
-          runAll.push({ code: 'dependencies-unknown', message: `${path} changed and cannot be compared package by package.`, changedFile: path });
+          runAll.push({
+            code: 'dependencies-unknown',
+            message: `${path} changed and cannot be compared package by package.`,
+            changedFile: path,
+          });
         } else for (const dependency of names) changedPackages.set(dependency, path);
       } else if (isEnvFile(path)) {
         for (const variable of diffEnvFile(readAtBase(path), input.readAtHead(path))) {
@@ -117,16 +136,31 @@ export function collectEvidence(input: EvidenceInput): Evidence {
       }
 
       if (testSet.has(path)) {
-        select(path, change.status === 'added' ? 'new-test' : 'test-changed', change.status === 'added' ? 'It is a new test file.' : 'The test file itself changed.', path, [path], 0);
+        select(
+          path,
+          change.status === 'added' ? 'new-test' : 'test-changed',
+          change.status === 'added' ? 'It is a new test file.' : 'The test file itself changed.',
+          path,
+          [path],
+          0,
+        );
       }
       if (change.status !== 'modified') {
         for (const [test, folder] of testsListing(index, path)) {
-          select(test, 'directory-listing', `It listed ${folder}, where ${path} was ${change.status === 'added' ? 'added' : 'removed'}.`, path, [path, test], 1);
+          select(
+            test,
+            'directory-listing',
+            `It listed ${folder}, where ${path} was ${change.status === 'added' ? 'added' : 'removed'}.`,
+            path,
+            [path, test],
+            1,
+          );
         }
       }
       const before = change.status === 'modified' && graph.facts(path) !== undefined ? readAtBase(path) : undefined;
       const after = before === undefined ? undefined : input.readAtHead(path);
-      const narrowed = before !== undefined && after !== undefined && worthNarrowing(path, graph, map) ? classifyChange(path, before, after) : undefined;
+      const narrowed =
+        before !== undefined && after !== undefined && worthNarrowing(path, graph, map) ? classifyChange(path, before, after) : undefined;
       if (narrowed?.level === 'functions') bodyOnly.set(path, narrowed);
       else moduleLevel.push(path);
     }
@@ -134,7 +168,10 @@ export function collectEvidence(input: EvidenceInput): Evidence {
 
   if (changedPackages.size > 0) {
     if (map === undefined) {
-      runAll.push({ code: 'dependencies-unknown', message: `Installed packages changed (${[...changedPackages.keys()].slice(0, 5).join(', ')}) and no map says which tests load them.` });
+      runAll.push({
+        code: 'dependencies-unknown',
+        message: `Installed packages changed (${[...changedPackages.keys()].slice(0, 5).join(', ')}) and no map says which tests load them.`,
+      });
     } else {
       for (const [dependency, source] of changedPackages) {
         for (const test of index.byPackage.get(dependency) ?? []) {
@@ -146,7 +183,8 @@ export function collectEvidence(input: EvidenceInput): Evidence {
 
   for (const [reached, edges] of reverseClosure(graph, moduleLevel)) {
     const chain = chainOf(edges, reached);
-    if (reached !== chain[0]) select(reached, 'static-dependency', `It depends on ${chain[0]} (${describeChain(chain)}).`, chain[0]!, chain, edges.length);
+    if (reached !== chain[0])
+      select(reached, 'static-dependency', `It depends on ${chain[0]} (${describeChain(chain)}).`, chain[0]!, chain, edges.length);
   }
   for (const path of moduleLevel) {
     for (const test of index.byFile.get(path) ?? []) {
@@ -165,15 +203,37 @@ export function collectEvidence(input: EvidenceInput): Evidence {
       const chain = plain.has(test) ? chainOf(plain.get(test)!, test) : [path, test];
       if (ran !== undefined) {
         const hit = ran.find((fn) => names.has(fn));
-        if (hit !== undefined) select(test, 'function-changed', `It ran ${hit}() of ${path}, whose body changed.`, path, chain, chain.length - 1);
-        else skipNotes.set(test, `only the bodies of ${change.functions.join(', ')} in ${path} changed, and it ran none of them in the recorded run`);
+        if (hit !== undefined)
+          select(test, 'function-changed', `It ran ${hit}() of ${path}, whose body changed.`, path, chain, chain.length - 1);
+        else
+          skipNotes.set(
+            test,
+            `only the bodies of ${change.functions.join(', ')} in ${path} changed, and it ran none of them in the recorded run`,
+          );
       } else if (precise.has(test)) {
         const preciseChain = chainOf(precise.get(test)!, test);
-        select(test, 'static-dependency', `It uses ${change.exports.join(', ')} of ${path} (${describeChain(preciseChain)}).`, path, preciseChain, preciseChain.length - 1);
+        select(
+          test,
+          'static-dependency',
+          `It uses ${change.exports.join(', ')} of ${path} (${describeChain(preciseChain)}).`,
+          path,
+          preciseChain,
+          preciseChain.length - 1,
+        );
       } else if (plain.has(test)) {
-        skipNotes.set(test, `only the bodies of ${change.functions.join(', ')} in ${path} changed, and it imports none of them (${describeChain(chain)})`);
+        skipNotes.set(
+          test,
+          `only the bodies of ${change.functions.join(', ')} in ${path} changed, and it imports none of them (${describeChain(chain)})`,
+        );
       } else {
-        select(test, 'runtime-dependency', `It loaded ${path} in the recorded run by a path the static graph does not see.`, path, chain, 1);
+        select(
+          test,
+          'runtime-dependency',
+          `It loaded ${path} in the recorded run by a path the static graph does not see.`,
+          path,
+          chain,
+          1,
+        );
       }
     }
   }

@@ -9,7 +9,11 @@ import type { StaticGraph } from '../graph/static-graph.js';
  * @example
  * configClosure(graph, new Set(['test/setup.ts']), tests).get('test/helpers/db.ts') // ['test/setup.ts', 'test/helpers/db.ts']
  */
-export function configClosure(graph: StaticGraph, configFiles: ReadonlySet<string>, tests: ReadonlySet<string>): Map<string, readonly string[]> {
+export function configClosure(
+  graph: StaticGraph,
+  configFiles: ReadonlySet<string>,
+  tests: ReadonlySet<string>,
+): Map<string, readonly string[]> {
   const reached = new Map<string, readonly string[]>();
   const queue: string[] = [];
   for (const file of configFiles) {

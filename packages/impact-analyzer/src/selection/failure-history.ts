@@ -32,7 +32,11 @@ function testPathOf(file: string, tests: readonly string[]): string | undefined 
  * const history = await readFailureHistory(root, undefined, ['test/a.test.ts'])
  * history?.lastFailed.has('test/a.test.ts')
  */
-export async function readFailureHistory(root: string, option: string | false | undefined, tests: readonly string[]): Promise<FailureHistory | undefined> {
+export async function readFailureHistory(
+  root: string,
+  option: string | false | undefined,
+  tests: readonly string[],
+): Promise<FailureHistory | undefined> {
   if (option === false) return undefined;
   const path = isAbsolute(option ?? DEFAULT_HISTORY) ? (option ?? DEFAULT_HISTORY) : join(root, option ?? DEFAULT_HISTORY);
   if (!existsSync(path)) {
@@ -70,7 +74,8 @@ export async function readFailureHistory(root: string, option: string | false | 
       // A file fails when any of its tests' last attempt fails.
       const key = `${test}\u0000${attempt.testId}`;
       const seen = byTest.get(key);
-      if (seen === undefined || attempt.attempt >= seen.attempt) byTest.set(key, { attempt: attempt.attempt, failed: attempt.status === 'failed' });
+      if (seen === undefined || attempt.attempt >= seen.attempt)
+        byTest.set(key, { attempt: attempt.attempt, failed: attempt.status === 'failed' });
     }
     const failedRuns = new Map<string, number>();
     const lastFailed = new Set<string>();

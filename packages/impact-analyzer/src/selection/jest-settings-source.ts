@@ -36,7 +36,10 @@ export function loadJestSettings(
     );
   if (!configChanged) return { settings: recorded, isTest: testFileMatcher(recorded), from: 'map' };
   try {
-    const settings = readJestSettings(root, { cwd: options.cwd, ...(options.jestConfig === undefined ? {} : { config: options.jestConfig }) });
+    const settings = readJestSettings(root, {
+      cwd: options.cwd,
+      ...(options.jestConfig === undefined ? {} : { config: options.jestConfig }),
+    });
     return { settings, isTest: testFileMatcher(settings), from: 'jest' };
   } catch (error) {
     if (recorded === undefined || !isImpactError(error)) throw error;

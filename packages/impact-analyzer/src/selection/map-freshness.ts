@@ -17,7 +17,13 @@ function major(version: string): string {
  * @example
  * mapStaleness(map, repo, baseSha, 50, currentVariant()) // 'the map was recorded in time zone UTC, this run is in Europe/Paris'
  */
-export function mapStaleness(map: ImpactMap, repo: CommitDistance, base: string, maxStaleCommits: number, variant: RunVariant): string | undefined {
+export function mapStaleness(
+  map: ImpactMap,
+  repo: CommitDistance,
+  base: string,
+  maxStaleCommits: number,
+  variant: RunVariant,
+): string | undefined {
   if (major(map.variant.node) !== major(variant.node)) {
     return `the map was recorded on Node ${map.variant.node}, this run is on Node ${variant.node}`;
   }

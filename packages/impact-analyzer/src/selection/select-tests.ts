@@ -23,7 +23,8 @@ function runAllFromMap(map: ImpactMap | undefined, mapPath: string, staleness: s
       message: `There is no map at ${mapPath}: without a record of what each test loads and reads, a change to a fixture or a dynamic import cannot be placed. Record one with a full Jest run with the recorder and the reporter.`,
     };
   }
-  if (staleness !== undefined) return { code: 'stale-map', message: `The map cannot be trusted: ${staleness}. Record it again with a full Jest run.` };
+  if (staleness !== undefined)
+    return { code: 'stale-map', message: `The map cannot be trusted: ${staleness}. Record it again with a full Jest run.` };
   return undefined;
 }
 
@@ -106,7 +107,10 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
   const history = await readFailureHistory(root, settings.history, tests);
   const shadowPath = join(root, DEFAULT_SHADOW_LOG);
   const past = existsSync(shadowPath) ? readShadowLog(shadowPath) : [];
-  const coFailure = coFailureRates(past, changes.map((change) => change.path));
+  const coFailure = coFailureRates(
+    past,
+    changes.map((change) => change.path),
+  );
   const includes = settings.include.map((glob) => picomatch(glob, { dot: true }));
 
   const decisions: TestDecision[] = tests.map((test) => {
@@ -116,7 +120,11 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
       reasons.push({ code: 'new-test', message: 'The map has no record of it: it was not part of the recorded run.' });
     }
     const lastFailed = record?.status === 'failed' || history?.lastFailed.has(test) === true;
-    if (lastFailed) reasons.push({ code: 'failed-last-time', message: record?.status === 'failed' ? 'It failed in the recorded run.' : `It failed in the last run of ${history!.source}.` });
+    if (lastFailed)
+      reasons.push({
+        code: 'failed-last-time',
+        message: record?.status === 'failed' ? 'It failed in the recorded run.' : `It failed in the last run of ${history!.source}.`,
+      });
     const glob = settings.include.find((_, i) => includes[i]!(test));
     if (glob !== undefined) reasons.push({ code: 'include-glob', message: `It matches the include glob "${glob}".` });
     if (graph.facts(test)?.unskippable === true) reasons.push({ code: 'unskippable', message: 'Its docblock says @impact unskippable.' });
