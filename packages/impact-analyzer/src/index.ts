@@ -1,2 +1,3 @@
 export { ImpactError, isImpactError, type ImpactErrorCode } from './errors.js';
 export type * from './model.js';
+export { classifyChange, type ChangeClass, type ClassifyChangeOptions } from './precision/classify-change.js';
