@@ -204,6 +204,15 @@ export interface Reason {
   changedFile?: string;
   /** The chain from the changed file to the test, changed file first, test last. */
   chain?: readonly string[];
+  /** How each link of {@link chain} is made: `steps[i]` is how `chain[i + 1]` refers to `chain[i]` (shown by `why`). */
+  steps?: readonly ChainStep[];
+}
+
+/** How one file of a reason's chain refers to the file before it. */
+export interface ChainStep {
+  kind: EdgeKind;
+  /** The specifier as written (`./a`), or how the edge arose. */
+  specifier: string;
 }
 
 /** The decision for one test file. */
