@@ -160,6 +160,40 @@ describe('classifyChange', () => {
     });
   });
 
+  it('should narrow functions written into the CommonJS exports, named as V8 names them', () => {
+    const before = `exports.parse = function (text) {\n  return text;\n};\nmodule.exports.format = (value) => String(value);\n`;
+    const inline = `module.exports = {\n  add(a, b) {\n    return a + b;\n  },\n  sub: function (a, b) {\n    return a - b;\n  },\n};\n`;
+
+    expect(classifyChange('lib/text.cjs', before, before.replace('return text', 'return text.trim()'))).toEqual({
+      level: 'functions',
+      functions: ['exports.parse'],
+      exports: ['parse'],
+    });
+    expect(classifyChange('lib/text.cjs', before, before.replace('String(value)', '`${value}`'))).toEqual({
+      level: 'functions',
+      functions: ['module.exports.format'],
+      exports: ['format'],
+    });
+    expect(classifyChange('lib/math.js', inline, inline.replace('a - b', 'b - a'))).toEqual({
+      level: 'functions',
+      functions: ['sub'],
+      exports: ['sub'],
+    });
+  });
+
+  it('should answer module when top-level code calls a changed function through the exports object', () => {
+    const cases = [
+      `function add(a, b) {\n  return a + b;\n}\nexports.add = add;\nexports.sum = exports.add(1, 2);\n`,
+      `exports.add = function (a, b) {\n  return a + b;\n};\nconsole.log(module.exports['add'](1, 2));\n`,
+      `module.exports = {\n  add(a, b) {\n    return a + b;\n  },\n};\nregister(module.exports);\n`,
+    ];
+
+    for (const before of cases) {
+      const result = classifyChange('lib/add.js', before, before.replace('a + b', 'b + a'));
+      expect(result).toMatchObject({ level: 'module', reason: expect.stringContaining('changed and can run when the module loads') });
+    }
+  });
+
   it('should narrow a component body edit in a .tsx file and name a function expression by its own name', () => {
     const before = `export const Button = ({ label }: { label: string }) => {\n  return <button>{label}</button>;\n};\nexport const format = function formatLabel(text: string) {\n  return text;\n};\n`;
     const jsx = before.replace('<button>{label}</button>', '<button className="b">{label}</button>');

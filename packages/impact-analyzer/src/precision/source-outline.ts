@@ -126,19 +126,20 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
     }
   };
 
-  const visitObject = (node: TypeScript.ObjectLiteralExpression, owner: string): void => {
-    for (const property of node.properties) {
-      if (ts.isMethodDeclaration(property) || ts.isGetAccessorDeclaration(property) || ts.isSetAccessorDeclaration(property)) {
-        const name = staticName(property.name);
-        if (name === undefined) continue;
-        const prefix = ts.isGetAccessorDeclaration(property) ? 'get ' : ts.isSetAccessorDeclaration(property) ? 'set ' : '';
-        addFunction(property, `${prefix}${name}`, owner);
-      } else if (ts.isPropertyAssignment(property)) {
-        const name = staticName(property.name);
-        if (name === undefined) continue;
-        visitValue(property.initializer, name, owner);
-      }
+  const visitProperty = (property: TypeScript.ObjectLiteralElementLike, owner: string): void => {
+    if (ts.isMethodDeclaration(property) || ts.isGetAccessorDeclaration(property) || ts.isSetAccessorDeclaration(property)) {
+      const name = staticName(property.name);
+      if (name === undefined) return;
+      const prefix = ts.isGetAccessorDeclaration(property) ? 'get ' : ts.isSetAccessorDeclaration(property) ? 'set ' : '';
+      addFunction(property, `${prefix}${name}`, owner);
+    } else if (ts.isPropertyAssignment(property)) {
+      const name = staticName(property.name);
+      if (name !== undefined) visitValue(property.initializer, name, owner);
     }
+  };
+
+  const visitObject = (node: TypeScript.ObjectLiteralExpression, owner: string): void => {
+    for (const property of node.properties) visitProperty(property, owner);
   };
 
   /** A value bound to `name` at top level (a variable's initializer, an object property's value). */
@@ -155,6 +156,28 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
 
   const isFunctionExpression = (node: TypeScript.Node): node is TypeScript.ArrowFunction | TypeScript.FunctionExpression =>
     ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+
+  /** `exports.a = function () {}`, `module.exports = { a() {} }`: functions exported where they are written. */
+  const visitCommonJsExport = (expression: TypeScript.Expression): void => {
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = exportTarget(ts, expression.left);
+    const value = expression.right;
+    if (target === undefined) return;
+    const exported = target === '*' ? 'default' : target;
+    if (isFunctionExpression(value)) {
+      // V8 names an anonymous function by what it is assigned to: `exports.a`, `module.exports`.
+      const own = ts.isFunctionExpression(value) ? value.name?.text : undefined;
+      addFunction(value, own ?? expression.left.getText(file).replace(/\s+/g, ''), `exports:${exported}`);
+      addExport(`exports:${exported}`, exported);
+    } else if (target === '*' && ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const name = property.name === undefined ? undefined : staticName(property.name);
+        if (name === undefined) continue;
+        visitProperty(property, `exports:${name}`);
+        addExport(`exports:${name}`, name);
+      }
+    }
+  };
 
   for (const statement of file.statements) {
     if (ts.isFunctionDeclaration(statement)) {
@@ -186,6 +209,7 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
       }
     } else if (ts.isExpressionStatement(statement)) {
       for (const [local, exported] of commonJsExports(ts, statement.expression)) addExport(local, exported);
+      visitCommonJsExport(statement.expression);
     }
   }
 
@@ -202,7 +226,23 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
     bodyTokens: tokensOf(ts, file, fn.body, new Map()),
   }));
 
-  const { loadTimeReferences, ownerReferences } = collectReferences(ts, file, byNode, lineOf);
+  const collected = collectReferences(ts, file, byNode, lineOf);
+  // Uses through the exports object (`exports.a()`, `module.exports.a`, `this.a` in CommonJS) reach
+  // the bindings exported under that name; a use of the whole object reaches all of them.
+  const throughExports = (name: string): string[] => {
+    const exported =
+      name === 'exports' || name === 'module' ? '*' : name.startsWith('exports:') ? name.slice('exports:'.length) : undefined;
+    if (exported === undefined) return [];
+    return [...exportNames].filter(([, names]) => exported === '*' || names.has(exported)).map(([owner]) => owner);
+  };
+  const loadTimeReferences = new Map(collected.loadTimeReferences);
+  for (const [name, line] of collected.loadTimeReferences) {
+    for (const owner of throughExports(name)) if (!loadTimeReferences.has(owner)) loadTimeReferences.set(owner, line);
+  }
+  const ownerReferences = new Map<string, Set<string>>();
+  for (const [owner, names] of collected.ownerReferences) {
+    ownerReferences.set(owner, new Set([...names].flatMap((name) => [name, ...throughExports(name)])));
+  }
   return { statements, functions, loadTimeReferences, ownerReferences, exportNames };
 }
 
@@ -324,6 +364,15 @@ function collectReferences(
       for (const child of [...(ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : []), ...node.members]) visit(child, record);
       return;
     }
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isExportsObject(ts, node.expression)) {
+      if (ts.isPropertyAccessExpression(node)) record(`exports:${node.name.text}`, node);
+      else if (ts.isStringLiteralLike(node.argumentExpression)) record(`exports:${node.argumentExpression.text}`, node);
+      else {
+        record('exports:*', node);
+        visit(node.argumentExpression, record);
+      }
+      return;
+    }
     if (ts.isIdentifier(node)) {
       if (isReference(ts, node)) record(node.text, node);
       return;
@@ -335,7 +384,7 @@ function collectReferences(
     if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) exportedOnly.add(statement.expression);
     if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)) {
       const assignment = statement.expression;
-      if (commonJsExports(ts, assignment).length > 0) {
+      if (assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && exportTarget(ts, assignment.left) !== undefined) {
         exportedOnly.add(assignment.left);
         if (ts.isIdentifier(assignment.right)) exportedOnly.add(assignment.right);
         else if (ts.isObjectLiteralExpression(assignment.right)) {
@@ -351,6 +400,13 @@ function collectReferences(
     });
   }
   return { loadTimeReferences, ownerReferences };
+}
+
+/** `exports`, `module.exports` or `this` (which is `exports` at the top of a CommonJS module). */
+function isExportsObject(ts: TypeScriptApi, node: TypeScript.Expression): boolean {
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (ts.isIdentifier(node)) return node.text === 'exports';
+  return exportTarget(ts, node) === '*';
 }
 
 /** Whether `node` is a name or a chain of property accesses on a name (`Base`, `models.Base`). */
