@@ -113,6 +113,28 @@ describe('classifyChange', () => {
     }
   });
 
+  it('should answer module when a class runs its own method while it is defined, through `this`', () => {
+    const block = `export class Registry {\n  static init() {\n    return 1;\n  }\n  static {\n    this.init();\n  }\n}\n`;
+    const field = `export class Registry {\n  static init() {\n    return 1;\n  }\n  static ready = this.init();\n}\n`;
+
+    for (const before of [block, field]) {
+      expect(classifyChange('src/registry.ts', before, before.replace('return 1', 'return 2'))).toMatchObject({
+        level: 'module',
+        reason: expect.stringContaining('`init` changed and can run when the module loads'),
+      });
+    }
+  });
+
+  it('should reach a function exported inside a default object', () => {
+    const before = `function add(a: number, b: number) {\n  return a + b;\n}\nexport default { add };\n`;
+
+    expect(classifyChange('src/default.ts', before, before.replace('a + b', 'b + a'))).toEqual({
+      level: 'functions',
+      functions: ['add'],
+      exports: ['default'],
+    });
+  });
+
   it('should list the exports that reach a changed helper through the functions that call it', () => {
     const before = `function helper() {\n  return 1;\n}\nexport function a() {\n  return helper();\n}\nexport function b() {\n  return 2;\n}\nexport { a as alias };\n`;
     const after = before.replace('return 1', 'return 3');

@@ -200,6 +200,9 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
       else if (ts.isObjectLiteralExpression(statement.expression)) {
         visitObject(statement.expression, 'default');
         addExport('default', 'default');
+        for (const property of statement.expression.properties) {
+          if (ts.isShorthandPropertyAssignment(property)) addExport(property.name.text, 'default');
+        }
       }
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier === undefined && statement.exportClause !== undefined) {
       if (ts.isNamedExports(statement.exportClause)) {
@@ -328,8 +331,10 @@ function collectReferences(
     return names;
   };
   const exportedOnly = new Set<TypeScript.Node>();
+  type Recorder = (name: string, node: TypeScript.Node) => void;
 
-  const visit = (node: TypeScript.Node, record: (name: string, node: TypeScript.Node) => void): void => {
+  /** `thisOwner`: the binding `this` stands for (a class in its static parts, a function's own binding). */
+  const visit = (node: TypeScript.Node, record: Recorder, thisOwner?: string): void => {
     if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
     if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isExportDeclaration(node)) return;
     if (exportedOnly.has(node)) return;
@@ -339,37 +344,49 @@ function collectReferences(
       const decorators = [node, ...((node as FunctionLike).parameters ?? [])].flatMap((part) =>
         ts.canHaveDecorators(part) ? [...(ts.getDecorators(part) ?? [])] : [],
       );
-      for (const decorator of decorators) visit(decorator, record);
+      for (const decorator of decorators) visit(decorator, record, thisOwner);
       const owned = referencesOf(fn.owner);
       ts.forEachChild(node, (child) => {
-        if (!decorators.includes(child as TypeScript.Decorator)) visit(child, (name) => owned.add(name));
+        if (!decorators.includes(child as TypeScript.Decorator)) visit(child, (name) => owned.add(name), fn.owner);
       });
       return;
     }
-    if (ts.isClassLike(node) && node.heritageClauses !== undefined) {
-      // `extends Base` evaluates Base, not its methods: the class's own functions reach Base's.
+    if (ts.isClassLike(node)) {
       const owner = ts.isClassDeclaration(node) ? (node.name?.text ?? 'default') : ownerOfClassExpression(ts, node);
       const owned = owner === undefined ? undefined : referencesOf(owner);
-      for (const clause of node.heritageClauses) {
+      for (const clause of node.heritageClauses ?? []) {
         if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
         for (const type of clause.types) {
-          // A plain name or `a.B` evaluates nothing; `extends mixin(Base)` calls `mixin` at load time.
+          // `extends Base` evaluates Base, not its methods: the class's own functions reach Base's.
+          // `extends mixin(Base)` calls `mixin` at load time.
           const evaluated = !isEntityName(ts, type.expression);
-          visit(type.expression, (name, at) => {
-            owned?.add(name);
-            if (evaluated || owned === undefined) record(name, at);
-          });
+          visit(
+            type.expression,
+            (name, at) => {
+              owned?.add(name);
+              if (evaluated || owned === undefined) record(name, at);
+            },
+            thisOwner,
+          );
         }
       }
-      for (const child of [...(ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : []), ...node.members]) visit(child, record);
+      // Static blocks, field initializers and computed names: `this` there is the class (or its instance).
+      for (const child of [...(ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : []), ...node.members]) {
+        visit(child, record, owner ?? thisOwner);
+      }
+      return;
+    }
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      if (thisOwner !== undefined) record(thisOwner, node);
       return;
     }
     if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isExportsObject(ts, node.expression)) {
+      if (node.expression.kind === ts.SyntaxKind.ThisKeyword && thisOwner !== undefined) record(thisOwner, node);
       if (ts.isPropertyAccessExpression(node)) record(`exports:${node.name.text}`, node);
       else if (ts.isStringLiteralLike(node.argumentExpression)) record(`exports:${node.argumentExpression.text}`, node);
       else {
         record('exports:*', node);
-        visit(node.argumentExpression, record);
+        visit(node.argumentExpression, record, thisOwner);
       }
       return;
     }
@@ -377,11 +394,14 @@ function collectReferences(
       if (isReference(ts, node)) record(node.text, node);
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, record));
+    ts.forEachChild(node, (child) => visit(child, record, thisOwner));
   };
 
   for (const statement of file.statements) {
     if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) exportedOnly.add(statement.expression);
+    if (ts.isExportAssignment(statement) && ts.isObjectLiteralExpression(statement.expression)) {
+      for (const property of statement.expression.properties) if (ts.isShorthandPropertyAssignment(property)) exportedOnly.add(property);
+    }
     if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)) {
       const assignment = statement.expression;
       if (assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && exportTarget(ts, assignment.left) !== undefined) {
