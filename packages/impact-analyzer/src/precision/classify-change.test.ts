@@ -36,12 +36,19 @@ describe('classifyChange', () => {
     expect(classifyChange('src/math.ts', MATH, after)).toEqual({ level: 'functions', functions: ['divide'], exports: ['divide'] });
   });
 
-  it('should name a changed method, getter and constructor the way V8 names them', () => {
-    const after = MATH.replace('this.start);', 'this.start + 0);').replace('return 1;', 'return 2;');
+  it('should name a changed method and constructor the way V8 names them', () => {
+    const method = MATH.replace('this.start);', 'this.start + 0);');
     const withConstructor = MATH.replace('private readonly start: number) {}', 'private readonly start: number) { void 0; }');
 
-    expect(classifyChange('src/math.ts', MATH, after)).toEqual({ level: 'functions', functions: ['total', 'get size'], exports: ['Calc'] });
+    expect(classifyChange('src/math.ts', MATH, method)).toEqual({ level: 'functions', functions: ['total'], exports: ['Calc'] });
     expect(classifyChange('src/math.ts', MATH, withConstructor)).toEqual({ level: 'functions', functions: ['Calc'], exports: ['Calc'] });
+  });
+
+  it('should answer module for a changed class accessor, which V8 names `get` once compiled for an older target', () => {
+    expect(classifyChange('src/math.ts', MATH, MATH.replace('return 1;', 'return 2;'))).toEqual({
+      level: 'module',
+      reason: '`get size` (line 15) changed and the name of a class accessor depends on the compile target',
+    });
   });
 
   it('should report no changed function when only comments and whitespace changed', () => {

@@ -102,7 +102,8 @@ export function startFunctionCoverage(options: FunctionCoverageOptions = {}): vo
  * The functions that ran since the previous take (or since {@link startFunctionCoverage}), by
  * source file relative to `root` with `/` separators; files outside `root` and in `node_modules`
  * are left out. Names are V8's `functionName` (`add`, `total`, `get size`, a class name for its
- * constructor), without duplicates; `{}` when function coverage is off.
+ * constructor), without duplicates, and for a dotted name (`Calc.total`, `exports.parse`) also its
+ * last part; `{}` when function coverage is off.
  *
  * @example
  * const functions = takeFunctionCoverage(rootDir); // { 'src/math.ts': ['add'] }
@@ -127,6 +128,10 @@ export function takeFunctionCoverage(root: string): Record<string, string[]> {
       let names = byFile.get(path);
       if (names === undefined) byFile.set(path, (names = new Set()));
       names.add(fn.functionName);
+      // Compiled for older targets a method becomes `Calc.prototype.total = function () {}`, which V8
+      // calls `Calc.total`: the last part is the method's own name.
+      const dot = fn.functionName.lastIndexOf('.');
+      if (dot > 0 && dot < fn.functionName.length - 1) names.add(fn.functionName.slice(dot + 1));
     }
   }
   const coverage: Record<string, string[]> = {};

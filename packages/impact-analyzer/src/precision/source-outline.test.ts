@@ -94,8 +94,6 @@ describe('outlineSource', () => {
       'gen',
       'Calc',
       'total',
-      'get size',
-      'set size',
       'make',
       'quoted name',
       'later',
@@ -110,8 +108,11 @@ describe('outlineSource', () => {
       'exports.parse',
       'module.exports.format',
     ]);
-    expect(esmIds).toEqual(['add', 'divide', 'Shape', 'area', 'get unit', 'row']);
+    expect(esmIds).toEqual(['add', 'divide', 'Shape', 'area', 'row']);
     for (const id of commonJsIds) expect(reported['fixture.cjs']).toContain(id);
     for (const id of esmIds) expect(reported['fixture.mjs']).toContain(id);
+    // Left to module level (their names depend on the compile target), though V8 names them this way when not compiled.
+    expect(reported['fixture.cjs']).toEqual(expect.arrayContaining(['get size', 'set size']));
+    expect(reported['fixture.mjs']).toContain('get unit');
   });
 });

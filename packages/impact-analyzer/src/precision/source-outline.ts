@@ -121,8 +121,14 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
       const name = staticName(member.name);
       if (name === undefined) continue;
       const prefix = ts.isGetAccessorDeclaration(member) ? 'get ' : ts.isSetAccessorDeclaration(member) ? 'set ' : '';
-      const privateCaution = ts.isPrivateIdentifier(member.name) ? 'the name of a private method depends on the compile target' : undefined;
-      addFunction(member, `${prefix}${name}`, owner, caution ?? privateCaution);
+      // Compiled for older targets, a class accessor becomes `get: function () {}` (V8 calls it `get`)
+      // and a private method a function of another name: neither can be matched to coverage.
+      const targetCaution = ts.isPrivateIdentifier(member.name)
+        ? 'the name of a private method depends on the compile target'
+        : prefix !== ''
+          ? 'the name of a class accessor depends on the compile target'
+          : undefined;
+      addFunction(member, `${prefix}${name}`, owner, caution ?? targetCaution);
     }
   };
 
