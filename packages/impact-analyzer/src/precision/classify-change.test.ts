@@ -57,6 +57,15 @@ describe('classifyChange', () => {
     expect(classifyChange('src/math.ts', MATH, after)).toEqual({ level: 'functions', functions: [], exports: [] });
   });
 
+  it('should see a line break that changes the tree through automatic semicolon insertion', () => {
+    const before = `export function value() {\n  return 1;\n}\nexport const a = 1;\nexport const b = a\n(0);\n`;
+    const inBody = before.replace('return 1;', 'return\n1;');
+    const atTop = before.replace('a\n(0)', 'a;\n(0)');
+
+    expect(classifyChange('src/asi.js', before, inBody)).toEqual({ level: 'functions', functions: ['value'], exports: ['value'] });
+    expect(classifyChange('src/asi.js', before, atTop)).toMatchObject({ level: 'module' });
+  });
+
   it('should answer module for a changed constant, naming its line', () => {
     const result = classifyChange('src/math.ts', MATH, MATH.replace('LIMIT = 10', 'LIMIT = 11'));
 

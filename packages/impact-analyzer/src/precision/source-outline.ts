@@ -256,8 +256,8 @@ export function outlineSource(ts: TypeScriptApi, file: TypeScript.SourceFile): S
 }
 
 /**
- * The tokens of `node` (comments and whitespace left out), each body in `blank` replaced by one
- * placeholder token.
+ * The tokens of `node` (comments and whitespace left out) with the kind of each inner node, so equal
+ * lists mean equal trees; each body in `blank` is replaced by one placeholder token.
  */
 function tokensOf(
   ts: TypeScriptApi,
@@ -277,6 +277,8 @@ function tokensOf(
       if (text !== '') tokens.push(text);
       return;
     }
+    // The node's kind as a token too: `return\nx` and `return x` have the same words and another tree.
+    tokens.push(`#${current.kind}`);
     for (const child of children) {
       if (child.kind >= ts.SyntaxKind.FirstJSDocNode && child.kind <= ts.SyntaxKind.LastJSDocNode) continue;
       visit(child);
