@@ -15,3 +15,12 @@ export {
   type ShadowMiss,
   type ShadowReportFormat,
 } from './outputs/shadow-report.js';
+export { openRepository, type Repository } from './git/repository.js';
+export {
+  readJestSettings,
+  jestSettingsFromConfigs,
+  findJestConfigFiles,
+  testFileMatcher,
+  type JestProjectConfig,
+  type JestGlobalConfig,
+} from './config/jest-settings.js';

@@ -92,6 +92,8 @@ export interface JestProjectSettings {
   testRegex: readonly string[];
   testPathIgnorePatterns: readonly string[];
   moduleFileExtensions: readonly string[];
+  /** Regexes of paths Jest's haste map leaves out (never tests, never resolved), tested like {@link testPathIgnorePatterns}. */
+  modulePathIgnorePatterns?: readonly string[];
   /** `[regex source, replacement or replacements]` in Jest's order. */
   moduleNameMapper: readonly (readonly [string, string | readonly string[]])[];
   moduleDirectories: readonly string[];
