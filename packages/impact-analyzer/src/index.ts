@@ -24,3 +24,7 @@ export {
   type JestProjectConfig,
   type JestGlobalConfig,
 } from './config/jest-settings.js';
+export { diffLockfile, isLockfile } from './changes/lockfile-diff.js';
+export { diffManifest, type ManifestDiff } from './changes/manifest-diff.js';
+export { diffEnvFile, isEnvFile, parseEnvFile } from './changes/env-file-diff.js';
+export { configChangeReason } from './changes/config-files.js';
