@@ -209,6 +209,10 @@ describe('findJestConfigFiles', () => {
     }
     const projects = ['packages/a', 'packages/b'].map((rootDir) => ({ ...project(), rootDir }));
 
-    expect(findJestConfigFiles(root, { projects }).sort()).toEqual(['jest.config.mjs', 'packages/a/jest.config.ts', 'packages/b/package.json']);
+    expect(findJestConfigFiles(root, { projects }).sort()).toEqual([
+      'jest.config.mjs',
+      'packages/a/jest.config.ts',
+      'packages/b/package.json',
+    ]);
   });
 });
