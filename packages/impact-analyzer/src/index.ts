@@ -28,3 +28,7 @@ export { diffLockfile, isLockfile } from './changes/lockfile-diff.js';
 export { diffManifest, type ManifestDiff } from './changes/manifest-diff.js';
 export { diffEnvFile, isEnvFile, parseEnvFile } from './changes/env-file-diff.js';
 export { configChangeReason } from './changes/config-files.js';
+export { scanModule, SCANNER_VERSION } from './graph/scan-module.js';
+export { buildStaticGraph, type StaticGraph, type StaticGraphOptions } from './graph/static-graph.js';
+export { reverseClosure, type ReverseClosureOptions } from './graph/reverse-closure.js';
+export { openScanCache, DEFAULT_SCAN_CACHE_PATH, type ScanCache } from './graph/scan-cache.js';

@@ -45,6 +45,8 @@ export interface ModuleReference {
   typeOnly: boolean;
   /** 1-based line of the reference. */
   line: number;
+  /** Names the file re-exports from this reference: exported name → name in the referenced module (`*` for `export * as n`); `export * from` leaves it undefined. */
+  reexports?: Readonly<Record<string, string>>;
 }
 
 /** What a scan of one source file finds; cached by the file's content hash. */
@@ -78,6 +80,8 @@ export interface GraphEdge {
   line: number;
   /** Names used through this edge (see {@link ModuleReference.names}). */
   names?: readonly string[] | '*';
+  /** Names re-exported through this edge (see {@link ModuleReference.reexports}). */
+  reexports?: Readonly<Record<string, string>>;
   /** How the specifier was resolved: `relative`, `tsconfig-paths`, `moduleNameMapper`, `workspace-package`, `node_modules`, `base-revision` (the target exists only at the base). */
   via: 'relative' | 'tsconfig-paths' | 'moduleNameMapper' | 'workspace-package' | 'node_modules' | 'base-revision' | 'jest';
 }

@@ -36,12 +36,9 @@ describe('scanModule', () => {
 
   it('should find re-exports with the source names and their aliases', () => {
     const facts = scanModule(
-      [
-        "export { a, b as c } from './ab';",
-        "export * from './all';",
-        "export * as ns from './ns';",
-        "export type { T } from './t';",
-      ].join('\n'),
+      ["export { a, b as c } from './ab';", "export * from './all';", "export * as ns from './ns';", "export type { T } from './t';"].join(
+        '\n',
+      ),
       'src/index.ts',
     );
     expect(facts.references).toEqual([
@@ -63,7 +60,7 @@ describe('scanModule', () => {
         "jest.doMock('./do');",
         "const real = jest.requireActual('./real');",
         "import fs = require('node:fs');",
-        "const t = require(`./plain`);",
+        'const t = require(`./plain`);',
       ].join('\n'),
       'src/x.test.ts',
     );
@@ -95,8 +92,8 @@ describe('scanModule', () => {
     const source = [
       "// import a from './commented';",
       "/* require('./block') */",
-      "const s = \"import('./in-string')\";",
-      "const t = 'require(\"./single\")';",
+      'const s = "import(\'./in-string\')";',
+      'const t = \'require("./single")\';',
       'const r = /["\']require\\(/g;',
       "const u = `text import('./in-template') text`;",
       "const d = a / 2; const e = b / 3; require('./after-division');",
@@ -111,7 +108,7 @@ describe('scanModule', () => {
     const source = [
       "import React from 'react';",
       'function f<T extends Record<string, unknown>>(x: Array<T>): Map<string, T> { return new Map(); }',
-      "const el = <div className=\"a\">{cond ? <span>b</span> : null}</div>;",
+      'const el = <div className="a">{cond ? <span>b</span> : null}</div>;',
       "const Lazy = React.lazy(() => import('./Page'));",
       'const x = a < b && c > /re/.test(s);',
     ].join('\n');
@@ -145,7 +142,13 @@ describe('scanModule', () => {
   });
 
   it('should record CommonJS exports', () => {
-    expect([...scanModule('module.exports = { a, b: 1, c() {} };\nexports.d = 1;', 'x.js').exports].sort()).toEqual(['a', 'b', 'c', 'd', 'default']);
+    expect([...scanModule('module.exports = { a, b: 1, c() {} };\nexports.d = 1;', 'x.js').exports].sort()).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'default',
+    ]);
   });
 
   it('should see a barrel of imports re-exported locally, and map the names', () => {
@@ -158,8 +161,9 @@ describe('scanModule', () => {
   it('should not call a file with code of its own a barrel', () => {
     expect(scanModule("export * from './a';\nconsole.log('x');", 'i.ts').barrel).toBe(false);
     expect(scanModule("export * from './a';\nexport const v = 1;", 'i.ts').barrel).toBe(false);
-    expect(scanModule("const z = 1;\nexport { z };", 'i.ts').barrel).toBe(false);
+    expect(scanModule('const z = 1;\nexport { z };', 'i.ts').barrel).toBe(false);
     expect(scanModule('', 'i.ts').barrel).toBe(false);
+    expect(scanModule("import { a } from './a';\nimport './b';", 'a.test.ts').barrel).toBe(false);
   });
 
   it('should read @impact unskippable from the leading docblock only', () => {

@@ -4,7 +4,17 @@ import { tokenize, type Token } from './tokenizer.js';
 /** Changes whenever {@link scanModule} finds something different in the same source (cache key part). */
 export const SCANNER_VERSION = '1';
 
-const JEST_MOCK_METHODS = new Set(['mock', 'doMock', 'unmock', 'setMock', 'requireMock', 'createMockFromModule', 'genMockFromModule', 'deepUnmock', 'dontMock']);
+const JEST_MOCK_METHODS = new Set([
+  'mock',
+  'doMock',
+  'unmock',
+  'setMock',
+  'requireMock',
+  'createMockFromModule',
+  'genMockFromModule',
+  'deepUnmock',
+  'dontMock',
+]);
 
 interface Specifier {
   specifier: string;
@@ -27,11 +37,9 @@ class ModuleScanner {
   readonly localExports: [string, string][] = [];
   barrel = true;
 
-  constructor(private readonly tokens: Token[]) {}
-
   scan(tokens: Token[], topLevel: boolean): void {
     let depth = 0;
-    for (let index = 0; index < tokens.length; ) {
+    for (let index = 0; index < tokens.length;) {
       const token = tokens[index]!;
       const atTop = topLevel && depth === 0;
       const previous = tokens[index - 1];
@@ -120,7 +128,8 @@ class ModuleScanner {
     const first = tokens[index];
     if (first?.value === 'type') {
       const after = tokens[index + 1];
-      const defaultNamedType = after?.value === ',' || after?.value === '=' || (after?.value === 'from' && tokens[index + 2]?.type === 'str');
+      const defaultNamedType =
+        after?.value === ',' || after?.value === '=' || (after?.value === 'from' && tokens[index + 2]?.type === 'str');
       if (!defaultNamedType) {
         typeOnly = true;
         index++;
@@ -176,7 +185,12 @@ class ModuleScanner {
       }
       let inlineType = false;
       let nameIndex = index;
-      if (token.value === 'type' && tokens[index + 1]?.value !== ',' && tokens[index + 1]?.value !== '}' && tokens[index + 1]?.value !== 'as') {
+      if (
+        token.value === 'type' &&
+        tokens[index + 1]?.value !== ',' &&
+        tokens[index + 1]?.value !== '}' &&
+        tokens[index + 1]?.value !== 'as'
+      ) {
         inlineType = true;
         nameIndex++;
       }
@@ -263,7 +277,12 @@ class ModuleScanner {
       }
       let nameIndex = index;
       let inlineType = false;
-      if (token.value === 'type' && tokens[index + 1]?.value !== ',' && tokens[index + 1]?.value !== '}' && tokens[index + 1]?.value !== 'as') {
+      if (
+        token.value === 'type' &&
+        tokens[index + 1]?.value !== ',' &&
+        tokens[index + 1]?.value !== '}' &&
+        tokens[index + 1]?.value !== 'as'
+      ) {
         inlineType = true;
         nameIndex++;
       }
@@ -376,7 +395,8 @@ class ModuleScanner {
       } else if (depth === 1 && (token.type === 'id' || token.type === 'str')) {
         const previous = tokens[position - 1]?.value;
         const next = tokens[position + 1]?.value;
-        if ((previous === '{' || previous === ',') && (next === ':' || next === ',' || next === '}' || next === '(')) this.exports.add(token.value);
+        if ((previous === '{' || previous === ',') && (next === ':' || next === ',' || next === '}' || next === '('))
+          this.exports.add(token.value);
       }
     }
   }
@@ -394,7 +414,10 @@ class ModuleScanner {
     return {
       references: this.references,
       exports: [...this.exports],
-      barrel: this.barrel && this.tokens.length > 0 && runtime.length > 0,
+      barrel:
+        this.barrel &&
+        runtime.length > 0 &&
+        (this.localExports.length > 0 || runtime.some((reference) => reference.kind === 'export-from')),
       unskippable: leadingComments.some((comment) => /@impact\s+unskippable\b/.test(comment)),
     };
   }
@@ -432,7 +455,7 @@ function literal(token: Token): Specifier | undefined {
 export function scanModule(source: string, path: string): ModuleFacts {
   void path;
   const { tokens, leadingComments } = tokenize(source);
-  const scanner = new ModuleScanner(tokens);
+  const scanner = new ModuleScanner();
   scanner.scan(tokens, true);
   return scanner.facts(leadingComments);
 }
