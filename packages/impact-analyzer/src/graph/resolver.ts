@@ -158,7 +158,8 @@ export class ModuleResolver {
     const mapped = this.viaMapper(folder, specifier, extensions, exists);
     if (mapped) return mapped;
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
-      const found = this.probe(posix.normalize(posix.join(folder, specifier)), extensions, exists);
+      const path = posix.normalize(posix.join(folder, specifier));
+      const found = this.probe(path, extensions, exists) ?? this.fromBuildOutput(path, exists);
       return found ? targets({ to: found, via: 'relative' }) : { kind: 'unresolved' };
     }
     if (specifier.startsWith('/')) {
@@ -206,6 +207,8 @@ export class ModuleResolver {
     if (specifier.startsWith('node:') || BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0]!)) return { kind: 'builtin' };
     const viaPaths = this.viaTsconfig(folder, specifier, extensions, exists);
     if (viaPaths) return targets({ to: viaPaths, via: 'tsconfig-paths' });
+    const viaJest = this.viaModuleDirectories(folder, specifier, extensions, exists);
+    if (viaJest) return targets({ to: viaJest, via: 'jest' });
     const name = packageName(specifier);
     if (name === undefined) return { kind: 'unresolved' };
     const workspacePackage = this.packages.get(name);
@@ -242,6 +245,38 @@ export class ModuleResolver {
     return undefined;
   }
 
+  /** Jest `moduleDirectories` other than node_modules (looked up in every folder above) and `modulePaths`. */
+  private viaModuleDirectories(folder: string, specifier: string, extensions: readonly string[], exists: Exists): string | undefined {
+    for (const project of this.projectsFor(folder)) {
+      for (const directory of project.moduleDirectories) {
+        if (directory === 'node_modules') continue;
+        for (let dir = folder; ; dir = posix.dirname(dir)) {
+          const found = this.probe(posix.normalize(`${dir}/${directory}/${specifier}`), extensions, exists);
+          if (found) return found;
+          if (dir === '.' || dir === '') break;
+        }
+      }
+      for (const modulePath of project.modulePaths) {
+        const found = this.probe(posix.normalize(`${modulePath}/${specifier}`), extensions, exists);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** A relative path into a package's build output (`../dist/index.mjs`), mapped back to its source. */
+  private fromBuildOutput(path: string, exists: Exists): string | undefined {
+    let owner: WorkspacePackage = { name: '(root)', dir: '.', manifest: {} };
+    for (const candidate of this.packages.values())
+      if (contains(candidate.dir, path) && candidate.dir.length > owner.dir.length) owner = candidate;
+    const at = (sub: string): string => (owner.dir === '.' ? sub : `${owner.dir}/${sub}`);
+    const outDir = this.tsconfig.forFolder(owner.dir)?.outDir;
+    if (![outDir, at('dist'), at('build')].some((output) => output !== undefined && output !== owner.dir && contains(output, path)))
+      return undefined;
+    const found = this.toSource(owner, path, exists);
+    return found && found !== path ? found : undefined;
+  }
+
   private resolveWorkspace(workspacePackage: WorkspacePackage, subpath: string, exists: Exists): Resolution {
     const { manifest, dir } = workspacePackage;
     const entries: string[] = [];
@@ -263,8 +298,9 @@ export class ModuleResolver {
     const settings = this.tsconfig.forFolder(workspacePackage.dir);
     const { dir } = workspacePackage;
     const pairs: [string, string][] = [];
-    if (settings?.outDir && contains(dir, settings.outDir)) pairs.push([settings.outDir, settings.rootDir ?? `${dir}/src`]);
-    for (const output of ['dist', 'build', 'lib', 'out']) pairs.push([`${dir}/${output}`, `${dir}/src`]);
+    const at = (sub: string): string => (dir === '.' ? sub : `${dir}/${sub}`);
+    if (settings?.outDir && contains(dir, settings.outDir)) pairs.push([settings.outDir, settings.rootDir ?? at('src')]);
+    for (const output of ['dist', 'build', 'lib', 'out']) pairs.push([at(output), at('src')]);
     const stem = path.replace(BUILD_EXTENSION, '');
     for (const [output, sourceRoot] of pairs) {
       if (!contains(output, stem) || output === sourceRoot) continue;

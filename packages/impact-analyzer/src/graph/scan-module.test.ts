@@ -84,6 +84,21 @@ describe('scanModule', () => {
     ]);
   });
 
+  it('should turn string concatenation into a prefix pattern', () => {
+    expect(scanModule("require('./locale/' + name);", 'x.js').references).toEqual([
+      { specifier: './locale/*', kind: 'pattern', names: '*', typeOnly: false, line: 1 },
+    ]);
+  });
+
+  it('should treat typeof import() as a type', () => {
+    expect(
+      scanModule("const a = require('./a') as typeof import('./a');", 'x.ts').references.map((r) => [r.specifier, r.kind, r.typeOnly]),
+    ).toEqual([
+      ['./a', 'require', false],
+      ['./a', 'dynamic-import', true],
+    ]);
+  });
+
   it('should find requires nested inside template expressions', () => {
     expect(specifiers('const s = `a ${require(`./inner`).x + `${require("./deeper")}`} b`;')).toEqual(['./inner', './deeper']);
   });

@@ -109,14 +109,19 @@ class ModuleScanner {
   private call(tokens: Token[], open: number, kind: ReferenceKind, names: '*'): Declaration | undefined {
     const argument = tokens[open + 1];
     const after = tokens[open + 2];
-    if (!argument || (after?.value !== ')' && after?.value !== ',')) return undefined;
-    const specifier = literal(argument);
+    if (!argument) return undefined;
+    let specifier = literal(argument);
+    // `require('./locale/' + name)`: a prefix and anything after it.
+    if (specifier && after?.value === '+' && !specifier.specifier.includes('*'))
+      specifier = { specifier: `${specifier.specifier}*`, pattern: true };
+    else if (after?.value !== ')' && after?.value !== ',') return undefined;
     if (!specifier) return undefined;
     this.references.push({
       specifier: specifier.specifier,
       kind: specifier.pattern ? 'pattern' : kind,
       names,
-      typeOnly: false,
+      // `typeof import('x')` is a type.
+      typeOnly: kind === 'dynamic-import' && tokens[open - 2]?.value === 'typeof',
       line: argument.line,
     });
     return { end: open, barrelSafe: false };

@@ -194,6 +194,31 @@ describe('buildStaticGraph', () => {
     ]);
   });
 
+  it('should map a relative import of a package build output back to its source', () => {
+    const { root, files } = workspace({
+      'package.json': '{ "workspaces": ["packages/*"] }',
+      'packages/p/package.json': '{ "name": "p" }',
+      'packages/p/src/index.ts': '',
+      'packages/p/scripts/run.mjs': "import '../dist/index.mjs';\nimport '../lib/missing.js';",
+    });
+    const graph = buildStaticGraph({ root, files });
+    expect(targets(graph, 'packages/p/scripts/run.mjs')).toEqual([['packages/p/src/index.ts', 'import', 'relative']]);
+    expect(graph.unresolved.map((entry) => entry.specifier)).toEqual(['../lib/missing.js']);
+  });
+
+  it('should resolve through Jest moduleDirectories and modulePaths', () => {
+    const { root, files } = workspace({
+      'app/src/utils/x.ts': '',
+      'shared/y.ts': '',
+      'app/src/deep/a.ts': "import 'utils/x';\nimport 'y';",
+    });
+    const jest = { configFiles: [], projects: [project({ moduleDirectories: ['node_modules', 'src'], modulePaths: ['shared'] })] };
+    expect(targets(buildStaticGraph({ root, files, jest }), 'app/src/deep/a.ts')).toEqual([
+      ['app/src/utils/x.ts', 'import', 'jest'],
+      ['shared/y.ts', 'import', 'jest'],
+    ]);
+  });
+
   it('should fall back to every non-test source file of a workspace package whose source cannot be found', () => {
     const { root, files } = workspace({
       'package.json': '{ "workspaces": ["packages/*"] }',
