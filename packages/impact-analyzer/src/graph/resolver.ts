@@ -26,10 +26,20 @@ export interface ModuleResolverOptions {
   readFile?: (path: string) => string | undefined;
 }
 
-/** Jest's default `moduleFileExtensions`. */
+/**
+ * Jest's default `moduleFileExtensions`, the probing order when no project gives one.
+ *
+ * @example
+ * DEFAULT_EXTENSIONS[0] // 'js'
+ */
 export const DEFAULT_EXTENSIONS: readonly string[] = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node'];
 
-/** Extensions whose files are scanned for references. */
+/**
+ * Extensions whose files are scanned for references.
+ *
+ * @example
+ * SOURCE_EXTENSIONS.includes('mts') // true
+ */
 export const SOURCE_EXTENSIONS: readonly string[] = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts'];
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/;
@@ -46,7 +56,12 @@ const BUILTINS = new Set(builtinModules);
 
 type Exists = (path: string) => boolean;
 
-/** Whether a repository-relative path looks like a test file (for the workspace fallback). */
+/**
+ * Whether a repository-relative path looks like a test file (left out of the workspace fallback).
+ *
+ * @example
+ * isTestLike('src/a.test.ts') // true
+ */
 export function isTestLike(path: string): boolean {
   return TEST_FILE.test(path);
 }
@@ -402,12 +417,22 @@ function targets(...list: ResolvedTarget[]): Resolution {
   return list.length > 0 ? { kind: 'targets', targets: list } : { kind: 'unresolved' };
 }
 
-/** Whether the repository folder `folder` holds `path` (itself included). */
+/**
+ * Whether the repository folder `folder` holds `path` (itself included; `.` holds everything).
+ *
+ * @example
+ * contains('packages/a', 'packages/a/src/x.ts') // true
+ */
 export function contains(folder: string, path: string): boolean {
   return folder === '.' || folder === '' || path === folder || path.startsWith(`${folder}/`);
 }
 
-/** The package name of a bare specifier (`@scope/name` kept whole), or undefined when it has none. */
+/**
+ * The package name of a bare specifier (`@scope/name` kept whole), or undefined when it has none.
+ *
+ * @example
+ * packageName('@scope/pkg/sub/path') // '@scope/pkg'
+ */
 export function packageName(specifier: string): string | undefined {
   const parts = specifier.split('/');
   if (specifier.startsWith('@')) return parts.length >= 2 && parts[1] ? `${parts[0]}/${parts[1]}` : undefined;

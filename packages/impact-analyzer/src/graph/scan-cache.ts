@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import type { ModuleFacts } from '../model.js';
 import { SCANNER_VERSION } from './scan-module.js';
 
-/** Where callers keep the scan cache, relative to the repository root. */
+/**
+ * Where callers keep the scan cache, relative to the repository root.
+ *
+ * @example
+ * openScanCache(join(root, DEFAULT_SCAN_CACHE_PATH))
+ */
 export const DEFAULT_SCAN_CACHE_PATH = 'node_modules/.cache/impact-analyzer/scans.json';
 
 /** Scans of source files by content hash, so an unchanged file is not scanned again. */

@@ -1,7 +1,12 @@
 import type { ModuleFacts, ModuleReference, ReferenceKind } from '../model.js';
 import { tokenize, type Token } from './tokenizer.js';
 
-/** Changes whenever {@link scanModule} finds something different in the same source (cache key part). */
+/**
+ * Changes whenever {@link scanModule} finds something different in the same source (part of the cache key).
+ *
+ * @example
+ * openScanCache(file) // entries written by another SCANNER_VERSION are ignored
+ */
 export const SCANNER_VERSION = '1';
 
 const JEST_MOCK_METHODS = new Set([

@@ -55,7 +55,12 @@ function readManifest(file: string, readFile: (path: string) => string | undefin
   return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-/** Conditions tried, in order, when a package's `exports` offers several. */
+/**
+ * Conditions tried, in order, when a package's `exports` offers several (`source` first: it names the source itself).
+ *
+ * @example
+ * EXPORT_CONDITIONS[0] // 'source'
+ */
 export const EXPORT_CONDITIONS = ['source', 'development', 'import', 'require', 'node', 'default'] as const;
 
 /**
