@@ -193,7 +193,8 @@ export class ModuleResolver {
         if (!match) continue;
         for (const candidate of typeof replacement === 'string' ? [replacement] : replacement) {
           const mapped = candidate.replace(/\$(\d+)/g, (_, index: string) => match[Number(index)] ?? '');
-          const resolution = this.resolveMapped(folder, mapped, extensions, exists);
+          // A replacement written `./x` came from `<rootDir>/x` of the root project: repository-relative first.
+          const resolution = this.resolveMapped(folder, mapped, /^\.{1,2}\//.test(candidate), extensions, exists);
           if (resolution) return resolution;
         }
         return { kind: 'unresolved' };
@@ -202,12 +203,19 @@ export class ModuleResolver {
     return undefined;
   }
 
-  private resolveMapped(folder: string, mapped: string, extensions: readonly string[], exists: Exists): Resolution | undefined {
+  private resolveMapped(
+    folder: string,
+    mapped: string,
+    rootBased: boolean,
+    extensions: readonly string[],
+    exists: Exists,
+  ): Resolution | undefined {
     const candidates: string[] = [];
+    // `<rootDir>` comes in replaced by the project's repository-relative root (`.` for the root).
+    if (rootBased) candidates.push(posix.normalize(mapped));
     if (mapped.startsWith('./') || mapped.startsWith('../')) candidates.push(posix.normalize(posix.join(folder, mapped)));
     if (mapped.startsWith('/')) candidates.push(posix.relative(this.options.root.split('\\').join('/'), mapped));
-    // `<rootDir>` comes in replaced by the project's repository-relative root (`.` for the root).
-    candidates.push(posix.normalize(mapped));
+    if (!rootBased) candidates.push(posix.normalize(mapped));
     for (const candidate of candidates) {
       if (candidate.startsWith('..')) continue;
       const found = this.probe(candidate, extensions, exists);

@@ -169,6 +169,18 @@ describe('buildStaticGraph', () => {
     ]);
   });
 
+  it('should read a mapper replacement starting with ./ (from <rootDir>) as repository-relative', () => {
+    const { root, files } = workspace({
+      'test/a.test.js': "require('@money/vat.js');",
+      'src/money/vat.js': '',
+      'test/src/money/vat.js': '',
+    });
+    const jest = { configFiles: [], projects: [project({ moduleNameMapper: [['^@money/(.*)$', './src/money/$1']] })] };
+    expect(targets(buildStaticGraph({ root, files, jest }), 'test/a.test.js')).toEqual([
+      ['src/money/vat.js', 'require', 'moduleNameMapper'],
+    ]);
+  });
+
   it('should map a workspace package import of its dist output back to source, through exports conditions and subpath patterns', () => {
     const { root, files } = workspace({
       'package.json': '{ "workspaces": { "packages": ["packages/*"] } }',
