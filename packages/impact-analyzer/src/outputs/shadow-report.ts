@@ -1,22 +1,8 @@
 import { ImpactError } from '../errors.js';
+import type { ShadowEntry } from '../shadow/shadow-log.js';
 
-/** The fields of a shadow-log entry the report reads (the shadow log's `ShadowEntry` has them). */
-export interface ShadowRun {
-  /** ISO time of the run. */
-  at: string;
-  commit?: string | undefined;
-  base: string;
-  head: string;
-  runAll: boolean;
-  /** Tests the selection would have run. */
-  selected: number;
-  /** Tests the full run ran. */
-  total: number;
-  /** Tests that failed in the full run. */
-  failed: readonly string[];
-  /** Tests that failed and that the selection would have skipped. */
-  missed: readonly string[];
-}
+/** One run of the shadow log, as `readShadowLog` returns it. */
+export type ShadowRun = ShadowEntry;
 
 /** One day of shadow runs. */
 export interface ShadowDay {
