@@ -1,2 +1,48 @@
-// Placeholder entry: its owner replaces it in this session.
-export {};
+/**
+ * Jest setup entry: add `@proving-ground/impact-analyzer/recorder` to `setupFilesAfterEnv`, next to
+ * the reporter `@proving-ground/impact-analyzer/reporter` in `reporters`.
+ *
+ * In each test file it records the modules the file loaded (Jest's `require.cache` registry, taken
+ * after each test and at the end, since `jest.resetModules()` empties it), the files it read and the
+ * folders it listed through `fs`, the environment variables it read and the installed packages it
+ * loaded, and hands them to the reporter through the run folder the reporter named in
+ * `IMPACT_ANALYZER_RUN_FOLDER`. Without the reporter (no run folder), it does nothing.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addCircusEventHandler, currentTestPath } from '@proving-ground/kit';
+import { startFunctionCoverage, takeFunctionCoverage } from './precision/function-coverage.js';
+import { findRepositoryRoot } from './recorder/repository-root.js';
+import { FUNCTIONS_VARIABLE, RUN_FOLDER_VARIABLE } from './recorder/run-channel.js';
+import { TestFileRecorder } from './recorder/test-file-recorder.js';
+
+const folder = process.env[RUN_FOLDER_VARIABLE];
+const testPath = currentTestPath();
+if (folder !== undefined && folder !== '' && testPath !== undefined) {
+  // Inside a test, `node:module` is Jest's: its require is the test file's, whose `cache` is a view
+  // of the module registry. The `fs` it returns is the real core module the tests get too (not
+  // the `node:fs` of an ESM import, which Jest would freeze into a copy of its exports).
+  const testRequire = createRequire(import.meta.url);
+  const fs = testRequire('node:fs') as typeof import('node:fs');
+  const root = findRepositoryRoot(dirname(testPath), fs.existsSync) ?? dirname(testPath);
+  const functions = process.env[FUNCTIONS_VARIABLE] === '1';
+  if (functions) {
+    startFunctionCoverage();
+    // Drops what ran before this test file (an earlier file of this worker that failed to load).
+    takeFunctionCoverage(root);
+  }
+  const recorder = new TestFileRecorder({
+    fs,
+    cache: testRequire.cache as Record<string, unknown>,
+    root,
+    testPath,
+    folder,
+    self: fileURLToPath(import.meta.url),
+  });
+  recorder.start(process);
+  addCircusEventHandler('impact-analyzer', (event: { name: string }) => {
+    if (event.name === 'test_done') recorder.takeModules();
+    else if (event.name === 'run_finish') recorder.finish(functions ? takeFunctionCoverage(root) : undefined);
+  });
+}
