@@ -32,3 +32,8 @@ export { scanModule, SCANNER_VERSION } from './graph/scan-module.js';
 export { buildStaticGraph, type StaticGraph, type StaticGraphOptions } from './graph/static-graph.js';
 export { reverseClosure, type ReverseClosureOptions } from './graph/reverse-closure.js';
 export { openScanCache, DEFAULT_SCAN_CACHE_PATH, type ScanCache } from './graph/scan-cache.js';
+export { readImpactMap, writeImpactMap, DEFAULT_MAP_PATH } from './map/map-file.js';
+export { mergeImpactMaps } from './map/map-merge.js';
+export { currentVariant } from './map/run-variant.js';
+export { readShadowLog, appendShadowEntry, DEFAULT_SHADOW_LOG, type ShadowEntry } from './shadow/shadow-log.js';
+export type { ImpactReporterOptions, ShadowOptions } from './reporter/reporter-options.js';
