@@ -17,6 +17,8 @@ import { findRepositoryRoot } from './recorder/repository-root.js';
 import { FUNCTIONS_VARIABLE, RUN_FOLDER_VARIABLE } from './recorder/run-channel.js';
 import { TestFileRecorder } from './recorder/test-file-recorder.js';
 
+const ACTIVE_RECORDER = Symbol.for('@proving-ground/impact-analyzer/active-recorder');
+
 const folder = process.env[RUN_FOLDER_VARIABLE];
 const testPath = currentTestPath();
 if (folder !== undefined && folder !== '' && testPath !== undefined) {
@@ -40,9 +42,17 @@ if (folder !== undefined && folder !== '' && testPath !== undefined) {
     folder,
     self: fileURLToPath(import.meta.url),
   });
+  // A test file that fails to load ends before any hook runs, its patches still on the worker's
+  // `fs`: the next test file of the worker takes them off, through a slot on that shared module.
+  const slot = fs as unknown as Record<symbol, TestFileRecorder | undefined>;
+  slot[ACTIVE_RECORDER]?.stop();
+  slot[ACTIVE_RECORDER] = recorder;
   recorder.start(process);
   addCircusEventHandler('impact-analyzer', (event: { name: string }) => {
     if (event.name === 'test_done') recorder.takeModules();
-    else if (event.name === 'run_finish') recorder.finish(functions ? takeFunctionCoverage(root) : undefined);
+    else if (event.name === 'run_finish') {
+      recorder.finish(functions ? takeFunctionCoverage(root) : undefined);
+      if (slot[ACTIVE_RECORDER] === recorder) slot[ACTIVE_RECORDER] = undefined;
+    }
   });
 }

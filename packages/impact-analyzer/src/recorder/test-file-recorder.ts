@@ -63,6 +63,12 @@ export class TestFileRecorder {
     for (const key of Object.keys(this.options.cache)) this.modules.add(key);
   }
 
+  /** Restores `fs` and the environment without writing (a test file that failed to load never finishes). */
+  stop(): void {
+    this.finished = true;
+    this.log.restore();
+  }
+
   /** Takes the modules a last time, restores `fs` and the environment, and writes the record. */
   finish(functions?: Record<string, string[]>): void {
     if (this.finished) return;
