@@ -1,0 +1,159 @@
+// Selection ratio and analysis time of `selectTests` next to `jest --changedSince=<parent> --listTests`,
+// commit by commit, on the generated ~2,000-file repository (warm map recorded at the start of its
+// history) and on this monorepo's own last first-parent commits (a clone; no map there).
+// `node impact-analyzer/selection.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { countFiles, generateFixtureRepo, generateHistory, git, runJest } from './fixture-repo.mjs';
+import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, table, writeResult } from './shared.mjs';
+
+const selectTests = await loadSelectTests();
+const SCAN_CACHE = join('node_modules', '.cache', 'impact-analyzer');
+
+/** Per commit: cold (no scan cache) and warm analysis, and jest --changedSince on the checked-out commit. */
+async function replay(root, history, { config, total }) {
+  const rows = [];
+  for (const { commit, parent, kind, files } of history) {
+    git(root, 'checkout', '-q', '--detach', commit);
+    rmSync(join(root, SCAN_CACHE), { recursive: true, force: true });
+    const cold = await selectTests({ cwd: root, base: parent, head: commit, history: false });
+    const warm = await selectTests({ cwd: root, base: parent, head: commit, history: false });
+    const jest = jestList(root, [`--changedSince=${parent}`], { config });
+    const ours = new Set(warm.selected);
+    const theirs = new Set(jest.files);
+    const extra = warm.selected.filter((test) => !theirs.has(test));
+    const missingFromOurs = jest.files.filter((test) => !ours.has(test));
+    const extraReasons = {};
+    for (const test of extra) {
+      const decision = warm.tests.find((d) => d.path === test);
+      for (const reason of decision?.reasons ?? []) extraReasons[reason.code] = (extraReasons[reason.code] ?? 0) + 1;
+    }
+    rows.push({
+      commit: commit.slice(0, 8),
+      kind,
+      files,
+      runAll: warm.runAll,
+      runAllReasons: warm.runAllReasons.map((r) => r.code),
+      selected: warm.selected.length,
+      changedSince: jest.files.length,
+      total,
+      coldMs: cold.elapsedMs,
+      coldWallMs: undefined,
+      warmMs: warm.elapsedMs,
+      jestMs: jest.elapsedMs,
+      extra: extra.length,
+      extraReasons,
+      extraExample: extra[0] && warm.tests.find((d) => d.path === extra[0])?.reasons[0]?.message,
+      onlyChangedSince: missingFromOurs,
+    });
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  return rows;
+}
+
+function report(title, rows) {
+  console.log(`\n${title}`);
+  table(
+    [
+      'commit',
+      'change',
+      'ours',
+      'changedSince',
+      'ours / all',
+      'changedSince / all',
+      'ours cold',
+      'ours warm',
+      'jest --changedSince --listTests',
+      'warm / jest',
+    ],
+    rows.map((r) => [
+      r.commit,
+      `${r.kind} (${r.files.length} file${r.files.length === 1 ? '' : 's'})`,
+      r.runAll ? `all ${r.selected} (${r.runAllReasons.join(', ')})` : String(r.selected),
+      String(r.changedSince),
+      pct(r.selected / r.total),
+      pct(r.changedSince / r.total),
+      ms(r.coldMs),
+      ms(r.warmMs),
+      ms(r.jestMs),
+      `${(r.warmMs / r.jestMs).toFixed(2)}x`,
+    ]),
+  );
+  const code = rows.filter((r) => r.kind === 'code-only');
+  const more = code.filter((r) => r.selected > r.changedSince);
+  const fewerSafe = rows.filter((r) => r.onlyChangedSince.length > 0);
+  const summary = {
+    commits: rows.length,
+    medianSelectionRatio: median(rows.map((r) => r.selected / r.total)),
+    medianChangedSinceRatio: median(rows.map((r) => r.changedSince / r.total)),
+    medianColdMs: median(rows.map((r) => r.coldMs)),
+    medianWarmMs: median(rows.map((r) => r.warmMs)),
+    maxWarmMs: Math.max(...rows.map((r) => r.warmMs)),
+    medianJestMs: median(rows.map((r) => r.jestMs)),
+    codeOnlyCommits: code.length,
+    codeOnlyWhereOursSelectsMore: more.length,
+    commitsWhereChangedSinceSelectsATestWeSkip: fewerSafe.length,
+  };
+  console.log(
+    `\nmedian selection: ours ${pct(summary.medianSelectionRatio)}, --changedSince ${pct(summary.medianChangedSinceRatio)} of ${rows[0]?.total} tests; analysis median cold ${ms(summary.medianColdMs)}, warm ${ms(summary.medianWarmMs)} (max ${ms(summary.maxWarmMs)}), jest --changedSince --listTests ${ms(summary.medianJestMs)} (a process: Jest's start and haste map included)`,
+  );
+  console.log(`code-only commits: ${code.length}; where we select more than --changedSince: ${more.length}`);
+  for (const r of more)
+    console.log(`  ${r.commit}: +${r.extra} tests, reasons ${JSON.stringify(r.extraReasons)}; e.g. "${r.extraExample}"`);
+  if (fewerSafe.length > 0) {
+    console.log(`commits where --changedSince lists a test we skip: ${fewerSafe.length}`);
+    for (const r of fewerSafe)
+      console.log(`  ${r.commit} (${r.kind}): ${r.onlyChangedSince.slice(0, 5).join(', ')}${r.onlyChangedSince.length > 5 ? ', ...' : ''}`);
+  }
+  return summary;
+}
+
+// 1. The generated repository.
+const fixtureRoot = join(TMP_DIR, 'selection-fixture');
+const layout = generateFixtureRepo(fixtureRoot, { quick: QUICK });
+const initial = git(fixtureRoot, 'rev-parse', 'HEAD');
+const history = generateHistory(layout, { count: QUICK ? 8 : 20 });
+git(fixtureRoot, 'checkout', '-q', '--detach', initial);
+const recording = runJest(fixtureRoot, [], { record: true });
+if (recording.code !== 0) throw new Error(`the recording run failed:\n${recording.stderr}`);
+git(fixtureRoot, 'checkout', '-q', 'main');
+const fixtureRows = await replay(fixtureRoot, history, { total: layout.tests.length });
+const fixtureSummary = report(
+  `Generated repository: ${countFiles(fixtureRoot)} files, ${layout.tests.length} test files, ${history.length} commits; map recorded at the first commit`,
+  fixtureRows,
+);
+console.log(
+  `target: warm selection under 1 s on the 2,000-file repository: ${fixtureSummary.maxWarmMs < 1000 ? 'met' : 'not met'} (max ${ms(fixtureSummary.maxWarmMs)})`,
+);
+
+// 2. This monorepo's own history (no map: the analyzer runs everything and says why; the static selection is shown too).
+const monorepo = cloneMonorepo('selection-monorepo');
+const commits = git(monorepo, 'rev-list', '--first-parent', `--max-count=${QUICK ? 6 : 20}`, 'HEAD')
+  .split('\n')
+  .reverse();
+const monoHistory = commits.map((commit) => ({
+  commit,
+  parent: git(monorepo, 'rev-parse', `${commit}^`),
+  kind: 'commit',
+  files: git(monorepo, 'diff', '--name-only', `${commit}^`, commit).split('\n').filter(Boolean),
+}));
+const monoTotal = jestList(monorepo, []).files.length;
+const monoRows = await replay(monorepo, monoHistory, { total: monoTotal });
+for (const [i, r] of monoRows.entries()) {
+  const warm = await selectTests({ cwd: monorepo, base: monoHistory[i].parent, head: monoHistory[i].commit, history: false });
+  r.staticSelected = warm.tests.filter((d) =>
+    d.reasons.some((reason) => ['static-dependency', 'test-changed', 'new-test'].includes(reason.code)),
+  ).length;
+}
+const monoSummary = report(
+  `This monorepo, last ${monoRows.length} first-parent commits (a clone), ${monoTotal} test files, no map`,
+  monoRows,
+);
+console.log('static part of the selection (tests with a static-dependency, test-changed or new-test reason), next to --changedSince:');
+table(
+  ['commit', 'static part', 'changedSince'],
+  monoRows.map((r) => [r.commit, String(r.staticSelected), String(r.changedSince)]),
+);
+git(fixtureRoot, 'checkout', '-q', 'main');
+writeResult('selection', { fixture: { summary: fixtureSummary, rows: fixtureRows }, monorepo: { summary: monoSummary, rows: monoRows } });
