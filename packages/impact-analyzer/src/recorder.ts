@@ -8,6 +8,7 @@
  * loaded, and hands them to the reporter through the run folder the reporter named in
  * `IMPACT_ANALYZER_RUN_FOLDER`. Without the reporter (no run folder), it does nothing.
  */
+import type * as Fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,7 @@ if (folder !== undefined && folder !== '' && testPath !== undefined) {
   // of the module registry. The `fs` it returns is the real core module the tests get too (not
   // the `node:fs` of an ESM import, which Jest would freeze into a copy of its exports).
   const testRequire = createRequire(import.meta.url);
-  const fs = testRequire('node:fs') as typeof import('node:fs');
+  const fs = testRequire('node:fs') as typeof Fs;
   const root = findRepositoryRoot(dirname(testPath), fs.existsSync) ?? dirname(testPath);
   const functions = process.env[FUNCTIONS_VARIABLE] === '1';
   if (functions) {
@@ -36,7 +37,7 @@ if (folder !== undefined && folder !== '' && testPath !== undefined) {
   }
   const recorder = new TestFileRecorder({
     fs,
-    cache: testRequire.cache as Record<string, unknown>,
+    cache: testRequire.cache,
     root,
     testPath,
     folder,

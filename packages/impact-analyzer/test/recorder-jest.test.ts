@@ -34,16 +34,16 @@ async function esmRecordingTest(): Promise<void> {
   const fs = await import('node:fs');
   const here = new URL('.', import.meta.url);
   test('uses what it depends on', async () => {
-    const math = (await import('../src/math.js' as string)) as { add: (a: number, b: number) => number };
+    const math = (await import(String('../src/math.js'))) as { add: (a: number, b: number) => number };
     expect(math.add(1, 2)).toBe(3);
     expect(JSON.parse(fs.readFileSync(new URL('../fixtures/data.json', here), 'utf8'))).toEqual({ ok: true });
     expect(await fs.promises.readdir(new URL('../fixtures/list', here))).toHaveLength(2);
     expect(process.env['IMPACT_FLAG']).toBeUndefined();
-    expect(((await import('fake-pkg' as string)) as { default: { name: string } }).default.name).toBe('fake');
+    expect(((await import(String('fake-pkg'))) as { default: { name: string } }).default.name).toBe('fake');
   });
   test('loads more after a reset', async () => {
     jest.resetModules();
-    expect(((await import('../src/late.js' as string)) as { late: boolean }).late).toBe(true);
+    expect(((await import(String('../src/late.js'))) as { late: boolean }).late).toBe(true);
   });
 }
 
@@ -55,7 +55,7 @@ function otherTest(): void {
 
 async function esmOtherTest(): Promise<void> {
   const { expect, test } = await import('@jest/globals');
-  test('other', async () => expect(((await import('../src/late.js' as string)) as { late: boolean }).late).toBe(true));
+  test('other', async () => expect(((await import(String('../src/late.js'))) as { late: boolean }).late).toBe(true));
 }
 
 function git(dir: string, ...args: string[]): string {

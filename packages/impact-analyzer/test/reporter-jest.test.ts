@@ -22,7 +22,7 @@ function mathTest(): void {
 async function esmMathTest(): Promise<void> {
   const { expect, test } = await import('@jest/globals');
   test('adds', async () => {
-    const math = (await import('../src/math.js' as string)) as { add: (a: number, b: number) => number };
+    const math = (await import(String('../src/math.js'))) as { add: (a: number, b: number) => number };
     expect(math.add(1, 2)).toBe(process.env['MAKE_FAIL'] === import.meta.url.split('/').pop() ? 4 : 3);
   });
 }
@@ -34,7 +34,7 @@ function brokenTest(): void {
 }
 
 async function esmBrokenTest(): Promise<void> {
-  await import('../src/math.js' as string);
+  await import(String('../src/math.js'));
   throw new Error('broken on purpose');
 }
 

@@ -59,5 +59,5 @@ export function checkReporterOptions(options: unknown): ImpactReporterOptions {
       fix: 'Fix the options of @proving-ground/impact-analyzer/reporter in the Jest config',
     });
   }
-  return options as ImpactReporterOptions;
+  return options;
 }
