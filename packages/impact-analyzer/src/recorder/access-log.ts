@@ -2,6 +2,8 @@ import type * as Fs from 'node:fs';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Patchable = Record<string, unknown>;
+/** What one `fs` call is about: the paths, and the set they go to. */
+type Found = { set: Set<string>; paths: string[] };
 
 /** `fs` functions whose first argument is a file the test reads (or checks: its absence matters too). */
 const FILE_FUNCTIONS = [
@@ -32,6 +34,19 @@ function pathOf(value: unknown): string | undefined {
   if (value instanceof URL) return value.protocol === 'file:' ? value.href : undefined;
   if (value instanceof Uint8Array) return Buffer.from(value).toString();
   return undefined;
+}
+
+/** The paths an `fs` call is about: none for a file descriptor. */
+function pathsOf(value: unknown): string[] {
+  const path = pathOf(value);
+  return path === undefined ? [] : [path];
+}
+
+/** The folders a glob call lists, from its patterns and its `cwd` option. */
+function globFolders(patterns: unknown, options: unknown): string[] {
+  const cwd = typeof options === 'object' && options !== null ? (options as { cwd?: unknown }).cwd : undefined;
+  const list: unknown[] = Array.isArray(patterns) ? patterns : [patterns];
+  return list.filter((pattern): pattern is string => typeof pattern === 'string').map((pattern) => globFolder(pattern, cwd));
 }
 
 /** The folder a glob pattern lists: its segments before the first one with a glob character. */
@@ -91,13 +106,16 @@ export class AccessLog {
   /** Patches `fs` and `fs.promises` (the same object as `fs/promises`). */
   patchFs(fs: typeof Fs): void {
     const target = fs as unknown as Patchable;
-    for (const name of FILE_FUNCTIONS) this.wrap(target, name, (args) => this.addPath(this.files, args[0]));
-    for (const name of FOLDER_FUNCTIONS) this.wrap(target, name, (args) => this.addPath(this.folders, args[0]));
-    for (const name of GLOB_FUNCTIONS) this.wrap(target, name, (args) => this.addGlob(args[0], args[1]));
+    const file = (args: unknown[]): Found => ({ set: this.files, paths: pathsOf(args[0]) });
+    const folder = (args: unknown[]): Found => ({ set: this.folders, paths: pathsOf(args[0]) });
+    const glob = (args: unknown[]): Found => ({ set: this.folders, paths: globFolders(args[0], args[1]) });
+    for (const name of FILE_FUNCTIONS) this.wrap(target, name, file);
+    for (const name of FOLDER_FUNCTIONS) this.wrap(target, name, folder);
+    for (const name of GLOB_FUNCTIONS) this.wrap(target, name, glob);
     const promises = fs.promises as unknown as Patchable;
-    for (const name of PROMISE_FILE_FUNCTIONS) this.wrap(promises, name, (args) => this.addPath(this.files, args[0]));
-    for (const name of PROMISE_FOLDER_FUNCTIONS) this.wrap(promises, name, (args) => this.addPath(this.folders, args[0]));
-    for (const name of PROMISE_GLOB_FUNCTIONS) this.wrap(promises, name, (args) => this.addGlob(args[0], args[1]));
+    for (const name of PROMISE_FILE_FUNCTIONS) this.wrap(promises, name, file);
+    for (const name of PROMISE_FOLDER_FUNCTIONS) this.wrap(promises, name, folder);
+    for (const name of PROMISE_GLOB_FUNCTIONS) this.wrap(promises, name, glob);
   }
 
   /** Replaces `context.env` with a proxy that notes each variable read (`get` and `in`). */
@@ -140,25 +158,16 @@ export class AccessLog {
     return file !== undefined && this.isTestCode(file);
   }
 
-  private addPath(set: Set<string>, value: unknown): void {
-    const path = pathOf(value);
-    if (path !== undefined) set.add(path);
-  }
-
-  private addGlob(patterns: unknown, options: unknown): void {
-    const cwd = typeof options === 'object' && options !== null ? (options as { cwd?: unknown }).cwd : undefined;
-    for (const pattern of Array.isArray(patterns) ? patterns : [patterns]) {
-      if (typeof pattern === 'string') this.folders.add(globFolder(pattern, cwd));
-    }
-  }
-
-  private wrap(target: Patchable, name: string, note: (args: unknown[]) => void): void {
+  private wrap(target: Patchable, name: string, find: (args: unknown[]) => Found): void {
     const original = target[name];
     if (typeof original !== 'function') return;
     const call = original as AnyFunction;
     const fromTest = this.fromTest.bind(this);
     const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-      if (fromTest(wrapper)) note(args);
+      const { set, paths } = find(args);
+      // The stack is only looked at for a path not recorded yet: repeated reads cost a Set lookup.
+      const fresh = paths.filter((path) => !set.has(path));
+      if (fresh.length > 0 && fromTest(wrapper)) for (const path of fresh) set.add(path);
       return call.apply(this, args);
     };
     // Keeps `util.promisify.custom` (fs.exists) and any other own symbol.
