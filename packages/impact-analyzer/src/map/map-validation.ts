@@ -52,7 +52,12 @@ export function invalidMapField(map: Record<string, unknown>): string | undefine
   return undefined;
 }
 
-/** Narrowing helper for callers that validated with {@link invalidMapField}. */
+/**
+ * The parsed map as an {@link ImpactMap}, once {@link invalidMapField} found nothing wrong.
+ *
+ * @example
+ * if (invalidMapField(parsed) === undefined) return asImpactMap(parsed);
+ */
 export function asImpactMap(map: Record<string, unknown>): ImpactMap {
   return map as unknown as ImpactMap;
 }
