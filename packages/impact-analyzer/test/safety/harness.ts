@@ -166,6 +166,13 @@ async function select(dir: string): Promise<Selection | Error> {
  * outcome.remove()
  */
 export async function runSafetyCase(safetyCase: SafetyCase): Promise<SafetyOutcome> {
+  for (const entry of ['recorder.cjs', 'reporter.cjs']) {
+    if (!existsSync(join(packageDir, 'dist', entry))) {
+      throw new Error(
+        `dist/${entry} is missing: the fixtures load the built recorder and reporter (cd packages/impact-analyzer && npm run build)`,
+      );
+    }
+  }
   const project = createJestProject({ packageDir, files: { '.gitignore': GITIGNORE, ...safetyCase.files } });
   const dir = project.dir;
   let runs = 0;

@@ -80,15 +80,16 @@ function cell(choice: ChoiceRow, total: number): string {
 
 /**
  * The rows as a Markdown table: case, did `jest --changedSince` list the broken tests, did the
- * analyzer select them with and without the map, and how many files each chose of the total.
+ * analyzer select them with and without the map, how many files each chose of the total, and
+ * which signals selected the broken tests (static graph, recorded run, safety rules).
  *
  * @example
  * formatSafetyTable([row]) // '| case | broken | jest --changedSince | ...'
  */
 export function formatSafetyTable(rows: readonly SafetyRow[]): string {
   const lines = [
-    '| case | broken tests | jest --changedSince: broken listed?, listed/total | analyzer with map | analyzer without map |',
-    '| --- | --- | --- | --- | --- |',
+    '| case | broken tests | jest --changedSince: broken listed?, listed/total | analyzer with map | analyzer without map | reasons on the broken tests (with map) |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((row) =>
       [
         '',
@@ -97,6 +98,7 @@ export function formatSafetyTable(rows: readonly SafetyRow[]): string {
         cell(row.jestChangedSince, row.total),
         cell(row.withMap, row.total),
         cell(row.withoutMap, row.total),
+        [...new Set(Object.values(row.withMap.reasonsOfBroken ?? {}).flat())].join(', '),
         '',
       ]
         .join(' | ')
