@@ -1,6 +1,6 @@
 // Predictive order: APFD of the analyzer's order (`selection.selected`) against Jest's default
 // order for the same selected set, on a replayed history of the generated repository where each
-// commit is a mutant that breaks some tests (reverted after its run, as a fix would be).
+// commit is a mutant that breaks some tests (reset away after its run, as a fix would be).
 // Jest's default order is emulated from its own rules: failed in the previous run first, then
 // longest recorded duration first, then largest file first when no duration is known.
 // `node impact-analyzer/apfd.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
@@ -72,7 +72,7 @@ for (let attempt = 0; rows.length < wanted && attempt < wanted * 4; attempt++) {
 process.stderr.write('\n');
 
 console.log(
-  `Generated repository, ${layout.tests.length} test files; ${rows.length} fault commits (one mutant each, reverted after its run)`,
+  `Generated repository, ${layout.tests.length} test files; ${rows.length} fault commits (one mutant each, reset away after its run)`,
 );
 table(
   ['fault', 'selected', 'failing', 'first failure: ours', 'first failure: Jest order', 'APFD ours', 'APFD Jest order'],

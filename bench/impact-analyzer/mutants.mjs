@@ -6,8 +6,8 @@ import { join } from 'node:path';
 const OPERATORS = [
   { name: '=== → !==', find: /===/g, replace: '!==' },
   { name: '!== → ===', find: /!==/g, replace: '===' },
-  { name: '< → >=', find: /(?<![<=!])<(?![<=])/g, replace: '>=' },
-  { name: '>= → <', find: />=/g, replace: '<' },
+  { name: '< → >=', find: / < /g, replace: ' >= ' },
+  { name: '>= → <', find: / >= /g, replace: ' < ' },
   { name: 'number + 1', find: /(?<![\w.$])(\d+)(?![\w.])/g, replace: (match) => String(Number(match) + 1) },
   { name: 'string constant', find: /'([a-z][\w-]*)'(?=;)/g, replace: (match, inner) => `'${inner}x'` },
   { name: 'remove line', lines: true },

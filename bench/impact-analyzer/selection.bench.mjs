@@ -2,12 +2,14 @@
 // commit by commit, on the generated ~2,000-file repository (warm map recorded at the start of its
 // history) and on this monorepo's own last first-parent commits (a clone; no map there).
 // `node impact-analyzer/selection.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countFiles, generateFixtureRepo, generateHistory, git, runJest } from './fixture-repo.mjs';
+import { ANALYZER_DIST, countFiles, generateFixtureRepo, generateHistory, git, runJest } from './fixture-repo.mjs';
 import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, table, writeResult } from './shared.mjs';
 
 const selectTests = await loadSelectTests();
+const CLI = join(ANALYZER_DIST, 'cli.mjs');
 const SCAN_CACHE = join('node_modules', '.cache', 'impact-analyzer');
 
 /** Per commit: cold (no scan cache) and warm analysis, and jest --changedSince on the checked-out commit. */
@@ -19,6 +21,17 @@ async function replay(root, history, { config, total }) {
     const cold = await selectTests({ cwd: root, base: parent, head: commit, history: false });
     const warm = await selectTests({ cwd: root, base: parent, head: commit, history: false });
     const jest = jestList(root, [`--changedSince=${parent}`], { config });
+    const cliStarted = performance.now();
+    let cliFailed;
+    try {
+      execFileSync(process.execPath, [CLI, 'select', '--base', parent, '--head', commit], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    } catch (error) {
+      cliFailed = String(error.stderr).trim().split('\n')[0];
+    }
+    const cliMs = performance.now() - cliStarted;
     const ours = new Set(warm.selected);
     const theirs = new Set(jest.files);
     const extra = warm.selected.filter((test) => !theirs.has(test));
@@ -38,9 +51,10 @@ async function replay(root, history, { config, total }) {
       changedSince: jest.files.length,
       total,
       coldMs: cold.elapsedMs,
-      coldWallMs: undefined,
       warmMs: warm.elapsedMs,
       jestMs: jest.elapsedMs,
+      cliMs,
+      cliFailed,
       extra: extra.length,
       extraReasons,
       extraExample: extra[0] && warm.tests.find((d) => d.path === extra[0])?.reasons[0]?.message,
@@ -66,6 +80,8 @@ function report(title, rows) {
       'ours warm',
       'jest --changedSince --listTests',
       'warm / jest',
+      'CLI select (process)',
+      'CLI / jest',
     ],
     rows.map((r) => [
       r.commit,
@@ -78,10 +94,13 @@ function report(title, rows) {
       ms(r.warmMs),
       ms(r.jestMs),
       `${(r.warmMs / r.jestMs).toFixed(2)}x`,
+      r.cliFailed ? `failed (${ms(r.cliMs)})` : ms(r.cliMs),
+      `${(r.cliMs / r.jestMs).toFixed(2)}x`,
     ]),
   );
   const code = rows.filter((r) => r.kind === 'code-only');
   const more = code.filter((r) => r.selected > r.changedSince);
+  for (const r of rows.filter((row) => row.cliFailed)) console.log(`CLI select failed on ${r.commit}: ${r.cliFailed}`);
   const fewerSafe = rows.filter((r) => r.onlyChangedSince.length > 0);
   const summary = {
     commits: rows.length,
@@ -91,12 +110,13 @@ function report(title, rows) {
     medianWarmMs: median(rows.map((r) => r.warmMs)),
     maxWarmMs: Math.max(...rows.map((r) => r.warmMs)),
     medianJestMs: median(rows.map((r) => r.jestMs)),
+    medianCliMs: median(rows.map((r) => r.cliMs)),
     codeOnlyCommits: code.length,
     codeOnlyWhereOursSelectsMore: more.length,
     commitsWhereChangedSinceSelectsATestWeSkip: fewerSafe.length,
   };
   console.log(
-    `\nmedian selection: ours ${pct(summary.medianSelectionRatio)}, --changedSince ${pct(summary.medianChangedSinceRatio)} of ${rows[0]?.total} tests; analysis median cold ${ms(summary.medianColdMs)}, warm ${ms(summary.medianWarmMs)} (max ${ms(summary.maxWarmMs)}), jest --changedSince --listTests ${ms(summary.medianJestMs)} (a process: Jest's start and haste map included)`,
+    `\nmedian selection: ours ${pct(summary.medianSelectionRatio)}, --changedSince ${pct(summary.medianChangedSinceRatio)} of ${rows[0]?.total} tests; analysis median cold ${ms(summary.medianColdMs)}, warm ${ms(summary.medianWarmMs)} (max ${ms(summary.maxWarmMs)}), jest --changedSince --listTests ${ms(summary.medianJestMs)} (a process: Jest's start and haste map included), \`impact-analyzer select\` as a process ${ms(summary.medianCliMs)}`,
   );
   console.log(`code-only commits: ${code.length}; where we select more than --changedSince: ${more.length}`);
   for (const r of more)

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, JEST_BIN, MONOREPO, git } from './fixture-repo.mjs';
 
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -11,7 +12,9 @@ export const QUICK = process.argv.includes('--quick');
 
 /** `selectTests` from the built package, or a clear stop when the build does not export it yet. */
 export async function loadSelectTests() {
-  const analyzer = await import('@proving-ground/impact-analyzer');
+  // IMPACT_BENCH_ANALYZER: another build's entry (an absolute path) to measure instead of the workspace's.
+  const override = process.env.IMPACT_BENCH_ANALYZER;
+  const analyzer = await import(override ? pathToFileURL(override).href : '@proving-ground/impact-analyzer');
   if (typeof analyzer.selectTests !== 'function') {
     console.error(
       'The built @proving-ground/impact-analyzer does not export selectTests: run `npm run build -w packages/impact-analyzer` first.',
