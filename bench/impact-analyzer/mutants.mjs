@@ -34,6 +34,7 @@ export function candidateMutations(text, { skipLine = () => false } = {}) {
         const trimmed = line.trim();
         if (
           !/;$/.test(trimmed) ||
+          /^[})\]]/.test(trimmed) ||
           /^(import\b|export\b|const \w+ = require|'use strict'|module\.exports|return\b)/.test(trimmed) ||
           skipLine(line)
         )
