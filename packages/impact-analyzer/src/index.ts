@@ -1,4 +1,6 @@
 export { ImpactError, isImpactError, type ImpactErrorCode } from './errors.js';
+export { selectTests } from './selection/select-tests.js';
+export { failureScore, coFailureRates, orderByFailureLikelihood, type FailureEvidence, type PastOutcome } from './prediction/failure-order.js';
 export type * from './model.js';
 export { classifyChange, type ChangeClass, type ClassifyChangeOptions } from './precision/classify-change.js';
 export { formatPaths, testsToRun } from './outputs/test-paths.js';

@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import type { ChangedFile, GraphEdge, ImpactMap, JestSettings, Reason, ReasonCode } from '../model.js';
 import type { Repository } from '../git/repository.js';
 import type { StaticGraph } from '../graph/static-graph.js';
-import { reverseClosure } from '../graph/static-graph.js';
+import { reverseClosure } from '../graph/reverse-closure.js';
 import { configChangeReason } from '../changes/config-files.js';
 import { diffManifest } from '../changes/manifest-diff.js';
 import { diffLockfile, isLockfile } from '../changes/lockfile-diff.js';

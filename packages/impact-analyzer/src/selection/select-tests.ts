@@ -6,7 +6,7 @@ import { openRepository } from '../git/repository.js';
 import { readImpactMap, currentVariant, DEFAULT_MAP_PATH } from '../map/map-file.js';
 import { readShadowLog, DEFAULT_SHADOW_LOG } from '../shadow/shadow-log.js';
 import { buildStaticGraph } from '../graph/static-graph.js';
-import { openScanCache, DEFAULT_SCAN_CACHE } from '../graph/scan-cache.js';
+import { openScanCache, DEFAULT_SCAN_CACHE_PATH } from '../graph/scan-cache.js';
 import { coFailureRates, failureScore, orderByFailureLikelihood } from '../prediction/failure-order.js';
 import { resolveSelectOptions } from './select-options.js';
 import { mapStaleness } from './map-freshness.js';
@@ -85,7 +85,7 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
 
   const hasRemovals = changes.some((change) => change.status === 'deleted' || change.status === 'renamed');
   const baseFiles = hasRemovals && mergeBase !== undefined ? new Set(repo.filesAt(base)) : undefined;
-  const cache = openScanCache(join(root, DEFAULT_SCAN_CACHE));
+  const cache = openScanCache(join(root, DEFAULT_SCAN_CACHE_PATH));
   const graph = buildStaticGraph({ root, files, jest: jest.settings, baseFiles, cache, readFile: onDisk ? undefined : readAtHead });
   cache.save();
 
