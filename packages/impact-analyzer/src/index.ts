@@ -1,10 +1,22 @@
 export { ImpactError, isImpactError, type ImpactErrorCode } from './errors.js';
 export { selectTests } from './selection/select-tests.js';
-export { failureScore, coFailureRates, orderByFailureLikelihood, type FailureEvidence, type PastOutcome } from './prediction/failure-order.js';
+export {
+  failureScore,
+  coFailureRates,
+  orderByFailureLikelihood,
+  type FailureEvidence,
+  type PastOutcome,
+} from './prediction/failure-order.js';
 export type * from './model.js';
 export { classifyChange, type ChangeClass, type ClassifyChangeOptions } from './precision/classify-change.js';
 export { formatPaths, testsToRun } from './outputs/test-paths.js';
-export { toSelectionFile, writeSelectionFile, readSelectionFile, DEFAULT_SELECTION_PATH, SELECTION_VARIABLE } from './outputs/selection-file.js';
+export {
+  toSelectionFile,
+  writeSelectionFile,
+  readSelectionFile,
+  DEFAULT_SELECTION_PATH,
+  SELECTION_VARIABLE,
+} from './outputs/selection-file.js';
 export { formatSummary, formatMarkdown, shortRevision, MARKDOWN_TEST_LIMIT } from './outputs/selection-summary.js';
 export { formatWhy, formatChain } from './outputs/why.js';
 export { planShards, packShards } from './outputs/shard-plan.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isModuleNotFound, nativeRequireFromProject } from '@proving-ground/kit';
+import type * as FlakyDetector from '@proving-ground/flaky-detector';
 import { ImpactError } from '../errors.js';
 
 /** What flaky-detector's history says about each test file. */
@@ -16,7 +17,7 @@ export interface FailureHistory {
 const DEFAULT_HISTORY = '.flaky-detector/history.sqlite';
 const RECENT_RUNS = 30;
 
-type FlakyModule = typeof import('@proving-ground/flaky-detector');
+type FlakyModule = typeof FlakyDetector;
 
 /** The repository path of `file` (relative to the Jest rootDir flaky-detector ran in) among `tests`. */
 function testPathOf(file: string, tests: readonly string[]): string | undefined {
@@ -70,7 +71,7 @@ export async function readFailureHistory(
       const test = testPathOf(attempt.file, tests);
       if (test === undefined || attempt.status === 'skipped' || attempt.status === 'todo') continue;
       let byTest = finalByRun.get(attempt.runId);
-      if (byTest === undefined) finalByRun.set(attempt.runId, (byTest = new Map()));
+      if (byTest === undefined) finalByRun.set(attempt.runId, (byTest = new Map<string, { attempt: number; failed: boolean }>()));
       // A file fails when any of its tests' last attempt fails.
       const key = `${test}\u0000${attempt.testId}`;
       const seen = byTest.get(key);
