@@ -18,15 +18,26 @@ export const PACKAGES_WITH_SUITES = readdirSync(packagesDir)
   .filter((name) => existsSync(join(packagesDir, name, 'jest.config.js')))
   .sort();
 
+// IMPACT_RECORD=1 (set by `npm test` in CI) records the impact analyzer's map of this suite, for its
+// shadow mode: the selection a change would have made, next to the full run (scripts/impact-shadow.mjs).
+const record = process.env['IMPACT_RECORD'] === '1';
 const projects = [];
 for (const name of PACKAGES_WITH_SUITES) {
   const rootDir = join(packagesDir, name);
   const { default: config } = await import(pathToFileURL(join(rootDir, 'jest.config.js')).href);
   const unit = config.testMatch.filter((pattern) => pattern.startsWith('<rootDir>/src/'));
   const integration = config.testMatch.filter((pattern) => !pattern.startsWith('<rootDir>/src/'));
-  if (unit.length > 0) projects.push({ ...config, rootDir, displayName: name, testMatch: unit, roots: rootsOf(unit) });
+  const recorded = record ? { setupFilesAfterEnv: [...(config.setupFilesAfterEnv ?? []), '@proving-ground/impact-analyzer/recorder'] } : {};
+  if (unit.length > 0) projects.push({ ...config, ...recorded, rootDir, displayName: name, testMatch: unit, roots: rootsOf(unit) });
   if (integration.length > 0) {
-    projects.push({ ...config, rootDir, displayName: `${name}:integration`, testMatch: integration, roots: rootsOf(integration) });
+    projects.push({
+      ...config,
+      ...recorded,
+      rootDir,
+      displayName: `${name}:integration`,
+      testMatch: integration,
+      roots: rootsOf(integration),
+    });
   }
 }
 
@@ -37,4 +48,5 @@ export default {
   maxWorkers: 2,
   // A global option: Jest ignores `testTimeout` inside `projects`, so the packages' own value is repeated here.
   testTimeout: 60_000,
+  ...(record ? { reporters: ['default', '@proving-ground/impact-analyzer/reporter'] } : {}),
 };

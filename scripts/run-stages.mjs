@@ -24,7 +24,9 @@ const FULL = [
   npmStage('api', 'check:api'),
   npmStage('errors', 'check:errors'),
   npmStage('declarations', 'check:declarations'),
-  npmStage('packages (Node 24)', 'test:packages'),
+  // The package suites record the impact analyzer's map (IMPACT_RECORD) for its shadow mode next.
+  npmStage('packages (Node 24)', 'test:packages', { IMPACT_RECORD: '1' }),
+  { name: 'impact shadow', command: ['node', 'scripts/impact-shadow.mjs'], env: {} },
   npmStage('packages (Node 22)', 'test:node22'),
   npmStage('smoke', 'test:smoke'),
   npmStage('support-desk mock', 'test:example:mock'),

@@ -1,6 +1,7 @@
 import type * as Inspector from 'node:inspector';
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ImpactError } from '../errors.js';
 
 /** Options of {@link startFunctionCoverage}. */
 export interface FunctionCoverageOptions {
@@ -57,7 +58,13 @@ function post(session: InspectorSession, method: string, params: object = {}): u
   // Posts to a session in the same thread are answered before `post` returns.
   let outcome: { error: Error | null; result?: unknown } | undefined;
   session.post(method, params, (error, result) => (outcome = { error, result }));
-  if (outcome === undefined) throw new Error(`the inspector did not answer ${method} synchronously`);
+  if (outcome === undefined) {
+    throw new ImpactError('IMPACT_COVERAGE_UNAVAILABLE', {
+      action: `collect function coverage (${method})`,
+      reason: 'the inspector did not answer synchronously',
+      fix: 'Tests are selected by module instead; run the worker without another inspector client to get function coverage.',
+    });
+  }
   if (outcome.error !== null) throw outcome.error;
   return outcome.result;
 }

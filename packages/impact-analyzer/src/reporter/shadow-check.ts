@@ -9,7 +9,7 @@ import type { ShadowEntry } from '../shadow/shadow-log.js';
  * shadowEntry(selection, { at, commit, total: 40, failed: ['a.test.ts'] }).missed // ['a.test.ts'] when a.test.ts was not selected
  */
 export function shadowEntry(
-  selection: Pick<SelectionFile, 'base' | 'head' | 'runAll' | 'selected'>,
+  selection: Pick<SelectionFile, 'base' | 'head' | 'runAll' | 'selected'> & Partial<Pick<SelectionFile, 'changes'>>,
   run: { at: string; commit: string | undefined; total: number; failed: readonly string[] },
 ): ShadowEntry {
   const selected = new Set(selection.selected);
@@ -25,5 +25,6 @@ export function shadowEntry(
     missed: selection.runAll ? [] : failed.filter((path) => !selected.has(path)),
   };
   if (run.commit !== undefined) entry.commit = run.commit;
+  if (selection.changes !== undefined) entry.changed = selection.changes.map((change) => change.path);
   return entry;
 }

@@ -66,12 +66,22 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   const distance = new Map<string, number>();
   const skipNotes = new Map<string, string>();
   const runAll: Reason[] = [];
-  const select = (test: string, code: ReasonCode, message: string, changedFile: string, chain: readonly string[], hops: number): void => {
+  const select = (
+    test: string,
+    code: ReasonCode,
+    message: string,
+    changedFile: string,
+    chain: readonly string[],
+    hops: number,
+    edges?: readonly GraphEdge[],
+  ): void => {
     if (!testSet.has(test)) return;
     let list = reasons.get(test);
     if (list === undefined) reasons.set(test, (list = []));
-    if (!list.some((reason) => reason.code === code && reason.changedFile === changedFile))
-      list.push({ code, message, changedFile, chain });
+    if (!list.some((reason) => reason.code === code && reason.changedFile === changedFile)) {
+      const steps = edges?.map((edge) => ({ kind: edge.kind, specifier: edge.specifier }));
+      list.push({ code, message, changedFile, chain, ...(steps === undefined || steps.length === 0 ? {} : { steps }) });
+    }
     distance.set(test, Math.min(distance.get(test) ?? Infinity, hops));
   };
   const readAtBase = (path: string): string | undefined => repo.fileAt(base, path);
@@ -184,7 +194,7 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   for (const [reached, edges] of reverseClosure(graph, moduleLevel)) {
     const chain = chainOf(edges, reached);
     if (reached !== chain[0])
-      select(reached, 'static-dependency', `It depends on ${chain[0]} (${describeChain(chain)}).`, chain[0]!, chain, edges.length);
+      select(reached, 'static-dependency', `It depends on ${chain[0]} (${describeChain(chain)}).`, chain[0]!, chain, edges.length, edges);
   }
   for (const path of moduleLevel) {
     for (const test of index.byFile.get(path) ?? []) {
@@ -219,6 +229,7 @@ export function collectEvidence(input: EvidenceInput): Evidence {
           path,
           preciseChain,
           preciseChain.length - 1,
+          precise.get(test),
         );
       } else if (plain.has(test)) {
         skipNotes.set(

@@ -25,6 +25,8 @@ export interface ShadowEntry {
   failed: string[];
   /** Failed test files the selection would have skipped. */
   missed: string[];
+  /** The files the change touched: the predictive order learns which tests fail when they change. */
+  changed?: string[] | undefined;
 }
 
 /**
@@ -59,7 +61,8 @@ function isEntry(value: unknown): value is ShadowEntry {
     typeof entry['selected'] === 'number' &&
     typeof entry['total'] === 'number' &&
     strings(entry['failed']) &&
-    strings(entry['missed'])
+    strings(entry['missed']) &&
+    (entry['changed'] === undefined || strings(entry['changed']))
   );
 }
 
