@@ -28,8 +28,6 @@ export type ImpactErrorCode =
   | 'IMPACT_RUN_FOLDER'
   /** An optional peer (`@proving-ground/flaky-detector`, `typescript`) that is needed and not installed. */
   | 'IMPACT_MISSING_PEER'
-  /** The inspector could not collect function coverage in a test worker (caught inside: coverage turns off with a warning). */
-  | 'IMPACT_COVERAGE_UNAVAILABLE'
   /** `impact-analyzer report` over a shadow log that has no entry. */
   | 'IMPACT_REPORT_NO_DATA';
 

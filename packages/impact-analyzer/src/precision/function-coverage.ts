@@ -1,7 +1,6 @@
 import type * as Inspector from 'node:inspector';
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImpactError } from '../errors.js';
 
 /** Options of {@link startFunctionCoverage}. */
 export interface FunctionCoverageOptions {
@@ -54,17 +53,14 @@ function processState(): { state: ProcessState; inspector?: typeof Inspector } {
   return inspector === undefined ? { state } : { state, inspector };
 }
 
+/** What {@link post} returns when the inspector did not answer within the call. */
+const UNANSWERED = Symbol('unanswered');
+
 function post(session: InspectorSession, method: string, params: object = {}): unknown {
   // Posts to a session in the same thread are answered before `post` returns.
   let outcome: { error: Error | null; result?: unknown } | undefined;
   session.post(method, params, (error, result) => (outcome = { error, result }));
-  if (outcome === undefined) {
-    throw new ImpactError('IMPACT_COVERAGE_UNAVAILABLE', {
-      action: `collect function coverage (${method})`,
-      reason: 'the inspector did not answer synchronously',
-      fix: 'Tests are selected by module instead; run the worker without another inspector client to get function coverage.',
-    });
-  }
+  if (outcome === undefined) return UNANSWERED;
   if (outcome.error !== null) throw outcome.error;
   return outcome.result;
 }
@@ -97,8 +93,12 @@ export function startFunctionCoverage(options: FunctionCoverageOptions = {}): vo
   try {
     const session = new inspector.Session() as unknown as InspectorSession;
     session.connect();
-    post(session, 'Profiler.enable');
-    post(session, 'Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+    if (
+      post(session, 'Profiler.enable') === UNANSWERED ||
+      post(session, 'Profiler.startPreciseCoverage', { callCount: true, detailed: false }) === UNANSWERED
+    ) {
+      return turnOff(state, 'the inspector did not answer within the call');
+    }
     state.session = session;
   } catch (error) {
     turnOff(state, `the inspector refused a session (${error instanceof Error ? error.message : String(error)})`);
@@ -121,7 +121,12 @@ export function takeFunctionCoverage(root: string): Record<string, string[]> {
   if (session === undefined) return {};
   let scripts: ScriptCoverage[];
   try {
-    scripts = (post(session, 'Profiler.takePreciseCoverage') as { result: ScriptCoverage[] }).result;
+    const answer = post(session, 'Profiler.takePreciseCoverage');
+    if (answer === UNANSWERED) {
+      turnOff(state, 'the inspector did not answer within the call');
+      return {};
+    }
+    scripts = (answer as { result: ScriptCoverage[] }).result;
   } catch (error) {
     turnOff(state, `the inspector stopped answering (${error instanceof Error ? error.message : String(error)})`);
     return {};

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { ImpactMap, Reason, SelectOptions, Selection, TestDecision } from '../model.js';
 import { openRepository } from '../git/repository.js';
@@ -57,7 +57,12 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
     });
   }
   const base = mergeBase ?? requestedBase;
-  const changes = repo.changedFiles(base, head);
+  const mapPath = resolve(root, settings.map ?? DEFAULT_MAP_PATH);
+  // The analyzer's own files (map, selection, shadow log, scan cache) are never a change to test.
+  const ownFiles = [relative(root, mapPath).split(sep).join('/'), '.impact-analyzer/', `${DEFAULT_SCAN_CACHE_PATH}`];
+  const changes = repo
+    .changedFiles(base, head)
+    .filter((change) => !ownFiles.some((own) => change.path === own || (own.endsWith('/') && change.path.startsWith(own))));
   if (mergeBase !== undefined) {
     const tagged = repo.commitMessages(base, head ?? repo.head()).find((message) => /\[impact:all\]/i.test(message));
     if (tagged !== undefined) {
@@ -65,7 +70,6 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
     }
   }
 
-  const mapPath = resolve(root, settings.map ?? DEFAULT_MAP_PATH);
   const map = readImpactMap(mapPath);
   const staleness = map === undefined ? undefined : mapStaleness(map, repo, base, settings.maxStaleCommits, currentVariant());
   const mapReason = runAllFromMap(map, relative(root, mapPath) || mapPath, staleness);
