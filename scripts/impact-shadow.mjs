@@ -9,6 +9,7 @@
  * @example
  * IMPACT_RECORD=1 npm run test:packages && node scripts/impact-shadow.mjs
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,14 @@ if (map === undefined) {
     `[impact-shadow] Failed to compare: there is no map at ${DEFAULT_MAP_PATH}. Run the package tests with IMPACT_RECORD=1 first.`,
   );
   process.exit(2);
+}
+
+// A clone with one commit (a shallow CI checkout) has no change to select for.
+if (spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD~1'], { cwd: root }).status !== 0) {
+  console.log(
+    '[impact-shadow] Nothing to compare: HEAD has no parent in this clone (a shallow checkout); fetch the history to run shadow mode.',
+  );
+  process.exit(0);
 }
 
 const selection = await selectTests({ cwd: root, base: 'HEAD~1', head: 'HEAD', history: false });
