@@ -6,11 +6,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
+  INSTALL_JEST_SEQUENCER,
   checks,
   countProblems,
-  isModuleNotFound,
   listOptionProblems,
-  nativeRequireFromProject,
+  loadJestSequencer,
   type OptionCheck,
 } from '@proving-ground/kit';
 import { parseBaselinesFile } from './baselines/baselines-file.js';
@@ -67,18 +67,19 @@ const OPTION_CHECKS: Record<keyof DurationSequencerOptions, OptionCheck> = {
   historyRuns: checks.integer(1),
 };
 
-function loadJestSequencer(): JestSequencerClass {
-  try {
-    const loaded = nativeRequireFromProject('@jest/test-sequencer') as { default?: JestSequencerClass } & JestSequencerClass;
-    return loaded.default ?? loaded;
-  } catch (error) {
-    if (!isModuleNotFound(error, '@jest/test-sequencer')) throw error;
-    throw new FlakyError('FLAKY_INVALID_SEQUENCER_OPTIONS', {
-      action: 'load the duration-aware test sequencer',
-      reason: "Jest's default sequencer, @jest/test-sequencer, is not installed where the project can load it",
-      fix: 'Install it next to jest: npm i -D @jest/test-sequencer@30',
-    });
-  }
+function loadBaseSequencer(): JestSequencerClass {
+  return loadJestSequencer<JestSequencerClass>(
+    (cause) =>
+      new FlakyError(
+        'FLAKY_INVALID_SEQUENCER_OPTIONS',
+        {
+          action: 'load the duration-aware test sequencer',
+          reason: "Jest's default sequencer, @jest/test-sequencer, is not installed where the project can load it",
+          fix: INSTALL_JEST_SEQUENCER,
+        },
+        { cause },
+      ),
+  );
 }
 
 function relativePath(rootDir: string, path: string): string {
@@ -133,7 +134,7 @@ export function durationSequencer(options: DurationSequencerOptions = {}): JestS
       fix: 'Pass `durations` (a file from `flaky-detector baselines export`), `store` and `historyRuns`, or none.',
     });
   }
-  const Base = loadJestSequencer();
+  const Base = loadBaseSequencer();
   return class DurationSequencer extends Base {
     private readonly rootDir: string;
 

@@ -4,7 +4,7 @@
  * about the same recorded duration.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isModuleNotFound, nativeRequireFromProject } from '@proving-ground/kit';
+import { INSTALL_JEST_SEQUENCER, loadJestSequencer } from '@proving-ground/kit';
 import { ImpactError } from './errors.js';
 import type { SelectionFile } from './model.js';
 import { DEFAULT_MAP_PATH, readImpactMap } from './map/map-file.js';
@@ -39,18 +39,19 @@ export interface JestSequencer {
 /** A Jest sequencer class, as Jest constructs it. */
 export type JestSequencerClass = new (options: SequencerOptions) => JestSequencer;
 
-function loadJestSequencer(): JestSequencerClass {
-  try {
-    const loaded = nativeRequireFromProject('@jest/test-sequencer') as { default?: JestSequencerClass } & JestSequencerClass;
-    return loaded.default ?? loaded;
-  } catch (error) {
-    if (!isModuleNotFound(error, '@jest/test-sequencer')) throw error;
-    throw new ImpactError('IMPACT_MISSING_PEER', {
-      action: 'load the impact-analyzer test sequencer',
-      reason: "Jest's default sequencer, @jest/test-sequencer, is not installed where the project can load it",
-      fix: 'Install it next to jest: npm i -D @jest/test-sequencer@30',
-    });
-  }
+function loadBaseSequencer(): JestSequencerClass {
+  return loadJestSequencer<JestSequencerClass>(
+    (cause) =>
+      new ImpactError(
+        'IMPACT_MISSING_PEER',
+        {
+          action: 'load the impact-analyzer test sequencer',
+          reason: "Jest's default sequencer, @jest/test-sequencer, is not installed where the project can load it",
+          fix: INSTALL_JEST_SEQUENCER,
+        },
+        { cause },
+      ),
+  );
 }
 
 /** Recorded durations by absolute path, from the nearest map above `rootDir` (empty without one). */
@@ -85,7 +86,7 @@ const byPath = (a: SequencedTest, b: SequencedTest): number =>
  * export default { testSequencer: '@proving-ground/impact-analyzer/sequencer' };
  */
 export function impactSequencer(): JestSequencerClass {
-  const Base = loadJestSequencer();
+  const Base = loadBaseSequencer();
   return class ImpactSequencer extends Base {
     private readonly rootDir: string;
 

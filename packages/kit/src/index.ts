@@ -23,3 +23,4 @@ export {
 } from './circus.js';
 export { MINIMUM_NODE, isSupportedNode, refuseUnsupportedNode, nodeCheckBanner } from './node-version.js';
 export { nativeRequire, nativeRequireFrom, nativeRequireFromProject, isModuleNotFound } from './native-require.js';
+export { loadJestSequencer, INSTALL_JEST_SEQUENCER } from './jest-sequencer.js';
