@@ -33,6 +33,33 @@ interface Declaration {
   barrelSafe: boolean;
 }
 
+/**
+ * The value specifiers of a `{ a, b as c, type T }` list starting after its `{`, as
+ * `[name, alias]` pairs (inline `type` ones left out: they are erased), and the index after `}`.
+ */
+function specifierList(tokens: readonly Token[], start: number): { pairs: [string, string][]; end: number } {
+  const pairs: [string, string][] = [];
+  let index = start;
+  while (index < tokens.length && tokens[index]!.value !== '}') {
+    if (tokens[index]!.value === ',') {
+      index++;
+      continue;
+    }
+    const next = tokens[index + 1]?.value;
+    const inlineType = tokens[index]!.value === 'type' && next !== ',' && next !== '}' && next !== 'as';
+    const nameIndex = inlineType ? index + 1 : index;
+    const name = tokens[nameIndex]?.value ?? '';
+    let alias = name;
+    index = nameIndex + 1;
+    if (tokens[index]?.value === 'as') {
+      alias = tokens[index + 1]?.value ?? name;
+      index += 2;
+    }
+    if (!inlineType) pairs.push([name, alias]);
+  }
+  return { pairs, end: index + 1 };
+}
+
 class ModuleScanner {
   readonly references: ModuleReference[] = [];
   readonly exports = new Set<string>();
@@ -186,37 +213,12 @@ class ModuleScanner {
   }
 
   private importSpecifiers(tokens: Token[], start: number, names: string[], locals: [string, string][]): number {
-    let index = start;
-    while (index < tokens.length && tokens[index]!.value !== '}') {
-      const token = tokens[index]!;
-      if (token.value === ',') {
-        index++;
-        continue;
-      }
-      let inlineType = false;
-      let nameIndex = index;
-      if (
-        token.value === 'type' &&
-        tokens[index + 1]?.value !== ',' &&
-        tokens[index + 1]?.value !== '}' &&
-        tokens[index + 1]?.value !== 'as'
-      ) {
-        inlineType = true;
-        nameIndex++;
-      }
-      const imported = tokens[nameIndex]?.value ?? '';
-      let local = imported;
-      index = nameIndex + 1;
-      if (tokens[index]?.value === 'as') {
-        local = tokens[index + 1]?.value ?? imported;
-        index += 2;
-      }
-      if (!inlineType) {
-        names.push(imported);
-        locals.push([local, imported]);
-      }
+    const { pairs, end } = specifierList(tokens, start);
+    for (const [imported, local] of pairs) {
+      names.push(imported);
+      locals.push([local, imported]);
     }
-    return index + 1;
+    return end;
   }
 
   private addImport(
@@ -277,35 +279,8 @@ class ModuleScanner {
   }
 
   private exportSpecifiers(tokens: Token[], start: number, typeOnly: boolean): Declaration {
-    let index = start;
-    const pairs: [string, string][] = [];
-    while (index < tokens.length && tokens[index]!.value !== '}') {
-      const token = tokens[index]!;
-      if (token.value === ',') {
-        index++;
-        continue;
-      }
-      let nameIndex = index;
-      let inlineType = false;
-      if (
-        token.value === 'type' &&
-        tokens[index + 1]?.value !== ',' &&
-        tokens[index + 1]?.value !== '}' &&
-        tokens[index + 1]?.value !== 'as'
-      ) {
-        inlineType = true;
-        nameIndex++;
-      }
-      const local = tokens[nameIndex]?.value ?? '';
-      let exported = local;
-      index = nameIndex + 1;
-      if (tokens[index]?.value === 'as') {
-        exported = tokens[index + 1]?.value ?? local;
-        index += 2;
-      }
-      if (!inlineType) pairs.push([local, exported]);
-    }
-    index++;
+    const { pairs, end } = specifierList(tokens, start);
+    const index = end;
     const source = tokens[index + 1];
     if (tokens[index]?.value === 'from' && source?.type === 'str') {
       const reexports: Record<string, string> = {};
