@@ -92,6 +92,7 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   const changedPackages = new Map<string, string>();
   const moduleLevel: string[] = [];
   const bodyOnly = new Map<string, BodyChange>();
+  const withFunctions = new Set(Object.values(map?.tests ?? {}).flatMap((record) => Object.keys(record.functions ?? {})));
 
   for (const change of input.changes) {
     const paths = change.previousPath === undefined ? [change.path] : [change.previousPath, change.path];
@@ -167,10 +168,11 @@ export function collectEvidence(input: EvidenceInput): Evidence {
           );
         }
       }
-      const before = change.status === 'modified' && graph.facts(path) !== undefined ? readAtBase(path) : undefined;
+      // Narrowing parses both versions: only worth reading them where it can skip a test.
+      const narrowable = change.status === 'modified' && graph.facts(path) !== undefined && worthNarrowing(path, graph, withFunctions);
+      const before = narrowable ? readAtBase(path) : undefined;
       const after = before === undefined ? undefined : input.readAtHead(path);
-      const narrowed =
-        before !== undefined && after !== undefined && worthNarrowing(path, graph, map) ? classifyChange(path, before, after) : undefined;
+      const narrowed = before !== undefined && after !== undefined ? classifyChange(path, before, after) : undefined;
       if (narrowed?.level === 'functions') bodyOnly.set(path, narrowed);
       else moduleLevel.push(path);
     }
@@ -268,8 +270,7 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   };
 }
 
-/** Narrowing costs a parse of both versions: only worth it where it can skip a test (a barrel above the file, or function coverage in the map). */
-function worthNarrowing(path: string, graph: StaticGraph, map: ImpactMap | undefined): boolean {
-  if (graph.edgesTo(path).some((edge) => graph.facts(edge.from)?.barrel === true)) return true;
-  return map !== undefined && Object.values(map.tests).some((record) => record.functions?.[path] !== undefined);
+/** Narrowing can skip a test only below a barrel, or where the map has function coverage of the file. */
+function worthNarrowing(path: string, graph: StaticGraph, withFunctions: ReadonlySet<string>): boolean {
+  return withFunctions.has(path) || graph.edgesTo(path).some((edge) => graph.facts(edge.from)?.barrel === true);
 }

@@ -19,9 +19,17 @@ const RECENT_RUNS = 30;
 
 type FlakyModule = typeof FlakyDetector;
 
-/** The repository path of `file` (relative to the Jest rootDir flaky-detector ran in) among `tests`. */
-function testPathOf(file: string, tests: readonly string[]): string | undefined {
-  return tests.find((test) => test === file || test.endsWith(`/${file}`));
+/** The repository path of `file` (relative to the Jest rootDir flaky-detector ran in) among `tests`, looked up once per file. */
+function testPathLookup(tests: readonly string[]): (file: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (file) => {
+    if (!known.has(file))
+      known.set(
+        file,
+        tests.find((test) => test === file || test.endsWith(`/${file}`)),
+      );
+    return known.get(file);
+  };
 }
 
 /**
@@ -66,9 +74,10 @@ export async function readFailureHistory(
   const store = await flaky.openHistoryStore({ path, cwd: root, quickCheck: false });
   try {
     const { runs, attempts } = await store.history({ lastRuns: RECENT_RUNS });
+    const testPathOf = testPathLookup(tests);
     const finalByRun = new Map<string, Map<string, { attempt: number; failed: boolean }>>();
     for (const attempt of attempts) {
-      const test = testPathOf(attempt.file, tests);
+      const test = testPathOf(attempt.file);
       if (test === undefined || attempt.status === 'skipped' || attempt.status === 'todo') continue;
       let byTest = finalByRun.get(attempt.runId);
       if (byTest === undefined) finalByRun.set(attempt.runId, (byTest = new Map<string, { attempt: number; failed: boolean }>()));

@@ -47,7 +47,8 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
   const requestedBase = repo.resolveRevision(settings.base);
   const runAll: Reason[] = [];
 
-  const mergeBase = repo.mergeBase(requestedBase, head ?? repo.head());
+  const checkedOut = repo.head();
+  const mergeBase = repo.mergeBase(requestedBase, head ?? checkedOut);
   if (mergeBase === undefined) {
     runAll.push({
       code: 'no-merge-base',
@@ -64,7 +65,7 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
     .changedFiles(base, head)
     .filter((change) => !ownFiles.some((own) => change.path === own || (own.endsWith('/') && change.path.startsWith(own))));
   if (mergeBase !== undefined) {
-    const tagged = repo.commitMessages(base, head ?? repo.head()).find((message) => /\[impact:all\]/i.test(message));
+    const tagged = repo.commitMessages(base, head ?? checkedOut).find((message) => /\[impact:all\]/i.test(message));
     if (tagged !== undefined) {
       runAll.push({ code: 'commit-tag', message: `A commit message carries [impact:all]: "${tagged.split('\n', 1)[0]}".` });
     }
@@ -76,7 +77,7 @@ export async function selectTests(options: SelectOptions = {}): Promise<Selectio
   if (mapReason !== undefined) runAll.push(mapReason);
   const usableMap = mapReason === undefined ? map : undefined;
 
-  const onDisk = head === undefined || head === repo.head();
+  const onDisk = head === undefined || head === checkedOut;
   const files = head === undefined ? repo.workingFiles() : repo.filesAt(head);
   const readAtHead = (path: string): string | undefined => {
     if (!onDisk) return repo.fileAt(head, path);
