@@ -38,6 +38,6 @@ describe('openScanCache', () => {
     expect(cache.get('abc')).toBeUndefined();
     cache.set('abc', scanModule('', 'x.ts'));
     cache.save();
-    expect(openScanCache(file).get('abc')).toBeDefined();
+    expect(openScanCache(file).get('abc')).toEqual(scanModule('', 'x.ts'));
   });
 });
