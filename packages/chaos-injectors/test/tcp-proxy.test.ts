@@ -4,6 +4,9 @@ import { once } from 'node:events';
 import { createProxy, isChaosError, type ChaosError } from '../src/index.js';
 import { connectError, dial, Reader, roundTrip, startServer } from './tcp-servers.js';
 
+/** Sockets of this process whose handles are not closed yet. */
+const activeSockets = (): number => process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap').length;
+
 function thrown(run: () => unknown): ChaosError {
   try {
     run();
@@ -120,6 +123,31 @@ describe('createProxy', () => {
 
     await client.closed();
     expect((await connectError(port))?.code).toBe('ECONNREFUSED');
+  });
+
+  it.each([
+    ['up', false],
+    ['down, keeping its connections', true],
+  ])('should resolve close() only once every socket it accepted or opened is closed (proxy %s)', async (_state, down) => {
+    // Both ends of the test stay half-open when the proxy closes its sides, so every socket that
+    // disappears from the active resources on the next line is one of the proxy's.
+    await using server = await startServer((socket) => socket.on('data', (data) => socket.write(data)), 0, { allowHalfOpen: true });
+    const proxy = await createProxy({ upstream: server.address });
+    const clients: Reader[] = [];
+    for (const text of ['a', 'b', 'c']) {
+      const client = new Reader(await dial(proxy.port, { allowHalfOpen: true }));
+      client.socket.write(text);
+      await client.receive(text);
+      clients.push(client);
+    }
+    if (down) await proxy.down({ connections: 'keep' });
+    const before = activeSockets();
+
+    await proxy.close();
+
+    const proxySockets = 2 * clients.length + (down ? 1 : 0);
+    expect(activeSockets()).toBe(before - proxySockets);
+    for (const client of clients) client.socket.destroy();
   });
 });
 

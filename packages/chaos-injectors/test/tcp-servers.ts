@@ -11,9 +11,13 @@ export interface TestServer extends AsyncDisposable {
 }
 
 /** Start a server answering each connection with `handler` (by default: echo). */
-export async function startServer(handler: (socket: Socket) => void = (socket) => socket.pipe(socket), port = 0): Promise<TestServer> {
+export async function startServer(
+  handler: (socket: Socket) => void = (socket) => socket.pipe(socket),
+  port = 0,
+  options: { allowHalfOpen?: boolean } = {},
+): Promise<TestServer> {
   const accepted: Socket[] = [];
-  const server: Server = createServer((socket) => {
+  const server: Server = createServer(options, (socket) => {
     accepted.push(socket);
     socket.on('error', () => undefined);
     handler(socket);
@@ -30,8 +34,8 @@ export async function startServer(handler: (socket: Socket) => void = (socket) =
 }
 
 /** Connect to 127.0.0.1:`port`; rejects with the socket's error (ECONNREFUSED, ...). */
-export async function dial(port: number): Promise<Socket> {
-  const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+export async function dial(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Socket> {
+  const socket = connect({ host: '127.0.0.1', port, noDelay: true, ...options });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);

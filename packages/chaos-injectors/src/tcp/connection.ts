@@ -15,6 +15,8 @@ export interface ConnectionHost {
   /** The toxics in force, in the order they were added. */
   toxics(): Iterable<ToxicDescription>;
   record(event: string, connection: number, detail?: string): void;
+  /** Follow a socket of the connection until its handle is closed (the proxy's `close()` waits for it). */
+  track(socket: Socket): void;
   closed(connection: ProxyConnection): void;
 }
 
@@ -126,6 +128,7 @@ export class ProxyConnection implements RunContext {
     readonly client: Socket,
     private readonly host: ConnectionHost,
   ) {
+    host.track(client);
     client.pause();
     client.setNoDelay(true);
     client.on('error', (error: NodeJS.ErrnoException) => this.peerFailed(this.upstream, error));
@@ -142,6 +145,7 @@ export class ProxyConnection implements RunContext {
     if (this.isClosed) return;
     const upstream = connect({ host: address.host, port: address.port, allowHalfOpen: true, noDelay: true });
     this.upstream = upstream;
+    this.host.track(upstream);
     let connected = false;
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (connected) return this.peerFailed(this.client, error);

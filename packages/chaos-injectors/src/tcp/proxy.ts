@@ -83,6 +83,12 @@ export class TcpProxy implements AsyncDisposable {
   private readonly table = new Map<string, ToxicDescription>();
   private readonly open = new Set<ProxyConnection>();
   private readonly waiting = new Set<ProxyConnection>();
+  /** Every socket the proxy opened or accepted, until its handle is closed. */
+  private readonly sockets = new Set<Socket>();
+  /** Listeners closed by `down()` whose handles are not closed yet. */
+  private readonly closingServers = new Set<Promise<void>>();
+  /** The first `close()`'s work: a second call waits for it too. */
+  private closing: Promise<void> = Promise.resolve();
   private readonly log: ProxyEvent[] = [];
   private readonly started = performance.now();
   private count = 0;
@@ -100,6 +106,7 @@ export class TcpProxy implements AsyncDisposable {
       random: this.random,
       toxics: () => this.table.values(),
       record: (event, connection, detail) => this.record(event, connection, detail),
+      track: (socket) => this.track(socket),
       closed: (connection) => {
         this.open.delete(connection);
         this.waiting.delete(connection);
@@ -207,6 +214,11 @@ export class TcpProxy implements AsyncDisposable {
     }
     this.open.add(connection);
     connection.dial(this.upstreamAddress);
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   private record(event: string, connection?: number, detail?: string): void {
@@ -326,7 +338,10 @@ export class TcpProxy implements AsyncDisposable {
     if (problems.length > 0) throw optionsError(this.name, problems);
     if (this.current === 'down') return;
     this.current = 'down';
-    this.server.close();
+    const old = this.server;
+    const closing = new Promise<void>((resolve) => old.close(() => resolve()));
+    this.closingServers.add(closing);
+    void closing.then(() => this.closingServers.delete(closing));
     this.server = this.makeServer();
     for (const connection of this.all()) {
       if (mode === 'close') connection.close('the proxy went down');
@@ -339,7 +354,9 @@ export class TcpProxy implements AsyncDisposable {
   private async reserve(): Promise<Socket | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
       await nextTurn();
+      if (this.current !== 'down') return undefined;
       const socket = connect({ host: this.address.host, port: this.port, localAddress: this.address.host, localPort: this.port });
+      this.track(socket);
       const outcome = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
         socket.once('connect', () => resolve(undefined));
         socket.once('error', resolve);
@@ -390,16 +407,35 @@ export class TcpProxy implements AsyncDisposable {
     return [...this.open, ...this.waiting];
   }
 
-  /** Close the proxy: the listener, the port reservation and every connection. Again is a no-op. */
+  /**
+   * Close the proxy: the listener, the port reservation and every connection. Resolves once every
+   * socket it accepted or opened (client and upstream sides) and every listener it had are closed,
+   * so nothing of the proxy is left in `process.getActiveResourcesInfo()`. Again is a no-op.
+   */
   async close(): Promise<void> {
-    if (this.current === 'closed') return;
+    if (this.current === 'closed') return this.closing;
     this.current = 'closed';
+    this.closing = this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.reservation?.resetAndDestroy();
+    this.reservation = undefined;
     for (const connection of this.all()) connection.destroy();
-    await new Promise<void>((resolve) => {
+    const sockets = [...this.sockets].map(
+      (socket) =>
+        // Not `socket.closed`: it turns true when the handle starts closing, before 'close' is emitted.
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.destroy();
+        }),
+    );
+    const listener = new Promise<void>((resolve) => {
       if (!this.server.listening) return resolve();
       this.server.close(() => resolve());
     });
+    await Promise.all([...sockets, listener, ...this.closingServers]);
     this.record('closed');
   }
 
