@@ -126,12 +126,20 @@ export function generateFixtureRepo(root, { seed = 42, quick = false } = {}) {
     lines.push(`module.exports = { f${n}, label${n}, LIMIT_${n} };`, '');
     write(root, module.path, lines.join('\n'));
   }
-  for (const barrel of barrels) {
-    const text = ["'use strict';", '', 'module.exports = {'];
-    for (const member of barrel.members) text.push(`  ...require('./${member.path.slice(barrel.folder.length + 1)}'),`);
-    text.push('};', '');
+  // Two barrel styles, alternating by folder: `...require('./m.js')` inside the object literal, which
+  // Jest's dependency extractor does not see (its `require` pattern refuses a `.` before `require`),
+  // and the same members required into constants first, which it does see.
+  barrels.forEach((barrel, index) => {
+    const members = barrel.members.map((member) => `./${member.path.slice(barrel.folder.length + 1)}`);
+    const text = ["'use strict';", ''];
+    if (index % 2 === 0) {
+      text.push('module.exports = {', ...members.map((member) => `  ...require('${member}'),`), '};', '');
+    } else {
+      members.forEach((member, k) => text.push(`const member${k} = require('${member}');`));
+      text.push('', 'module.exports = {', ...members.map((_, k) => `  ...member${k},`), '};', '');
+    }
     write(root, `${barrel.folder}/index.js`, text.join('\n'));
-  }
+  });
   // Configuration.
   write(
     root,

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { JEST_BIN, countFiles, generateFixtureRepo, git, prng, runJest } from './fixture-repo.mjs';
 import { mutateFile, mutateJson } from './mutants.mjs';
-import { QUICK, TMP_DIR, cloneMonorepo, loadSelectTests, median, pct, table, writeResult } from './shared.mjs';
+import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, pct, table, writeResult } from './shared.mjs';
 
 const selectTests = await loadSelectTests();
 
@@ -19,9 +19,12 @@ function failingFiles(root, outputFile) {
 
 async function trial(root, mutant, runSuite) {
   const selection = await selectTests({ cwd: root, base: 'HEAD', history: false });
+  // Jest's own selection for the same uncommitted change, side by side.
+  const jest = new Set(jestList(root, ['--onlyChanged']).files);
   const failing = runSuite();
   const selected = new Set(selection.selected);
   const misses = failing.filter((test) => !selected.has(test));
+  const jestMisses = failing.filter((test) => !jest.has(test));
   mutant.undo();
   return {
     mutant: `${mutant.path}:${mutant.line} ${mutant.operator} (${mutant.before} → ${mutant.after})`,
@@ -31,6 +34,8 @@ async function trial(root, mutant, runSuite) {
     failing: failing.length,
     killed: failing.length > 0,
     misses,
+    onlyChanged: jest.size,
+    jestMisses,
     missReasons: misses.map(
       (test) =>
         `${test}: ${selection.tests
@@ -44,13 +49,15 @@ async function trial(root, mutant, runSuite) {
 function report(title, rows, total) {
   console.log(`\n${title}`);
   table(
-    ['mutant', 'failing tests', 'selected', 'selected / all', 'misses'],
+    ['mutant', 'failing tests', 'selected', 'selected / all', 'misses', 'jest --onlyChanged', 'its misses'],
     rows.map((r) => [
       r.mutant.replace(/\|/g, '\\|'),
       String(r.failing),
       r.runAll ? `all (${r.runAllReasons.join(', ')})` : String(r.selected),
       pct(r.selected / total),
       String(r.misses.length),
+      r.onlyChanged === undefined ? '-' : String(r.onlyChanged),
+      r.jestMisses === undefined ? '-' : String(r.jestMisses.length),
     ]),
   );
   const killed = rows.filter((r) => r.killed);
@@ -59,7 +66,14 @@ function report(title, rows, total) {
     `mutants ${rows.length}, killed ${killed.length}, misses ${missed.reduce((sum, r) => sum + r.misses.length, 0)} failing test files outside the selection in ${missed.length} mutants (target: none); median selection ${pct(median(rows.map((r) => r.selected / total)))} of ${total} tests`,
   );
   for (const r of missed) for (const line of r.missReasons) console.log(`  MISS ${r.mutant}\n    ${line}`);
+  const jestMissed = rows.filter((r) => r.jestMisses?.length > 0);
+  if (rows.some((r) => r.jestMisses !== undefined))
+    console.log(
+      `jest --onlyChanged on the same mutants: misses ${jestMissed.reduce((sum, r) => sum + r.jestMisses.length, 0)} failing test files in ${jestMissed.length} mutants; median selection ${pct(median(rows.map((r) => r.onlyChanged / total)))}`,
+    );
   return {
+    jestMutantsWithMisses: jestMissed.length,
+    jestMisses: jestMissed.reduce((sum, r) => sum + r.jestMisses.length, 0),
     mutants: rows.length,
     killed: killed.length,
     mutantsWithMisses: missed.length,
@@ -112,7 +126,9 @@ const kitSources = git(monorepo, 'ls-files', 'packages/kit/src')
 const monoRandom = prng(7);
 const monoRows = [];
 let monoTotal = 0;
-for (let i = 0; i < (QUICK ? 2 : 5); i++) {
+const monoCount = QUICK ? 2 : 5;
+// Some files offer no mutation (re-exports, types only): draw until enough mutants, within a bound.
+for (let attempt = 0; monoRows.length < monoCount && attempt < monoCount * 6; attempt++) {
   const mutant = mutateFile(monorepo, monoRandom.pick(kitSources), monoRandom, {
     skipLine: (line) => /^\s*(export )?(type|interface)\b|\?:/.test(line),
   });

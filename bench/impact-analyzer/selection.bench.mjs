@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYZER_DIST, countFiles, generateFixtureRepo, generateHistory, git, runJest } from './fixture-repo.mjs';
+import { DEFAULT_MAP_PATH, readImpactMap } from '@proving-ground/impact-analyzer';
 import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, table, writeResult } from './shared.mjs';
 
 const selectTests = await loadSelectTests();
@@ -13,7 +14,7 @@ const CLI = join(ANALYZER_DIST, 'cli.mjs');
 const SCAN_CACHE = join('node_modules', '.cache', 'impact-analyzer');
 
 /** Per commit: cold (no scan cache) and warm analysis, and jest --changedSince on the checked-out commit. */
-async function replay(root, history, { config, total }) {
+async function replay(root, history, { config, total, map }) {
   const rows = [];
   for (const { commit, parent, kind, files } of history) {
     git(root, 'checkout', '-q', '--detach', commit);
@@ -36,6 +37,10 @@ async function replay(root, history, { config, total }) {
     const theirs = new Set(jest.files);
     const extra = warm.selected.filter((test) => !theirs.has(test));
     const missingFromOurs = jest.files.filter((test) => !ours.has(test));
+    // The tests the recorded run saw load or read a changed file: what a safe selection must contain.
+    const loaded = map ? loadedBy(map, files) : undefined;
+    const changedSinceMissed = loaded ? loaded.filter((test) => !theirs.has(test)) : [];
+    const oursMissed = loaded ? loaded.filter((test) => !ours.has(test)) : [];
     const extraReasons = {};
     for (const test of extra) {
       const decision = warm.tests.find((d) => d.path === test);
@@ -59,11 +64,23 @@ async function replay(root, history, { config, total }) {
       extraReasons,
       extraExample: extra[0] && warm.tests.find((d) => d.path === extra[0])?.reasons[0]?.message,
       onlyChangedSince: missingFromOurs,
+      changedSinceFiles: jest.files,
+      loaded: loaded?.length,
+      changedSinceMissed,
+      oursMissed,
     });
     process.stderr.write('.');
   }
   process.stderr.write('\n');
   return rows;
+}
+
+/** Test files whose recorded run loaded (modules) or read (fs) one of `files`. */
+function loadedBy(map, files) {
+  const changed = new Set(files);
+  return Object.entries(map.tests)
+    .filter(([, record]) => record.modules.some((f) => changed.has(f)) || record.reads.some((f) => changed.has(f)))
+    .map(([test]) => test);
 }
 
 function report(title, rows) {
@@ -121,6 +138,27 @@ function report(title, rows) {
   console.log(`code-only commits: ${code.length}; where we select more than --changedSince: ${more.length}`);
   for (const r of more)
     console.log(`  ${r.commit}: +${r.extra} tests, reasons ${JSON.stringify(r.extraReasons)}; e.g. "${r.extraExample}"`);
+  if (rows.some((r) => r.loaded !== undefined)) {
+    // Safe = lists every test the recorded run saw load or read a changed file.
+    const safe = code.filter((r) => r.changedSinceMissed.length === 0);
+    const unsafe = code.filter((r) => r.changedSinceMissed.length > 0);
+    const safeMore = safe.filter((r) => r.selected > r.changedSince);
+    summary.codeOnlyWhereChangedSinceIsSafe = safe.length;
+    summary.safeCodeOnlyWhereOursSelectsMore = safeMore.length;
+    summary.codeOnlyWhereChangedSinceMisses = unsafe.length;
+    summary.testsChangedSinceMisses = unsafe.reduce((n, r) => n + r.changedSinceMissed.length, 0);
+    summary.testsWeMiss = rows.reduce((n, r) => n + r.oursMissed.length, 0);
+    console.log(
+      `code-only commits where --changedSince lists every test the recorded run saw load a changed file (safe): ${safe.length}; where we select more than it there: ${safeMore.length} (target 0)`,
+    );
+    for (const r of safeMore)
+      console.log(`  ${r.commit}: ours ${r.selected}, --changedSince ${r.changedSince}, reasons ${JSON.stringify(r.extraReasons)}; e.g. "${r.extraExample}"`);
+    console.log(
+      `code-only commits where --changedSince leaves out tests that loaded a changed file: ${unsafe.length} (${summary.testsChangedSinceMisses} tests); tests that loaded a changed file and that we leave out, all commits: ${summary.testsWeMiss}`,
+    );
+    for (const r of unsafe)
+      console.log(`  ${r.commit}: --changedSince leaves out ${r.changedSinceMissed.length} of ${r.loaded}, e.g. ${r.changedSinceMissed[0]}`);
+  }
   if (fewerSafe.length > 0) {
     console.log(`commits where --changedSince lists a test we skip: ${fewerSafe.length}`);
     for (const r of fewerSafe)
@@ -138,7 +176,8 @@ git(fixtureRoot, 'checkout', '-q', '--detach', initial);
 const recording = runJest(fixtureRoot, [], { record: true });
 if (recording.code !== 0) throw new Error(`the recording run failed:\n${recording.stderr}`);
 git(fixtureRoot, 'checkout', '-q', 'main');
-const fixtureRows = await replay(fixtureRoot, history, { total: layout.tests.length });
+const fixtureMap = readImpactMap(join(fixtureRoot, DEFAULT_MAP_PATH));
+const fixtureRows = await replay(fixtureRoot, history, { total: layout.tests.length, map: fixtureMap });
 const fixtureSummary = report(
   `Generated repository: ${countFiles(fixtureRoot)} files, ${layout.tests.length} test files, ${history.length} commits; map recorded at the first commit`,
   fixtureRows,
@@ -162,9 +201,14 @@ const monoTotal = jestList(monorepo, []).files.length;
 const monoRows = await replay(monorepo, monoHistory, { total: monoTotal });
 for (const [i, r] of monoRows.entries()) {
   const warm = await selectTests({ cwd: monorepo, base: monoHistory[i].parent, head: monoHistory[i].commit, history: false });
-  r.staticSelected = warm.tests.filter((d) =>
+  const staticPart = warm.tests.filter((d) =>
     d.reasons.some((reason) => ['static-dependency', 'test-changed', 'new-test'].includes(reason.code)),
-  ).length;
+  );
+  r.staticSelected = staticPart.length;
+  const theirs = new Set(r.changedSinceFiles);
+  r.staticExtra = staticPart
+    .filter((d) => !theirs.has(d.path))
+    .map((d) => ({ test: d.path, reason: d.reasons.find((reason) => reason.code !== 'stale-map')?.message }));
 }
 const monoSummary = report(
   `This monorepo, last ${monoRows.length} first-parent commits (a clone), ${monoTotal} test files, no map`,
@@ -175,5 +219,9 @@ table(
   ['commit', 'static part', 'changedSince'],
   monoRows.map((r) => [r.commit, String(r.staticSelected), String(r.changedSince)]),
 );
+for (const r of monoRows.filter((row) => row.staticExtra.length > 0)) {
+  console.log(`  ${r.commit}: static part has ${r.staticExtra.length} test(s) --changedSince does not list:`);
+  for (const extra of r.staticExtra.slice(0, 4)) console.log(`    ${extra.test}: ${extra.reason}`);
+}
 git(fixtureRoot, 'checkout', '-q', 'main');
 writeResult('selection', { fixture: { summary: fixtureSummary, rows: fixtureRows }, monorepo: { summary: monoSummary, rows: monoRows } });
