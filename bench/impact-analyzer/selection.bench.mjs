@@ -152,12 +152,16 @@ function report(title, rows) {
       `code-only commits where --changedSince lists every test the recorded run saw load a changed file (safe): ${safe.length}; where we select more than it there: ${safeMore.length} (target 0)`,
     );
     for (const r of safeMore)
-      console.log(`  ${r.commit}: ours ${r.selected}, --changedSince ${r.changedSince}, reasons ${JSON.stringify(r.extraReasons)}; e.g. "${r.extraExample}"`);
+      console.log(
+        `  ${r.commit}: ours ${r.selected}, --changedSince ${r.changedSince}, reasons ${JSON.stringify(r.extraReasons)}; e.g. "${r.extraExample}"`,
+      );
     console.log(
       `code-only commits where --changedSince leaves out tests that loaded a changed file: ${unsafe.length} (${summary.testsChangedSinceMisses} tests); tests that loaded a changed file and that we leave out, all commits: ${summary.testsWeMiss}`,
     );
     for (const r of unsafe)
-      console.log(`  ${r.commit}: --changedSince leaves out ${r.changedSinceMissed.length} of ${r.loaded}, e.g. ${r.changedSinceMissed[0]}`);
+      console.log(
+        `  ${r.commit}: --changedSince leaves out ${r.changedSinceMissed.length} of ${r.loaded}, e.g. ${r.changedSinceMissed[0]}`,
+      );
   }
   if (fewerSafe.length > 0) {
     console.log(`commits where --changedSince lists a test we skip: ${fewerSafe.length}`);
