@@ -15,7 +15,11 @@ export type ContractErrorCode =
   | 'CONTRACT_PACT_CONFLICT'
   | 'CONTRACT_PACT_FILE'
   | 'CONTRACT_PROVIDER_VERIFICATION_FAILED'
-  | 'CONTRACT_FUZZ_FAILED';
+  | 'CONTRACT_FUZZ_FAILED'
+  | 'CONTRACT_INVALID_METRICS'
+  | 'CONTRACT_SCRAPE_FAILED'
+  | 'CONTRACT_UNKNOWN_METRIC'
+  | 'CONTRACT_UNSUPPORTED_TELEMETRY';
 
 /**
  * Base class of every error thrown by `@proving-ground/contract-helpers`. Its message reads
