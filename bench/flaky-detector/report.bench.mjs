@@ -5,9 +5,11 @@
 //      (scores), then the report assembled and the HTML dashboard rendered;
 //   2. end to end: the same history written to a SQLite store, then `flaky-detector report --format
 //      html --out` run on it (reading the store run by run, scoring, rendering, writing).
-// `node flaky-detector/report.bench.mjs [runs] [tests]` after `npm run build -w packages/flaky-detector`.
+// `node flaky-detector/report.bench.mjs [runs] [tests] [--store <file>] [--end-to-end]` after
+// `npm run build -w packages/flaky-detector`. `--store` keeps the SQLite store in <file> (and reuses it
+// when it exists: writing 10 M attempts takes 10 to 20 s); `--end-to-end` skips the in-memory measure.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +27,9 @@ import {
 import { prng as random } from './accuracy/suite-generator.mjs';
 
 const args = process.argv.slice(2);
-const numbers = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+const storeAt = args.indexOf('--store');
+const keptStore = storeAt >= 0 ? args[storeAt + 1] : undefined;
+const numbers = args.filter((arg, index) => /^\d+$/.test(arg) && index !== storeAt + 1).map(Number);
 const RUNS = numbers[0] ?? 1000;
 const TESTS = numbers[1] ?? 10_000;
 
@@ -109,26 +113,30 @@ if (args[0] === '--in-memory') {
   process.exit(0);
 }
 
-const inMemory = JSON.parse(
-  execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--in-memory', String(RUNS), String(TESTS)], { encoding: 'utf8' }),
-);
-console.log(
-  `history: ${RUNS} runs x ${TESTS} tests, ${inMemory.attempts.toLocaleString('en')} attempts, ${inMemory.flaky} tests scored flaky`,
-);
-console.log(
-  `in memory: digest ${(inMemory.digestMs / 1000).toFixed(2)} s, scores ${(inMemory.analyzeMs / 1000).toFixed(2)} s, report and HTML ${(inMemory.renderMs / 1000).toFixed(2)} s ` +
-    `(${((inMemory.digestMs + inMemory.analyzeMs + inMemory.renderMs) / 1000).toFixed(2)} s in all), HTML ${inMemory.htmlMiB.toFixed(1)} MiB, peak resident ${inMemory.peakMiB.toFixed(0)} MiB (generator included)`,
-);
+if (!args.includes('--end-to-end')) {
+  const inMemory = JSON.parse(
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--in-memory', String(RUNS), String(TESTS)], { encoding: 'utf8' }),
+  );
+  console.log(
+    `history: ${RUNS} runs x ${TESTS} tests, ${inMemory.attempts.toLocaleString('en')} attempts, ${inMemory.flaky} tests scored flaky`,
+  );
+  console.log(
+    `in memory: digest ${(inMemory.digestMs / 1000).toFixed(2)} s, scores ${(inMemory.analyzeMs / 1000).toFixed(2)} s, report and HTML ${(inMemory.renderMs / 1000).toFixed(2)} s ` +
+      `(${((inMemory.digestMs + inMemory.analyzeMs + inMemory.renderMs) / 1000).toFixed(2)} s in all), HTML ${inMemory.htmlMiB.toFixed(1)} MiB, peak resident ${inMemory.peakMiB.toFixed(0)} MiB (generator included)`,
+  );
+}
 
 const folder = mkdtempSync(join(tmpdir(), 'flaky-report-bench-'));
 try {
-  const file = join(folder, 'history.sqlite');
-  const store = await openHistoryStore({ path: file });
-  for (const { run, attempts } of history()) {
-    await store.recordRun(run);
-    await store.recordAttempts(attempts);
+  const file = keptStore ?? join(folder, 'history.sqlite');
+  if (keptStore === undefined || !existsSync(keptStore)) {
+    const store = await openHistoryStore({ path: file });
+    for (const { run, attempts } of history()) {
+      await store.recordRun(run);
+      await store.recordAttempts(attempts);
+    }
+    await store.close();
   }
-  await store.close();
   const out = join(folder, 'flaky-dashboard.html');
   const cli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/flaky-detector/package.json')), 'dist', 'cli.mjs');
   // Preloaded into the command's own process: its peak resident memory, printed on exit.

@@ -18,7 +18,18 @@ export { medianAndMad, slowLimit } from './baselines/duration-baselines.js';
 export { partitionByDuration, estimateDurations, type ShardItem } from './sequencer/shard-partition.js';
 export { openHistoryStore, DEFAULT_STORE_PATH } from './store/open-store.js';
 export type { HistoryStore, HistoryStoreOptions, HistoryQuery } from './store/history-store.js';
-export { historyByRun } from './store/history-by-run.js';
+export { historyByRun, historyColumnsByRun } from './store/history-by-run.js';
+export {
+  recordsOf,
+  failureTextOf,
+  type AttemptColumns,
+  type AttemptCatalog,
+  type RunColumnsEntry,
+  type TestEntry,
+  type FailureText,
+} from './store/attempt-columns.js';
+export { failureDetails, FAILURE_MESSAGE_LIMITS, type FailureDetails } from './reporter/failure-details.js';
+export { maskFailureSecrets } from './reporter/secret-masking.js';
 export type { RunWithAttempts } from './store/history-source.js';
 export {
   runMetrics,
@@ -48,6 +59,7 @@ export {
   type Report,
   type RunSummary,
   type TestSummary,
+  type FailureSummary,
   type FlakyTestEntry,
   type RegressionEntry,
   type FailingTogether,

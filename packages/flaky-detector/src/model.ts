@@ -37,6 +37,14 @@ export interface AttemptRecord {
   durationMs: number;
   /** {@link errorFingerprint} of the failure, for failed attempts. */
   errorFingerprint?: string | undefined;
+  /**
+   * The failure's message, for failed attempts: its first lines without the stack (at most 12
+   * lines and 1,000 characters), secrets and personal values masked. The store keeps one text per
+   * fingerprint (the first it saw), so an attempt read back carries the text of its fingerprint.
+   */
+  failureMessage?: string | undefined;
+  /** The line of the test file where the failure was thrown (from the stack), when the stack names it. */
+  failureLine?: number | undefined;
 }
 
 /** A run as the store keeps it: its key, when it ended and what it counted. */
@@ -62,16 +70,17 @@ export interface History {
 
 /**
  * A test's id, stable across runs and across renames of other tests: a hash of its file (relative,
- * `/` separators) and its full name, 16 hex digits.
+ * `/` separators) and its full name, 16 hex digits. Tests that share a full name in one file are
+ * told apart by `occurrence`, their place among the tests of that name in the file (1 for the
+ * first, which keeps the id it would have alone; 2 for the second, ...).
  *
  * @example
  * testIdOf('src/orders.test.ts', 'orders should total the lines') // 'a1b2c3d4e5f60718'
+ * testIdOf('src/orders.test.ts', 'orders should total the lines', 2) // another id, for the second test of that name
  */
-export function testIdOf(file: string, fullName: string): string {
-  return createHash('sha256')
-    .update(`${file.split('\\').join('/')}\u0000${fullName}`)
-    .digest('hex')
-    .slice(0, 16);
+export function testIdOf(file: string, fullName: string, occurrence = 1): string {
+  const key = `${file.split('\\').join('/')}\u0000${fullName}${occurrence > 1 ? `\u0000${occurrence}` : ''}`;
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
 /**

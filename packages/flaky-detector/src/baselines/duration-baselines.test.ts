@@ -3,13 +3,29 @@ import { idOf, scriptedHistory, times } from '../../test/scripted-history.js';
 import { analyzeHistory } from '../scoring/analyze-history.js';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../scoring/analysis-options.js';
 import type { BaselinesFile } from '../scoring/analysis-types.js';
-import { medianAndMad, slowLimit } from './duration-baselines.js';
+import { median, medianAndMad, slowLimit } from './duration-baselines.js';
 
 const options = DEFAULT_ANALYSIS_OPTIONS.durations;
 
 function history(durations: number[]): ReturnType<typeof scriptedHistory> {
   return scriptedHistory({ tests: { a: times('P', durations.length) }, durations: { a: durations } });
 }
+
+describe('median', () => {
+  it('should equal the middle of the sorted values for odd and even counts, with ties', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let size = 1; size <= 60; size++) {
+      const values = Array.from({ length: size }, () => Math.floor(next() * 20));
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = size >> 1;
+      const expected = size % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+
+      expect(median(Float64Array.from(values))).toBe(expected);
+      expect(median([...values])).toBe(expected);
+    }
+  });
+});
 
 describe('medianAndMad', () => {
   it('should ignore one outlier', () => {

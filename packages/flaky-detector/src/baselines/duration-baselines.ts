@@ -1,17 +1,45 @@
 import type { DurationBaseline, DurationOptions, DurationRegression } from '../scoring/analysis-types.js';
 
+/** Put the `k`-th smallest of `values` at index `k`, smaller ones before it and larger after (Hoare's selection). */
+function selectInPlace(values: number[] | Float64Array, k: number): void {
+  let low = 0;
+  let high = values.length - 1;
+  while (high > low) {
+    const pivot = values[(low + high) >> 1]!;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else return;
+  }
+}
+
 /**
- * The median of `values` (sorted in place).
+ * The median of `values` (reordered in place: a selection, not a sort, so a thousand durations
+ * of each of ten thousand tests cost milliseconds).
  *
  * @example
  * median([3, 1, 2]) // 2
  */
 export function median(values: number[] | Float64Array): number {
   if (values.length === 0) return Number.NaN;
-  if (values instanceof Float64Array) values.sort();
-  else values.sort((a, b) => a - b);
   const middle = values.length >> 1;
-  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
+  selectInPlace(values, middle);
+  const upper = values[middle]!;
+  if (values.length % 2 === 1) return upper;
+  // After the selection every value before `middle` is at most `upper`: the lower middle is their largest.
+  let lower = values[0]!;
+  for (let i = 1; i < middle; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
 }
 
 /**

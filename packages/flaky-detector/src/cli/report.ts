@@ -13,6 +13,7 @@ import { renderJunit } from '../report/junit.js';
 import { renderMarkdown, type MarkdownTarget } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
 import { createHistoryAnalyzer } from '../scoring/analyze-history.js';
+import { recordsOf } from '../store/attempt-columns.js';
 import { isPostgresUrl, openHistorySource } from '../store/open-store.js';
 import type { Command, CommandIo, CommandValues } from './command.js';
 import { startProgress } from './progress.js';
@@ -146,10 +147,13 @@ export const reportCommand: Command = {
       const query = { lastRuns: args.last };
       const total = await source.countRuns(query);
       const progress = io.isTTY && total >= PROGRESS_FROM_RUNS ? startProgress(io, 'Reading history', total, 'runs') : undefined;
-      for await (const { run, attempts } of source.eachRun(query)) {
-        digest.addRun(run, attempts);
-        analyzer.addRun(run, attempts);
-        if (args.format === 'junit' && (args.run === undefined || args.run === run.runId)) junitRun = { runs: [run], attempts };
+      // Columns, not records: 10 M attempt objects would take over a gigabyte.
+      for await (const { run, columns } of source.eachRunColumns(query)) {
+        digest.addColumns(run, columns);
+        analyzer.addColumns(run, columns);
+        if (args.format === 'junit' && (args.run === undefined || args.run === run.runId)) {
+          junitRun = { runs: [run], attempts: recordsOf(run.runId, columns) };
+        }
         progress?.advance();
       }
       progress?.done();

@@ -4,6 +4,7 @@ import type { Analysis, Recommendation, RecommendationFigure, TestAnalysis } fro
 import { digestHistory, type HeatmapLimits, type HistoryDigest } from './history-digest.js';
 import {
   REPORT_SCHEMA_VERSION,
+  type FailureSummary,
   type FlakyTestEntry,
   type QuarantineLedgerEntry,
   type RegressionEntry,
@@ -54,8 +55,9 @@ function recommendationOf(recommendation: Recommendation): ReportRecommendation 
   };
 }
 
-function flakyEntry(test: TestAnalysis, quarantined: ReadonlySet<string>): FlakyTestEntry {
+function flakyEntry(test: TestAnalysis, quarantined: ReadonlySet<string>, failures: FailuresById): FlakyTestEntry {
   const posterior = test.failureProbability;
+  const lastFailure = failures.get(test.testId)?.lastFailure;
   return {
     testId: test.testId,
     file: test.file,
@@ -68,15 +70,20 @@ function flakyEntry(test: TestAnalysis, quarantined: ReadonlySet<string>): Flaky
     flipRate: test.flipRate,
     sameCode: test.sameCode.length > 0,
     quarantined: quarantined.has(test.testId),
+    ...(lastFailure === undefined ? {} : { lastFailure }),
   };
 }
 
-function regressionsOf(analysis: Analysis): RegressionEntry[] {
+type FailuresById = ReadonlyMap<string, { lastFailure?: FailureSummary | undefined }>;
+
+function regressionsOf(analysis: Analysis, known: FailuresById): RegressionEntry[] {
   const failures: RegressionEntry[] = analysis.tests
     .filter((test) => test.class === 'broken' && test.regression !== undefined)
     .map((test) => {
       const evidence = test.regression!;
+      const lastFailure = known.get(test.testId)?.lastFailure;
       return {
+        ...(lastFailure === undefined ? {} : { lastFailure }),
         kind: 'failure',
         testId: test.testId,
         file: test.file,
@@ -143,7 +150,7 @@ export function buildReport(history: History, analysis: Analysis, options: Build
  * @example
  * const digest = createHistoryDigest();
  * const analyzer = createHistoryAnalyzer();
- * for await (const { run, attempts } of source.eachRun()) { digest.addRun(run, attempts); analyzer.addRun(run, attempts); }
+ * for await (const { run, columns } of historyColumnsByRun(store)) { digest.addColumns(run, columns); analyzer.addColumns(run, columns); }
  * const report = assembleReport(digest.finish(), analyzer.finish());
  */
 export function assembleReport(digest: HistoryDigest, analysis: Analysis, options: Omit<BuildReportOptions, 'heatmap'> = {}): Report {
@@ -183,9 +190,9 @@ export function assembleReport(digest: HistoryDigest, analysis: Analysis, option
     fastest: timed.slice(Math.max(Math.ceil(timed.length / 2), timed.length - top)).reverse(),
     flaky: analysis.tests
       .filter((test) => test.class === 'flaky')
-      .map((test) => flakyEntry(test, quarantined))
+      .map((test) => flakyEntry(test, quarantined, known))
       .sort((a, b) => b.score - a.score),
-    regressions: regressionsOf(analysis),
+    regressions: regressionsOf(analysis, known),
     failingTogether: analysis.groups.map((group) => ({
       id: group.id,
       testIds: group.testIds,

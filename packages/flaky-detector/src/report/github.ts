@@ -1,4 +1,4 @@
-import type { Report } from './report-model.js';
+import type { FailureSummary, Report } from './report-model.js';
 
 /** One GitHub Actions workflow command that annotates a file. */
 export interface Annotation {
@@ -38,6 +38,11 @@ export function escapeAnnotationProperty(text: string): string {
   return escapeAnnotationData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** The stored failure message, after a blank line, for an annotation's text. */
+function failureText(failure: FailureSummary | undefined): string {
+  return failure?.message === undefined ? '' : `\n\nLast failure:\n${failure.message}`;
+}
+
 /**
  * One annotation as a workflow command line.
  *
@@ -67,8 +72,12 @@ export function listAnnotations(report: Report): Annotation[] {
     annotations.push({
       level: regression.kind === 'failure' ? 'error' : 'warning',
       file: regression.file,
+      line: regression.lastFailure?.line,
       title: regression.kind === 'failure' ? `Regression: ${regression.fullName}` : `Slower: ${regression.fullName}`,
-      message: regression.kind === 'failure' ? `${regression.detail}. A regression is never quarantined: fix it.` : regression.detail,
+      message:
+        regression.kind === 'failure'
+          ? `${regression.detail}. A regression is never quarantined: fix it.${failureText(regression.lastFailure)}`
+          : regression.detail,
     });
   }
   for (const entry of report.quarantine.filter((candidate) => candidate.expired)) {
@@ -83,8 +92,9 @@ export function listAnnotations(report: Report): Annotation[] {
     annotations.push({
       level: 'warning',
       file: flaky.file,
+      line: flaky.lastFailure?.line,
       title: `Flaky: ${flaky.fullName}`,
-      message: `Flakiness score ${flaky.score.toFixed(3)} (95% interval ${flaky.interval[0].toFixed(3)} to ${flaky.interval[1].toFixed(3)}), ${flaky.failures} failing runs of ${flaky.runs}${flaky.sameCode ? '; it passed and failed on the same code' : ''}${flaky.quarantined ? '; quarantined' : ''}.`,
+      message: `Flakiness score ${flaky.score.toFixed(3)} (95% interval ${flaky.interval[0].toFixed(3)} to ${flaky.interval[1].toFixed(3)}), ${flaky.failures} failing runs of ${flaky.runs}${flaky.sameCode ? '; it passed and failed on the same code' : ''}${flaky.quarantined ? '; quarantined' : ''}.${failureText(flaky.lastFailure)}`,
     });
   }
   return annotations;

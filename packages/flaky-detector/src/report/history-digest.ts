@@ -1,4 +1,6 @@
-import type { AttemptRecord, History, RunRecord } from '../model.js';
+import type { AttemptRecord, AttemptStatus, History, RunRecord } from '../model.js';
+import { ColumnEncoder, failureKey, type AttemptCatalog, type AttemptColumns } from '../store/attempt-columns.js';
+import { STATUS_CODES, STATUSES } from '../store/record-encoding.js';
 import type { Heatmap, RunSummary, TestSummary } from './report-model.js';
 
 /** How much of the history the dashboard's heatmap shows. */
@@ -23,6 +25,8 @@ export interface HistoryDigest {
 /** Builds a {@link HistoryDigest} from runs added one at a time, oldest first. */
 export interface HistoryDigestBuilder {
   addRun(run: RunRecord, attempts: readonly AttemptRecord[]): void;
+  /** {@link addRun} with the attempts as columns, as `eachRunColumns()` of a store yields them: no object per attempt. */
+  addColumns(run: RunRecord, columns: AttemptColumns): void;
   finish(): HistoryDigest;
 }
 
@@ -48,13 +52,16 @@ interface TestAccumulator {
   ringOutcome: Uint8Array;
   /** Its attempts in the run being added, folded: the run's index, the last attempt's number and status, any failure. */
   cell: RunCell;
+  /** Its latest failed attempt: the run, the attempt number, and the failure's fingerprint and stored text. */
+  lastFailure: TestSummary['lastFailure'];
+  lastFailureAttempt: number;
 }
 
 /** One test's attempts within one run, folded. */
 interface RunCell {
   run: number;
   lastAttempt: number;
-  lastStatus: AttemptRecord['status'];
+  lastStatus: AttemptStatus;
   anyFailed: boolean;
 }
 
@@ -83,7 +90,7 @@ function outcomeOf(cell: RunCell): Outcome {
  *
  * @example
  * const digest = createHistoryDigest();
- * for await (const { run, attempts } of source.eachRun()) digest.addRun(run, attempts);
+ * for await (const { run, columns } of historyColumnsByRun(store)) digest.addColumns(run, columns);
  * digest.finish().tests[0]; // the slowest test
  */
 export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBuilder {
@@ -95,14 +102,20 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
   let attemptCount = 0;
   let suiteTimeMs = 0;
 
-  function accumulator(attempt: AttemptRecord): TestAccumulator {
-    let test = tests.get(attempt.testId);
+  let encoder: ColumnEncoder | undefined;
+  let catalog: AttemptCatalog | undefined;
+  /** Accumulators by the test keys of `catalog`: no lookup by id per attempt. */
+  let byKey: (TestAccumulator | undefined)[] = [];
+
+  function accumulator(key: number): TestAccumulator {
+    const entry = catalog!.tests[key]!;
+    let test = tests.get(entry.testId);
     if (test === undefined) {
       test = {
         order: tests.size,
-        testId: attempt.testId,
-        file: attempt.file,
-        fullName: attempt.fullName,
+        testId: entry.testId,
+        file: entry.file,
+        fullName: entry.fullName,
         runs: 0,
         failedRuns: 0,
         flakyRuns: 0,
@@ -113,85 +126,115 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
         ringRun: new Int32Array(width).fill(-1),
         ringOutcome: new Uint8Array(width),
         cell: { run: -1, lastAttempt: 0, lastStatus: 'skipped', anyFailed: false },
+        lastFailure: undefined,
+        lastFailureAttempt: 0,
       };
-      tests.set(attempt.testId, test);
+      tests.set(entry.testId, test);
     }
+    byKey[key] = test;
     return test;
+  }
+
+  function addColumns(run: RunRecord, columns: AttemptColumns): void {
+    if (columns.catalog !== catalog) {
+      catalog = columns.catalog;
+      byKey = [];
+    }
+    const index = runs.length;
+    // Each test's cell is reset the first time the run touches it; `touched` lists them in order.
+    const touched: TestAccumulator[] = [];
+    let testTimeMs = 0;
+    let retries = 0;
+    for (let row = 0; row < columns.length; row++) {
+      attemptCount++;
+      const key = columns.test[row]!;
+      const test = byKey[key] ?? accumulator(key);
+      const code = columns.status[row]!;
+      const attempt = columns.attempt[row]!;
+      if (code === STATUS_CODES.passed || code === STATUS_CODES.failed) {
+        const durationMs = columns.durationMs[row]!;
+        test.recent[test.recentCount % RECENT_DURATIONS] = durationMs;
+        test.recentCount++;
+        test.totalMs += durationMs;
+        testTimeMs += durationMs;
+      }
+      if (attempt > 1) retries++;
+      const status = STATUSES[code] ?? 'skipped';
+      const failed = code === STATUS_CODES.failed;
+      if (failed && (test.lastFailure?.runId !== run.runId || attempt >= test.lastFailureAttempt)) {
+        const fingerprint = columns.fingerprint[row]!;
+        const text = fingerprint < 0 ? undefined : columns.catalog.failures.get(failureKey(key, fingerprint));
+        test.lastFailure = {
+          runId: run.runId,
+          fingerprint: fingerprint < 0 ? undefined : columns.catalog.fingerprints[fingerprint],
+          message: text?.message,
+          line: text?.line,
+        };
+        test.lastFailureAttempt = attempt;
+      }
+      const cell = test.cell;
+      if (cell.run !== index) {
+        cell.run = index;
+        cell.lastAttempt = attempt;
+        cell.lastStatus = status;
+        cell.anyFailed = failed;
+        touched.push(test);
+      } else {
+        if (failed) cell.anyFailed = true;
+        if (attempt >= cell.lastAttempt) {
+          cell.lastAttempt = attempt;
+          cell.lastStatus = status;
+        }
+      }
+    }
+    suiteTimeMs += testTimeMs;
+
+    const counts = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
+    const slot = index % width;
+    for (const test of touched) {
+      const outcome = outcomeOf(test.cell);
+      test.runs++;
+      test.lastStatus = LAST_STATUS[outcome];
+      if (outcome === 'f') {
+        test.failedRuns++;
+        counts.failed++;
+      } else if (outcome === 's') counts.skipped++;
+      else {
+        counts.passed++;
+        if (outcome === 'k') {
+          test.flakyRuns++;
+          counts.flaky++;
+        }
+      }
+      test.ringRun[slot] = index;
+      test.ringOutcome[slot] = OUTCOME_CODES[outcome];
+    }
+
+    const decided = counts.passed + counts.failed;
+    const wall = run.finishedAt === undefined ? NaN : Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+    runIds.push(run.runId);
+    runs.push({
+      runId: run.runId,
+      startedAt: run.startedAt,
+      commit: run.commit,
+      shard: run.shard,
+      ciJob: run.ciJob,
+      ...counts,
+      retries,
+      passRate: decided === 0 ? 1 : counts.passed / decided,
+      durationMs: Number.isFinite(wall) && wall >= 0 ? wall : testTimeMs,
+      testTimeMs,
+      suiteErrors: run.suiteErrors ?? 0,
+      lineCoverage: run.coverage?.lines,
+    });
   }
 
   return {
     addRun(run, attempts) {
-      const index = runs.length;
-      // Each test's cell is reset the first time the run touches it; `touched` lists them in order.
-      const touched: TestAccumulator[] = [];
-      let testTimeMs = 0;
-      let retries = 0;
-      for (const attempt of attempts) {
-        attemptCount++;
-        const test = accumulator(attempt);
-        if (attempt.status === 'passed' || attempt.status === 'failed') {
-          test.recent[test.recentCount % RECENT_DURATIONS] = attempt.durationMs;
-          test.recentCount++;
-          test.totalMs += attempt.durationMs;
-          testTimeMs += attempt.durationMs;
-        }
-        if (attempt.attempt > 1) retries++;
-        const cell = test.cell;
-        if (cell.run !== index) {
-          cell.run = index;
-          cell.lastAttempt = attempt.attempt;
-          cell.lastStatus = attempt.status;
-          cell.anyFailed = attempt.status === 'failed';
-          touched.push(test);
-        } else {
-          if (attempt.status === 'failed') cell.anyFailed = true;
-          if (attempt.attempt >= cell.lastAttempt) {
-            cell.lastAttempt = attempt.attempt;
-            cell.lastStatus = attempt.status;
-          }
-        }
-      }
-      suiteTimeMs += testTimeMs;
-
-      const counts = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
-      const slot = index % width;
-      for (const test of touched) {
-        const outcome = outcomeOf(test.cell);
-        test.runs++;
-        test.lastStatus = LAST_STATUS[outcome];
-        if (outcome === 'f') {
-          test.failedRuns++;
-          counts.failed++;
-        } else if (outcome === 's') counts.skipped++;
-        else {
-          counts.passed++;
-          if (outcome === 'k') {
-            test.flakyRuns++;
-            counts.flaky++;
-          }
-        }
-        test.ringRun[slot] = index;
-        test.ringOutcome[slot] = OUTCOME_CODES[outcome];
-      }
-
-      const decided = counts.passed + counts.failed;
-      const wall = run.finishedAt === undefined ? NaN : Date.parse(run.finishedAt) - Date.parse(run.startedAt);
-      runIds.push(run.runId);
-      runs.push({
-        runId: run.runId,
-        startedAt: run.startedAt,
-        commit: run.commit,
-        shard: run.shard,
-        ciJob: run.ciJob,
-        ...counts,
-        retries,
-        passRate: decided === 0 ? 1 : counts.passed / decided,
-        durationMs: Number.isFinite(wall) && wall >= 0 ? wall : testTimeMs,
-        testTimeMs,
-        suiteErrors: run.suiteErrors ?? 0,
-        lineCoverage: run.coverage?.lines,
-      });
+      encoder ??= new ColumnEncoder();
+      addColumns(run, encoder.encode(attempts));
     },
+    addColumns,
 
     finish() {
       const summaries: TestSummary[] = [...tests.values()].map((test) => ({
@@ -204,6 +247,7 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
         medianMs: median(test.recent, Math.min(test.recentCount, RECENT_DURATIONS)),
         shareOfSuiteTime: suiteTimeMs > 0 ? test.totalMs / suiteTimeMs : 0,
         lastStatus: test.lastStatus,
+        ...(test.lastFailure === undefined ? {} : { lastFailure: test.lastFailure }),
         class: 'new',
         score: 0,
       }));

@@ -34,12 +34,20 @@ function properties(indent: string, values: Record<string, string | number | und
   return lines.length === 0 ? '' : `${indent}<properties>\n${lines.join('\n')}\n${indent}</properties>\n`;
 }
 
-/** The `message` and stack text of a failed attempt: its own text when known, else which attempt it was and its fingerprint. */
+/**
+ * The `message` and body text of a failed attempt: the caller's text when given, else the stored
+ * failure message (its first line as `message`, all of it and the test file's line as the body),
+ * else which attempt it was and its fingerprint (a store written before version 2 kept no text).
+ */
 function failureText(attempt: JunitAttempt, of: number): { message: string; stack: string } {
   const fallback = `Attempt ${attempt.attempt} of ${of} failed${attempt.errorFingerprint === undefined ? '' : ` (error fingerprint ${attempt.errorFingerprint})`}`;
-  const message =
-    attempt.errorMessage ?? (attempt.errorStack === undefined ? fallback : (attempt.errorStack.split('\n', 1)[0] ?? fallback));
-  return { message, stack: attempt.errorStack ?? attempt.errorMessage ?? fallback };
+  if (attempt.errorMessage !== undefined || attempt.errorStack !== undefined) {
+    const message = attempt.errorMessage ?? attempt.errorStack!.split('\n', 1)[0] ?? fallback;
+    return { message, stack: attempt.errorStack ?? attempt.errorMessage ?? fallback };
+  }
+  if (attempt.failureMessage === undefined) return { message: fallback, stack: fallback };
+  const where = attempt.failureLine === undefined ? '' : `\n    at ${attempt.file}:${attempt.failureLine}`;
+  return { message: attempt.failureMessage.split('\n', 1)[0]!, stack: `${attempt.failureMessage}${where}` };
 }
 
 interface Testcase {

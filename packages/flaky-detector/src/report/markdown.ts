@@ -1,4 +1,4 @@
-import type { Report } from './report-model.js';
+import type { FailureSummary, Report } from './report-model.js';
 import { formatDuration, formatPercent } from './terminal.js';
 
 /** Where the Markdown goes, which sets its size limit. */
@@ -38,6 +38,22 @@ export function markdownCell(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|#~])/g, '\\$1');
+}
+
+/** The most characters of a failure message in a table cell (the stored message holds up to 1,000). */
+const FAILURE_CELL_CHARACTERS = 200;
+
+/** `file:line` when the failure's line is known. */
+function fileAt(file: string, failure: FailureSummary | undefined): string {
+  return failure?.line === undefined ? file : `${file}:${failure.line}`;
+}
+
+/** A stored failure message on one line, shortened for a cell; its fingerprint when no text was stored. */
+function failureCell(failure: FailureSummary | undefined): string {
+  if (failure === undefined) return '';
+  const text =
+    failure.message?.replace(/\s*\n\s*/g, ' ').trim() ?? (failure.fingerprint === undefined ? '' : `fingerprint ${failure.fingerprint}`);
+  return text.length > FAILURE_CELL_CHARACTERS ? `${text.slice(0, FAILURE_CELL_CHARACTERS - 1)}…` : text;
 }
 
 interface Block {
@@ -84,22 +100,29 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const blocks: Block[] = [
     table(
       'Regressions',
-      ['kind', 'test', 'file', 'figures'],
-      report.regressions.map((entry) => [entry.kind, cell(entry.fullName), cell(entry.file), cell(entry.detail)]),
+      ['kind', 'test', 'file', 'figures', 'last failure'],
+      report.regressions.map((entry) => [
+        entry.kind,
+        cell(entry.fullName),
+        cell(fileAt(entry.file, entry.lastFailure)),
+        cell(entry.detail),
+        cell(failureCell(entry.lastFailure)),
+      ]),
       rows,
       'None.',
     ),
     table(
       'Flaky tests',
-      ['score', '95% interval', 'failing runs', 'test', 'file', 'same code', 'quarantined'],
+      ['score', '95% interval', 'failing runs', 'test', 'file', 'same code', 'quarantined', 'last failure'],
       report.flaky.map((entry) => [
         entry.score.toFixed(3),
         `${entry.interval[0].toFixed(3)} to ${entry.interval[1].toFixed(3)}`,
         `${entry.failures}/${entry.runs}`,
         cell(entry.fullName),
-        cell(entry.file),
+        cell(fileAt(entry.file, entry.lastFailure)),
         entry.sameCode ? 'yes' : 'no',
         entry.quarantined ? 'yes' : 'no',
+        cell(failureCell(entry.lastFailure)),
       ]),
       rows,
       'None.',

@@ -56,10 +56,23 @@ export interface TestSummary {
   shareOfSuiteTime: number;
   /** The outcome of its last attempt in the most recent run it took part in. */
   lastStatus: 'passed' | 'failed' | 'flaky' | 'skipped';
+  /** Its latest failed attempt, when it ever failed: the run, and the failure's fingerprint, masked message and test-file line as stored. */
+  lastFailure?: FailureSummary | undefined;
   /** Its class from the scores (new, stable, flaky, broken, fixed). */
   class: string;
   /** Its flakiness score, 0 to 1 (0 unless flaky). */
   score: number;
+}
+
+/** A failure as the store keeps its text: the first of that test's failures with that fingerprint. */
+export interface FailureSummary {
+  /** The run of the latest failed attempt. */
+  runId: string;
+  fingerprint?: string | undefined;
+  /** The first lines of the message (no stack), secrets and personal values masked; absent in stores written before version 2. */
+  message?: string | undefined;
+  /** The line of the test file the stack named. */
+  line?: number | undefined;
 }
 
 /** A test the scores call flaky, with the figures behind it. */
@@ -81,6 +94,8 @@ export interface FlakyTestEntry {
   sameCode: boolean;
   /** Whether the quarantine file lists it. */
   quarantined: boolean;
+  /** Its latest failure. */
+  lastFailure?: FailureSummary | undefined;
 }
 
 /** A test that fails consistently after a change, or got slower than its baseline. */
@@ -94,6 +109,8 @@ export interface RegressionEntry {
   /** For duration regressions: the two slow runs' durations and the baseline median, in ms. */
   durationsMs?: [number, number] | undefined;
   baselineMs?: number | undefined;
+  /** For failure regressions: its latest failure. */
+  lastFailure?: FailureSummary | undefined;
 }
 
 /** Tests that fail in the same runs. */

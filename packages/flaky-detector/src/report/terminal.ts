@@ -1,4 +1,4 @@
-import type { Report, TestSummary } from './report-model.js';
+import type { FailureSummary, Report, TestSummary } from './report-model.js';
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -37,6 +37,15 @@ function capped<T>(items: readonly T[], rows: number, line: (item: T) => string)
 
 function durationLine(test: TestSummary): string {
   return `  ${formatDuration(test.medianMs).padStart(9)}  ${formatPercent(test.shareOfSuiteTime).padStart(6)}  ${test.fullName}  (${test.file})`;
+}
+
+/** A second line with the first line of the stored failure message and where it was thrown; empty without a message. */
+function lastFailureLine(file: string, failure: FailureSummary | undefined, dim: (text: string) => string): string {
+  const line = failure?.message?.split('\n', 1)[0];
+  const first = line === undefined ? undefined : Array.from(line, (char) => (char < ' ' || char === '\u007f' ? ' ' : char)).join('');
+  if (first === undefined || first === '') return '';
+  const where = failure!.line === undefined ? '' : ` at ${file}:${failure!.line}`;
+  return `\n${dim(`      last failure${where}: ${first.length > 160 ? `${first.slice(0, 159)}…` : first}`)}`;
 }
 
 /**
@@ -87,7 +96,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       const marks = [test.sameCode ? 'failed and passed on the same code' : '', test.quarantined ? 'quarantined' : '']
         .filter(Boolean)
         .join(', ');
-      return `  ${paint.yellow(test.score.toFixed(3))}  [${lower.toFixed(3)}, ${upper.toFixed(3)}]  ${test.failures}/${test.runs} runs  flip ${test.flipRate.toFixed(2)}  ${test.fullName}  (${test.file})${marks === '' ? '' : paint.dim(`  ${marks}`)}`;
+      return `  ${paint.yellow(test.score.toFixed(3))}  [${lower.toFixed(3)}, ${upper.toFixed(3)}]  ${test.failures}/${test.runs} runs  flip ${test.flipRate.toFixed(2)}  ${test.fullName}  (${test.file})${marks === '' ? '' : paint.dim(`  ${marks}`)}${lastFailureLine(test.file, test.lastFailure, paint.dim)}`;
     }),
   );
 
@@ -97,7 +106,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       report.regressions,
       rows,
       (regression) =>
-        `  ${paint.red(regression.kind === 'failure' ? 'failing ' : 'slower  ')}  ${regression.fullName}  (${regression.file}): ${regression.detail}`,
+        `  ${paint.red(regression.kind === 'failure' ? 'failing ' : 'slower  ')}  ${regression.fullName}  (${regression.file}): ${regression.detail}${lastFailureLine(regression.file, regression.lastFailure, paint.dim)}`,
     ),
   );
 

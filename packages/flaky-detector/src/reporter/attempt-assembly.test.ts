@@ -29,6 +29,7 @@ describe('assembleAttempts', () => {
         status: 'failed',
         durationMs: 9,
         errorFingerprint: errorFingerprint('Error: boom'),
+        failureMessage: 'Error: boom',
       },
       {
         runId: 'r1',
@@ -86,5 +87,46 @@ describe('assembleAttempts', () => {
       ['cart later', 1, 'skipped', 0],
       ['cart someday', 1, 'todo', 0],
     ]);
+  });
+
+  it('should give tests that share a full name in one file ids by their place, the first keeping the plain id', () => {
+    const records = assembleAttempts({
+      runId: 'r1',
+      file: 'cart.test.js',
+      finals: [final({}), final({ status: 'failed', failureMessages: ['Error: second'] }), final({ fullName: 'cart other' })],
+      cases: [],
+      channel: undefined,
+    });
+
+    expect(records.map(({ testId, status }) => [testId, status])).toEqual([
+      [testIdOf('cart.test.js', 'cart totals'), 'passed'],
+      [testIdOf('cart.test.js', 'cart totals', 2), 'failed'],
+      [testIdOf('cart.test.js', 'cart other'), 'passed'],
+    ]);
+    expect(new Set(records.map((record) => record.testId)).size).toBe(3);
+  });
+
+  it("should keep a failure's masked message and the test file's line from its stack", () => {
+    const stack = [
+      'Error: \u001b[2mexpect(\u001b[22m\u001b[31mreceived\u001b[39m).toBe(expected)',
+      '',
+      'Expected: 200',
+      'Received: 401 for https://ci:s3cr3t-pass@api.example.com/orders',
+      '    at Object.<anonymous> (/home/ci/shop/node_modules/expect/build/index.js:110:7)',
+      '    at Object.<anonymous> (/home/ci/shop/src/cart.test.js:14:22)',
+    ].join('\n');
+    const [record] = assembleAttempts({
+      runId: 'r1',
+      file: 'src/cart.test.js',
+      finals: [final({ status: 'failed', failureMessages: [stack] })],
+      cases: [],
+      channel: undefined,
+    });
+
+    expect(record).toMatchObject({
+      status: 'failed',
+      failureMessage: 'Error: expect(received).toBe(expected)\n\nExpected: 200\nReceived: 401 for https://ci:***@api.example.com/orders',
+      failureLine: 14,
+    });
   });
 });

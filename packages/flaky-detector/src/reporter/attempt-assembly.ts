@@ -1,4 +1,5 @@
 import { errorFingerprint, testIdOf, type AttemptRecord, type AttemptStatus } from '../model.js';
+import { failureDetails } from './failure-details.js';
 import type { ChannelAttempt } from './run-folder.js';
 
 /** The part of Jest's per-test result (`AssertionResult`, `TestCaseResult`) the reporter reads. */
@@ -57,8 +58,21 @@ export function assembleAttempts(input: FileAttempts): AttemptRecord[] {
   const records: AttemptRecord[] = [];
   const channelByTest = groupBy(input.channel ?? [], (attempt) => attempt.fullName);
   const casesByTest = groupBy(input.cases, (testCase) => testCase.fullName);
+  const occurrences = new Map<string, number>();
+  const withFingerprint = (record: AttemptRecord, error: string | undefined): AttemptRecord => {
+    if (record.status !== 'failed') return record;
+    const text = error ?? '';
+    record.errorFingerprint = errorFingerprint(text);
+    const details = failureDetails(text, input.file);
+    if (details.message !== '') record.failureMessage = details.message;
+    if (details.line !== undefined) record.failureLine = details.line;
+    return record;
+  };
   for (const final of input.finals) {
-    const testId = testIdOf(input.file, final.fullName);
+    // Tests sharing a full name in one file get ids by their place among them, in the file's order.
+    const occurrence = (occurrences.get(final.fullName) ?? 0) + 1;
+    occurrences.set(final.fullName, occurrence);
+    const testId = testIdOf(input.file, final.fullName, occurrence);
     const base = { runId: input.runId, testId, file: input.file, fullName: final.fullName };
     const fromChannel = take(channelByTest, final.fullName);
     if (fromChannel !== undefined && fromChannel.length > 0) {
@@ -89,11 +103,6 @@ export function assembleAttempts(input: FileAttempts): AttemptRecord[] {
     records.push(withFingerprint({ ...base, attempt: invocations, status, durationMs: final.duration ?? 0 }, final.failureMessages[0]));
   }
   return records;
-}
-
-function withFingerprint(record: AttemptRecord, error: string | undefined): AttemptRecord {
-  if (record.status === 'failed') record.errorFingerprint = errorFingerprint(error ?? '');
-  return record;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,6 +1,7 @@
 import { baselinesById } from '../baselines/baselines-file.js';
 import { durationBaseline, durationRegression, median, type DurationSeries } from '../baselines/duration-baselines.js';
 import type { AttemptRecord, History, RunRecord } from '../model.js';
+import type { AttemptColumns } from '../store/attempt-columns.js';
 import { recommend } from '../recommendations/recommendations.js';
 import { testEffectiveness } from '../recommendations/test-effectiveness.js';
 import type { Analysis, AnalysisOptions, DurationBaseline, DurationRegression, TestAnalysis, TestClass } from './analysis-types.js';
@@ -14,6 +15,8 @@ import { collectTimelines, outcomeName, TimelineBuilder, type TestTimeline, type
 export interface HistoryAnalyzer {
   /** Add a run (newer than the runs added before) and its attempts. */
   addRun(run: RunRecord, attempts: Iterable<AttemptRecord>): void;
+  /** {@link addRun} with the attempts as columns, as `eachRunColumns()` of a store yields them: no object per attempt. */
+  addColumns(run: RunRecord, columns: AttemptColumns): void;
   /** The analysis of every run added. */
   finish(): Analysis;
 }
@@ -121,7 +124,7 @@ export function analyzeHistory(history: History, options: AnalysisOptions = {}):
  *
  * @example
  * const analyzer = createHistoryAnalyzer();
- * for await (const { run, attempts } of source.eachRun()) analyzer.addRun(run, attempts);
+ * for await (const { run, columns } of historyColumnsByRun(store)) analyzer.addColumns(run, columns);
  * const analysis = analyzer.finish();
  */
 export function createHistoryAnalyzer(options: AnalysisOptions = {}): HistoryAnalyzer {
@@ -129,6 +132,7 @@ export function createHistoryAnalyzer(options: AnalysisOptions = {}): HistoryAna
   const builder = new TimelineBuilder(resolved.outage);
   return {
     addRun: (run, attempts) => builder.addRun(run, attempts),
+    addColumns: (run, columns) => builder.addColumns(run, columns),
     finish: () => analyzeTimelines(builder.finish(), options),
   };
 }

@@ -59,17 +59,55 @@ function unlikelyStreak(rate: number, confidence: number): number {
   return Math.ceil(Math.log(1 - confidence) / Math.log(rate));
 }
 
-/** The key of a run's code: commit and lockfile hash; undefined without a commit. */
-function codeKey(commit: string | undefined, lockfileHash: string | undefined): string | undefined {
-  return commit === undefined ? undefined : `${commit}\u0000${lockfileHash ?? ''}`;
+/**
+ * Per code (`Timelines.runCode`), how many of one test's runs passed and failed on it and where it
+ * first ran: counts only, reused from test to test (the run ids are gathered at the end, for the
+ * few codes with both outcomes), so a history of 10 M test runs builds no list per run.
+ */
+class CodeCounts {
+  readonly passed: Int32Array;
+  readonly failed: Int32Array;
+  readonly first: Int32Array;
+  readonly touched: number[] = [];
+
+  constructor(codes: number) {
+    this.passed = new Int32Array(codes);
+    this.failed = new Int32Array(codes);
+    this.first = new Int32Array(codes).fill(-1);
+  }
+
+  reset(): void {
+    for (const code of this.touched) {
+      this.passed[code] = 0;
+      this.failed[code] = 0;
+      this.first[code] = -1;
+    }
+    this.touched.length = 0;
+  }
 }
 
-interface CodeRuns {
-  commit: string | undefined;
-  lockfileHash: string | undefined;
-  passed: string[];
-  failed: string[];
-  first: number;
+const countsByTimelines = new WeakMap<Timelines, CodeCounts>();
+
+/** The codes on which `test` both passed and failed, first run first, with the runs of each (outage and skipped runs left out). */
+function sameCodeEvidence(test: TestTimeline, timelines: Timelines, codes: CodeCounts): SameCodeEvidence[] {
+  const both = codes.touched.filter((code) => codes.passed[code]! > 0 && codes.failed[code]! > 0);
+  if (both.length === 0) return [];
+  both.sort((a, b) => codes.first[a]! - codes.first[b]!);
+  const evidence = new Map<number, SameCodeEvidence>();
+  for (const code of both) {
+    const run = timelines.runs[test.runIndex[codes.first[code]!]!]!;
+    evidence.set(code, { commit: run.commit, lockfileHash: run.lockfileHash, passedRuns: [], failedRuns: [] });
+  }
+  for (let position = 0; position < test.length; position++) {
+    const runIndex = test.runIndex[position]!;
+    const entry = evidence.get(timelines.runCode[runIndex]!);
+    const outcome = test.outcome[position]!;
+    if (entry === undefined || timelines.outage[runIndex] === 1 || outcome === OUTCOME.skipped) continue;
+    const runId = timelines.runs[runIndex]!.runId;
+    if (outcome !== OUTCOME.failed) entry.passedRuns.push(runId);
+    if (outcome !== OUTCOME.passed) entry.failedRuns.push(runId);
+  }
+  return [...evidence.values()];
 }
 
 /**
@@ -113,7 +151,10 @@ export function classifyTest(test: TestTimeline, timelines: Timelines, options: 
     }
   };
 
-  const codes = new Map<string, CodeRuns>();
+  let codes = countsByTimelines.get(timelines);
+  if (codes === undefined) countsByTimelines.set(timelines, (codes = new CodeCounts(timelines.codes)));
+  codes.reset();
+  const { runCode } = timelines;
   const withinRun: SameCodeEvidence[] = [];
   const transient: number[] = [];
   let transientHead = 0;
@@ -159,19 +200,18 @@ export function classifyTest(test: TestTimeline, timelines: Timelines, options: 
 
     // Same code, both outcomes: within this run, or against an earlier run of the same commit.
     let sameCode = outcome === OUTCOME.flaky;
-    const key = codeKey(run.commit, run.lockfileHash);
-    if (key === undefined) {
+    const code = runCode[test.runIndex[position]!]!;
+    if (code < 0) {
       if (sameCode) withinRun.push({ commit: undefined, lockfileHash: undefined, passedRuns: [run.runId], failedRuns: [run.runId] });
     } else {
-      let code = codes.get(key);
-      if (code === undefined) {
-        code = { commit: run.commit, lockfileHash: run.lockfileHash, passed: [], failed: [], first: position };
-        codes.set(key, code);
+      if (codes.first[code] === -1) {
+        codes.first[code] = position;
+        codes.touched.push(code);
       }
-      if (passes && code.failed.length > 0) sameCode = true;
-      if (firstFailed && code.passed.length > 0) sameCode = true;
-      if (passes) code.passed.push(run.runId);
-      if (firstFailed) code.failed.push(run.runId);
+      if (passes && codes.failed[code]! > 0) sameCode = true;
+      if (firstFailed && codes.passed[code]! > 0) sameCode = true;
+      if (passes) codes.passed[code]!++;
+      if (firstFailed) codes.failed[code]!++;
     }
 
     // Streaks: a failing streak that ends with a pass before it made the test broken was transient.
@@ -263,10 +303,7 @@ export function classifyTest(test: TestTimeline, timelines: Timelines, options: 
     }
   }
 
-  const sameCode = [...codes.values()]
-    .filter((code) => code.passed.length > 0 && code.failed.length > 0)
-    .sort((a, b) => a.first - b.first)
-    .map(({ commit, lockfileHash, passed, failed }) => ({ commit, lockfileHash, passedRuns: passed, failedRuns: failed }));
+  const sameCode = sameCodeEvidence(test, timelines, codes);
   const failureProbability = table.posterior(windowFailures, windowRuns);
   return {
     class: cls,

@@ -1,4 +1,6 @@
 import type { AttemptRecord, History, RunRecord } from '../model.js';
+import { ColumnEncoder, type AttemptCatalog, type AttemptColumns } from '../store/attempt-columns.js';
+import { STATUS_CODES } from '../store/record-encoding.js';
 import type { OutageOptions, RunOutcome } from './analysis-types.js';
 
 /** Run outcomes as stored in a timeline (one byte a run). */
@@ -33,6 +35,9 @@ export interface Timelines {
   runs: RunRecord[];
   /** 1 for a run where more than `outage.share` of the tests failed their first attempt. */
   outage: Uint8Array;
+  /** Each run's code (commit and lockfile hash) as a small integer, -1 for a run without a commit; `codes` of them in all. */
+  runCode: Int32Array;
+  codes: number;
   tests: TestTimeline[];
 }
 
@@ -61,38 +66,34 @@ export class TimelineBuilder {
   private readonly runs: RunRecord[] = [];
   private outage = new Uint8Array(64);
   private readonly byId = new Map<string, BuildingTimeline>();
+  /** The timelines by the test keys of `catalog`: no lookup by id per attempt. */
+  private byKey: (BuildingTimeline | undefined)[] = [];
+  private catalog: AttemptCatalog | undefined;
+  private encoder: ColumnEncoder | undefined;
 
   constructor(private readonly options: OutageOptions) {}
 
   /** Add one run (newer than every run added before) and all of its attempts. */
   addRun(run: RunRecord, attempts: Iterable<AttemptRecord>): void {
+    this.encoder ??= new ColumnEncoder();
+    this.addColumns(run, this.encoder.encode(attempts));
+  }
+
+  /** {@link addRun} with the attempts as columns (what the stores read). */
+  addColumns(run: RunRecord, columns: AttemptColumns): void {
     const index = this.runs.length;
     this.runs.push(run);
     if (index >= this.outage.length) this.outage = grow(this.outage, this.outage.length * 2);
+    if (columns.catalog !== this.catalog) {
+      this.catalog = columns.catalog;
+      this.byKey = [];
+    }
+    const byKey = this.byKey;
     const touched: BuildingTimeline[] = [];
-    for (const attempt of attempts) {
-      let timeline = this.byId.get(attempt.testId);
-      if (timeline === undefined) {
-        timeline = {
-          testId: attempt.testId,
-          file: attempt.file,
-          fullName: attempt.fullName,
-          attempts: 0,
-          costMs: 0,
-          length: 0,
-          runIndex: new Int32Array(8),
-          outcome: new Uint8Array(8),
-          passMs: new Float64Array(8),
-          pendingRun: -1,
-          firstAttempt: Infinity,
-          firstFailed: false,
-          passed: false,
-          failed: false,
-          passAttempt: Infinity,
-          pendingPassMs: Number.NaN,
-        };
-        this.byId.set(attempt.testId, timeline);
-      }
+    const { test: tests, attempt: attemptNumbers, status: statuses, durationMs: durations } = columns;
+    for (let row = 0; row < columns.length; row++) {
+      const key = tests[row]!;
+      const timeline = byKey[key] ?? (byKey[key] = this.timelineOf(columns.catalog, key));
       if (timeline.pendingRun !== index) {
         timeline.pendingRun = index;
         timeline.firstAttempt = Infinity;
@@ -101,23 +102,23 @@ export class TimelineBuilder {
         timeline.failed = false;
         timeline.passAttempt = Infinity;
         timeline.pendingPassMs = Number.NaN;
-        timeline.file = attempt.file;
-        timeline.fullName = attempt.fullName;
         touched.push(timeline);
       }
+      const durationMs = durations[row]!;
+      const attempt = attemptNumbers[row]!;
       timeline.attempts++;
-      timeline.costMs += attempt.durationMs;
-      const status = attempt.status;
-      if (status === 'passed') {
+      timeline.costMs += durationMs;
+      const status = statuses[row]!;
+      if (status === STATUS_CODES.passed) {
         timeline.passed = true;
-        if (attempt.attempt < timeline.passAttempt) {
-          timeline.passAttempt = attempt.attempt;
-          timeline.pendingPassMs = attempt.durationMs;
+        if (attempt < timeline.passAttempt) {
+          timeline.passAttempt = attempt;
+          timeline.pendingPassMs = durationMs;
         }
-      } else if (status === 'failed') timeline.failed = true;
-      if ((status === 'passed' || status === 'failed') && attempt.attempt < timeline.firstAttempt) {
-        timeline.firstAttempt = attempt.attempt;
-        timeline.firstFailed = status === 'failed';
+      } else if (status === STATUS_CODES.failed) timeline.failed = true;
+      if ((status === STATUS_CODES.passed || status === STATUS_CODES.failed) && attempt < timeline.firstAttempt) {
+        timeline.firstAttempt = attempt;
+        timeline.firstFailed = status === STATUS_CODES.failed;
       }
     }
 
@@ -130,6 +131,34 @@ export class TimelineBuilder {
     }
     if (counted >= this.options.minTests && firstFailed > counted * this.options.share) this.outage[index] = 1;
     for (const timeline of touched) this.append(timeline, index);
+  }
+
+  /** The timeline of the test `key` of `catalog`, made on its first attempt. */
+  private timelineOf(catalog: AttemptCatalog, key: number): BuildingTimeline {
+    const entry = catalog.tests[key]!;
+    let timeline = this.byId.get(entry.testId);
+    if (timeline === undefined) {
+      timeline = {
+        testId: entry.testId,
+        file: entry.file,
+        fullName: entry.fullName,
+        attempts: 0,
+        costMs: 0,
+        length: 0,
+        runIndex: new Int32Array(8),
+        outcome: new Uint8Array(8),
+        passMs: new Float64Array(8),
+        pendingRun: -1,
+        firstAttempt: Infinity,
+        firstFailed: false,
+        passed: false,
+        failed: false,
+        passAttempt: Infinity,
+        pendingPassMs: Number.NaN,
+      };
+      this.byId.set(entry.testId, timeline);
+    }
+    return timeline;
   }
 
   private append(timeline: BuildingTimeline, runIndex: number): void {
@@ -154,7 +183,25 @@ export class TimelineBuilder {
 
   /** The timelines so far. */
   finish(): Timelines {
-    return { runs: this.runs, outage: this.outage.subarray(0, this.runs.length), tests: [...this.byId.values()] };
+    const codes = new Map<string, number>();
+    const runCode = new Int32Array(this.runs.length);
+    this.runs.forEach((run, index) => {
+      if (run.commit === undefined) {
+        runCode[index] = -1;
+        return;
+      }
+      const key = `${run.commit}\u0000${run.lockfileHash ?? ''}`;
+      let code = codes.get(key);
+      if (code === undefined) codes.set(key, (code = codes.size));
+      runCode[index] = code;
+    });
+    return {
+      runs: this.runs,
+      outage: this.outage.subarray(0, this.runs.length),
+      runCode,
+      codes: codes.size,
+      tests: [...this.byId.values()],
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { ColumnEncoder, type RunColumnsEntry } from './attempt-columns.js';
 import type { HistoryQuery, HistoryStore } from './history-store.js';
 import type { HistorySource, RunWithAttempts } from './history-source.js';
 
@@ -24,4 +25,24 @@ export async function* historyByRun(store: HistoryStore, query?: HistoryQuery): 
   const { runs, attempts } = await store.history(query);
   const byRun = Map.groupBy(attempts, (attempt) => attempt.runId);
   for (const run of runs) yield { run, attempts: byRun.get(run.runId) ?? [] };
+}
+
+/**
+ * {@link historyByRun} with each run's attempts as typed-array columns (`AttemptColumns`)
+ * instead of one object per attempt: what `flaky-detector report` reads, and the way to feed
+ * `createHistoryDigest().addColumns` and `createHistoryAnalyzer().addColumns` over a history of
+ * millions of attempts. Any other {@link HistoryStore} (a test double) is read with `history()` and encoded.
+ *
+ * @example
+ * const analyzer = createHistoryAnalyzer();
+ * for await (const { run, columns } of historyColumnsByRun(store)) analyzer.addColumns(run, columns);
+ * const analysis = analyzer.finish();
+ */
+export async function* historyColumnsByRun(store: HistoryStore, query?: HistoryQuery): AsyncGenerator<RunColumnsEntry, void, undefined> {
+  if (readsRunByRun(store) && typeof store.eachRunColumns === 'function') {
+    yield* store.eachRunColumns(query);
+    return;
+  }
+  const encoder = new ColumnEncoder();
+  for await (const { run, attempts } of historyByRun(store, query)) yield { run, columns: encoder.encode(attempts) };
 }

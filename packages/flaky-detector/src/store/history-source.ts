@@ -1,4 +1,5 @@
 import type { AttemptRecord, RunRecord } from '../model.js';
+import type { RunColumnsEntry } from './attempt-columns.js';
 import type { HistoryQuery, HistoryStore } from './history-store.js';
 
 /** One run and its attempts, as a store yields them run by run. */
@@ -16,6 +17,8 @@ export interface HistorySource extends HistoryStore {
   countRuns(query?: HistoryQuery): Promise<number>;
   /** The runs matching `query`, oldest first, each with its attempts. */
   eachRun(query?: HistoryQuery): AsyncIterable<RunWithAttempts>;
+  /** {@link eachRun} with each run's attempts as typed-array columns over one catalog: no object per attempt. */
+  eachRunColumns(query?: HistoryQuery): AsyncIterable<RunColumnsEntry>;
   /** {@link HistoryStore.recordAttempts}, resolving to how many attempts were new. */
   writeAttempts(attempts: readonly AttemptRecord[]): Promise<number>;
 }

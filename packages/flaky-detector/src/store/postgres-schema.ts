@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL layout, version 1 (the one row of `flaky_schema`): the same shape as the SQLite
- * one, tables prefixed `flaky_` so the history can share a database with other tables.
+ * The PostgreSQL layout, version 2 (the one row of `flaky_schema`): the same shape as the SQLite
+ * one, tables prefixed `flaky_` so the history can share a database with other tables. Every
+ * statement is `IF NOT EXISTS`: on a version 1 database it adds only `flaky_failures` (version 2).
  */
 export const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS flaky_schema (version integer NOT NULL);
@@ -38,6 +39,13 @@ CREATE TABLE IF NOT EXISTS flaky_attempts (
   duration_ms double precision NOT NULL,
   fingerprint integer,
   PRIMARY KEY (run, test, attempt)
+);
+CREATE TABLE IF NOT EXISTS flaky_failures (
+  test integer NOT NULL,
+  fingerprint integer NOT NULL,
+  message text,
+  line integer,
+  PRIMARY KEY (test, fingerprint)
 );
 `;
 

@@ -2,10 +2,11 @@ import { firstLine, isModuleNotFound, maskUrlCredentials, nativeRequireFromProje
 import type { Client, ClientConfig } from 'pg';
 import { FlakyError } from '../errors.js';
 import type { AttemptRecord, History, RunRecord } from '../model.js';
+import { allocateColumns, emptyCatalog, failureKey, recordsOf, type AttemptCatalog, type RunColumnsEntry } from './attempt-columns.js';
 import { collectHistory, type HistorySource, type RunWithAttempts } from './history-source.js';
 import type { HistoryQuery } from './history-store.js';
 import { POSTGRES_RUN_COLUMNS, POSTGRES_SCHEMA, SCHEMA_LOCK_KEY } from './postgres-schema.js';
-import { SCHEMA_VERSION, STATUSES, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { SCHEMA_VERSION, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
 
 type PgModule = { Client: new (config: ClientConfig) => Client };
 
@@ -38,9 +39,10 @@ function sqlState(error: unknown): string | undefined {
 }
 
 /**
- * Connect to the PostgreSQL store at `url` and create its tables if they are missing. Several
- * processes may open it at once: the first to take the advisory lock creates the tables, the
- * others wait and find them.
+ * Connect to the PostgreSQL store at `url` and create its tables if they are missing, or add what
+ * this version needs to an older database (version 1 to 2 adds `flaky_failures`; nothing existing
+ * changes). Several processes may open it at once: the first to take the advisory lock creates or
+ * upgrades the tables, the others wait and find them.
  */
 export async function openPostgresStore(url: string, cwd: string): Promise<PostgresHistoryStore> {
   const location = maskUrlCredentials(url);
@@ -65,10 +67,15 @@ export async function openPostgresStore(url: string, cwd: string): Promise<Postg
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK_KEY]);
-    await client.query(POSTGRES_SCHEMA);
-    const { rows } = await client.query<{ version: number }>('SELECT max(version) AS version FROM flaky_schema');
-    const version = rows[0]?.version ?? null;
+    const { rows: found } = await client.query<{ exists: boolean }>("SELECT to_regclass('flaky_schema') IS NOT NULL AS exists");
+    const version =
+      found[0]?.exists === true
+        ? ((await client.query<{ version: number | null }>('SELECT max(version) AS version FROM flaky_schema')).rows[0]?.version ?? null)
+        : null;
+    // A newer layout is refused before anything is created in it.
+    if (version === null || version <= SCHEMA_VERSION) await client.query(POSTGRES_SCHEMA);
     if (version === null) await client.query('INSERT INTO flaky_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
+    else if (version < SCHEMA_VERSION) await client.query('UPDATE flaky_schema SET version = $1', [SCHEMA_VERSION]);
     else if (version > SCHEMA_VERSION) {
       throw new FlakyError('FLAKY_STORE_TOO_NEW', {
         action: `open the history store ${location}`,
@@ -101,6 +108,8 @@ export class PostgresHistoryStore implements HistorySource {
   readonly #runKeys = new Map<string, number>();
   readonly #testKeys = new Map<string, number>();
   readonly #fingerprintKeys = new Map<string, number>();
+  /** Failures (test and fingerprint keys) whose text this store wrote or found already there. */
+  readonly #failureKeys = new Set<number>();
   #closed = false;
   /** Queries on one connection run one after another; this chains the store's operations. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -151,7 +160,7 @@ export class PostgresHistoryStore implements HistorySource {
         rows.map((row) => row.durationMs),
         rows.map((row) => row.fingerprint),
       ];
-      return this.#retried(async () => {
+      const added = await this.#retried(async () => {
         await this.#client.query('BEGIN');
         try {
           const result = await this.#client.query(
@@ -167,6 +176,8 @@ export class PostgresHistoryStore implements HistorySource {
           throw error;
         }
       });
+      await this.#writeFailures(attempts);
+      return added;
     });
   }
 
@@ -221,6 +232,33 @@ export class PostgresHistoryStore implements HistorySource {
     for (const row of rows) this.#fingerprintKeys.set(row.fingerprint, row.id);
   }
 
+  /**
+   * The text of each test's failure with each fingerprint, the first one written (later ones differ
+   * only in what the fingerprint ignores). Written after the attempts, in its own statement: a writer
+   * killed in between loses a message, never an attempt.
+   */
+  async #writeFailures(attempts: readonly AttemptRecord[]): Promise<void> {
+    const fresh = new Map<number, { test: number; fingerprint: number; message: string | null; line: number | null }>();
+    for (const attempt of attempts) {
+      if (attempt.errorFingerprint === undefined || (attempt.failureMessage === undefined && attempt.failureLine === undefined)) continue;
+      const test = this.#testKeys.get(attempt.testId)!;
+      const fingerprint = this.#fingerprintKeys.get(attempt.errorFingerprint)!;
+      const key = failureKey(test, fingerprint);
+      if (this.#failureKeys.has(key) || fresh.has(key)) continue;
+      fresh.set(key, { test, fingerprint, message: attempt.failureMessage ?? null, line: attempt.failureLine ?? null });
+    }
+    if (fresh.size === 0) return;
+    const rows = [...fresh.values()].sort((a, b) => a.test - b.test || a.fingerprint - b.fingerprint);
+    await this.#retried(() =>
+      this.#client.query(
+        `INSERT INTO flaky_failures (test, fingerprint, message, line)
+         SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[], $4::integer[]) ON CONFLICT DO NOTHING`,
+        [rows.map((row) => row.test), rows.map((row) => row.fingerprint), rows.map((row) => row.message), rows.map((row) => row.line)],
+      ),
+    );
+    for (const key of fresh.keys()) this.#failureKeys.add(key);
+  }
+
   async #retried<T>(body: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -246,42 +284,39 @@ export class PostgresHistoryStore implements HistorySource {
   }
 
   async *eachRun(query: HistoryQuery = {}): AsyncIterable<RunWithAttempts> {
-    const { runs, tests, fingerprints, wanted } = await this.#serial('read', () => this.#readIndex(query));
+    for await (const { run, columns } of this.eachRunColumns(query)) yield { run, attempts: recordsOf(run.runId, columns) };
+  }
+
+  /** {@link eachRun} with each run's attempts as typed-array columns: no object per attempt. */
+  async *eachRunColumns(query: HistoryQuery = {}): AsyncIterable<RunColumnsEntry> {
+    const { runs, catalog, wanted } = await this.#serial('read', () => this.#readIndex(query));
     for (const [key, run] of runs) {
-      const attempts = await this.#serial('read', async () => {
+      const columns = await this.#serial('read', async () => {
         const result = await this.#client.query({
           text: 'SELECT test, attempt, status, duration_ms, fingerprint FROM flaky_attempts WHERE run = $1 ORDER BY test, attempt',
           values: [key],
           rowMode: 'array',
         });
-        const list: AttemptRecord[] = [];
-        for (const [test, attempt, status, durationMs, fingerprint] of result.rows as [number, number, number, number, number | null][]) {
+        const rows = result.rows as [number, number, number, number, number | null][];
+        const filled = allocateColumns(rows.length, catalog);
+        for (const [test, attempt, status, durationMs, fingerprint] of rows) {
           if (wanted !== undefined && !wanted.has(test)) continue;
-          const entry = tests.get(test)!;
-          const record: AttemptRecord = {
-            runId: run.runId,
-            testId: entry[0],
-            file: entry[1],
-            fullName: entry[2],
-            attempt,
-            status: STATUSES[status]!,
-            durationMs,
-          };
-          if (fingerprint !== null) record.errorFingerprint = fingerprints.get(fingerprint)!;
-          list.push(record);
+          const at = filled.length++;
+          filled.test[at] = test;
+          filled.attempt[at] = attempt;
+          filled.status[at] = status;
+          filled.durationMs[at] = durationMs;
+          filled.fingerprint[at] = fingerprint ?? -1;
         }
-        return list;
+        return filled;
       });
-      yield { run, attempts };
+      yield { run, columns };
     }
   }
 
-  async #readIndex(query: HistoryQuery): Promise<{
-    runs: [number, RunRecord][];
-    tests: Map<number, [string, string, string]>;
-    fingerprints: Map<number, string>;
-    wanted: Set<number> | undefined;
-  }> {
+  async #readIndex(
+    query: HistoryQuery,
+  ): Promise<{ runs: [number, RunRecord][]; catalog: AttemptCatalog; wanted: Set<number> | undefined }> {
     const { sql, parameters } = runSelection(query, `id, run_id, ${POSTGRES_RUN_COLUMNS}`);
     const selected = await this.#client.query({ text: sql, values: parameters, rowMode: 'array' });
     const runs = (selected.rows as unknown[][]).map(([id, runId, ...columns]): [number, RunRecord] => [
@@ -290,16 +325,19 @@ export class PostgresHistoryStore implements HistorySource {
     ]);
     const wantedIds = query.testIds === undefined ? undefined : new Set(query.testIds.map((id) => id.toLowerCase()));
     const wanted = wantedIds === undefined ? undefined : new Set<number>();
-    const tests = new Map<number, [string, string, string]>();
+    const catalog = emptyCatalog();
     const testRows = await this.#client.query({ text: 'SELECT id, test_id, file, full_name FROM flaky_tests', rowMode: 'array' });
     for (const [id, testId, file, fullName] of testRows.rows as [number, string, string, string][]) {
-      tests.set(id, [testId, file, fullName]);
+      catalog.tests[id] = { testId, file, fullName };
       if (wantedIds?.has(testId) === true) wanted?.add(id);
     }
-    const fingerprints = new Map<number, string>();
     const fingerprintRows = await this.#client.query({ text: 'SELECT id, fingerprint FROM flaky_fingerprints', rowMode: 'array' });
-    for (const [id, fingerprint] of fingerprintRows.rows as [number, string][]) fingerprints.set(id, fingerprint);
-    return { runs, tests, fingerprints, wanted };
+    for (const [id, fingerprint] of fingerprintRows.rows as [number, string][]) catalog.fingerprints[id] = fingerprint;
+    const failureRows = await this.#client.query({ text: 'SELECT test, fingerprint, message, line FROM flaky_failures', rowMode: 'array' });
+    for (const [test, fingerprint, message, line] of failureRows.rows as [number, number, string | null, number | null][]) {
+      catalog.failures.set(failureKey(test, fingerprint), { message: message ?? undefined, line: line ?? undefined });
+    }
+    return { runs, catalog, wanted };
   }
 
   /** Run `body` after the store's earlier operations, turning connection failures into the package's error. */

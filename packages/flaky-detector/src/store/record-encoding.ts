@@ -2,7 +2,7 @@ import { FlakyError } from '../errors.js';
 import type { AttemptStatus, RunRecord } from '../model.js';
 
 /** The schema version this code writes and reads (SQLite `PRAGMA user_version`, PostgreSQL `flaky_schema`). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Statuses as small integers, the way both stores keep them. */
 export const STATUS_CODES: Readonly<Record<AttemptStatus, number>> = { passed: 0, failed: 1, skipped: 2, todo: 3 };

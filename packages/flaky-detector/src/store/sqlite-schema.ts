@@ -1,8 +1,11 @@
 /**
- * The SQLite layout, version 1 (`PRAGMA user_version`). Tests, fingerprints and runs are interned
+ * The SQLite layout, version 2 (`PRAGMA user_version`). Tests, fingerprints and runs are interned
  * once and attempts refer to them by small integers: an attempt row is a few bytes (SQLite stores
  * small integers in one or two bytes and 0/1 in none), and the attempts table is clustered on its
  * key (WITHOUT ROWID), so a run's attempts are read as one range and the key is not stored twice.
+ * Version 2 added `failures`: the masked, bounded message and line of each test's distinct failure
+ * (one row per test and fingerprint, the first seen), so the text is stored once, not per attempt.
+ * Every statement is `IF NOT EXISTS`: running it on a version 1 store adds only what is new.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -39,6 +42,13 @@ CREATE TABLE IF NOT EXISTS attempts (
   duration_ms NUMERIC NOT NULL,
   fingerprint INTEGER,
   PRIMARY KEY (run, test, attempt)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS failures (
+  test INTEGER NOT NULL,
+  fingerprint INTEGER NOT NULL,
+  message TEXT,
+  line INTEGER,
+  PRIMARY KEY (test, fingerprint)
 ) WITHOUT ROWID;
 `;
 
