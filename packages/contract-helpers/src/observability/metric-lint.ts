@@ -110,11 +110,11 @@ function checkName(family: MetricFamily, report: (rule: MetricRule, message: str
     const missing = [...sampleNames].filter((sampleName) => !sampleName.endsWith('_total') && !sampleName.endsWith('_created'));
     if (missing.length > 0 || (sampleNames.size === 0 && !name.endsWith('_total'))) report('counter-total', `the counter ${name} must end in _total`);
   } else if (name.endsWith('_total')) {
-    report('counter-total', `${name} ends in _total but is a ${family.type}: only counters end in _total`);
+    report('counter-total', `${name} ends in _total but its type is ${family.type}: only counters end in _total`);
   }
   if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram') {
     const suffix = RESERVED_SUFFIXES.find((candidate) => name.endsWith(candidate));
-    if (suffix !== undefined) report('reserved-suffix', `${name} is a ${family.type} ending in ${suffix}, which histograms and summaries use: rename it`);
+    if (suffix !== undefined) report('reserved-suffix', `${name} ends in ${suffix}, which histograms and summaries use, but its type is ${family.type}: rename it`);
   }
 }
 

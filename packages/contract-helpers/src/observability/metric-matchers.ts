@@ -123,7 +123,7 @@ export function toHaveMetric(this: MatcherContext | undefined, received: unknown
   const resolved = resolveMetric(snapshot, name);
   if (resolved === undefined) return fail(unknownName(snapshot, name));
   if (expected.type !== undefined && resolved.family.type !== expected.type) {
-    return fail(`${resolved.family.name} is a ${resolved.family.type}, not a ${expected.type}.`);
+    return fail(`${resolved.family.name} has type ${resolved.family.type}, not ${expected.type}.`);
   }
   const matching = resolved.samples.filter((sample) => matchesLabels(sample, expected.labels));
   if (matching.length === 0) {
@@ -180,7 +180,7 @@ export function toHaveHistogramObservation(
     if (base !== undefined && snapshot.families.some((candidate) => candidate.name === base)) return fail(`name the histogram by its family name, ${JSON.stringify(base)}.`);
     return fail(unknownName(snapshot, name));
   }
-  if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram') return fail(`${name} is a ${family.type}, not a histogram or summary.`);
+  if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram') return fail(`${name} has type ${family.type}, not histogram or summary.`);
   if (expected.le !== undefined && family.type === 'summary') return fail(`${name} is a summary: it has quantiles, not buckets, so \`le\` cannot be checked.`);
   const countName = family.type === 'gaugehistogram' ? `${name}_gcount` : `${name}_count`;
   const sumName = family.type === 'gaugehistogram' ? `${name}_gsum` : `${name}_sum`;

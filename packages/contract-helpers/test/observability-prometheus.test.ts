@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { lintMetrics, metricDelta, observabilityMatchers, scrapeMetrics, type MetricsSnapshot } from '../src/observability.js';
+import { prometheusSource, startOwnPrometheus, type OwnPrometheus } from './fixtures/own-prometheus.js';
+
+expect.extend(observabilityMatchers);
+
+const source = prometheusSource();
+const describeReal = 'skipReason' in source ? describe.skip : describe;
+
+describeReal(`metrics of a real Prometheus server ${'skipReason' in source ? source.skipReason : ''}`, () => {
+  let prometheus: OwnPrometheus;
+
+  beforeAll(async () => {
+    prometheus = await startOwnPrometheus(source as { url: string } | { binary: string });
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it('should parse all of its own /metrics: counters, gauges, summaries and histograms', async () => {
+    const metrics = await scrapeMetrics(`${prometheus.url}/metrics`);
+    const types = new Set(metrics.families.map((family) => family.type));
+
+    expect(metrics.format).toBe('prometheus');
+    expect(metrics.families.length).toBeGreaterThan(50);
+    expect([...types]).toEqual(expect.arrayContaining(['counter', 'gauge', 'summary', 'histogram']));
+    expect(metrics).toHaveMetric('prometheus_build_info', { type: 'gauge', labels: { version: /^\d+\.\d+\.\d+/ }, value: 1 });
+    expect(metrics).toHaveMetric('go_gc_duration_seconds_count', { atLeast: 0 });
+    expect(metrics).toHaveMetric('go_gc_duration_seconds', { type: 'summary' });
+    expect(metrics.families.every((family) => family.help !== undefined)).toBe(true);
+  });
+
+  it('should find nothing to report in what Prometheus exposes about itself', async () => {
+    const metrics = await scrapeMetrics(`${prometheus.url}/metrics`);
+
+    expect(lintMetrics(metrics)).toEqual([]);
+    expect(metrics).toFollowMetricConventions();
+  });
+
+  it('should see the requests made between two scrapes as a counter delta and new histogram observations', async () => {
+    const handler = '/api/v1/status/buildinfo';
+    const before: MetricsSnapshot = await scrapeMetrics(`${prometheus.url}/metrics`);
+    for (let request = 0; request < 3; request++) {
+      const response = await fetch(`${prometheus.url}${handler}`);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+
+    const after = await scrapeMetrics(`${prometheus.url}/metrics`);
+
+    expect(metricDelta(before, after, 'prometheus_http_requests_total', { handler, code: '200' })).toBe(3);
+    expect(after).toHaveMetric('prometheus_http_requests_total', { labels: { handler, code: 200 }, since: before, delta: 3 });
+    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler }, since: before, count: 3, le: Number.POSITIVE_INFINITY });
+    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler }, since: before, count: 3, sum: { atLeast: 0 } });
+    expect(after).not.toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler: '/api/v1/query' }, since: before });
+  });
+});
