@@ -79,14 +79,16 @@ export async function scrapeMetrics(target: ScrapeTarget, options: ScrapeOptions
       contentType = response.headers.get('content-type') ?? '';
       body = await response.text();
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // fetch's errors come from Node's realm, not the test's: read them by shape, not instanceof.
+      const failure = error as { name?: unknown; message?: unknown; cause?: { message?: unknown } } | undefined;
+      const timedOut = failure?.name === 'TimeoutError' || failure?.name === 'AbortError';
       throw new ContractError(
         'CONTRACT_SCRAPE_FAILED',
         {
           action: `scrape ${where}`,
           reason: timedOut
             ? `it did not answer within ${options.timeoutMs ?? 10_000} ms`
-            : `the request failed (${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)})`,
+            : `the request failed (${String(failure?.cause?.message ?? failure?.message ?? error)})`,
           fix: 'Check that the service is listening there and serves its metrics on that path.',
         },
         { cause: error },
