@@ -53,6 +53,8 @@ export function routeConnections(
     watchBypassed(socket: Socket, target: ConnectTarget): void;
     /** Decide a TLS passthrough of another interceptors copy: the socket if blocked, undefined to connect it. */
     decideTls(socket: TLSSocket, target: ConnectTarget): Socket | undefined;
+    /** Told of each socket the guard's interceptors took over (their stand-in for a connection). */
+    intercepted(socket: Socket): void;
   },
 ): Socket['connect'] {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound to each socket below
@@ -78,7 +80,10 @@ export function routeConnections(
     // connect, pass the request through to the real server behind the guard's back (a second
     // request, or an unhandled ECONNREFUSED where nothing listens). Pin it to the guard's layer.
     Object.defineProperty(this, 'connect', { value: guardedConnect, writable: true, configurable: true, enumerable: false });
-    return Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
+    const socket = Reflect.apply<Socket, ConnectArgs, Socket>(guardedConnect, this, args);
+    // A stand-in gets its own write path from the interceptors' controller; an internal connection does not.
+    if (Object.hasOwn(this, '_writeGeneric')) routing.intercepted(this);
+    return socket;
   } as Socket['connect'];
   Socket.prototype.connect = routedConnect;
   return routedConnect;

@@ -12,27 +12,34 @@ import type { RequestHandler } from './types.js';
  * fails `instanceof Error` here, and the interceptors would then not fail the request with it:
  * give them a local copy in its place, with the same name, message, code, brands, stack and cause
  * (the original's own cause, not the original: a cause holding the same message would print it twice).
+ * Anything else is returned as it is.
+ *
+ * @example
+ * socket.destroy(localError(reason) as Error)
  */
+export function localError(reason: unknown): unknown {
+  if (reason instanceof Error || typeof reason !== 'object' || reason === null || !('message' in reason)) return reason;
+  const foreign = reason as Error & Record<PropertyKey, unknown>;
+  const local = new Error(String(foreign.message), 'cause' in foreign ? { cause: foreign.cause } : undefined) as Error &
+    Record<PropertyKey, unknown>;
+  local.name = String(foreign.name);
+  if (typeof foreign.stack === 'string') local.stack = foreign.stack;
+  for (const key of Reflect.ownKeys(foreign)) {
+    if (key === 'message' || key === 'stack' || key === 'cause') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(foreign, key);
+    if (descriptor !== undefined) Object.defineProperty(local, key, descriptor);
+  }
+  return local;
+}
+
+/** Make `controller` fail its request with a local copy of a foreign error (see {@link localError}). */
 function adoptForeignErrors(controller: RequestController): void {
   const errorWith = controller.errorWith.bind(controller);
-  controller.errorWith = (reason?: unknown): void => {
-    if (reason instanceof Error || typeof reason !== 'object' || reason === null || !('message' in reason)) {
-      errorWith(reason);
-      return;
-    }
-    const foreign = reason as Error & Record<PropertyKey, unknown>;
-    const local = new Error(String(foreign.message), 'cause' in foreign ? { cause: foreign.cause } : undefined) as Error &
-      Record<PropertyKey, unknown>;
-    local.name = String(foreign.name);
-    if (typeof foreign.stack === 'string') local.stack = foreign.stack;
-    for (const key of Reflect.ownKeys(foreign)) {
-      if (key === 'message' || key === 'stack' || key === 'cause') continue;
-      const descriptor = Object.getOwnPropertyDescriptor(foreign, key);
-      if (descriptor !== undefined) Object.defineProperty(local, key, descriptor);
-    }
-    errorWith(local);
-  };
+  controller.errorWith = (reason?: unknown): void => errorWith(localError(reason));
 }
+
+/** What the handlers made of a request offered to them directly: a response, or an error to fail it with. */
+export type HandlerAnswer = { response: Response } | { error: unknown };
 
 /** The registered request handlers, and the two ways a request is offered to them. */
 export interface RequestHandlers {
@@ -48,7 +55,12 @@ export interface RequestHandlers {
   offerIntercepted(request: Request, requestId: string, controller: RequestController): Promise<void>;
   /** Offer `request` to the handlers at the fetch level: their answer, or undefined when none answered. */
   answerAtFetchLevel(request: Request): Promise<Response | undefined>;
-  /** Run `send` (the real `fetch` of a request no handler answered at the fetch level) so that its socket path does not offer it again. */
+  /** Offer `request` to the handlers outside the interceptors: what they answered, or undefined when none did. */
+  answerDirectly(request: Request): Promise<HandlerAnswer | undefined>;
+  /**
+   * Run `send` (the real `fetch` of a request no handler answered at the fetch level, or the writes
+   * of a node:http request no handler answered directly) so that its socket path does not offer it again.
+   */
   afterFetchLevelOffer<T>(request: Request, send: () => T): T;
 }
 
@@ -70,6 +82,17 @@ export function createRequestHandlers(forward: (request: Request) => Promise<Res
     }
   };
 
+  const answerDirectly = async (request: Request): Promise<HandlerAnswer | undefined> => {
+    let answer: HandlerAnswer | undefined;
+    const controller = new RequestController(request, {
+      passthrough: () => undefined,
+      respondWith: (response) => void (answer = { response }),
+      errorWith: (reason) => void (answer = { error: reason }),
+    });
+    await offer(request, createRequestId(), controller);
+    return answer;
+  };
+
   return {
     get count() {
       return handlers.length;
@@ -86,14 +109,9 @@ export function createRequestHandlers(forward: (request: Request) => Promise<Res
       adoptForeignErrors(controller);
       await offer(request, requestId, controller);
     },
+    answerDirectly,
     async answerAtFetchLevel(request) {
-      let answer: { response: Response } | { error: unknown } | undefined;
-      const controller = new RequestController(request, {
-        passthrough: () => undefined,
-        respondWith: (response) => void (answer = { response }),
-        errorWith: (reason) => void (answer = { error: reason }),
-      });
-      await offer(request, createRequestId(), controller);
+      const answer = await answerDirectly(request);
       if (answer === undefined) return undefined;
       if ('response' in answer) return answer.response;
       // As undici's fetch reports a failed request: the reason (e.g. the cassette's unmatched-request error) is the cause.

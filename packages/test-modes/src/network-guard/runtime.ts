@@ -17,6 +17,7 @@ import { Interceptor, RequestController } from '@mswjs/interceptors';
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http';
 import { SocketInterceptor } from '@mswjs/interceptors/net';
 import { createAnnouncer } from './announce.js';
+import { installClientRequestAnswers, type StandInController } from './client-request-answers.js';
 import { connectionLossOf, connectionLostError, deliverLossesOn } from './connection-loss.js';
 import { routeConnections, watchFirstWrite } from './connections.js';
 import { sendOutsideInterceptors } from './forward.js';
@@ -65,6 +66,10 @@ function createRuntime(): NetworkGuardRuntime {
 
   /** The client's socket of each intercepted connection, by the connection's server side (a request's initiator). */
   const clientSockets = new WeakMap<object, Socket>();
+  /** The interceptors' stand-in sockets, and their controllers once their connection is announced. */
+  const standIns = new WeakSet<Socket>();
+  const controllers = new WeakMap<Socket, StandInController>();
+  const awaitingController = new WeakMap<Socket, (controller: StandInController) => void>();
 
   // HTTP requests: the request handlers answer first; the policy judges what they leave.
   const http = new HttpRequestInterceptor();
@@ -105,7 +110,12 @@ function createRuntime(): NetworkGuardRuntime {
   sockets.on('connection', ({ connectionOptions, controller, socket }) => {
     keepGuardLast();
     const clientSocket = clientSocketOf(controller);
-    if (clientSocket !== undefined) clientSockets.set(socket, clientSocket);
+    if (clientSocket !== undefined) {
+      clientSockets.set(socket, clientSocket);
+      controllers.set(clientSocket, controller);
+      awaitingController.get(clientSocket)?.(controller);
+      awaitingController.delete(clientSocket);
+    }
     const host = connectionOptions.host ?? undefined;
     const port = connectionOptions.port ?? undefined;
     if (connectionOptions.path) return;
@@ -144,12 +154,40 @@ function createRuntime(): NetworkGuardRuntime {
       process.nextTick(() => socket.destroy(blocked));
       return socket;
     },
+    intercepted: (socket) => standIns.add(socket),
   });
 
   /** Whether an interceptor is layered on top of the guard (msw or nock in a test file) or shares its copy. */
   const othersIntercept = (): boolean => Socket.prototype.connect !== routedConnect || sharedWithOthers();
   const guardFetch = createFetchGuard(handlers, othersIntercept);
   guardFetch(globalThis);
+
+  // node:http requests a handler answers skip the interceptors' HTTP parsing and response writing.
+  let fastPathOn = true;
+  const clientRequestAnswers = installClientRequestAnswers({
+    handlers,
+    enabled: () => fastPathOn && handlers.count > 0 && !othersIntercept(),
+    isStandIn: (socket) => standIns.has(socket),
+    controllerOf: (socket) => {
+      const known = controllers.get(socket);
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((resolve) => awaitingController.set(socket, resolve));
+    },
+  });
+  const clientRequestFastPath = {
+    get enabled() {
+      return fastPathOn;
+    },
+    set enabled(on: boolean) {
+      fastPathOn = on;
+    },
+    get answered() {
+      return clientRequestAnswers.answered;
+    },
+    get handedOver() {
+      return clientRequestAnswers.handedOver;
+    },
+  };
 
   return {
     configure: (config) => policy.configure(config),
@@ -163,6 +201,7 @@ function createRuntime(): NetworkGuardRuntime {
     connectionLost: connectionLostError,
     connectionLossOf,
     guardFetch,
+    clientRequestFastPath,
     takeViolations: () => policy.takeViolations(),
     announceOnce: createAnnouncer(),
   };

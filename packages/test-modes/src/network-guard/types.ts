@@ -51,6 +51,16 @@ export interface InterceptedRequest {
  */
 export type RequestHandler = (intercepted: InterceptedRequest) => void | Promise<void>;
 
+/** Diagnostics and switch of the guard's node:http fast path (see {@link NetworkGuardRuntime.clientRequestFastPath}). */
+export interface ClientRequestFastPath {
+  /** Whether the fast path is taken (default true). */
+  enabled: boolean;
+  /** How many node:http requests a handler answered (or failed) on the fast path. */
+  readonly answered: number;
+  /** How many the fast path took but no handler answered: they went on down the socket path. */
+  readonly handedOver: number;
+}
+
 /** The process-wide network guard. */
 export interface NetworkGuardRuntime {
   /** Replace what the guard enforces; takes effect for the next connection. */
@@ -86,6 +96,16 @@ export interface NetworkGuardRuntime {
    * path, so that interceptor sees it first.
    */
   guardFetch(scope: { fetch?: typeof fetch }): void;
+  /**
+   * The node:http fast path (node:http, axios, got): a request whose whole body is written with
+   * `req.end()` in the turn it is created is offered to the request handlers before the
+   * interceptors parse it; an answer goes straight into the client's socket (still the
+   * interceptors' stand-in, so keep-alive, timeouts and aborts behave as on the socket path), and
+   * a request no handler answers is handed to the socket path unchanged. `answered` and
+   * `handedOver` count the requests it took; set `enabled` to false to send every node:http
+   * request down the socket path (to compare the two).
+   */
+  readonly clientRequestFastPath: ClientRequestFastPath;
   /** The attempts blocked since the last call, oldest first; clears them. */
   takeViolations(): BlockedAttempt[];
   /** Print `text` to stderr once per test run, whichever worker gets there first. */
