@@ -37,6 +37,12 @@ export {
   type SpansInput,
 } from './observability/span-records.js';
 export { toHaveSpan, toBeChildOf, type SpanExpectation } from './observability/span-matchers.js';
-export { findTelemetryPii, toLeakPii, type LogRecordLike, type TelemetryInput, type TelemetryPiiFinding } from './observability/telemetry-pii.js';
+export {
+  findTelemetryPii,
+  toLeakPii,
+  type LogRecordLike,
+  type TelemetryInput,
+  type TelemetryPiiFinding,
+} from './observability/telemetry-pii.js';
 export { observabilityMatchers } from './observability/observability-matchers.js';
 export { ContractError, isContractError, type ContractErrorCode } from './errors.js';

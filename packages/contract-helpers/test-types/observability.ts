@@ -20,7 +20,11 @@ const grew: number = metricDelta(metrics, 'up 2\n', 'up', { job: /api/, status: 
 expect(metrics).toHaveMetric('http_requests_total', { labels: { route: '/orders' }, since: metrics, delta: { atLeast: 1 } });
 expect('up 1\n').toHaveHistogramObservation('http_request_duration_seconds', { count: 1, le: 0.5, sum: { atMost: 1 } });
 expect(metrics).toFollowMetricConventions({ ignore: [/^process_/], skipRules: ['help'], requiredLabels: { up: ['job'] } });
-expect(exporter).toHaveSpan(/orders/, { kind: 'server', status: { code: 'error', message: /declined/ }, exception: { type: 'PaymentDeclined' } });
+expect(exporter).toHaveSpan(/orders/, {
+  kind: 'server',
+  status: { code: 'error', message: /declined/ },
+  exception: { type: 'PaymentDeclined' },
+});
 expect(spans[0]).toBeChildOf(spans[1]!, exporter);
 expect(exporter).not.toLeakPii({ allow: { categories: ['ipv4'] } });
 // @ts-expect-error: not a metric type

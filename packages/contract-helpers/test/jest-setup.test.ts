@@ -21,7 +21,9 @@ function setupEntryConsumer(): void {
       expect([{ name: 'GET /orders', spanId: 'b7ad6b7169203331', traceId: '0af7651916cd43dd8448eb211c80319c' }]).toHaveSpan('GET /orders');
     });
     it('fails on an e-mail in a label value, masked', () => {
-      expect('# HELP logins_total Logins.\n# TYPE logins_total counter\nlogins_total{user="jane.doe@corp.example"} 1\n').toFollowMetricConventions();
+      expect(
+        '# HELP logins_total Logins.\n# TYPE logins_total counter\nlogins_total{user="jane.doe@corp.example"} 1\n',
+      ).toFollowMetricConventions();
     });
   });
 }

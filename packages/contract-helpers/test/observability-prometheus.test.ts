@@ -50,8 +50,21 @@ describeReal(`metrics of a real Prometheus server ${'skipReason' in source ? sou
 
     expect(metricDelta(before, after, 'prometheus_http_requests_total', { handler, code: '200' })).toBe(3);
     expect(after).toHaveMetric('prometheus_http_requests_total', { labels: { handler, code: 200 }, since: before, delta: 3 });
-    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler }, since: before, count: 3, le: Number.POSITIVE_INFINITY });
-    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler }, since: before, count: 3, sum: { atLeast: 0 } });
-    expect(after).not.toHaveHistogramObservation('prometheus_http_request_duration_seconds', { labels: { handler: '/api/v1/query' }, since: before });
+    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', {
+      labels: { handler },
+      since: before,
+      count: 3,
+      le: Number.POSITIVE_INFINITY,
+    });
+    expect(after).toHaveHistogramObservation('prometheus_http_request_duration_seconds', {
+      labels: { handler },
+      since: before,
+      count: 3,
+      sum: { atLeast: 0 },
+    });
+    expect(after).not.toHaveHistogramObservation('prometheus_http_request_duration_seconds', {
+      labels: { handler: '/api/v1/query' },
+      since: before,
+    });
   });
 });

@@ -42,7 +42,9 @@ describe('scrapeMetrics', () => {
       if (request.url === '/metrics' && request.headers.accept?.startsWith('application/openmetrics-text') === true) {
         response.writeHead(200, { 'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' }).end(OPENMETRICS);
       } else if (request.url === '/metrics') {
-        response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end('# TYPE orders_total counter\norders_total{channel="web"} 2\n');
+        response
+          .writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+          .end('# TYPE orders_total counter\norders_total{channel="web"} 2\n');
       } else if (request.url === '/protected') {
         response.writeHead(401).end('missing bearer token for ops@corp.example\n');
       } else {
@@ -84,7 +86,9 @@ describe('scrapeMetrics', () => {
   });
 
   it('should fail with CONTRACT_SCRAPE_FAILED on a format it does not read and on a closed port', async () => {
-    expect((await rejection(scrapeMetrics(`${url}/protobuf`))).message).toContain('it answered with "application/vnd.google.protobuf", not a text exposition format');
+    expect((await rejection(scrapeMetrics(`${url}/protobuf`))).message).toContain(
+      'it answered with "application/vnd.google.protobuf", not a text exposition format',
+    );
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -93,20 +97,25 @@ describe('scrapeMetrics', () => {
     const refused = await rejection(scrapeMetrics(`http://127.0.0.1:${port}/metrics`));
 
     expect(refused.code).toBe('CONTRACT_SCRAPE_FAILED');
-    expect(refused.message).toContain(`Failed to scrape http://127.0.0.1:${port}/metrics: the request failed (connect ECONNREFUSED 127.0.0.1:${port})`);
+    expect(refused.message).toContain(
+      `Failed to scrape http://127.0.0.1:${port}/metrics: the request failed (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
   });
 
   it('should scrape a Fastify app through inject, on the path given', async () => {
     const app = Fastify();
     let requests = 0;
-    app.addHook('onResponse', async (request) => {
+    app.addHook('onResponse', (request, _reply, done) => {
       if (request.url === '/orders') requests++;
+      done();
     });
     app.post('/orders', async (_request, reply) => reply.code(201).send({ id: 1 }));
     app.get('/internal/metrics', async (_request, reply) =>
       reply
         .type('text/plain; version=0.0.4')
-        .send(`# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{route="/orders",status="201"} ${requests}\n`),
+        .send(
+          `# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{route="/orders",status="201"} ${requests}\n`,
+        ),
     );
     const before = await scrapeMetrics(app, { path: '/internal/metrics' });
 

@@ -36,7 +36,11 @@ function ordersService(leak: boolean): Server {
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       const order = JSON.parse(body) as { email: string; card: string };
-      const insert = tracer.startSpan('pg.query INSERT orders', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql' } }, inRequest);
+      const insert = tracer.startSpan(
+        'pg.query INSERT orders',
+        { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql' } },
+        inRequest,
+      );
       insert.end();
       const payment = tracer.startSpan('charge card', { kind: SpanKind.CLIENT, attributes: { 'payment.provider': 'acme' } }, inRequest);
       const declined = order.card.endsWith('0002');
@@ -136,15 +140,25 @@ describe('span matchers on spans from the OpenTelemetry SDK', () => {
     await placeOrder(carefulUrl, '4000 0000 0000 0002');
 
     const message = failureOf(() =>
-      expect(spans).toHaveSpan('charge card', { status: 'ok', attributes: { 'payment.provider': 'stripe' }, exception: { type: 'Timeout' } }),
+      expect(spans).toHaveSpan('charge card', {
+        status: 'ok',
+        attributes: { 'payment.provider': 'stripe' },
+        exception: { type: 'Timeout' },
+      }),
     );
 
-    expect(message).toContain('Expected a span "charge card" with status ok, attributes payment.provider, a recorded exception, but none of the 1 span named so matches:');
+    expect(message).toContain(
+      'Expected a span "charge card" with status ok, attributes payment.provider, a recorded exception, but none of the 1 span named so matches:',
+    );
     expect(message).toContain(
       '  charge card  [client, error: card declined by issuer]: status is error, not ok; attribute payment.provider is "acme", not "stripe"; its exceptions are "PaymentDeclined": "card declined by issuer", not "Timeout"',
     );
     expect(message).toContain(
-      ['  POST /orders  [server, error]', '  ├─ pg.query INSERT orders  [client, unset]', '  └─ charge card  [client, error: card declined by issuer]  ←'].join('\n'),
+      [
+        '  POST /orders  [server, error]',
+        '  ├─ pg.query INSERT orders  [client, unset]',
+        '  └─ charge card  [client, error: card declined by issuer]  ←',
+      ].join('\n'),
     );
   });
 
@@ -167,7 +181,9 @@ describe('span matchers on spans from the OpenTelemetry SDK', () => {
     expect(spanTree(spans).map((node) => [node.span.name, node.children.map((child) => child.span.name)])).toEqual([
       ['POST /orders', ['pg.query INSERT orders', 'charge card']],
     ]);
-    expect(formatSpanTree(withoutRequest)).toMatch(/^\(parent [0-9a-f]{8}… not among the spans\) pg\.query INSERT orders {2}\[client, unset\]\n/);
+    expect(formatSpanTree(withoutRequest)).toMatch(
+      /^\(parent [0-9a-f]{8}… not among the spans\) pg\.query INSERT orders {2}\[client, unset\]\n/,
+    );
   });
 
   it('should find the e-mail a careless service puts on its span and in its log record, masked', async () => {
@@ -215,7 +231,13 @@ describe('toLeakPii on log lines', () => {
 describe('readSpans', () => {
   it('should read exported span records with SDK 1.x parentSpanId and named kinds and statuses', () => {
     const records = [
-      { name: 'GET /orders/:id', kind: 'SPAN_KIND_SERVER', traceId: 'a'.repeat(32), spanId: '1'.repeat(16), status: { code: 'STATUS_CODE_OK' } },
+      {
+        name: 'GET /orders/:id',
+        kind: 'SPAN_KIND_SERVER',
+        traceId: 'a'.repeat(32),
+        spanId: '1'.repeat(16),
+        status: { code: 'STATUS_CODE_OK' },
+      },
       { name: 'cache get', kind: 2, traceId: 'a'.repeat(32), spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16) },
     ];
 

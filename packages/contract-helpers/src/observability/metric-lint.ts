@@ -91,14 +91,21 @@ function unboundedShape(value: string): string | undefined {
 }
 
 function ignored(name: string, ignore: MetricLintOptions['ignore']): boolean {
-  return (ignore ?? []).some((entry) => (typeof entry === 'string' ? entry === name : new RegExp(entry.source, entry.flags.replace('g', '')).test(name)));
+  return (ignore ?? []).some((entry) =>
+    typeof entry === 'string' ? entry === name : new RegExp(entry.source, entry.flags.replace('g', '')).test(name),
+  );
 }
 
 function checkName(family: MetricFamily, report: (rule: MetricRule, message: string, sample?: MetricSample) => void): void {
   const { name } = family;
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) report('name', `${JSON.stringify(maskText(name))} has characters outside [a-zA-Z0-9_:]; older Prometheus servers and most tools cannot query it`);
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name))
+    report(
+      'name',
+      `${JSON.stringify(maskText(name))} has characters outside [a-zA-Z0-9_:]; older Prometheus servers and most tools cannot query it`,
+    );
   if (name.includes(':')) report('name', `${name} has a colon: colons are for recording rules, not for what an app exports`);
-  if (/[a-z][A-Z]/.test(name)) report('name', `${name} is camelCase: write snake_case (${name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()})`);
+  if (/[a-z][A-Z]/.test(name))
+    report('name', `${name} is camelCase: write snake_case (${name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()})`);
   const words = name.toLowerCase().split('_');
   for (const word of words) {
     const base = NON_BASE_UNITS[word];
@@ -108,28 +115,42 @@ function checkName(family: MetricFamily, report: (rule: MetricRule, message: str
   const sampleNames = new Set(family.samples.map((sample) => sample.name));
   if (family.type === 'counter') {
     const missing = [...sampleNames].filter((sampleName) => !sampleName.endsWith('_total') && !sampleName.endsWith('_created'));
-    if (missing.length > 0 || (sampleNames.size === 0 && !name.endsWith('_total'))) report('counter-total', `the counter ${name} must end in _total`);
+    if (missing.length > 0 || (sampleNames.size === 0 && !name.endsWith('_total')))
+      report('counter-total', `the counter ${name} must end in _total`);
   } else if (name.endsWith('_total')) {
     report('counter-total', `${name} ends in _total but its type is ${family.type}: only counters end in _total`);
   }
   if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram') {
     const suffix = RESERVED_SUFFIXES.find((candidate) => name.endsWith(candidate));
-    if (suffix !== undefined) report('reserved-suffix', `${name} ends in ${suffix}, which histograms and summaries use, but its type is ${family.type}: rename it`);
+    if (suffix !== undefined)
+      report('reserved-suffix', `${name} ends in ${suffix}, which histograms and summaries use, but its type is ${family.type}: rename it`);
   }
 }
 
-function checkLabels(family: MetricFamily, options: MetricLintOptions, report: (rule: MetricRule, message: string, sample?: MetricSample) => void): void {
+function checkLabels(
+  family: MetricFamily,
+  options: MetricLintOptions,
+  report: (rule: MetricRule, message: string, sample?: MetricSample) => void,
+): void {
   const required = options.requiredLabels?.[family.name] ?? [];
   const isInfo = family.type === 'info' || family.name.endsWith('_info');
   const values = new Map<string, Set<string>>();
   const reported = new Set<string>();
   for (const sample of family.samples) {
     const missing = required.filter((label) => sample.labels[label] === undefined);
-    if (missing.length > 0) report('required-label', `${formatSeries(sample.name, sample.labels)} has no ${missing.map((label) => JSON.stringify(label)).join(', ')} label`, sample);
+    if (missing.length > 0)
+      report(
+        'required-label',
+        `${formatSeries(sample.name, sample.labels)} has no ${missing.map((label) => JSON.stringify(label)).join(', ')} label`,
+        sample,
+      );
     for (const [label, value] of Object.entries(sample.labels)) {
-      if (label.startsWith('__')) report('reserved-label', `${sample.name} has the label ${label}: names starting with "__" are reserved for Prometheus`, sample);
-      if (label === 'le' && !sample.name.endsWith('_bucket')) report('reserved-label', `${sample.name} has an "le" label, which only histogram buckets carry`, sample);
-      if (label === 'quantile' && family.type !== 'summary') report('reserved-label', `${sample.name} has a "quantile" label, which only summaries carry`, sample);
+      if (label.startsWith('__'))
+        report('reserved-label', `${sample.name} has the label ${label}: names starting with "__" are reserved for Prometheus`, sample);
+      if (label === 'le' && !sample.name.endsWith('_bucket'))
+        report('reserved-label', `${sample.name} has an "le" label, which only histogram buckets carry`, sample);
+      if (label === 'quantile' && family.type !== 'summary')
+        report('reserved-label', `${sample.name} has a "quantile" label, which only summaries carry`, sample);
       if (/[a-z][A-Z]/.test(label) && !reported.has(`case ${label}`)) {
         reported.add(`case ${label}`);
         report('name', `the label ${label} of ${family.name} is camelCase: write snake_case`, sample);
@@ -141,21 +162,37 @@ function checkLabels(family: MetricFamily, options: MetricLintOptions, report: (
       const shape = unboundedShape(value);
       if (shape !== undefined && !reported.has(`shape ${label}`)) {
         reported.add(`shape ${label}`);
-        report('high-cardinality', `${formatSeries(sample.name, sample.labels)}: the ${label} label holds ${shape}; each new value is a new series`, sample);
+        report(
+          'high-cardinality',
+          `${formatSeries(sample.name, sample.labels)}: the ${label} label holds ${shape}; each new value is a new series`,
+          sample,
+        );
       }
       for (const finding of findPii({ [label]: value }, options.pii)) {
-        report('pii', `${sample.name}: the ${label} label holds ${finding.category === 'secret' ? 'a secret' : `personal data (${finding.category})`}: ${finding.masked}`, sample);
+        report(
+          'pii',
+          `${sample.name}: the ${label} label holds ${finding.category === 'secret' ? 'a secret' : `personal data (${finding.category})`}: ${finding.masked}`,
+          sample,
+        );
       }
     }
   }
   const limit = options.maxLabelValues ?? 100;
   for (const [label, seen] of values) {
-    if (seen.size > limit) report('high-cardinality', `${family.name}: the ${label} label takes ${seen.size} values (more than ${limit}); bound it, or raise maxLabelValues`);
+    if (seen.size > limit)
+      report(
+        'high-cardinality',
+        `${family.name}: the ${label} label takes ${seen.size} values (more than ${limit}); bound it, or raise maxLabelValues`,
+      );
   }
 }
 
 function seriesKey(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(labels).filter(([key]) => key !== 'le' && key !== 'quantile').sort(([a], [b]) => (a < b ? -1 : 1)));
+  return JSON.stringify(
+    Object.entries(labels)
+      .filter(([key]) => key !== 'le' && key !== 'quantile')
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 function checkHistogram(family: MetricFamily, report: (rule: MetricRule, message: string, sample?: MetricSample) => void): void {
@@ -179,12 +216,17 @@ function checkHistogram(family: MetricFamily, report: (rule: MetricRule, message
     if (infinite === undefined) report('histogram', `${where} has no le="+Inf" bucket`, first);
     for (let index = 1; index < sorted.length; index++) {
       if (sorted[index]!.value < sorted[index - 1]!.value) {
-        report('histogram', `${where}: bucket le="${sorted[index]!.labels['le']}" (${sorted[index]!.value}) is below le="${sorted[index - 1]!.labels['le']}" (${sorted[index - 1]!.value}); buckets are cumulative`, sorted[index]);
+        report(
+          'histogram',
+          `${where}: bucket le="${sorted[index]!.labels['le']}" (${sorted[index]!.value}) is below le="${sorted[index - 1]!.labels['le']}" (${sorted[index - 1]!.value}); buckets are cumulative`,
+          sorted[index],
+        );
         break;
       }
     }
     if (count === undefined) report('histogram', `${where} has buckets but no _count sample`, first);
-    else if (infinite !== undefined && infinite.value !== count.value) report('histogram', `${where}: the le="+Inf" bucket (${infinite.value}) differs from _count (${count.value})`, count);
+    else if (infinite !== undefined && infinite.value !== count.value)
+      report('histogram', `${where}: the le="+Inf" bucket (${infinite.value}) differs from _count (${count.value})`, count);
   }
 }
 
@@ -193,7 +235,8 @@ function checkSummary(family: MetricFamily, report: (rule: MetricRule, message: 
     const quantile = sample.labels['quantile'];
     if (quantile === undefined) continue;
     const value = parseMetricNumber(quantile);
-    if (value === undefined || value < 0 || value > 1) report('histogram', `${sample.name}: quantile="${quantile}" is not between 0 and 1`, sample);
+    if (value === undefined || value < 0 || value > 1)
+      report('histogram', `${sample.name}: quantile="${quantile}" is not between 0 and 1`, sample);
   }
 }
 

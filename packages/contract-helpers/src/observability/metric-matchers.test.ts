@@ -64,7 +64,9 @@ describe('metricValue and metricDelta', () => {
     }
 
     expect(isContractError(caught) && caught.code).toBe('CONTRACT_UNKNOWN_METRIC');
-    expect((caught as Error).message).toContain('the scrape has no metric named "http_request_total" (did you mean "http_requests_total"?)');
+    expect((caught as Error).message).toContain(
+      'the scrape has no metric named "http_request_total" (did you mean "http_requests_total"?)',
+    );
   });
 });
 
@@ -82,7 +84,9 @@ describe('toHaveMetric', () => {
   it('should list the series of the metric when none has the labels', () => {
     const message = failureOf(() => expect(scrape(1)).toHaveMetric('http_requests_total', { labels: { route: '/orders', status: '500' } }));
 
-    expect(message).toContain('Expected http_requests_total{route="/orders",status="500"}, but no series of http_requests_total has these labels; its series:');
+    expect(message).toContain(
+      'Expected http_requests_total{route="/orders",status="500"}, but no series of http_requests_total has these labels; its series:',
+    );
     expect(message).toContain('  http_requests_total{method="POST",route="/orders",status="201"} 1  (line 3)');
   });
 
@@ -91,12 +95,18 @@ describe('toHaveMetric', () => {
       expect(scrape(3)).toHaveMetric('http_requests_total', { labels: { route: '/orders' }, value: 1, since: scrape(1), delta: 1 }),
     );
 
-    expect(message).toContain('its value is 4 (the sum of 2 series), not 1; it grew by 2 (from 2 to 4) since the earlier scrape, where 1 was expected');
+    expect(message).toContain(
+      'its value is 4 (the sum of 2 series), not 1; it grew by 2 (from 2 to 4) since the earlier scrape, where 1 was expected',
+    );
   });
 
   it('should name the nearest metric and the type when they differ', () => {
-    expect(failureOf(() => expect(scrape(1)).toHaveMetric('orders_inflight'))).toContain('the scrape has no metric named "orders_inflight" (did you mean "orders_in_flight"?)');
-    expect(failureOf(() => expect(scrape(1)).toHaveMetric('orders_in_flight', { type: 'counter' }))).toContain('orders_in_flight has type gauge, not counter.');
+    expect(failureOf(() => expect(scrape(1)).toHaveMetric('orders_inflight'))).toContain(
+      'the scrape has no metric named "orders_inflight" (did you mean "orders_in_flight"?)',
+    );
+    expect(failureOf(() => expect(scrape(1)).toHaveMetric('orders_in_flight', { type: 'counter' }))).toContain(
+      'orders_in_flight has type gauge, not counter.',
+    );
   });
 
   it('should mask personal data in the label values it prints', () => {
@@ -107,18 +117,27 @@ describe('toHaveMetric', () => {
   });
 
   it('should refuse a delta without an earlier scrape', () => {
-    expect(() => expect(scrape(1)).toHaveMetric('http_requests_total', { delta: 1 })).toThrow('`delta` compares with an earlier scrape, but `since` is missing');
+    expect(() => expect(scrape(1)).toHaveMetric('http_requests_total', { delta: 1 })).toThrow(
+      '`delta` compares with an earlier scrape, but `since` is missing',
+    );
   });
 });
 
 describe('toHaveHistogramObservation', () => {
   it('should pass when the count grew and every new observation fell at or below the bucket', () => {
-    expect(scrape(2)).toHaveHistogramObservation('http_request_duration_seconds', { labels: { route: '/orders' }, since: scrape(1), count: 1, le: 0.5 });
+    expect(scrape(2)).toHaveHistogramObservation('http_request_duration_seconds', {
+      labels: { route: '/orders' },
+      since: scrape(1),
+      count: 1,
+      le: 0.5,
+    });
     expect(scrape(1)).toHaveHistogramObservation('http_request_duration_seconds', { sum: { atMost: 0.1 } });
   });
 
   it('should say how many observations fell above the bucket', () => {
-    const message = failureOf(() => expect(scrape(1, 1)).toHaveHistogramObservation('http_request_duration_seconds', { since: scrape(1), le: 0.5 }));
+    const message = failureOf(() =>
+      expect(scrape(1, 1)).toHaveHistogramObservation('http_request_duration_seconds', { since: scrape(1), le: 0.5 }),
+    );
 
     expect(message).toContain('1 of the 1 new observations since the earlier scrape fell above le="0.5"');
   });
@@ -158,8 +177,12 @@ describe('toFollowMetricConventions', () => {
     const message = failureOf(() => expect(text).toFollowMetricConventions({ requiredLabels: { requests: ['status'] } }));
 
     expect(message).toContain('counter-total: the counter requests must end in _total');
-    expect(message).toContain('required-label: requests{route="/orders/8c1f2d3e-4b5a-4c6d-8e7f-446655440000"} has no "status" label  (line 3)');
-    expect(message).toContain('high-cardinality: requests{route="/orders/8c1f2d3e-4b5a-4c6d-8e7f-446655440000"}: the route label holds a raw path with an id in it');
+    expect(message).toContain(
+      'required-label: requests{route="/orders/8c1f2d3e-4b5a-4c6d-8e7f-446655440000"} has no "status" label  (line 3)',
+    );
+    expect(message).toContain(
+      'high-cardinality: requests{route="/orders/8c1f2d3e-4b5a-4c6d-8e7f-446655440000"}: the route label holds a raw path with an id in it',
+    );
     expect(message).toContain('base-unit: latency_ms is in ms: use base units, seconds');
     expect(message).toContain('pii: latency_ms: the customer_email label holds personal data (email): j***@c***.example  (line 6)');
     expect(message).toContain('counter-total: jobs_total ends in _total but its type is untyped');

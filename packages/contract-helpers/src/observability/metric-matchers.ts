@@ -60,7 +60,9 @@ function hint(context: MatcherContext | undefined, name: string, expected: strin
 }
 
 function listSamples(samples: readonly MetricSample[]): string {
-  const lines = samples.slice(0, MAX_LISTED).map((sample) => `  ${formatSeries(sample.name, sample.labels)} ${sample.value}  (line ${sample.line})`);
+  const lines = samples
+    .slice(0, MAX_LISTED)
+    .map((sample) => `  ${formatSeries(sample.name, sample.labels)} ${sample.value}  (line ${sample.line})`);
   if (samples.length > MAX_LISTED) lines.push(`  ... and ${samples.length - MAX_LISTED} more`);
   return lines.length === 0 ? '  (no series yet)' : lines.join('\n');
 }
@@ -80,7 +82,10 @@ function inRange(value: number, range: number | ValueRange): boolean {
 
 function describeRange(range: number | ValueRange): string {
   if (typeof range === 'number') return `${range}`;
-  const parts = [range.atLeast === undefined ? '' : `at least ${range.atLeast}`, range.atMost === undefined ? '' : `at most ${range.atMost}`];
+  const parts = [
+    range.atLeast === undefined ? '' : `at least ${range.atLeast}`,
+    range.atMost === undefined ? '' : `at most ${range.atMost}`,
+  ];
   return parts.filter((part) => part !== '').join(' and ') || 'any value';
 }
 
@@ -108,7 +113,12 @@ function unknownName(snapshot: MetricsSnapshot, name: string): string {
  * @example
  * expect(after).toHaveMetric('http_requests_total', { labels: { route: '/orders', status: '201' }, since: before, delta: 1 })
  */
-export function toHaveMetric(this: MatcherContext | undefined, received: unknown, name: string, expected: MetricExpectation = {}): MatcherOutcome {
+export function toHaveMetric(
+  this: MatcherContext | undefined,
+  received: unknown,
+  name: string,
+  expected: MetricExpectation = {},
+): MatcherOutcome {
   if (expected.delta !== undefined && expected.since === undefined) {
     throw new ContractError('CONTRACT_INVALID_OPTIONS', {
       action: `check ${name}`,
@@ -127,19 +137,24 @@ export function toHaveMetric(this: MatcherContext | undefined, received: unknown
   }
   const matching = resolved.samples.filter((sample) => matchesLabels(sample, expected.labels));
   if (matching.length === 0) {
-    return fail(`no series of ${name} has ${expected.labels === undefined ? 'a sample' : 'these labels'}; its series:\n${listSamples(resolved.samples)}`);
+    return fail(
+      `no series of ${name} has ${expected.labels === undefined ? 'a sample' : 'these labels'}; its series:\n${listSamples(resolved.samples)}`,
+    );
   }
   const value = sumOf(matching);
   const of = matching.length === 1 ? '' : ` (the sum of ${matching.length} series)`;
   const failures: string[] = [];
-  if (expected.value !== undefined && !sameNumber(value, expected.value)) failures.push(`its value is ${value}${of}, not ${expected.value}`);
-  if (expected.atLeast !== undefined && !(value >= expected.atLeast)) failures.push(`its value is ${value}${of}, below ${expected.atLeast}`);
+  if (expected.value !== undefined && !sameNumber(value, expected.value))
+    failures.push(`its value is ${value}${of}, not ${expected.value}`);
+  if (expected.atLeast !== undefined && !(value >= expected.atLeast))
+    failures.push(`its value is ${value}${of}, below ${expected.atLeast}`);
   if (expected.atMost !== undefined && !(value <= expected.atMost)) failures.push(`its value is ${value}${of}, above ${expected.atMost}`);
   let grew = '';
   if (expected.since !== undefined && expected.delta !== undefined) {
     const before = sumOf(earlierSamples(expected.since, name, expected.labels, `check ${name}`));
     grew = ` grew by ${value - before} (from ${before} to ${value})`;
-    if (!inRange(value - before, expected.delta)) failures.push(`it${grew} since the earlier scrape, where ${describeRange(expected.delta)} was expected`);
+    if (!inRange(value - before, expected.delta))
+      failures.push(`it${grew} since the earlier scrape, where ${describeRange(expected.delta)} was expected`);
   }
   const pass = failures.length === 0;
   return {
@@ -173,35 +188,48 @@ export function toHaveHistogramObservation(
   const snapshot = toMetricsSnapshot(received, `check the observations of ${name}`);
   const head = hint(this, 'toHaveHistogramObservation', 'name, expected');
   const selector = formatSelector(name, expected.labels);
-  const fail = (reason: string): MatcherOutcome => ({ pass: false, message: () => `${head}\n\nExpected observations in ${selector}, but ${reason}` });
+  const fail = (reason: string): MatcherOutcome => ({
+    pass: false,
+    message: () => `${head}\n\nExpected observations in ${selector}, but ${reason}`,
+  });
   const family = snapshot.families.find((candidate) => candidate.name === name);
   if (family === undefined) {
     const base = /_(?:bucket|count|sum)$/.test(name) ? name.replace(/_(?:bucket|count|sum)$/, '') : undefined;
-    if (base !== undefined && snapshot.families.some((candidate) => candidate.name === base)) return fail(`name the histogram by its family name, ${JSON.stringify(base)}.`);
+    if (base !== undefined && snapshot.families.some((candidate) => candidate.name === base))
+      return fail(`name the histogram by its family name, ${JSON.stringify(base)}.`);
     return fail(unknownName(snapshot, name));
   }
-  if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram') return fail(`${name} has type ${family.type}, not histogram or summary.`);
-  if (expected.le !== undefined && family.type === 'summary') return fail(`${name} is a summary: it has quantiles, not buckets, so \`le\` cannot be checked.`);
+  if (family.type !== 'histogram' && family.type !== 'summary' && family.type !== 'gaugehistogram')
+    return fail(`${name} has type ${family.type}, not histogram or summary.`);
+  if (expected.le !== undefined && family.type === 'summary')
+    return fail(`${name} is a summary: it has quantiles, not buckets, so \`le\` cannot be checked.`);
   const countName = family.type === 'gaugehistogram' ? `${name}_gcount` : `${name}_count`;
   const sumName = family.type === 'gaugehistogram' ? `${name}_gsum` : `${name}_sum`;
   const pick = (samples: readonly MetricSample[], sampleName: string, extra?: LabelSelector): MetricSample[] =>
     samples.filter((sample) => sample.name === sampleName && matchesLabels(sample, expected.labels) && matchesLabels(sample, extra));
   const counts = pick(family.samples, countName);
-  if (counts.length === 0) return fail(`no series of ${name} has ${expected.labels === undefined ? 'a _count sample' : 'these labels'}; its series:\n${listSamples(family.samples.filter((sample) => sample.name === countName))}`);
+  if (counts.length === 0)
+    return fail(
+      `no series of ${name} has ${expected.labels === undefined ? 'a _count sample' : 'these labels'}; its series:\n${listSamples(family.samples.filter((sample) => sample.name === countName))}`,
+    );
   const earlier = expected.since === undefined ? undefined : toMetricsSnapshot(expected.since, `check the observations of ${name}`);
   const earlierSamplesOf = (sampleName: string, extra?: LabelSelector): MetricSample[] =>
     earlier === undefined ? [] : pick(earlier.families.find((candidate) => candidate.name === name)?.samples ?? [], sampleName, extra);
   const count = sumOf(counts) - sumOf(earlierSamplesOf(countName));
   const counted = expected.since === undefined ? `${count} observations` : `${count} new observations since the earlier scrape`;
   const failures: string[] = [];
-  if (expected.count === undefined ? !(count >= 1) : count !== expected.count) failures.push(`it has ${counted}, where ${expected.count ?? 'at least 1'} ${expected.count === 1 || expected.count === undefined ? 'was' : 'were'} expected`);
+  if (expected.count === undefined ? !(count >= 1) : count !== expected.count)
+    failures.push(
+      `it has ${counted}, where ${expected.count ?? 'at least 1'} ${expected.count === 1 || expected.count === undefined ? 'was' : 'were'} expected`,
+    );
   let listed = counts;
   if (expected.le !== undefined) {
     const buckets = pick(family.samples, `${name}_bucket`, { le: expected.le });
     listed = [...counts, ...buckets];
     if (buckets.length === 0) {
-      const bounds = [...new Set(family.samples.filter((sample) => sample.name === `${name}_bucket`).map((sample) => sample.labels['le']!))]
-        .sort((a, b) => parseMetricNumber(a)! - parseMetricNumber(b)!);
+      const bounds = [
+        ...new Set(family.samples.filter((sample) => sample.name === `${name}_bucket`).map((sample) => sample.labels['le']!)),
+      ].sort((a, b) => parseMetricNumber(a)! - parseMetricNumber(b)!);
       failures.push(`${name} has no bucket le="${expected.le}"; its bucket boundaries are ${bounds.join(', ') || 'none'}`);
     } else {
       const atOrBelow = sumOf(buckets) - sumOf(earlierSamplesOf(`${name}_bucket`, { le: expected.le }));
@@ -210,7 +238,8 @@ export function toHaveHistogramObservation(
   }
   if (expected.sum !== undefined) {
     const total = sumOf(pick(family.samples, sumName)) - sumOf(earlierSamplesOf(sumName));
-    if (!inRange(total, expected.sum)) failures.push(`the sum of the ${counted} is ${total}, where ${describeRange(expected.sum)} was expected`);
+    if (!inRange(total, expected.sum))
+      failures.push(`the sum of the ${counted} is ${total}, where ${describeRange(expected.sum)} was expected`);
   }
   const pass = failures.length === 0;
   return {
@@ -233,11 +262,17 @@ export function toHaveHistogramObservation(
  * @example
  * expect(await scrapeMetrics(app)).toFollowMetricConventions({ ignore: [/^(process|nodejs)_/], requiredLabels: { http_requests_total: ['route', 'status'] } })
  */
-export function toFollowMetricConventions(this: MatcherContext | undefined, received: unknown, options: MetricLintOptions = {}): MatcherOutcome {
+export function toFollowMetricConventions(
+  this: MatcherContext | undefined,
+  received: unknown,
+  options: MetricLintOptions = {},
+): MatcherOutcome {
   const problems = lintMetrics(toMetricsSnapshot(received, 'check the metric conventions'), options);
   const head = hint(this, 'toFollowMetricConventions', 'options');
   const pass = problems.length === 0;
-  const listed = problems.slice(0, 30).map((problem) => `  ${problem.rule}: ${problem.message}${problem.line === undefined ? '' : `  (line ${problem.line})`}`);
+  const listed = problems
+    .slice(0, 30)
+    .map((problem) => `  ${problem.rule}: ${problem.message}${problem.line === undefined ? '' : `  (line ${problem.line})`}`);
   if (problems.length > 30) listed.push(`  ... and ${problems.length - 30} more`);
   return {
     pass,

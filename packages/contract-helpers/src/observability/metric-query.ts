@@ -194,6 +194,9 @@ export function formatSeries(name: string, labels: Readonly<Record<string, strin
 export function formatSelector(name: string, labels: LabelSelector | undefined): string {
   if (labels === undefined || Object.keys(labels).length === 0) return name;
   return `${name}{${Object.entries(labels)
-    .map(([key, value]) => `${key}${value instanceof RegExp ? '=~' : '='}${value instanceof RegExp ? String(value) : printSafe(String(value), key)}`)
+    .map(
+      ([key, value]) =>
+        `${key}${value instanceof RegExp ? '=~' : '='}${value instanceof RegExp ? String(value) : printSafe(String(value), key)}`,
+    )
     .join(',')}}`;
 }

@@ -1,4 +1,10 @@
-import { toFollowMetricConventions, toHaveHistogramObservation, toHaveMetric, type HistogramExpectation, type MetricExpectation } from './metric-matchers.js';
+import {
+  toFollowMetricConventions,
+  toHaveHistogramObservation,
+  toHaveMetric,
+  type HistogramExpectation,
+  type MetricExpectation,
+} from './metric-matchers.js';
 import type { MetricLintOptions } from './metric-lint.js';
 import { toBeChildOf, toHaveSpan, type SpanExpectation } from './span-matchers.js';
 import type { SpanLike, SpansInput } from './span-records.js';
@@ -14,9 +20,17 @@ import type { PiiScanOptions } from '../pii/pii-scan.js';
  * import { observabilityMatchers } from '@proving-ground/contract-helpers/observability'
  * expect.extend(observabilityMatchers)
  */
-export const observabilityMatchers = { toHaveMetric, toHaveHistogramObservation, toFollowMetricConventions, toHaveSpan, toBeChildOf, toLeakPii };
+export const observabilityMatchers = {
+  toHaveMetric,
+  toHaveHistogramObservation,
+  toFollowMetricConventions,
+  toHaveSpan,
+  toBeChildOf,
+  toLeakPii,
+};
 
 declare module 'expect' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat expect's declaration exactly
   interface Matchers<R extends void | Promise<void>, T = unknown> {
     /** The scrape has the metric, with these labels and value. See {@link toHaveMetric}. */
     toHaveMetric(name: string, expected?: MetricExpectation): R;
@@ -36,7 +50,7 @@ declare module 'expect' {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- the shape @types/jest declares its matchers in
   namespace jest {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- must repeat @types/jest's declaration exactly
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars -- must repeat @types/jest's declaration exactly
     interface Matchers<R, T = {}> {
       toHaveMetric(name: string, expected?: MetricExpectation): R;
       toHaveHistogramObservation(name: string, expected?: HistogramExpectation): R;

@@ -101,10 +101,17 @@ describe('parsePrometheusText', () => {
   });
 
   it('should unescape HELP text and accept a trailing comma, blanks around labels and CRLF line ends', () => {
-    const metrics = parsePrometheusText('# HELP a_total Line one\\nback\\\\slash\r\n# TYPE a_total counter\r\na_total { route = "/x" , } 2\r\n');
+    const metrics = parsePrometheusText(
+      '# HELP a_total Line one\\nback\\\\slash\r\n# TYPE a_total counter\r\na_total { route = "/x" , } 2\r\n',
+    );
 
     expect(metrics.families).toEqual([
-      { name: 'a_total', type: 'counter', help: 'Line one\nback\\slash', samples: [{ name: 'a_total', labels: { route: '/x' }, value: 2, line: 3 }] },
+      {
+        name: 'a_total',
+        type: 'counter',
+        help: 'Line one\nback\\slash',
+        samples: [{ name: 'a_total', labels: { route: '/x' }, value: 2, line: 3 }],
+      },
     ]);
   });
 
@@ -144,12 +151,24 @@ describe('parsePrometheusText', () => {
     const metrics = parsePrometheusText('# TYPE "http.server.requests" counter\n{"http.server.requests", "http.route"="/orders"} 4\n');
 
     expect(metrics.families).toEqual([
-      { name: 'http.server.requests', type: 'counter', samples: [{ name: 'http.server.requests', labels: { 'http.route': '/orders' }, value: 4, line: 2 }] },
+      {
+        name: 'http.server.requests',
+        type: 'counter',
+        samples: [{ name: 'http.server.requests', labels: { 'http.route': '/orders' }, value: 4, line: 2 }],
+      },
     ]);
   });
 
   it('should report every malformed line with its line and column, under CONTRACT_INVALID_METRICS', () => {
-    const text = ['ok_metric 1', 'bad metric 1', 'broken{route="/x} 1', 'unquoted{route=x} 1', 'no_value{a="b"}', 'word_value{a="b"} many', 'escape{a="\\t"} 1'].join('\n');
+    const text = [
+      'ok_metric 1',
+      'bad metric 1',
+      'broken{route="/x} 1',
+      'unquoted{route=x} 1',
+      'no_value{a="b"}',
+      'word_value{a="b"} many',
+      'escape{a="\\t"} 1',
+    ].join('\n');
 
     const { code, message } = parseError(text);
 

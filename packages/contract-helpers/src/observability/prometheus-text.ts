@@ -1,6 +1,13 @@
 import { ContractError } from '../errors.js';
 import { maskLine } from './telemetry-text.js';
-import { METRIC_TYPES, type MetricExemplar, type MetricFamily, type MetricSample, type MetricType, type MetricsSnapshot } from './metrics-snapshot.js';
+import {
+  METRIC_TYPES,
+  type MetricExemplar,
+  type MetricFamily,
+  type MetricSample,
+  type MetricType,
+  type MetricsSnapshot,
+} from './metrics-snapshot.js';
 
 /** How {@link parsePrometheusText} reads its input. */
 export interface ParseMetricsOptions {
@@ -25,11 +32,14 @@ const SUFFIXES: Partial<Record<MetricType, readonly string[]>> = {
   info: ['_info'],
 };
 
-class LineError {
+/** A malformed line, caught by the parse loop and listed in its one error. */
+class LineError extends Error {
   constructor(
     readonly column: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 /**
@@ -75,7 +85,10 @@ class LineReader {
     throw new LineError(column, reason);
   }
   expect(char: string, what: string): void {
-    if (this.peek() !== char) this.fail(`expected ${JSON.stringify(char)} ${what}, found ${this.peek() === '' ? 'the end of the line' : JSON.stringify(this.peek())}`);
+    if (this.peek() !== char)
+      this.fail(
+        `expected ${JSON.stringify(char)} ${what}, found ${this.peek() === '' ? 'the end of the line' : JSON.stringify(this.peek())}`,
+      );
     this.position++;
   }
   /** A double-quoted string with `\\`, `\"` and `\n` escapes; the cursor is on the opening quote. */
@@ -163,7 +176,8 @@ function readTimestamp(reader: LineReader, openMetrics: boolean): number {
   const token = reader.token();
   if (openMetrics) {
     const seconds = parseMetricNumber(token);
-    if (seconds === undefined || !Number.isFinite(seconds)) reader.fail(`the timestamp ${JSON.stringify(token)} is not a number of seconds`, at);
+    if (seconds === undefined || !Number.isFinite(seconds))
+      reader.fail(`the timestamp ${JSON.stringify(token)} is not a number of seconds`, at);
     return seconds * 1000;
   }
   if (!/^-?\d+$/.test(token)) reader.fail(`the timestamp ${JSON.stringify(token)} is not an integer number of milliseconds`, at);
@@ -174,7 +188,8 @@ function parseSampleLine(text: string, openMetrics: boolean): ParsedLine {
   const reader = new LineReader(text);
   const labels: Record<string, string> = {};
   let name = reader.match(NAME);
-  if (name === undefined && reader.peek() !== '{') reader.fail('a metric name must start with a letter, "_" or ":" and hold only letters, digits, "_" and ":"');
+  if (name === undefined && reader.peek() !== '{')
+    reader.fail('a metric name must start with a letter, "_" or ":" and hold only letters, digits, "_" and ":"');
   let gap = reader.skipBlanks();
   if (reader.peek() === '{') {
     const quotedName = readLabels(reader, labels, name === undefined);
@@ -182,7 +197,8 @@ function parseSampleLine(text: string, openMetrics: boolean): ParsedLine {
     gap = reader.skipBlanks();
   }
   if (name === undefined) return reader.fail('the line has labels but no metric name', 0);
-  if (gap === 0) reader.fail(reader.done ? 'the value is missing' : `expected a space before the value, found ${JSON.stringify(reader.peek())}`);
+  if (gap === 0)
+    reader.fail(reader.done ? 'the value is missing' : `expected a space before the value, found ${JSON.stringify(reader.peek())}`);
   const value = readValue(reader, 'the value');
   const line: ParsedLine = { name, labels, value };
   reader.skipBlanks();
@@ -200,7 +216,10 @@ function parseSampleLine(text: string, openMetrics: boolean): ParsedLine {
     line.exemplar = exemplar;
     reader.skipBlanks();
   }
-  if (!reader.done) reader.fail(`unexpected ${JSON.stringify(reader.text.slice(reader.position, reader.position + 20))} after the ${line.timestamp === undefined ? 'value' : 'timestamp'}`);
+  if (!reader.done)
+    reader.fail(
+      `unexpected ${JSON.stringify(reader.text.slice(reader.position, reader.position + 20))} after the ${line.timestamp === undefined ? 'value' : 'timestamp'}`,
+    );
   return line;
 }
 
@@ -254,7 +273,8 @@ function readComment(parse: Parse, text: string, lineNumber: number): void {
   }
   const [, keyword, rawName, rest = ''] = match as unknown as [string, 'HELP' | 'TYPE' | 'UNIT', string, string | undefined];
   const name = rawName.startsWith('"') ? new LineReader(rawName).quoted('the metric name') : rawName;
-  if (!rawName.startsWith('"') && NAME.exec(name)?.[0] !== name) throw new LineError(text.indexOf(rawName), `${JSON.stringify(name)} is not a valid metric name`);
+  if (!rawName.startsWith('"') && NAME.exec(name)?.[0] !== name)
+    throw new LineError(text.indexOf(rawName), `${JSON.stringify(name)} is not a valid metric name`);
   const key = `${keyword} ${name}`;
   const earlier = parse.declared.get(key);
   if (earlier !== undefined) throw new LineError(0, `a second ${keyword} line for ${name} (the first is on line ${earlier})`);
@@ -264,8 +284,13 @@ function readComment(parse: Parse, text: string, lineNumber: number): void {
   else if (keyword === 'UNIT') family.unit = rest.trim();
   else {
     const type = (rest.trim() === 'unknown' ? 'untyped' : rest.trim()) as MetricType;
-    if (!METRIC_TYPES.includes(type)) throw new LineError(text.lastIndexOf(rest.trim()), `${JSON.stringify(rest.trim())} is not a metric type (counter, gauge, histogram, summary, untyped${parse.openMetrics ? ', gaugehistogram, stateset, info, unknown' : ''})`);
-    if (family.samples.length > 0) throw new LineError(0, `the TYPE line for ${name} comes after its samples (line ${family.samples[0]!.line}); it must come first`);
+    if (!METRIC_TYPES.includes(type))
+      throw new LineError(
+        text.lastIndexOf(rest.trim()),
+        `${JSON.stringify(rest.trim())} is not a metric type (counter, gauge, histogram, summary, untyped${parse.openMetrics ? ', gaugehistogram, stateset, info, unknown' : ''})`,
+      );
+    if (family.samples.length > 0)
+      throw new LineError(0, `the TYPE line for ${name} comes after its samples (line ${family.samples[0]!.line}); it must come first`);
     family.type = type;
   }
 }
@@ -275,12 +300,14 @@ function addSample(parse: Parse, parsed: ParsedLine, lineNumber: number): void {
   if ((family.type === 'histogram' || family.type === 'gaugehistogram') && parsed.name.endsWith('_bucket')) {
     const le = parsed.labels['le'];
     if (le === undefined) throw new LineError(0, `the histogram bucket ${parsed.name} has no "le" label`);
-    if (parseMetricNumber(le) === undefined) throw new LineError(0, `the "le" label of ${parsed.name} is ${JSON.stringify(le)}, not a number`);
+    if (parseMetricNumber(le) === undefined)
+      throw new LineError(0, `the "le" label of ${parsed.name} is ${JSON.stringify(le)}, not a number`);
   }
   if (family.type === 'summary' && parsed.name === family.name) {
     const quantile = parsed.labels['quantile'];
     if (quantile === undefined) throw new LineError(0, `the summary sample ${parsed.name} has no "quantile" label`);
-    if (parseMetricNumber(quantile) === undefined) throw new LineError(0, `the "quantile" label of ${parsed.name} is ${JSON.stringify(quantile)}, not a number`);
+    if (parseMetricNumber(quantile) === undefined)
+      throw new LineError(0, `the "quantile" label of ${parsed.name} is ${JSON.stringify(quantile)}, not a number`);
   }
   const key = `${parsed.name}${JSON.stringify(Object.entries(parsed.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
   const earlier = parse.series.get(key);
@@ -343,7 +370,8 @@ export function parsePrometheusText(text: string, options: ParseMetricsOptions =
       problems.push(`  line ${lineNumber}, column ${error.column + 1}: ${error.reason}\n    ${maskLine(line)}`);
     }
   });
-  if (openMetrics && eofLine === undefined && problems.length === 0) problems.push(`  line ${lines.length}: OpenMetrics text must end with "# EOF"`);
+  if (openMetrics && eofLine === undefined && problems.length === 0)
+    problems.push(`  line ${lines.length}: OpenMetrics text must end with "# EOF"`);
   if (problems.length > 0) {
     throw new ContractError('CONTRACT_INVALID_METRICS', {
       action: `parse the ${openMetrics ? 'OpenMetrics' : 'Prometheus'} text`,

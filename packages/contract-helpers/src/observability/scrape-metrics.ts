@@ -31,7 +31,9 @@ const PROMETHEUS_ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 const OPENMETRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0;q=1,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function isInjectable(target: unknown): target is InjectableApp {
-  return typeof target === 'object' && target !== null && !(target instanceof URL) && typeof (target as InjectableApp).inject === 'function';
+  return (
+    typeof target === 'object' && target !== null && !(target instanceof URL) && typeof (target as InjectableApp).inject === 'function'
+  );
 }
 
 function formatOf(contentType: string, where: string): 'prometheus' | 'openmetrics' {
@@ -69,7 +71,8 @@ export async function scrapeMetrics(target: ScrapeTarget, options: ScrapeOptions
     where = `the app's ${path}`;
     const response = await target.inject({ method: 'GET', url: path, headers });
     status = response.statusCode;
-    contentType = String(response.headers['content-type'] ?? '');
+    const header = response.headers['content-type'];
+    contentType = typeof header === 'string' ? header : '';
     body = response.payload;
   } else {
     where = String(target);

@@ -69,7 +69,10 @@ function describeExpected(name: string | RegExp, expected: SpanExpectation): str
   if (expected.attributes !== undefined) parts.push(`attributes ${Object.keys(expected.attributes).join(', ')}`);
   if (expected.events !== undefined) parts.push(`events ${expected.events.join(', ')}`);
   if (expected.exception !== undefined && expected.exception !== false) parts.push('a recorded exception');
-  if (expected.parent !== undefined) parts.push(`parent ${typeof expected.parent === 'object' && !(expected.parent instanceof RegExp) ? JSON.stringify(maskText(expected.parent.name)) : describeText(expected.parent)}`);
+  if (expected.parent !== undefined)
+    parts.push(
+      `parent ${typeof expected.parent === 'object' && !(expected.parent instanceof RegExp) ? JSON.stringify(maskText(expected.parent.name)) : describeText(expected.parent)}`,
+    );
   const title = typeof name === 'string' ? JSON.stringify(maskText(name)) : String(name);
   return `${expected.count === undefined ? 'a span' : `${expected.count} ${expected.count === 1 ? 'span' : 'spans'}`} ${title}${parts.length === 0 ? '' : ` with ${parts.join(', ')}`}`;
 }
@@ -85,11 +88,18 @@ function exceptionMismatch(span: SpanRecord, expected: NonNullable<SpanExpectati
       (expected.message === undefined || textMatches(event.attributes['exception.message'], expected.message)),
   );
   if (fits) return undefined;
-  const seen = exceptions.map((event) => `${printSafe(event.attributes['exception.type'])}: ${printSafe(event.attributes['exception.message'])}`);
+  const seen = exceptions.map(
+    (event) => `${printSafe(event.attributes['exception.type'])}: ${printSafe(event.attributes['exception.message'])}`,
+  );
   return `its exceptions are ${seen.join('; ')}, not ${expected.type === undefined ? '' : describeText(expected.type)}${expected.message === undefined ? '' : `: ${describeText(expected.message)}`}`;
 }
 
-function mismatches(context: EqualsContext | undefined, span: SpanRecord, expected: SpanExpectation, byId: Map<string, SpanRecord>): string[] {
+function mismatches(
+  context: EqualsContext | undefined,
+  span: SpanRecord,
+  expected: SpanExpectation,
+  byId: Map<string, SpanRecord>,
+): string[] {
   const found: string[] = [];
   if (expected.kind !== undefined && span.kind !== expected.kind) found.push(`kind is ${span.kind}, not ${expected.kind}`);
   if (expected.status !== undefined) {
@@ -102,7 +112,9 @@ function mismatches(context: EqualsContext | undefined, span: SpanRecord, expect
   for (const [key, value] of Object.entries(expected.attributes ?? {})) {
     if (!Object.hasOwn(span.attributes, key)) found.push(`attribute ${key} is missing`);
     else if (!valueEquals(context, span.attributes[key], value)) {
-      found.push(`attribute ${key} is ${printSafe(span.attributes[key], key)}, not ${value instanceof RegExp ? String(value) : printSafe(value, key)}`);
+      found.push(
+        `attribute ${key} is ${printSafe(span.attributes[key], key)}, not ${value instanceof RegExp ? String(value) : printSafe(value, key)}`,
+      );
     }
   }
   for (const event of expected.events ?? []) {
@@ -119,7 +131,14 @@ function mismatches(context: EqualsContext | undefined, span: SpanRecord, expect
       typeof wanted === 'object' && !(wanted instanceof RegExp)
         ? parent !== undefined && parent.spanId === readSpan(wanted).spanId && parent.traceId === readSpan(wanted).traceId
         : parent !== undefined && textMatches(parent.name, wanted);
-    if (!ok) found.push(parent === undefined ? (span.parentSpanId === undefined ? 'it is a root span' : 'its parent is not among the spans') : `its parent is ${JSON.stringify(maskText(parent.name))}`);
+    if (!ok)
+      found.push(
+        parent === undefined
+          ? span.parentSpanId === undefined
+            ? 'it is a root span'
+            : 'its parent is not among the spans'
+          : `its parent is ${JSON.stringify(maskText(parent.name))}`,
+      );
   }
   return found;
 }
@@ -137,7 +156,12 @@ function mismatches(context: EqualsContext | undefined, span: SpanRecord, expect
  * @example
  * expect(exporter).toHaveSpan('POST /orders', { kind: 'server', status: 'error', attributes: { 'http.response.status_code': 502 }, exception: { type: 'UpstreamError' } })
  */
-export function toHaveSpan(this: EqualsContext | undefined, received: unknown, name: string | RegExp, expected: SpanExpectation = {}): MatcherOutcome {
+export function toHaveSpan(
+  this: EqualsContext | undefined,
+  received: unknown,
+  name: string | RegExp,
+  expected: SpanExpectation = {},
+): MatcherOutcome {
   const spans = readSpans(received as SpansInput);
   const byId = new Map(spans.map((span) => [`${span.traceId}/${span.spanId}`, span] as const));
   const named = spans.filter((span) => textMatches(span.name, name));
@@ -154,7 +178,8 @@ export function toHaveSpan(this: EqualsContext | undefined, received: unknown, n
   return {
     pass,
     message: () => {
-      if (pass) return `${head}\n\nExpected no ${what.replace(/^a span /, 'span ')}, but ${matching.length} ${matching.length === 1 ? 'matches' : 'match'}. The spans (← marks the ones named so):\n${tree()}`;
+      if (pass)
+        return `${head}\n\nExpected no ${what.replace(/^a span /, 'span ')}, but ${matching.length} ${matching.length === 1 ? 'matches' : 'match'}. The spans (← marks the ones named so):\n${tree()}`;
       const why =
         named.length === 0
           ? `no span is named so (${spans.length} ${spans.length === 1 ? 'span' : 'spans'} exported)`
@@ -212,4 +237,3 @@ export function toBeChildOf(this: MatcherContext | undefined, received: unknown,
         : `${head}\n\nExpected ${childName} to be a child of ${parentName} (span ${expectedParent.spanId}), but ${actual}.${tree}`,
   };
 }
-

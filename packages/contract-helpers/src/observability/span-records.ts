@@ -66,13 +66,17 @@ const INVALID_PARENT = /^0+$/;
 
 function kindOf(kind: number | string | undefined): SpanKindName {
   if (typeof kind === 'number') return KINDS[kind] ?? 'internal';
-  const name = String(kind ?? 'internal').toLowerCase().replace(/^span_kind_/, '');
+  const name = String(kind ?? 'internal')
+    .toLowerCase()
+    .replace(/^span_kind_/, '');
   return (KINDS as readonly string[]).includes(name) ? (name as SpanKindName) : 'internal';
 }
 
 function statusOf(code: number | string | undefined): SpanStatusName {
   if (typeof code === 'number') return STATUSES[code] ?? 'unset';
-  const name = String(code ?? 'unset').toLowerCase().replace(/^status_code_/, '');
+  const name = String(code ?? 'unset')
+    .toLowerCase()
+    .replace(/^status_code_/, '');
   return (STATUSES as readonly string[]).includes(name) ? (name as SpanStatusName) : 'unset';
 }
 
@@ -165,7 +169,10 @@ export function spanTree(input: SpansInput | readonly SpanRecord[]): SpanTreeNod
 }
 
 function isRecordList(input: unknown): input is readonly SpanRecord[] {
-  return Array.isArray(input) && input.every((item) => typeof item === 'object' && item !== null && 'source' in item && typeof (item as SpanRecord).kind === 'string');
+  return (
+    Array.isArray(input) &&
+    input.every((item) => typeof item === 'object' && item !== null && 'source' in item && typeof (item as SpanRecord).kind === 'string')
+  );
 }
 
 /**
@@ -174,7 +181,8 @@ function isRecordList(input: unknown): input is readonly SpanRecord[] {
  * @internal
  */
 export function describeSpan(span: SpanRecord): string {
-  const status = span.status === 'error' ? `error${span.statusMessage === undefined ? '' : `: ${maskText(span.statusMessage)}`}` : span.status;
+  const status =
+    span.status === 'error' ? `error${span.statusMessage === undefined ? '' : `: ${maskText(span.statusMessage)}`}` : span.status;
   return `${maskText(span.name)}  [${span.kind}, ${status}${span.ended ? '' : ', not ended'}]`;
 }
 
@@ -194,7 +202,10 @@ export function describeSpan(span: SpanRecord): string {
 export function formatSpanTree(input: SpansInput | readonly SpanRecord[], options: { mark?: ReadonlySet<string> } = {}): string {
   const lines: string[] = [];
   const visit = (node: SpanTreeNode, prefix: string, connector: string, childPrefix: string): void => {
-    const orphan = node.span.parentSpanId !== undefined && connector === '' ? `(parent ${node.span.parentSpanId.slice(0, 8)}… not among the spans) ` : '';
+    const orphan =
+      node.span.parentSpanId !== undefined && connector === ''
+        ? `(parent ${node.span.parentSpanId.slice(0, 8)}… not among the spans) `
+        : '';
     const marked = options.mark?.has(node.span.spanId) === true ? '  ←' : '';
     lines.push(`${prefix}${connector}${orphan}${describeSpan(node.span)}${marked}`);
     node.children.forEach((child, index) => {

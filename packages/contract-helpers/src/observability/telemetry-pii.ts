@@ -35,11 +35,21 @@ export interface TelemetryPiiFinding extends PiiFinding {
 }
 
 function isLogCapture(value: unknown): value is LogCapture {
-  return typeof value === 'object' && value !== null && Array.isArray((value as LogCapture).lines) && Array.isArray((value as LogCapture).entries) && 'stream' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as LogCapture).lines) &&
+    Array.isArray((value as LogCapture).entries) &&
+    'stream' in value
+  );
 }
 
 function isLogRecord(value: unknown): value is LogRecordLike {
-  return typeof value === 'object' && value !== null && ('hrTime' in value || 'severityNumber' in value || ('body' in value && 'instrumentationScope' in value));
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ('hrTime' in value || 'severityNumber' in value || ('body' in value && 'instrumentationScope' in value))
+  );
 }
 
 function itemsOf(input: unknown): readonly unknown[] {
@@ -54,7 +64,7 @@ function itemsOf(input: unknown): readonly unknown[] {
   throw new ContractError('CONTRACT_UNSUPPORTED_TELEMETRY', {
     action: 'check the telemetry for personal data',
     reason: `${printSafe(input)} is not spans, log records, a log capture or log lines`,
-    fix: 'Pass an InMemorySpanExporter or InMemoryLogRecordExporter (or what their getFinished...() returns), captureLogs()\'s result, or an array of log lines.',
+    fix: "Pass an InMemorySpanExporter or InMemoryLogRecordExporter (or what their getFinished...() returns), captureLogs()'s result, or an array of log lines.",
   });
 }
 
@@ -119,7 +129,10 @@ export function toLeakPii(this: MatcherContext | undefined, received: unknown, o
   const head = this?.utils?.matcherHint('toLeakPii', undefined, 'options', { isNot: this.isNot, promise: this.promise }) ?? 'toLeakPii';
   const list = findings
     .slice(0, 30)
-    .map((finding) => `  ${finding.where}  ${finding.path}  ${finding.category}  ${finding.masked}${finding.evidence === 'key' ? '  (by its name)' : ''}`);
+    .map(
+      (finding) =>
+        `  ${finding.where}  ${finding.path}  ${finding.category}  ${finding.masked}${finding.evidence === 'key' ? '  (by its name)' : ''}`,
+    );
   if (findings.length > 30) list.push(`  ... and ${findings.length - 30} more`);
   return {
     pass,
