@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realService } from '@proving-ground/test-kit';
 import {
+  failureTextOf,
   historyByRun,
+  historyColumnsByRun,
   isFlakyError,
   openHistoryStore,
   type AttemptRecord,
@@ -157,6 +159,48 @@ describe.each(KINDS)('openHistoryStore ($name)', (kind) => {
       expect(seen).toEqual([
         ['run-b', ['run-b a one', 'run-b b two']],
         ['run-c', ['run-c a one', 'run-c b two']],
+      ]);
+    });
+
+    it('should keep one text and line per test and fingerprint, the first written, and give it to every attempt with that fingerprint', async () => {
+      await store.recordRun(sampleRun('run-1', 1));
+      await store.recordRun(sampleRun('run-2', 2));
+      const first = sampleAttempt('run-1', 'cart totals', 'failed', {
+        errorFingerprint: 'aaaaaaaaaaaa',
+        failureMessage: 'Error: expected 3, got 4',
+        failureLine: 12,
+      });
+      const later = sampleAttempt('run-2', 'cart totals', 'failed', {
+        errorFingerprint: 'aaaaaaaaaaaa',
+        failureMessage: 'Error: expected 5, got 6',
+        failureLine: 13,
+      });
+      const other = sampleAttempt('run-2', 'cart refunds', 'failed', {
+        errorFingerprint: 'aaaaaaaaaaaa',
+        failureMessage: 'Error: refunds',
+      });
+      const bare = sampleAttempt('run-2', 'cart splits', 'failed', { errorFingerprint: 'bbbbbbbbbbbb' });
+
+      await store.recordAttempts([first]);
+      await store.recordAttempts([later, other, bare]);
+
+      const byKey = new Map((await store.history()).attempts.map((attempt) => [`${attempt.runId} ${attempt.fullName}`, attempt]));
+      expect(byKey.get('run-1 cart totals')).toStrictEqual(first);
+      expect(byKey.get('run-2 cart totals')).toStrictEqual({ ...later, failureMessage: 'Error: expected 3, got 4', failureLine: 12 });
+      expect(byKey.get('run-2 cart refunds')).toStrictEqual(other);
+      expect(byKey.get('run-2 cart splits')).toStrictEqual(bare);
+      const columns: string[] = [];
+      for await (const entry of historyColumnsByRun(store)) {
+        for (let row = 0; row < entry.columns.length; row++) {
+          const text = failureTextOf(entry.columns, row);
+          if (text !== undefined)
+            columns.push(`${entry.run.runId} ${entry.columns.catalog.tests[entry.columns.test[row]!]!.fullName}: ${text.message}`);
+        }
+      }
+      expect(columns.sort()).toEqual([
+        'run-1 cart totals: Error: expected 3, got 4',
+        'run-2 cart refunds: Error: refunds',
+        'run-2 cart totals: Error: expected 3, got 4',
       ]);
     });
 

@@ -137,9 +137,12 @@ export const reportCommand: Command = {
   async run(values, positionals, io) {
     const args = readArguments(values, positionals);
     const quarantine = readQuarantineFile(args.quarantine ?? DEFAULT_QUARANTINE_FILE, io.cwd, args.quarantine !== undefined);
-    const source = await openHistorySource(args.url === undefined ? { path: args.store, cwd: io.cwd } : { url: args.url, cwd: io.cwd }, {
-      readOnly: true,
-    });
+    // No full quick check before reading (it reads the whole file: a second or two for 10 M
+    // attempts); damage met while reading is still reported as FLAKY_CORRUPT_STORE.
+    const source = await openHistorySource(
+      args.url === undefined ? { path: args.store, cwd: io.cwd, quickCheck: false } : { url: args.url, cwd: io.cwd },
+      { readOnly: true },
+    );
     const digest = createHistoryDigest();
     const analyzer = createHistoryAnalyzer();
     let junitRun: { runs: RunRecord[]; attempts: AttemptRecord[] } | undefined;
