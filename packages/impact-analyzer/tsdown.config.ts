@@ -9,4 +9,6 @@ export default packageBuilds('impact-analyzer', [
   { entry: ['src/reporter.ts'] },
   { entry: ['src/filter.ts'] },
   { entry: ['src/sequencer.ts'] },
+  // Preloaded into child processes of recorded tests, whatever their Node: CommonJS, no version check.
+  { entry: ['src/child-hook.ts'], format: ['cjs'], dts: false, banner: {} },
 ]);

@@ -287,6 +287,17 @@ export class ModuleResolver {
     return undefined;
   }
 
+  /**
+   * The source file a workspace build-output file was built from (`packages/x/dist/cli.mjs` →
+   * `packages/x/src/cli.ts`), or undefined outside any build output.
+   *
+   * @example
+   * resolver.sourceOfBuildOutput('packages/x/dist/cli.mjs') // 'packages/x/src/cli.ts'
+   */
+  sourceOfBuildOutput(path: string): string | undefined {
+    return this.fromBuildOutput(path, this.inFiles);
+  }
+
   /** A relative path into a package's build output (`../dist/index.mjs`), mapped back to its source. */
   private fromBuildOutput(path: string, exists: Exists): string | undefined {
     let owner: WorkspacePackage = { name: '(root)', dir: '.', manifest: {} };

@@ -32,6 +32,8 @@ export interface StaticGraph {
   edgesTo(path: string): readonly GraphEdge[];
   /** References no rule could resolve. */
   readonly unresolved: readonly { from: string; specifier: string; line: number }[];
+  /** The source file a workspace build-output file (`packages/x/dist/cli.mjs`) was built from. */
+  sourceOf(buildOutput: string): string | undefined;
 }
 
 const SCANNED = /\.(?:[cm]?[jt]sx?)$/;
@@ -154,6 +156,7 @@ export function buildStaticGraph(options: StaticGraphOptions): StaticGraph {
     edgesFrom: (path) => from.get(path) ?? NONE,
     edgesTo: (path) => to.get(path) ?? NONE,
     unresolved,
+    sourceOf: (buildOutput) => resolver.sourceOfBuildOutput(buildOutput),
   };
 }
 

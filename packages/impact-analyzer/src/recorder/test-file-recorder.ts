@@ -2,6 +2,7 @@ import type * as Fs from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessLog } from './access-log.js';
+import type { ChildProcessLog } from './child-processes.js';
 import { channelFileName, type ChannelRecord } from './run-channel.js';
 
 const NODE_MODULES = `${sep}node_modules${sep}`;
@@ -42,6 +43,8 @@ export class TestFileRecorder {
       folder: string;
       /** The recorder's own file: its wrappers call each other (`readFileSync` opens through the public `openSync`). */
       self: string;
+      /** What the Node child processes the test file starts load, when the child hook is built. */
+      children?: ChildProcessLog;
     },
   ) {
     const { cache, testPath, self } = options;
@@ -56,6 +59,7 @@ export class TestFileRecorder {
   start(context: { env: NodeJS.ProcessEnv }): void {
     this.log.patchFs(this.options.fs);
     this.log.watchEnv(context);
+    this.options.children?.start();
   }
 
   /** Notes the modules in the registry now (`jest.resetModules()` empties it, so this runs after each test too). */
@@ -67,6 +71,7 @@ export class TestFileRecorder {
   stop(): void {
     this.finished = true;
     this.log.restore();
+    this.options.children?.stop();
   }
 
   /** Takes the modules a last time, restores `fs` and the environment, and writes the record. */
@@ -75,6 +80,7 @@ export class TestFileRecorder {
     this.finished = true;
     this.takeModules();
     this.log.restore();
+    this.options.children?.stop();
     const record = this.toRecord(functions);
     const path = join(this.options.folder, channelFileName(this.options.testPath));
     const temporary = `${path}.${process.pid}.tmp`;
@@ -112,10 +118,12 @@ export class TestFileRecorder {
     }
 
     const self = inside(testPath);
+    // Children's files that are gone by now (a temporary project the test deleted) say nothing of the repository.
+    const children = (this.options.children?.files() ?? []).filter((path) => this.options.fs.existsSync(path));
     const record: ChannelRecord = {
       testPath,
       root,
-      modules: repoPaths(this.modules).filter((path) => path !== self),
+      modules: repoPaths([...this.modules, ...children]).filter((path) => path !== self),
       reads: repoPaths(this.log.files),
       directories: repoPaths(this.log.folders),
       env: [...this.log.env].sort(),

@@ -9,7 +9,7 @@ import { diffManifest } from '../changes/manifest-diff.js';
 import { diffLockfile, isLockfile } from '../changes/lockfile-diff.js';
 import { diffEnvFile, isEnvFile } from '../changes/env-file-diff.js';
 import { classifyChange } from '../precision/classify-change.js';
-import { testsListing, type RuntimeIndex } from './runtime-index.js';
+import { builtFromIndex, testsListing, type RuntimeIndex } from './runtime-index.js';
 import { configClosure, describeChain } from './config-closure.js';
 
 /** What {@link collectEvidence} works from. */
@@ -201,6 +201,32 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   for (const path of moduleLevel) {
     for (const test of index.byFile.get(path) ?? []) {
       if (test !== path) select(test, 'runtime-dependency', `It loaded or read ${path} in the recorded run.`, path, [path, test], 1);
+    }
+  }
+
+  // A test that ran build output (a CLI in a child process, a package's dist/) depends on the
+  // sources it was built from, and on what they depend on, whatever the function bodies say.
+  const builtFrom = map === undefined ? undefined : builtFromIndex(index, (path) => graph.sourceOf(path));
+  if (builtFrom !== undefined && builtFrom.size > 0) {
+    const changed = [...moduleLevel, ...bodyOnly.keys()];
+    const ranBuildOutput = (source: string, chain: readonly string[], edges?: readonly GraphEdge[]): void => {
+      for (const [test, output] of builtFrom.get(source) ?? []) {
+        const through = chain.length > 1 ? `; ${source} depends on ${chain[0]} (${describeChain(chain)})` : '';
+        select(
+          test,
+          'runtime-dependency',
+          `It ran ${output}, built from ${source}, in the recorded run${through}.`,
+          chain[0]!,
+          [...chain, test],
+          chain.length,
+          edges,
+        );
+      }
+    };
+    for (const path of changed) ranBuildOutput(path, [path]);
+    for (const [reached, edges] of reverseClosure(graph, changed)) {
+      const chain = chainOf(edges, reached);
+      if (reached !== chain[0]) ranBuildOutput(reached, chain, edges);
     }
   }
 

@@ -55,3 +55,26 @@ export function testsListing(index: RuntimeIndex, path: string): Map<string, str
   }
   return found;
 }
+
+/**
+ * For each source file, the tests that ran build output made from it (a workspace package's
+ * `dist/` file loaded in the test or in a child process it started), with that output's path.
+ *
+ * @example
+ * builtFromIndex(index, (path) => graph.sourceOf(path)).get('packages/x/src/cli.ts')
+ * // Map { 'packages/x/test/cli.test.ts' => 'packages/x/dist/cli.mjs' }
+ */
+export function builtFromIndex(
+  index: RuntimeIndex,
+  sourceOf: (buildOutput: string) => string | undefined,
+): Map<string, Map<string, string>> {
+  const bySource = new Map<string, Map<string, string>>();
+  for (const [file, tests] of index.byFile) {
+    const source = sourceOf(file);
+    if (source === undefined) continue;
+    let users = bySource.get(source);
+    if (users === undefined) bySource.set(source, (users = new Map<string, string>()));
+    for (const test of tests) if (!users.has(test)) users.set(test, file);
+  }
+  return bySource;
+}

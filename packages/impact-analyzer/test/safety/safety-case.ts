@@ -34,5 +34,5 @@ export interface SafetyCase {
   links?: Readonly<Record<string, string>>;
   change: FixtureChange;
   /** A reason the analyzer must give beyond selecting the broken tests: on a test's decision, or with `test: 'runAll'` among the reasons to run everything. */
-  mustCite?: { test: string; code: ReasonCode };
+  mustCite?: { test: string; code: ReasonCode; onlyWithMap?: boolean };
 }
