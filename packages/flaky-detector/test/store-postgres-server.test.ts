@@ -81,7 +81,7 @@ describeWithPostgres(`openHistoryStore (PostgreSQL server) ${postgres.skipReason
       await client.connect();
       const { rows } = await client.query<{ version: number }>('SELECT version FROM flaky_schema');
       await client.end();
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: 2 }]);
     } finally {
       await fresh.drop();
     }
@@ -99,7 +99,7 @@ describeWithPostgres(`openHistoryStore (PostgreSQL server) ${postgres.skipReason
       const error = await openHistoryStore({ url: fresh.url }).catch((caught: unknown) => caught);
 
       expect(isFlakyError(error) && error.code).toBe('FLAKY_STORE_TOO_NEW');
-      expect(String(error)).toContain('it has schema version 7, and this flaky-detector reads up to version 1');
+      expect(String(error)).toContain('it has schema version 7, and this flaky-detector reads up to version 2');
     } finally {
       await fresh.drop();
     }

@@ -53,7 +53,7 @@ describe('openHistoryStore (SQLite file)', () => {
     expect(store.location).toBe(file);
     const db = new DatabaseSync(file, { readOnly: true });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
     db.close();
   });
 
@@ -126,7 +126,7 @@ describe('openHistoryStore (SQLite file)', () => {
     const error = await failure(openHistoryStore({ path: file }));
 
     expect(isFlakyError(error) && error.code).toBe('FLAKY_STORE_TOO_NEW');
-    expect(error.message).toContain('it has schema version 99, and this flaky-detector reads up to version 1');
+    expect(error.message).toContain('it has schema version 99, and this flaky-detector reads up to version 2');
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
