@@ -29,6 +29,17 @@ function runBlock(yaml: string): string {
   return body.join('\n');
 }
 
+const SOCKET_FAILURE = {
+  errorFingerprint: '5d41402abc4b',
+  failureMessage: 'Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: "open"\nReceived: "closed"',
+  failureLine: 42,
+};
+const INVOICE_FAILURE = {
+  errorFingerprint: '7d793037a076',
+  failureMessage: 'Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: 90\nReceived: 100',
+  failureLine: 17,
+};
+
 /** One run of a flaky and a failing test, for the JUnit excerpt of the docs. */
 function retriedRun(): History {
   const run = { runId: 'ci-812-1', commit: '9f8e7d6', nodeVersion: 'v24.11.0', os: 'linux', startedAt: '2026-03-01T08:00:00.000Z' };
@@ -38,10 +49,10 @@ function retriedRun(): History {
   return {
     runs: [run],
     attempts: [
-      { ...socket, attempt: 1, status: 'failed', durationMs: 130, errorFingerprint: '5d41402abc4b' },
+      { ...socket, attempt: 1, status: 'failed', durationMs: 130, ...SOCKET_FAILURE },
       { ...socket, attempt: 2, status: 'passed', durationMs: 118 },
-      { ...invoice, attempt: 1, status: 'failed', durationMs: 14, errorFingerprint: '7d793037a076' },
-      { ...invoice, attempt: 2, status: 'failed', durationMs: 15, errorFingerprint: '7d793037a076' },
+      { ...invoice, attempt: 1, status: 'failed', durationMs: 14, ...INVOICE_FAILURE },
+      { ...invoice, attempt: 2, status: 'failed', durationMs: 15, ...INVOICE_FAILURE },
     ],
   };
 }
