@@ -112,6 +112,9 @@ function checkName(family: MetricFamily, report: (rule: MetricRule, message: str
     if (base !== undefined) report('base-unit', `${name} is in ${word}: use base units, ${base}`);
     if (TYPE_WORDS.has(word)) report('name', `${name} names a metric type ("${word}"): the TYPE line says that`);
   }
+  if (family.unit !== undefined && family.unit !== '' && !name.endsWith(`_${family.unit}`)) {
+    report('base-unit', `${name} declares the unit ${family.unit}, so its name must end in _${family.unit}`);
+  }
   const sampleNames = new Set(family.samples.map((sample) => sample.name));
   if (family.type === 'counter') {
     const missing = [...sampleNames].filter((sampleName) => !sampleName.endsWith('_total') && !sampleName.endsWith('_created'));
