@@ -24,6 +24,8 @@ export interface ResolvedMetric {
  * `input` as a {@link MetricsSnapshot}: text is parsed, a snapshot returned as it is.
  *
  * @internal
+ * @example
+ * toMetricsSnapshot('up 1\n', 'check up').families[0].name // 'up'
  */
 export function toMetricsSnapshot(input: unknown, action: string): MetricsSnapshot {
   if (typeof input === 'string') return parsePrometheusText(input);
@@ -57,6 +59,8 @@ function valueSampleName(family: MetricFamily): string {
  * or a family name (a histogram `x` means its `x_count`); undefined when nothing has that name.
  *
  * @internal
+ * @example
+ * resolveMetric(metrics, 'http_request_duration_seconds')?.samples // the _count samples
  */
 export function resolveMetric(metrics: MetricsSnapshot, name: string): ResolvedMetric | undefined {
   const family = metrics.families.find((candidate) => candidate.name === name);
@@ -74,7 +78,13 @@ export function resolveMetric(metrics: MetricsSnapshot, name: string): ResolvedM
   return counter === undefined ? undefined : { family: counter, samples: [] };
 }
 
-/** Every family and sample name in `metrics`, for "did you mean". */
+/**
+ * Every family and sample name in `metrics`, for "did you mean".
+ *
+ * @internal
+ * @example
+ * metricNames(parsePrometheusText('# TYPE h histogram\nh_count 1\n')) // ['h', 'h_count']
+ */
 export function metricNames(metrics: MetricsSnapshot): string[] {
   const names = new Set<string>();
   for (const family of metrics.families) {
@@ -88,6 +98,8 @@ export function metricNames(metrics: MetricsSnapshot): string[] {
  * The error for a metric name the scrape does not have, with the nearest name.
  *
  * @internal
+ * @example
+ * throw unknownMetricError(metrics, 'http_request_total', 'check http_request_total')
  */
 export function unknownMetricError(metrics: MetricsSnapshot, name: string, action: string): ContractError {
   const near = nearestMatch(name, metricNames(metrics));
@@ -113,6 +125,8 @@ function labelMatches(key: string, actual: string | undefined, expected: string 
  * Whether `sample` carries every label of `selector` with a matching value (other labels may be there too).
  *
  * @internal
+ * @example
+ * matchesLabels(sample, { route: '/orders', le: 0.5 }) // true for le="0.5" and le="5e-1"
  */
 export function matchesLabels(sample: MetricSample, selector: LabelSelector | undefined): boolean {
   if (selector === undefined) return true;
@@ -179,6 +193,8 @@ export function metricDelta(before: MetricsInput, after: MetricsInput, name: str
  * `name{a="1",b="2"}` for a failure message, label values masked when they look personal.
  *
  * @internal
+ * @example
+ * formatSeries('logins_total', { user: 'jane@corp.example' }) // 'logins_total{user="j***@c***.example"}'
  */
 export function formatSeries(name: string, labels: Readonly<Record<string, string>>): string {
   const entries = Object.entries(labels);
@@ -190,6 +206,8 @@ export function formatSeries(name: string, labels: Readonly<Record<string, strin
  * A label selector for a failure message.
  *
  * @internal
+ * @example
+ * formatSelector('http_requests_total', { status: /^5/ }) // 'http_requests_total{status=~/^5/}'
  */
 export function formatSelector(name: string, labels: LabelSelector | undefined): string {
   if (labels === undefined || Object.keys(labels).length === 0) return name;

@@ -1,7 +1,12 @@
 /** What a metric family measures, as its `# TYPE` line says (`untyped` when there is none). */
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'stateset' | 'info' | 'untyped';
 
-/** Every {@link MetricType}, for checking input. */
+/**
+ * Every {@link MetricType}, for checking input.
+ *
+ * @example
+ * METRIC_TYPES.includes('histogram') // true
+ */
 export const METRIC_TYPES: readonly MetricType[] = [
   'counter',
   'gauge',

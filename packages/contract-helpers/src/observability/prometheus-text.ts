@@ -45,6 +45,11 @@ class LineError extends Error {
 /**
  * The value of a sample or label: decimal and scientific numbers, `NaN`, `+Inf`, `-Inf` (any
  * case, `Infinity` too, as Prometheus' Go parser reads them); undefined when it is none of these.
+ *
+ * @param text - a value as the exposition writes it
+ * @example
+ * parseMetricNumber('+Inf') // Infinity
+ * parseMetricNumber('1.5e3') // 1500
  */
 export function parseMetricNumber(text: string): number | undefined {
   if (NUMBER.test(text)) return Number(text);

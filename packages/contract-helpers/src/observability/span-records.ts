@@ -84,6 +84,8 @@ function statusOf(code: number | string | undefined): SpanStatusName {
  * Whether `value` has the shape of a span.
  *
  * @internal
+ * @example
+ * isSpanLike(exporter.getFinishedSpans()[0]) // true
  */
 export function isSpanLike(value: unknown): value is SpanLike {
   if (typeof value !== 'object' || value === null) return false;
@@ -179,6 +181,8 @@ function isRecordList(input: unknown): input is readonly SpanRecord[] {
  * One span as a line of a tree: name, kind and status, personal data masked.
  *
  * @internal
+ * @example
+ * describeSpan(readSpan(span)) // 'POST /orders  [server, error: sku is missing]'
  */
 export function describeSpan(span: SpanRecord): string {
   const status =
