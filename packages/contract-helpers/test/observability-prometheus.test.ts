@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lintMetrics, metricDelta, observabilityMatchers, scrapeMetrics, type MetricsSnapshot } from '../src/observability.js';
-import { prometheusSource, startOwnPrometheus, type OwnPrometheus } from './fixtures/own-prometheus.js';
+import { serverSource, startOwnServer, type OwnServer } from './fixtures/own-prometheus.js';
 
 expect.extend(observabilityMatchers);
 
-const source = prometheusSource();
+const source = serverSource('prometheus');
 const describeReal = 'skipReason' in source ? describe.skip : describe;
+const gatewaySource = serverSource('pushgateway');
+const describeGateway = 'skipReason' in gatewaySource ? describe.skip : describe;
 
 describeReal(`metrics of a real Prometheus server ${'skipReason' in source ? source.skipReason : ''}`, () => {
-  let prometheus: OwnPrometheus;
+  let prometheus: OwnServer;
 
   beforeAll(async () => {
-    prometheus = await startOwnPrometheus(source as { url: string } | { binary: string });
+    prometheus = await startOwnServer(source as { url: string } | { binary: string });
   });
   afterAll(async () => {
     await prometheus?.stop();
@@ -66,5 +68,32 @@ describeReal(`metrics of a real Prometheus server ${'skipReason' in source ? sou
       labels: { handler: '/api/v1/query' },
       since: before,
     });
+  });
+});
+
+describeGateway(`label values escaped by a real Pushgateway ${'skipReason' in gatewaySource ? gatewaySource.skipReason : ''}`, () => {
+  let gateway: OwnServer;
+  /** A job of its own per run, so runs against a shared Pushgateway never read each other's pushes. */
+  const job = `contract-helpers-${process.pid}-${Date.now()}`;
+  const note = 'C:\\dir "quoted"\nnext line é';
+  const groupUrl = (): string => `${gateway.url}/metrics/job/${job}/note@base64/${Buffer.from(note).toString('base64url')}`;
+
+  beforeAll(async () => {
+    gateway = await startOwnServer(gatewaySource as { url: string } | { binary: string });
+  });
+  afterAll(async () => {
+    if (gateway !== undefined) await fetch(groupUrl(), { method: 'DELETE' });
+    await gateway?.stop();
+  });
+
+  it('should read back a label value with a backslash, quotes, a line feed and Unicode as it was pushed', async () => {
+    // The value travels base64-encoded in the URL, so only the Pushgateway's own encoder escapes it.
+    const pushed = await fetch(groupUrl(), { method: 'PUT', body: '# TYPE deploys_total counter\ndeploys_total 2\n' });
+    expect(pushed.status).toBeLessThan(300);
+
+    const metrics = await scrapeMetrics(`${gateway.url}/metrics`);
+
+    expect(metrics).toHaveMetric('deploys_total', { type: 'counter', labels: { job, note }, value: 2 });
+    expect(metrics).toHaveMetric('push_time_seconds', { labels: { job, note } });
   });
 });
