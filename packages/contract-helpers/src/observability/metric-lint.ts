@@ -139,6 +139,7 @@ function checkLabels(
   const isInfo = family.type === 'info' || family.name.endsWith('_info');
   const values = new Map<string, Set<string>>();
   const reported = new Set<string>();
+  const checked = new Set<string>();
   for (const sample of family.samples) {
     const missing = required.filter((label) => sample.labels[label] === undefined);
     if (missing.length > 0)
@@ -162,6 +163,10 @@ function checkLabels(
       if (!values.has(label)) values.set(label, new Set());
       values.get(label)!.add(value);
       if (isInfo) continue;
+      // A histogram repeats each label value on every bucket: check each value once per metric.
+      const pair = `${label}\u0000${value}`;
+      if (checked.has(pair)) continue;
+      checked.add(pair);
       const shape = unboundedShape(value);
       if (shape !== undefined && !reported.has(`shape ${label}`)) {
         reported.add(`shape ${label}`);

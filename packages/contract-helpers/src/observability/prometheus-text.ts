@@ -19,7 +19,9 @@ export interface ParseMetricsOptions {
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+// Sticky: matched where the line reader stands, without copying the rest of the line.
+const NAME_AT = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const LABEL_NAME_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MAX_PROBLEMS = 20;
 
@@ -76,8 +78,9 @@ class LineReader {
     while (this.peek() === ' ' || this.peek() === '\t') this.position++;
     return this.position - start;
   }
-  match(pattern: RegExp): string | undefined {
-    const found = pattern.exec(this.text.slice(this.position))?.[0];
+  match(sticky: RegExp): string | undefined {
+    sticky.lastIndex = this.position;
+    const found = sticky.exec(this.text)?.[0];
     if (found !== undefined) this.position += found.length;
     return found;
   }
@@ -99,6 +102,13 @@ class LineReader {
   /** A double-quoted string with `\\`, `\"` and `\n` escapes; the cursor is on the opening quote. */
   quoted(what: string): string {
     const start = this.position;
+    const close = this.text.indexOf('"', start + 1);
+    const plain = close === -1 ? -1 : this.text.indexOf('\\', start + 1);
+    if (close !== -1 && (plain === -1 || plain > close)) {
+      // Most values have no escapes: take them whole.
+      this.position = close + 1;
+      return this.text.slice(start + 1, close);
+    }
     this.position++;
     let value = '';
     while (!this.done) {
@@ -149,7 +159,7 @@ function readLabels(reader: LineReader, into: Record<string, string>, allowQuote
         label = undefined;
       }
     } else {
-      label = reader.match(LABEL_NAME);
+      label = reader.match(LABEL_NAME_AT);
       if (label === undefined) reader.fail('a label name must start with a letter or "_" and hold only letters, digits and "_"');
     }
     if (label !== undefined) {
@@ -192,7 +202,7 @@ function readTimestamp(reader: LineReader, openMetrics: boolean): number {
 function parseSampleLine(text: string, openMetrics: boolean): ParsedLine {
   const reader = new LineReader(text);
   const labels: Record<string, string> = {};
-  let name = reader.match(NAME);
+  let name = reader.match(NAME_AT);
   if (name === undefined && reader.peek() !== '{')
     reader.fail('a metric name must start with a letter, "_" or ":" and hold only letters, digits, "_" and ":"');
   let gap = reader.skipBlanks();
@@ -314,7 +324,11 @@ function addSample(parse: Parse, parsed: ParsedLine, lineNumber: number): void {
     if (parseMetricNumber(quantile) === undefined)
       throw new LineError(0, `the "quantile" label of ${parsed.name} is ${JSON.stringify(quantile)}, not a number`);
   }
-  const key = `${parsed.name}${JSON.stringify(Object.entries(parsed.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  const key = `${parsed.name}${JSON.stringify(
+    Object.keys(parsed.labels)
+      .sort()
+      .map((label) => [label, parsed.labels[label]]),
+  )}`;
   const earlier = parse.series.get(key);
   if (earlier !== undefined) throw new LineError(0, `the series ${parsed.name} with these labels already has a sample on line ${earlier}`);
   parse.series.set(key, lineNumber);
