@@ -78,6 +78,8 @@ describe('toHaveMetric', () => {
     expect(after).toHaveMetric('http_requests_total', { labels: { route: '/orders', status: '201' }, value: 1, type: 'counter' });
     expect(after).toHaveMetric('http_requests_total', { labels: { route: '/orders' }, since: before, delta: 1 });
     expect(after).toHaveMetric('orders_in_flight', { atLeast: 1, atMost: 2 });
+    expect(after).toHaveMetric('http_requests_total', { labels: { status: '201' }, since: before });
+    expect(after).not.toHaveMetric('http_requests_total', { labels: { status: '200' }, since: before });
     expect(after).not.toHaveMetric('http_requests_total', { labels: { status: '500' } });
   });
 

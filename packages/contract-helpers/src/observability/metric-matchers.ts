@@ -33,7 +33,7 @@ export interface MetricExpectation {
   atLeast?: number;
   /** The value is at most this. */
   atMost?: number;
-  /** An earlier scrape, for `delta`. */
+  /** An earlier scrape: the value must have grown since then, by `delta` (default: at least 1). */
   since?: MetricsInput;
   /** How much the value grew since `since`: exactly, or within a range. */
   delta?: number | ValueRange;
@@ -102,8 +102,8 @@ function unknownName(snapshot: MetricsSnapshot, name: string): string {
 /**
  * `expect(metrics).toHaveMetric(name, { labels, type, value, atLeast, atMost, since, delta }?)`:
  * the scrape has metric `name` with a series whose labels include `labels`, and its value (the
- * sum of the matching series) is as expected; with `since` (an earlier scrape), `delta` is how
- * much it grew. `name` is a sample name or a family name (a histogram's name counts its
+ * sum of the matching series) is as expected; with `since` (an earlier scrape), it grew by
+ * `delta` (default: at least 1). `name` is a sample name or a family name (a histogram's name counts its
  * observations). Failures list the metric's series, label values masked when they look personal.
  *
  * @param this - Jest's matcher context
@@ -150,11 +150,11 @@ export function toHaveMetric(
     failures.push(`its value is ${value}${of}, below ${expected.atLeast}`);
   if (expected.atMost !== undefined && !(value <= expected.atMost)) failures.push(`its value is ${value}${of}, above ${expected.atMost}`);
   let grew = '';
-  if (expected.since !== undefined && expected.delta !== undefined) {
+  if (expected.since !== undefined) {
     const before = sumOf(earlierSamples(expected.since, name, expected.labels, `check ${name}`));
+    const delta = expected.delta ?? { atLeast: 1 };
     grew = ` grew by ${value - before} (from ${before} to ${value})`;
-    if (!inRange(value - before, expected.delta))
-      failures.push(`it${grew} since the earlier scrape, where ${describeRange(expected.delta)} was expected`);
+    if (!inRange(value - before, delta)) failures.push(`it${grew} since the earlier scrape, where ${describeRange(delta)} was expected`);
   }
   const pass = failures.length === 0;
   return {
