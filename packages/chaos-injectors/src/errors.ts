@@ -16,6 +16,10 @@ export type ChaosErrorCode =
   | 'CHAOS_INVALID_PROXY_OPTIONS'
   /** The TCP proxy (or the Toxiproxy API) cannot listen: the port is taken. */
   | 'CHAOS_PORT_IN_USE'
+  /** An optional peer a feature needs is not installed (`testcontainers`, to stop a container behind the proxy). */
+  | 'CHAOS_MISSING_PEER'
+  /** A container behind the proxy could not be stopped or started again (no container runtime, a removed container). */
+  | 'CHAOS_CONTAINER_FAILED'
   /** A toxic type that does not exist (the valid ones are listed). */
   | 'CHAOS_UNKNOWN_TOXIC'
   /** A toxic with an unknown attribute (the valid ones are listed), a bad value, stream or toxicity. */

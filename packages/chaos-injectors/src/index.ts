@@ -1,6 +1,8 @@
 export { ChaosError, isChaosError, type ChaosErrorCode } from './errors.js';
 export { createRandom, SEED_ENV, type Random } from './random.js';
 export { createProxy, TcpProxy, type ProxyOptions, type DownOptions, type ProxyEvent, type Toxic } from './tcp/proxy.js';
+export { proxyContainer, ContainerProxy, type ProxiedContainer, type ContainerProxyOptions } from './tcp/container-proxy.js';
+export type { ContainerRuntime } from './tcp/container-runtime.js';
 export {
   TOXIC_TYPES,
   type ToxicType,
