@@ -258,6 +258,37 @@ describe('the guard node:http fast path', () => {
     expect(offered.filter((request) => request === 'POST /live')).toEqual(['POST /live', 'POST /live']);
   });
 
+  it('should answer a request written in several pieces in one turn and free its socket for the next one', async () => {
+    const send = (agent: Agent): Promise<{ status?: number; body: string; reused: boolean }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest(
+          `${origin}/answered/json`,
+          { method: 'POST', agent, headers: { 'content-length': '13' } },
+          (incoming) => {
+            let body = '';
+            incoming.on('data', (chunk: Buffer) => (body += String(chunk)));
+            incoming.on('end', () => resolve({ status: incoming.statusCode, body, reused: outgoing.reusedSocket }));
+          },
+        );
+        outgoing.on('error', reject);
+        // Writes the socket takes in one batch (as axios's redirect layer writes a request).
+        outgoing.write('{"piece":');
+        outgoing.end('"1"}');
+      });
+    const { socketPath, fastPath, answered } = await bothWays(async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        return [await send(agent), await send(agent)];
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    expect(fastPath).toEqual(socketPath);
+    expect(fastPath.map((seen) => seen.reused)).toEqual([false, true]);
+    expect(answered).toBe(2);
+  });
+
   it('should block an unanswered request the policy refuses on a kept-alive socket after an answered one', async () => {
     const before = guard.config;
     guard.configure({ ...before, mode: 'golden' });

@@ -35,7 +35,7 @@ export interface StandInController {
 const PENDING = 0;
 const CLAIMED = 1;
 
-type WriteArgs = [writev: boolean, data: unknown, encodingOrCallback?: unknown, callback?: unknown];
+type WriteArgs = [writev: boolean, data: unknown, encoding?: unknown, callback?: unknown];
 type WriteGeneric = (this: Socket, ...args: WriteArgs) => void;
 type StandInSocket = Socket;
 /** The write path of a stand-in, installed by the interceptors' controller. */
@@ -194,8 +194,8 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
     innerWrites.set(socket, inner);
     path._writeGeneric = function keepTakenRequest(this: Socket, ...args: WriteArgs): void {
       const exchange = exchanges.get(socket);
-      const [writev, data, encodingOrCallback, callback] = args;
-      const chunks = writev ? (data as { chunk: unknown; encoding: unknown }[]) : [{ chunk: data, encoding: encodingOrCallback }];
+      const [writev, data, encoding, callback] = args;
+      const chunks = writev ? (data as { chunk: unknown; encoding: unknown }[]) : [{ chunk: data, encoding }];
       let size = 0;
       for (const { chunk, encoding } of chunks) size += byteLengthOf(chunk, encoding);
       // The request's bytes, and the empty write `req.end()` finishes it with.
@@ -204,10 +204,9 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
         return;
       }
       exchange.remaining -= size;
-      exchange.kept.push(writev ? [true, data, noop] : [false, data, encodingOrCallback, noop]);
+      exchange.kept.push([writev, data, encoding, noop]);
       // Acknowledged at once, as the interceptors acknowledge a write that awaits their verdict.
-      const done = writev ? encodingOrCallback : callback;
-      if (typeof done === 'function') (done as () => void)();
+      if (typeof callback === 'function') (callback as () => void)();
     };
     // A client that destroys its socket walks away from the exchange: abort the request, stop the answer.
     const destroy = socket.destroy.bind(socket);
