@@ -7,15 +7,24 @@
 // 1. round trip of a 64-byte message (ping-pong on one connection): median and p99
 // 2. one-way throughput: 64 KiB writes to a counting sink, MiB/s
 // 3. connect + a 1-byte round trip on a new connection: median and p99
+// 4. `pg` against a real PostgreSQL server (PROVING_GROUND_POSTGRES_URL, else a throwaway cluster
+//    started here; BENCH_PG=0 skips it): `select 1` on one connection, a 1,000-row result, and
+//    connect + `select 1` + end on a new connection, direct and through the proxy
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { createProxy } from '@proving-ground/chaos-injectors';
+import { startPostgres } from './postgres-server.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PINGS = Number(process.env.BENCH_PINGS ?? 2000);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 300);
 const BULK_MIB = Number(process.env.BENCH_BULK_MIB ?? 256);
+const PG = process.env.BENCH_PG !== '0';
+const PG_QUERIES = Number(process.env.BENCH_PG_QUERIES ?? 2000);
+const PG_ROWS_QUERIES = Number(process.env.BENCH_PG_ROWS_QUERIES ?? 200);
+const PG_CONNECTS = Number(process.env.BENCH_PG_CONNECTS ?? 100);
 
 async function listen(handler) {
   const server = createServer({ noDelay: true }, handler);
@@ -123,3 +132,74 @@ await echoProxy.close();
 await sinkProxy.close();
 echo.close();
 sink.close();
+
+const ROWS_SQL = 'select g as id, md5(g::text) as digest from generate_series(1, 1000) g';
+
+async function timedQueries(client, sql, count) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await client.query(sql);
+    times.push((performance.now() - started) * 1000);
+  }
+  return times.slice(Math.floor(count / 10));
+}
+
+async function pgConnects(connectionString, count) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    await client.query('select 1');
+    await client.end();
+    times.push((performance.now() - started) * 1000);
+  }
+  return times.slice(Math.floor(count / 10));
+}
+
+if (PG) {
+  const postgres = await startPostgres();
+  try {
+    const upstream = new URL(postgres.url).host;
+    const pgProxy = await createProxy({ upstream, name: 'postgres' });
+    const urls = { direct: postgres.url, proxy: pgProxy.url(postgres.url) };
+    const clients = {};
+    for (const [kind, url] of Object.entries(urls)) {
+      clients[kind] = new pg.Client({ connectionString: url });
+      await clients[kind].connect();
+      await timedQueries(clients[kind], 'select 1', 200);
+      await timedQueries(clients[kind], ROWS_SQL, 20);
+    }
+    const version = (await clients.direct.query('show server_version')).rows[0].server_version;
+    const pgResults = { direct: { one: [], rows: [], connect: [] }, proxy: { one: [], rows: [], connect: [] } };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of ['direct', 'proxy']) {
+        pgResults[kind].one.push(...(await timedQueries(clients[kind], 'select 1', PG_QUERIES)));
+        pgResults[kind].rows.push(...(await timedQueries(clients[kind], ROWS_SQL, PG_ROWS_QUERIES)));
+        pgResults[kind].connect.push(...(await pgConnects(urls[kind], PG_CONNECTS)));
+      }
+    }
+    for (const client of Object.values(clients)) await client.end();
+    await pgProxy.close();
+
+    const pgRow = (kind) => ({
+      'select 1 p50 µs': median(pgResults[kind].one).toFixed(1),
+      'select 1 p99 µs': quantile(pgResults[kind].one, 0.99).toFixed(1),
+      '1,000 rows p50 µs': median(pgResults[kind].rows).toFixed(1),
+      'connect+query+end p50 µs': median(pgResults[kind].connect).toFixed(1),
+      'connect+query+end p99 µs': quantile(pgResults[kind].connect, 0.99).toFixed(1),
+    });
+    console.log(
+      `\npg against PostgreSQL ${version} (${postgres.origin}), ${ROUNDS} interleaved rounds, ${PG_QUERIES} x select 1, ${PG_ROWS_QUERIES} x 1,000 rows, ${PG_CONNECTS} connects per round`,
+    );
+    console.table({ direct: pgRow('direct'), proxy: pgRow('proxy') });
+    const ratio = (key, q = 0.5) => quantile(pgResults.proxy[key], q) / quantile(pgResults.direct[key], q);
+    const pgAdded = median(pgResults.proxy.one) - median(pgResults.direct.one);
+    console.log(`pg select 1: +${pgAdded.toFixed(1)} µs median (${ratio('one').toFixed(2)}x), p99 ${ratio('one', 0.99).toFixed(2)}x`);
+    console.log(`pg 1,000 rows: ${ratio('rows').toFixed(2)}x median`);
+    console.log(`pg connect + select 1 + end: ${ratio('connect').toFixed(2)}x median, ${ratio('connect', 0.99).toFixed(2)}x p99`);
+  } finally {
+    await postgres.stop();
+  }
+}
