@@ -9,7 +9,8 @@
 // 3. connect + a 1-byte round trip on a new connection: median and p99
 // 4. `pg` against a real PostgreSQL server (PROVING_GROUND_POSTGRES_URL, else a throwaway cluster
 //    started here; BENCH_PG=0 skips it): `select 1` on one connection, a 1,000-row result, and
-//    connect + `select 1` + end on a new connection, direct and through the proxy
+//    connect + `select 1` + end on a new connection, direct and through the proxy, taken in turn
+//    (a paired sample: the server is another process, so the machine's load hits both alike)
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -135,27 +136,25 @@ sink.close();
 
 const ROWS_SQL = 'select g as id, md5(g::text) as digest from generate_series(1, 1000) g';
 
-async function timedQueries(client, sql, count) {
-  const times = [];
+/** Time `action` for direct and proxied in turn, `count` times each: a paired sample, so a busy moment of the machine hits both. */
+async function paired(action, count) {
+  const times = { direct: [], proxy: [] };
   for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await client.query(sql);
-    times.push((performance.now() - started) * 1000);
+    for (const kind of i % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct']) {
+      const started = performance.now();
+      await action(kind);
+      times[kind].push((performance.now() - started) * 1000);
+    }
   }
-  return times.slice(Math.floor(count / 10));
+  const skip = Math.floor(count / 10);
+  return { direct: times.direct.slice(skip), proxy: times.proxy.slice(skip) };
 }
 
-async function pgConnects(connectionString, count) {
-  const times = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const client = new pg.Client({ connectionString });
-    await client.connect();
-    await client.query('select 1');
-    await client.end();
-    times.push((performance.now() - started) * 1000);
-  }
-  return times.slice(Math.floor(count / 10));
+async function connectQueryEnd(connectionString) {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  await client.query('select 1');
+  await client.end();
 }
 
 if (PG) {
@@ -168,17 +167,18 @@ if (PG) {
     for (const [kind, url] of Object.entries(urls)) {
       clients[kind] = new pg.Client({ connectionString: url });
       await clients[kind].connect();
-      await timedQueries(clients[kind], 'select 1', 200);
-      await timedQueries(clients[kind], ROWS_SQL, 20);
     }
+    await paired((kind) => clients[kind].query('select 1'), 200);
+    await paired((kind) => clients[kind].query(ROWS_SQL), 20);
     const version = (await clients.direct.query('show server_version')).rows[0].server_version;
     const pgResults = { direct: { one: [], rows: [], connect: [] }, proxy: { one: [], rows: [], connect: [] } };
+    const add = (key, times) => {
+      for (const kind of ['direct', 'proxy']) pgResults[kind][key].push(...times[kind]);
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ['direct', 'proxy']) {
-        pgResults[kind].one.push(...(await timedQueries(clients[kind], 'select 1', PG_QUERIES)));
-        pgResults[kind].rows.push(...(await timedQueries(clients[kind], ROWS_SQL, PG_ROWS_QUERIES)));
-        pgResults[kind].connect.push(...(await pgConnects(urls[kind], PG_CONNECTS)));
-      }
+      add('one', await paired((kind) => clients[kind].query('select 1'), PG_QUERIES));
+      add('rows', await paired((kind) => clients[kind].query(ROWS_SQL), PG_ROWS_QUERIES));
+      add('connect', await paired((kind) => connectQueryEnd(urls[kind]), PG_CONNECTS));
     }
     for (const client of Object.values(clients)) await client.end();
     await pgProxy.close();
@@ -196,7 +196,9 @@ if (PG) {
     console.table({ direct: pgRow('direct'), proxy: pgRow('proxy') });
     const ratio = (key, q = 0.5) => quantile(pgResults.proxy[key], q) / quantile(pgResults.direct[key], q);
     const pgAdded = median(pgResults.proxy.one) - median(pgResults.direct.one);
-    console.log(`pg select 1: +${pgAdded.toFixed(1)} µs median (${ratio('one').toFixed(2)}x), p99 ${ratio('one', 0.99).toFixed(2)}x`);
+    console.log(
+      `pg select 1: ${pgAdded >= 0 ? '+' : ''}${pgAdded.toFixed(1)} µs median (${ratio('one').toFixed(2)}x), p99 ${ratio('one', 0.99).toFixed(2)}x`,
+    );
     console.log(`pg 1,000 rows: ${ratio('rows').toFixed(2)}x median`);
     console.log(`pg connect + select 1 + end: ${ratio('connect').toFixed(2)}x median, ${ratio('connect', 0.99).toFixed(2)}x p99`);
   } finally {
