@@ -131,13 +131,13 @@ function readOutgoing(client: ClientRequest): (Omit<Exchange, 'kept' | 'aborter'
   return { client, method, target, rawHeaders, body, size: bytes.byteLength };
 }
 
-/** The URL the interceptors give a request on this connection (their `connectionOptionsToUrl` and target resolution). */
-function urlOf(options: StandInController['connectionOptions'], socket: Socket, target: string): string {
+/** The origin the interceptors give requests on this connection (their `connectionOptionsToUrl`). */
+function originOf(options: StandInController['connectionOptions'], socket: Socket): string {
   const host = options.host || 'localhost';
   const protocol = socket instanceof TLSSocket ? 'https:' : options.protocol || (Number(options.port) === 443 ? 'https:' : 'http:');
   const base = new URL(`${protocol}//${isIPv6(host) ? `[${host}]` : host}`);
   if (options.port) base.port = String(options.port);
-  return new URL(`${base.origin}${target}`).href;
+  return base.origin;
 }
 
 /** The raw header tuples of `headers` (the interceptors record the names as they were set). */
@@ -185,6 +185,17 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
   const exchanges = new WeakMap<Socket, Exchange>();
   const innerWrites = new WeakMap<Socket, WriteGeneric>();
   const stats = { answered: 0, handedOver: 0 };
+  /** Each connection's origin, by its controller (a kept-alive connection keeps its target, unless retargeted). */
+  const knownOrigins = new WeakMap<StandInController, { options: StandInController['connectionOptions']; origin: string }>();
+  const origins = (socket: Socket, controller: StandInController | undefined): string => {
+    if (controller === undefined) return originOf({}, socket);
+    const options = controller.connectionOptions;
+    const known = knownOrigins.get(controller);
+    if (known !== undefined && known.options === options) return known.origin;
+    const origin = originOf(options, socket);
+    knownOrigins.set(controller, { options, origin });
+    return origin;
+  };
 
   /** Keep the bytes of a taken request from the interceptors' write path; everything else goes on to it. */
   const watchWrites = (socket: StandInSocket): void => {
@@ -296,7 +307,8 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
     // Hold the stand-in while the handlers decide: unheld, the interceptors pass a connection
     // through once its client reads and they have seen no request on it.
     if (controller?.readyState === PENDING) controller.readyState = CLAIMED;
-    const request = new FetchRequest(urlOf(controller?.connectionOptions ?? {}, socket, exchange.target), {
+    // Resolved as the interceptors resolve a request target against the connection's origin.
+    const request = new FetchRequest(`${origins(socket, controller)}${exchange.target}`, {
       method: exchange.method,
       headers: FetchResponse.parseRawHeaders(exchange.rawHeaders),
       credentials: 'same-origin',
