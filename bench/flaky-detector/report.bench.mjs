@@ -43,7 +43,14 @@ function* history() {
     const flaky = index % 200 === 0;
     return { testId: testIdOf(file, fullName), file, fullName, baseMs: 1 + Math.floor(next() * 200), failure: flaky ? 0.1 : 0.001, flaky };
   });
-  const fingerprints = Array.from({ length: 50 }, (_, index) => errorFingerprint(`Expected ${index} to equal something else`));
+  const messages = Array.from(
+    { length: 50 },
+    // Fingerprints read the first three lines and ignore numbers: 50 distinct failures differ in words.
+    (_, index) =>
+      `Error: expect(received).toBe(expected)\n\nExpected: "${String.fromCharCode(97 + (index % 26), 97 + Math.floor(index / 26))}"\nReceived: "zz"`,
+  );
+  const fingerprints = messages.map((message) => errorFingerprint(message));
+  const failureOf = (index) => ({ errorFingerprint: fingerprints[index], failureMessage: messages[index], failureLine: 10 + index });
   for (let index = 0; index < RUNS; index += 1) {
     const runId = `ci-${1000 + index}-1`;
     const run = {
@@ -65,7 +72,7 @@ function* history() {
         attempt: 1,
         status: failed ? 'failed' : 'passed',
         durationMs,
-        ...(failed ? { errorFingerprint: fingerprints[Math.floor(next() * 50)] } : {}),
+        ...(failed ? failureOf(Math.floor(next() * 50)) : {}),
       });
       if (failed) attempts.push({ runId, ...test, attempt: 2, status: flaky ? 'passed' : 'failed', durationMs });
     }

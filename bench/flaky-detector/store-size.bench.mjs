@@ -1,5 +1,7 @@
 // The history store's size on disk, write speed and read cost for the issue's large history:
-// 1,000 runs x 10,000 tests (10 M first attempts, plus the retries of the ~1 % that fail).
+// 1,000 runs x 10,000 tests (10 M first attempts, plus the retries of the ~1 % that fail). Each failure
+// carries a message of about 300 characters and a line, as the reporter records them; the store keeps
+// one text per test and fingerprint.
 // `node flaky-detector/store-size.bench.mjs [runs] [tests]` after `npm run build -w packages/flaky-detector`.
 // Reads are measured in fresh processes (`--read <mode> <file>`), so each one's memory is its own.
 import { execFileSync } from 'node:child_process';
@@ -8,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { errorFingerprint, historyByRun, openHistoryStore, testIdOf } from '@proving-ground/flaky-detector';
+import { errorFingerprint, historyByRun, historyColumnsByRun, openHistoryStore, testIdOf } from '@proving-ground/flaky-detector';
 import { prng as random } from './accuracy/suite-generator.mjs';
 
 if (process.argv[2] === '--read') {
@@ -23,6 +25,12 @@ if (process.argv[2] === '--read') {
   if (mode === 'by-run') {
     for await (const run of historyByRun(store)) {
       attempts += run.attempts.length;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+  }
+  if (mode === 'by-run-columns') {
+    for await (const { columns } of historyColumnsByRun(store)) {
+      attempts += columns.length;
       peak = Math.max(peak, process.memoryUsage().rss);
     }
   }
@@ -41,7 +49,18 @@ const tests = Array.from({ length: TESTS }, (_, index) => {
   const fullName = `module ${Math.floor(index / 25)} feature ${index % 7} should handle case ${index}`;
   return { testId: testIdOf(file, fullName), file, fullName, baseMs: 1 + Math.floor(next() * 200) };
 });
-const fingerprints = Array.from({ length: 50 }, (_, index) => errorFingerprint(`Expected ${index} to equal something else`));
+/** `index` in letters: fingerprints read the first three lines and ignore numbers, so 50 distinct failures differ in words there. */
+const letters = (index) => String.fromCharCode(97 + (index % 26), 97 + Math.floor(index / 26));
+const messages = Array.from(
+  { length: 50 },
+  (_, index) =>
+    `Error: expect(received).toEqual(expected) // order ${letters(index)}\n\n- Expected  - 1\n+ Received  + 1\n\n  Object {\n-   "status": "shipped-${letters(index)}",\n+   "status": "pending",\n    "total": 1299,\n  }`,
+);
+const fingerprints = messages.map((message) => errorFingerprint(message));
+
+function failure(index) {
+  return { errorFingerprint: fingerprints[index], failureMessage: messages[index], failureLine: 10 + index };
+}
 
 const folder = mkdtempSync(join(tmpdir(), 'flaky-store-bench-'));
 const file = join(folder, 'history.sqlite');
@@ -69,7 +88,7 @@ for (let run = 0; run < RUNS; run += 1) {
       attempt: 1,
       status: failed ? 'failed' : 'passed',
       durationMs,
-      ...(failed ? { errorFingerprint: fingerprints[Math.floor(next() * 50)] } : {}),
+      ...(failed ? failure(Math.floor(next() * 50)) : {}),
     });
     if (failed) attempts.push({ runId, ...test, attempt: 2, status: 'passed', durationMs });
   }
@@ -89,6 +108,7 @@ const read = (mode) =>
 const open = read('open');
 const last100 = read('history-100');
 const byRun = read('by-run');
+const byRunColumns = read('by-run-columns');
 const whole = read('history');
 
 console.log(`history: ${RUNS} runs x ${TESTS} tests, ${attemptsWritten.toLocaleString('en')} attempts`);
@@ -104,5 +124,6 @@ const line = (label, result) =>
 console.log(`by table and index: ${tables.map(({ name, bytes }) => `${name} ${(bytes / 1024 / 1024).toFixed(1)} MiB`).join(', ')}`);
 line('history({ lastRuns: 100 })', last100);
 line('historyByRun(store), every run', byRun);
+line('historyColumnsByRun(store), every run', byRunColumns);
 line('history(), every run', whole);
 rmSync(folder, { recursive: true, force: true });

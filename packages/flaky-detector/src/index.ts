@@ -21,6 +21,7 @@ export type { HistoryStore, HistoryStoreOptions, HistoryQuery } from './store/hi
 export { historyByRun, historyColumnsByRun } from './store/history-by-run.js';
 export {
   recordsOf,
+  ColumnEncoder,
   failureTextOf,
   type AttemptColumns,
   type AttemptCatalog,

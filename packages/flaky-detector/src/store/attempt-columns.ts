@@ -97,22 +97,28 @@ export function growColumns(columns: AttemptColumns, capacity: number): AttemptC
 
 /**
  * Turns attempt records into columns with a catalog of its own that lasts as long as the encoder,
- * for readers handed records (a test double store, a `History` in memory).
+ * for readers handed records (a test double store, a `History` in memory). The columns are one
+ * buffer reused by every call: read them before the next `encode()` (a builder's `addColumns` does).
+ * Reusing it matters next to a large heap: each new typed array counts as external memory, which
+ * makes V8 collect the whole heap sooner.
  *
  * @example
  * const encoder = new ColumnEncoder();
- * const columns = encoder.encode(attempts);
+ * for (const { run, attempts } of runs) analyzer.addColumns(run, encoder.encode(attempts));
  */
 export class ColumnEncoder {
   readonly catalog = emptyCatalog();
   readonly #tests = new Map<string, number>();
   readonly #fingerprints = new Map<string, number>();
+  #columns: AttemptColumns | undefined;
 
-  /** `attempts` as columns over this encoder's catalog. */
+  /** `attempts` as columns over this encoder's catalog (valid until the next call). */
   encode(attempts: Iterable<AttemptRecord>): AttemptColumns {
-    const list = Array.isArray(attempts) ? (attempts as readonly AttemptRecord[]) : [...attempts];
-    const columns = allocateColumns(list.length, this.catalog);
-    for (const attempt of list) {
+    const size = Array.isArray(attempts) ? (attempts as readonly AttemptRecord[]).length : 1024;
+    let columns = growColumns((this.#columns ??= allocateColumns(Math.max(1024, size), this.catalog)), size);
+    columns.length = 0;
+    for (const attempt of attempts) {
+      if (columns.length === columns.test.length) columns = growColumns(columns, columns.length * 2);
       const row = columns.length++;
       let test = this.#tests.get(attempt.testId);
       if (test === undefined) {
@@ -139,6 +145,7 @@ export class ColumnEncoder {
       }
       columns.fingerprint[row] = fingerprint;
     }
+    this.#columns = columns;
     return columns;
   }
 }
@@ -176,4 +183,23 @@ export function recordsOf(runId: string, columns: AttemptColumns, wanted?: Reado
     records.push(record);
   }
   return records;
+}
+
+/**
+ * A copy of `columns` with arrays of their own, cut to its rows (for columns from a
+ * {@link ColumnEncoder}, whose buffer the next call reuses).
+ *
+ * @example
+ * const kept = copyColumns(encoder.encode(attempts));
+ */
+export function copyColumns(columns: AttemptColumns): AttemptColumns {
+  return {
+    length: columns.length,
+    test: columns.test.slice(0, columns.length),
+    attempt: columns.attempt.slice(0, columns.length),
+    status: columns.status.slice(0, columns.length),
+    durationMs: columns.durationMs.slice(0, columns.length),
+    fingerprint: columns.fingerprint.slice(0, columns.length),
+    catalog: columns.catalog,
+  };
 }

@@ -1,4 +1,4 @@
-import { ColumnEncoder, type RunColumnsEntry } from './attempt-columns.js';
+import { ColumnEncoder, copyColumns, type RunColumnsEntry } from './attempt-columns.js';
 import type { HistoryQuery, HistoryStore } from './history-store.js';
 import type { HistorySource, RunWithAttempts } from './history-source.js';
 
@@ -44,5 +44,5 @@ export async function* historyColumnsByRun(store: HistoryStore, query?: HistoryQ
     return;
   }
   const encoder = new ColumnEncoder();
-  for await (const { run, attempts } of historyByRun(store, query)) yield { run, columns: encoder.encode(attempts) };
+  for await (const { run, attempts } of historyByRun(store, query)) yield { run, columns: copyColumns(encoder.encode(attempts)) };
 }
