@@ -8,6 +8,10 @@ import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import type { PaymentsProvider } from './payments-provider.ts';
 import { registerProblemResponses } from './problems.ts';
+import { Conversations, registerConversationRoutes } from './realtime/conversations.ts';
+import { registerOrderStatusRoutes } from './realtime/order-status.ts';
+import { registerRealtimeEndpoint } from './realtime/realtime-endpoint.ts';
+import { RealtimeHub } from './realtime/realtime-hub.ts';
 import { registerTenantRoutes } from './tenants.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -18,6 +22,11 @@ export interface AppDependencies {
   payments: PaymentsProvider;
   /** Where `POST /orders/export` writes and how its download links are signed; without it, exports answer 404. */
   exports?: ExportOptions | undefined;
+  /**
+   * Fans order status changes and conversation messages out to the realtime sockets (`/realtime`,
+   * src/realtime/), with its backpressure limits; a hub with the default limits when left out.
+   */
+  realtime?: RealtimeHub | undefined;
   /**
    * Log with Fastify's logger (default false): `true` logs JSON lines to stdout, an object of
    * pino options (a `stream`, a `level`) logs there. Requests are logged by method, URL and id:
@@ -66,6 +75,9 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   registerProblemResponses(app);
+  const realtime = dependencies.realtime ?? new RealtimeHub();
+  const conversations = new Conversations(dependencies.database, realtime, dependencies.assistant, app.log);
+  registerRealtimeEndpoint(app, { database: dependencies.database, hub: realtime, conversations });
   // Routes go in a plugin, loaded at `ready()`: hooks the caller adds first (onRoute, onSend) see them all.
   void app.register((api, _options, done) => {
     registerTenantRoutes(api, dependencies.database);
@@ -76,6 +88,8 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerFaqRoutes(api, dependencies.database, dependencies.assistant);
     registerExportRoutes(api, dependencies.database, dependencies.exports);
     registerHealthRoutes(api, dependencies.database);
+    registerOrderStatusRoutes(api, dependencies.database, realtime);
+    registerConversationRoutes(api, dependencies.database, conversations);
     done();
   });
   return app;

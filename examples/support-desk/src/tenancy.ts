@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Database, Sql } from './database.ts';
 import { isUuid } from './ids.ts';
@@ -14,13 +15,13 @@ export interface Tenant {
 }
 
 /**
- * The tenant id from the {@link TENANT_HEADER} header of `request`.
+ * The tenant id from the {@link TENANT_HEADER} header of `request` (an HTTP request, or a socket's upgrade request).
  *
  * @throws Problem `tenant-required` when the header is missing, repeated or not a UUID
  * @example
  * const tenantId = tenantIdOf(request)
  */
-export function tenantIdOf(request: FastifyRequest): string {
+export function tenantIdOf(request: { headers: IncomingHttpHeaders }): string {
   const value = request.headers[TENANT_HEADER];
   if (value === undefined) {
     throw problem('tenant-required', `The ${TENANT_HEADER} header is missing. Send the id returned by POST /tenants.`);

@@ -8,6 +8,7 @@ import type { ExportOptions } from '../src/exports.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
 import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
+import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import type { User } from '../src/users.ts';
 
@@ -96,6 +97,8 @@ export interface DeskOptions {
   payments?: PaymentsProviderOptions;
   /** Where order exports go and how their links are signed; exports answer 404 without it. */
   exports?: ExportOptions;
+  /** The realtime hub (`/realtime`) with its backpressure limits; one with the default limits by default. */
+  realtime?: RealtimeHub;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
   /** Runs before `ready()`, after the openapi.yaml check is hooked in: add hooks (onSend...) here. */
@@ -137,6 +140,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
     exports: options.exports,
+    realtime: options.realtime,
     logger: options.logger,
   });
   const contractViolations: string[] = [];
