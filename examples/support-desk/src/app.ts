@@ -4,6 +4,9 @@ import { registerExportRoutes, type ExportOptions } from './exports.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerLeadRoutes } from './leads.ts';
+import { redactingStream } from './observability/log-redaction.ts';
+import { registerObservability, ServiceObservability } from './observability/service-observability.ts';
+import { traceDatabase } from './observability/traced-database.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import type { PaymentsProvider } from './payments-provider.ts';
@@ -33,6 +36,12 @@ export interface AppDependencies {
    * never client addresses, headers or bodies.
    */
   logger?: boolean | AppLoggerOptions | undefined;
+  /**
+   * Metrics (`GET /metrics`) and tracing (src/observability/): a server span per request, with
+   * children for database statements and upstream calls. A fresh one, tracing to the global
+   * OpenTelemetry tracer provider, when left out.
+   */
+  observability?: ServiceObservability | undefined;
 }
 
 /** Where and how much the app logs, when not to stdout. */
@@ -48,13 +57,19 @@ const requestSerializers = {
   req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: request.url, id: request.id }),
 };
 
-function loggerOption(logger: AppDependencies['logger']) {
+function loggerOption(logger: AppDependencies['logger'], observability: ServiceObservability) {
   if (logger === undefined || logger === false) return false;
   const options = logger === true ? {} : logger;
   return {
     level: options.level ?? 'info',
     serializers: requestSerializers,
-    ...(options.stream === undefined ? {} : { stream: options.stream }),
+    // Every line is redacted (e-mails, phones, cards, tokens) whatever a message or an error says.
+    stream: redactingStream(options.stream ?? process.stdout),
+    // Lines logged while a request is handled carry its trace, to find them from a span.
+    mixin: () => {
+      const span = observability.tracing.activeSpan()?.spanContext();
+      return span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId };
+    },
   };
 }
 
@@ -67,14 +82,18 @@ function loggerOption(logger: AppDependencies['logger']) {
  * const app = buildApp({ database, assistant, payments })
  * await app.listen({ host: '127.0.0.1', port: 3000 })
  */
-export function buildApp(dependencies: AppDependencies): FastifyInstance {
+export function buildApp(appDependencies: AppDependencies): FastifyInstance {
+  const observability = appDependencies.observability ?? new ServiceObservability();
+  // Every statement the routes run is a span under the request's.
+  const dependencies = { ...appDependencies, database: traceDatabase(appDependencies.database, observability.tracing) };
   const app = Fastify({
-    logger: loggerOption(dependencies.logger),
+    logger: loggerOption(dependencies.logger, observability),
     // Fastify's default ajv coerces types: `"3"` would become 3 and `null` a price of 0. A body of
     // the wrong type is refused instead. Route params and headers are strings already (UUIDs here).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   registerProblemResponses(app);
+  registerObservability(app, observability);
   const realtime = dependencies.realtime ?? new RealtimeHub();
   const conversations = new Conversations(dependencies.database, realtime, dependencies.assistant, app.log);
   registerRealtimeEndpoint(app, { database: dependencies.database, hub: realtime, conversations });
@@ -83,9 +102,9 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerTenantRoutes(api, dependencies.database);
     registerUserRoutes(api, dependencies.database);
     registerOrderRoutes(api, dependencies.database);
-    registerPaymentRoutes(api, dependencies.database, dependencies.payments);
+    registerPaymentRoutes(api, dependencies.database, dependencies.payments, observability.tracing);
     registerLeadRoutes(api, dependencies.database);
-    registerFaqRoutes(api, dependencies.database, dependencies.assistant);
+    registerFaqRoutes(api, dependencies.database, dependencies.assistant, observability);
     registerExportRoutes(api, dependencies.database, dependencies.exports);
     registerHealthRoutes(api, dependencies.database);
     registerOrderStatusRoutes(api, dependencies.database, realtime);

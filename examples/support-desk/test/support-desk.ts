@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../src/database.ts';
 import type { ExportOptions } from '../src/exports.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
 import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
+import type { ServiceObservability } from '../src/observability/service-observability.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
 import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
@@ -101,6 +102,8 @@ export interface DeskOptions {
   realtime?: RealtimeHub;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
+  /** The app's metrics and tracing (a tracer provider with an in-memory exporter); a fresh one by default. */
+  observability?: ServiceObservability;
   /** Runs before `ready()`, after the openapi.yaml check is hooked in: add hooks (onSend...) here. */
   decorate?: (app: FastifyInstance) => void;
 }
@@ -142,6 +145,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     exports: options.exports,
     realtime: options.realtime,
     logger: options.logger,
+    observability: options.observability,
   });
   const contractViolations: string[] = [];
   checkEveryResponse(app, contractViolations);
