@@ -99,7 +99,8 @@ export class Conversations {
   ): Promise<ConversationMessage> {
     const { message, userId, tenantName } = await this.#database.withTenant(tenantId, async (sql) => {
       const owner = await conversationOwner(sql, conversationId);
-      if (asUser !== undefined && owner !== asUser) throw problem('not-found', `No conversation has the id ${conversationId} for this customer.`);
+      if (asUser !== undefined && owner !== asUser)
+        throw problem('not-found', `No conversation has the id ${conversationId} for this customer.`);
       const tenant = await sql.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [tenantId]);
       const added = await insertMessage(sql, tenantId, conversationId, { author: 'customer', channel, text });
       return { message: added, userId: owner, tenantName: tenant.rows[0]?.name ?? 'the support desk' };

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Database } from '../database.ts';
-import { isUuid } from '../ids.ts';
+import { isUuid, UUID_PATTERN } from '../ids.ts';
 import { PROBLEM_CONTENT_TYPE, problem, problemDetailsOf, type ProblemDetails } from '../problems.ts';
 import { tenantIdOf } from '../tenancy.ts';
 import { MAX_MESSAGE_LENGTH, type Conversations } from './conversations.ts';
@@ -58,7 +58,7 @@ function sinkOf(socket: WebSocket): MessageSink {
 async function authenticate(database: Database, request: IncomingMessage, url: URL): Promise<{ tenantId: string; userId?: string }> {
   const tenantId = tenantIdOf(request);
   const userId = url.searchParams.get('userId') ?? undefined;
-  if (userId !== undefined && !isUuid(userId)) {
+  if (userId !== undefined && !UUID_PATTERN.test(userId)) {
     throw problem('validation-failed', `The userId query parameter must be a user id (a UUID), got "${userId}".`, {
       errors: [{ pointer: '/query/userId', detail: 'must match format "uuid"' }],
     });
@@ -68,9 +68,15 @@ async function authenticate(database: Database, request: IncomingMessage, url: U
     if (tenant.rowCount === 0) throw problem('unknown-tenant', `No tenant has the id ${tenantId}.`);
     if (userId === undefined) return;
     const user = await sql.query('SELECT 1 FROM users WHERE id = $1', [userId]);
-    if (user.rowCount === 0) throw problem('unknown-reference', `No user has the id ${userId} in this tenant.`, { pointer: '/query/userId' });
+    if (user.rowCount === 0)
+      throw problem('unknown-reference', `No user has the id ${userId} in this tenant.`, { pointer: '/query/userId' });
   });
   return userId === undefined ? { tenantId } : { tenantId, userId: userId.toLowerCase() };
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }
 
 /** A client message `{ type: 'message', conversationId, text }`, or the problem with it. */
@@ -78,12 +84,13 @@ function parseClientMessage(data: RawData, isBinary: boolean): { conversationId:
   if (isBinary) throw problem('validation-failed', 'Send text messages holding JSON, not binary ones.');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(data.toString());
+    parsed = JSON.parse(textOf(data));
   } catch {
     throw problem('validation-failed', 'The message is not JSON.');
   }
   const { type, conversationId, text } = (parsed ?? {}) as Record<string, unknown>;
-  if (type !== 'message') throw problem('validation-failed', `Unknown message type ${JSON.stringify(type)}: send { type: 'message', conversationId, text }.`);
+  if (type !== 'message')
+    throw problem('validation-failed', `Unknown message type ${JSON.stringify(type)}: send { type: 'message', conversationId, text }.`);
   if (!isUuid(conversationId)) throw problem('validation-failed', 'conversationId must be a conversation id (a UUID).');
   if (typeof text !== 'string' || text.length > MAX_MESSAGE_LENGTH || !/\S/.test(text)) {
     throw problem('validation-failed', `text must hold 1 to ${MAX_MESSAGE_LENGTH} characters, not all blank.`);
@@ -101,7 +108,9 @@ function connect(socket: WebSocket, tenantId: string, userId: string | undefined
   socket.on('message', (data, isBinary) => {
     const refuse = (error: unknown) => queue.push({ type: 'error', problem: problemDetailsOf(error, REALTIME_PATH) });
     if (inFlight >= MAX_CLIENT_MESSAGES_IN_FLIGHT) {
-      refuse(problem('validation-failed', `More than ${MAX_CLIENT_MESSAGES_IN_FLIGHT} messages are under way: wait for yours to come back.`));
+      refuse(
+        problem('validation-failed', `More than ${MAX_CLIENT_MESSAGES_IN_FLIGHT} messages are under way: wait for yours to come back.`),
+      );
       return;
     }
     inFlight += 1;
@@ -136,7 +145,8 @@ export function registerRealtimeEndpoint(app: FastifyInstance, dependencies: Rea
     const url = new URL(request.url ?? '/', 'http://realtime.invalid');
     if (url.pathname !== REALTIME_PATH) {
       // Another upgrade handler may serve that path; alone here, answer as the HTTP API would.
-      if (app.server.listenerCount('upgrade') === 1) rejectUpgrade(socket, problem('not-found', `Nothing is served at ${url.pathname}.`).toDetails(url.pathname));
+      if (app.server.listenerCount('upgrade') === 1)
+        rejectUpgrade(socket, problem('not-found', `Nothing is served at ${url.pathname}.`).toDetails(url.pathname));
       return;
     }
     socket.on('error', () => socket.destroy());

@@ -105,7 +105,12 @@ describe('SendQueue', () => {
     const delivered = socket.sent.filter((event) => event.type === 'order.status' && event.status === 'delivered');
     const notice = socket.sent.find((event) => event.type === 'updates.dropped');
     expect(delivered.map((event) => (event as OrderStatusEvent).orderId)).toEqual([ORDER(3), ORDER(6), ORDER(9), ORDER(12)]);
-    expect(notice).toEqual({ type: 'updates.dropped', orderIds: expect.any(Array), count: counters.snapshot().updatesDropped, more: false });
+    expect(notice).toEqual({
+      type: 'updates.dropped',
+      orderIds: expect.any(Array),
+      count: counters.snapshot().updatesDropped,
+      more: false,
+    });
     expect(counters.snapshot().updatesDropped).toBeGreaterThan(0);
     const received = new Set(socket.sent.flatMap((event) => (event.type === 'order.status' ? [event.orderId] : [])));
     for (let order = 1; order <= 12; order++) {

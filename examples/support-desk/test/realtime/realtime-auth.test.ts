@@ -37,14 +37,25 @@ describe('realtime endpoint', () => {
     it.each([
       { name: 'no tenant header', headers: {}, status: 400, type: 'tenant-required' },
       { name: 'a tenant header that is not a UUID', headers: { [TENANT_HEADER]: "1' OR '1'='1" }, status: 400, type: 'tenant-required' },
-      { name: 'a tenant that does not exist', headers: { [TENANT_HEADER]: '00000000-0000-4000-8000-000000000000' }, status: 404, type: 'unknown-tenant' },
+      {
+        name: 'a tenant that does not exist',
+        headers: { [TENANT_HEADER]: '00000000-0000-4000-8000-000000000000' },
+        status: 404,
+        type: 'unknown-tenant',
+      },
     ])('should refuse the upgrade with $name as the HTTP API does ($status $type)', async ({ headers, status, type }) => {
       const refused = await refusedUpgrade(realtimeUrl(port), headers);
 
       expect(refused).toEqual({
         status,
         type: 'application/problem+json',
-        body: { type: `https://support-desk.example/problems/${type}`, title: expect.any(String), status, detail: expect.any(String), instance: '/realtime' },
+        body: {
+          type: `https://support-desk.example/problems/${type}`,
+          title: expect.any(String),
+          status,
+          detail: expect.any(String),
+          instance: '/realtime',
+        },
       });
     });
 
@@ -118,7 +129,11 @@ describe('realtime endpoint', () => {
   describe('client messages', () => {
     it.each([
       { name: 'a message that is not JSON', message: '{"type":', detail: 'The message is not JSON.' },
-      { name: 'an unknown message type', message: JSON.stringify({ type: 'subscribe' }), detail: expect.stringContaining('Unknown message type') },
+      {
+        name: 'an unknown message type',
+        message: JSON.stringify({ type: 'subscribe' }),
+        detail: expect.stringContaining('Unknown message type'),
+      },
       {
         name: "another tenant's conversation",
         message: JSON.stringify({ type: 'message', conversationId: '00000000-0000-4000-8000-000000000000', text: 'Hello?' }),

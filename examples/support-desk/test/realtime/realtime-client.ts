@@ -48,7 +48,7 @@ export async function openRealtime(url: string, tenantId: string): Promise<Realt
   const waiters = new Set<() => void>();
   let receivedBytes = 0;
   socket.on('message', (data) => {
-    const text = data.toString();
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
     receivedBytes += Buffer.byteLength(text);
     const event = JSON.parse(text) as RealtimeEvent;
     events.push(event);
@@ -106,7 +106,7 @@ export async function openRealtime(url: string, tenantId: string): Promise<Realt
       if (socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'test done');
       return closed;
     },
-  } as RealtimeClient;
+  };
 }
 
 /**
@@ -115,8 +115,11 @@ export async function openRealtime(url: string, tenantId: string): Promise<Realt
  * @example
  * const refused = await refusedUpgrade(realtimeUrl(port), { 'x-tenant-id': 'nope' })
  */
-export async function refusedUpgrade(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; body: unknown }> {
-  const socket = new WebSocket(url, { headers });
+export async function refusedUpgrade(
+  url: string,
+  headers: Record<string, string | undefined>,
+): Promise<{ status: number; type: string; body: unknown }> {
+  const socket = new WebSocket(url, { headers: Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) });
   return new Promise((resolve, reject) => {
     socket.once('open', () => {
       socket.terminate();
