@@ -5,7 +5,7 @@ import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerLeadRoutes } from './leads.ts';
 import { redactingStream } from './observability/log-redaction.ts';
-import { registerObservability, ServiceObservability } from './observability/service-observability.ts';
+import { registerMetricsRoute, registerObservability, ServiceObservability } from './observability/service-observability.ts';
 import { traceDatabase } from './observability/traced-database.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
@@ -107,6 +107,7 @@ export function buildApp(appDependencies: AppDependencies): FastifyInstance {
     registerFaqRoutes(api, dependencies.database, dependencies.assistant, observability);
     registerExportRoutes(api, dependencies.database, dependencies.exports);
     registerHealthRoutes(api, dependencies.database);
+    registerMetricsRoute(api, observability);
     registerOrderStatusRoutes(api, dependencies.database, realtime);
     registerConversationRoutes(api, dependencies.database, conversations);
     done();

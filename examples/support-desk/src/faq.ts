@@ -3,6 +3,8 @@ import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from '
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Database } from './database.ts';
 import { answerFaq, FAQ_ENTRIES } from './faq-knowledge.ts';
+import { observeFaqAnswer } from './observability/llm-telemetry.ts';
+import { ServiceObservability } from './observability/service-observability.ts';
 import { Problem, problemDetailsOf } from './problems.ts';
 import { EVENT_STREAM_CONTENT_TYPE, formatServerSentEvent } from './sse.ts';
 import { inTenant } from './tenancy.ts';
@@ -275,7 +277,12 @@ function sendDegraded(request: FastifyRequest, reply: FastifyReply, question: st
  * @example
  * registerFaqRoutes(app, database, new FaqAssistant({ baseURL, apiKey }))
  */
-export function registerFaqRoutes(app: FastifyInstance, database: Database, assistant: FaqAssistant): void {
+export function registerFaqRoutes(
+  app: FastifyInstance,
+  database: Database,
+  assistant: FaqAssistant,
+  observability: ServiceObservability = new ServiceObservability(),
+): void {
   app.post<{ Body: AskFaqBody }>('/faq', { schema: askSchema }, async (request, reply) => {
     // Listen before anything is awaited: a client that leaves while the model is still thinking, or
     // in the middle of the answer, aborts the upstream request on both the SSE and the JSON path.
@@ -287,9 +294,12 @@ export function registerFaqRoutes(app: FastifyInstance, database: Database, assi
     const tenant = await inTenant(database, request, (_sql, found) => Promise.resolve(found));
     let answer: FaqAnswer;
     try {
-      answer = await assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal });
+      answer = await observeFaqAnswer(observability, assistant.model, () =>
+        assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal }),
+      );
     } catch (error) {
       if (!(error instanceof FaqTimeoutError)) throw error;
+      observability.metrics.faqAnswered('knowledge_base');
       request.log.warn({ err: error }, 'FAQ answered from the knowledge base: the language model timed out');
       return sendDegraded(request, reply, request.body.question);
     }

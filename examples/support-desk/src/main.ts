@@ -5,10 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConsoleSpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { buildApp } from './app.ts';
 import { openDatabase } from './database.ts';
 import { DownloadLinks } from './download-links.ts';
 import { FaqAssistant } from './faq.ts';
+import { ServiceObservability } from './observability/service-observability.ts';
 import { PaymentsProvider } from './payments-provider.ts';
 import { readSettings } from './settings.ts';
 
@@ -20,7 +22,13 @@ const exports = {
   directory: settings.exports.directory ?? join(tmpdir(), 'support-desk-exports'),
   links: new DownloadLinks({ secret: settings.exports.linkSecret ?? randomBytes(32) }),
 };
-const app = buildApp({ database, assistant, payments, exports, logger: true });
+// OTEL_TRACES_EXPORTER=console prints every span; otherwise spans go to the global provider (none: dropped).
+const tracerProvider =
+  process.env['OTEL_TRACES_EXPORTER'] === 'console'
+    ? new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })] })
+    : undefined;
+const observability = new ServiceObservability({ tracerProvider });
+const app = buildApp({ database, assistant, payments, exports, logger: true, observability });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

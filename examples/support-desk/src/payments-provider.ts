@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 
 /** What the payments provider says about a charge. */
 export type ChargeStatus = 'succeeded' | 'declined';
@@ -42,6 +43,29 @@ export interface PaymentsProviderOptions {
   /** The `fetch` to use; the global one when left out. */
   fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
 }
+
+/**
+ * The diagnostics channel each failed attempt of a provider call is published on (a
+ * {@link PaymentsAttemptMessage}), for metrics and traces (`src/observability/`); nothing is
+ * published when nobody subscribes.
+ */
+export const PAYMENTS_ATTEMPT_CHANNEL = 'support-desk:payments-provider.attempt-failed';
+
+/** A failed attempt of a call to the payments provider, as published on {@link PAYMENTS_ATTEMPT_CHANNEL}. */
+export interface PaymentsAttemptMessage {
+  /** `POST /charges`, `GET /charges/:id`: the path template, never an id. */
+  operation: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** `unreachable`: no answer (network, timeout); `unavailable`: a 5xx answer. */
+  reason: 'unreachable' | 'unavailable';
+  /** The HTTP status, when the provider answered. */
+  status?: number | undefined;
+  /** Whether another attempt follows. */
+  willRetry: boolean;
+}
+
+const attemptFailed = channel(PAYMENTS_ATTEMPT_CHANNEL);
 
 /** Why a provider call failed: the provider cannot be reached or failed, or it refused the request. */
 export type PaymentsProviderFailure = 'unavailable' | 'rejected';
@@ -146,10 +170,15 @@ export class PaymentsProvider {
    * @throws PaymentsProviderError as {@link PaymentsProvider.createCharge} does (`rejected` with status 404 for an unknown id)
    */
   async getCharge(id: string): Promise<Charge> {
-    return chargeFrom(await this.#call('GET', `/charges/${encodeURIComponent(id)}`, {}));
+    return chargeFrom(await this.#call('GET', `/charges/${encodeURIComponent(id)}`, {}, 'GET /charges/:id'));
   }
 
-  async #call(method: string, path: string, request: { body?: string; headers?: Record<string, string> }): Promise<unknown> {
+  async #call(
+    method: string,
+    path: string,
+    request: { body?: string; headers?: Record<string, string> },
+    operation = `${method} ${path}`,
+  ): Promise<unknown> {
     const url = `${this.#baseURL}${path}`;
     let lastFailure: PaymentsProviderError | undefined;
     for (let attempt = 0; attempt <= this.#retries; attempt += 1) {
@@ -165,6 +194,9 @@ export class PaymentsProvider {
         lastFailure = new PaymentsProviderError('unavailable', `The payments provider could not be reached (${method} ${path}).`, {
           cause: error,
         });
+        if (attemptFailed.hasSubscribers) {
+          attemptFailed.publish({ operation, attempt: attempt + 1, reason: 'unreachable', willRetry: attempt < this.#retries });
+        }
         continue;
       }
       const payload: unknown = await response.json().catch(() => undefined);
@@ -178,6 +210,9 @@ export class PaymentsProvider {
         { status: response.status, providerCode },
       );
       if (failure === 'rejected') throw lastFailure;
+      if (attemptFailed.hasSubscribers) {
+        attemptFailed.publish({ operation, attempt: attempt + 1, reason: 'unavailable', status: response.status, willRetry: attempt < this.#retries });
+      }
     }
     throw lastFailure!;
   }

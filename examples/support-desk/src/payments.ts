@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
 import { PaymentsProviderError, type ChargeStatus, type PaymentsProvider } from './payments-provider.ts';
+import { ServiceTracing } from './observability/service-tracing.ts';
 import { Problem, problem } from './problems.ts';
 import { inTenant } from './tenancy.ts';
 
@@ -107,7 +109,12 @@ async function orderBalance(database: Database, request: Parameters<typeof inTen
  * @example
  * registerPaymentRoutes(app, database, new PaymentsProvider({ baseURL, apiKey }))
  */
-export function registerPaymentRoutes(app: FastifyInstance, database: Database, provider: PaymentsProvider): void {
+export function registerPaymentRoutes(
+  app: FastifyInstance,
+  database: Database,
+  provider: PaymentsProvider,
+  tracing: ServiceTracing = new ServiceTracing(),
+): void {
   app.post<{ Params: { id: string }; Body: CreatePaymentBody }>(
     '/orders/:id/payments',
     { schema: createPaymentSchema },
@@ -119,13 +126,22 @@ export function registerPaymentRoutes(app: FastifyInstance, database: Database, 
       const paymentId = randomUUID();
       let charge;
       try {
-        charge = await provider.createCharge({
-          amountCents: balance.outstanding,
-          currency: balance.currency,
-          token: request.body.token,
-          reference: orderId,
-          idempotencyKey: paymentId,
-        });
+        // A client span around the whole call, retries included; each failed attempt is an event on it.
+        charge = await tracing.inSpan(
+          'payments POST /charges',
+          { kind: SpanKind.CLIENT, attributes: { 'payments.operation': 'POST /charges', 'payments.currency': balance.currency } },
+          async (span) => {
+            const created = await provider.createCharge({
+              amountCents: balance.outstanding,
+              currency: balance.currency,
+              token: request.body.token,
+              reference: orderId,
+              idempotencyKey: paymentId,
+            });
+            span.setAttribute('payments.charge.status', created.status);
+            return created;
+          },
+        );
       } catch (error) {
         if (error instanceof PaymentsProviderError && error.failure === 'rejected') {
           throw new Problem(
