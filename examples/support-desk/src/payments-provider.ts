@@ -211,7 +211,13 @@ export class PaymentsProvider {
       );
       if (failure === 'rejected') throw lastFailure;
       if (attemptFailed.hasSubscribers) {
-        attemptFailed.publish({ operation, attempt: attempt + 1, reason: 'unavailable', status: response.status, willRetry: attempt < this.#retries });
+        attemptFailed.publish({
+          operation,
+          attempt: attempt + 1,
+          reason: 'unavailable',
+          status: response.status,
+          willRetry: attempt < this.#retries,
+        });
       }
     }
     throw lastFailure!;
