@@ -32,6 +32,13 @@ export interface Database {
    *   outcome of a lost commit is unknown)
    */
   withTenant<T>(tenantId: string, work: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Run `work` in one transaction as the schema owner, outside any tenant: for the service's own
+   * bookkeeping (the embedded message queue's table), never for tenant data. Errors pass through
+   * as `pg` raised them. Optional so that wrappers of a database (tracing) may leave it out; the
+   * embedded queue needs it, so give it the database `openDatabase()` returned.
+   */
+  withService?<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** Run `SELECT 1` on a pooled connection: resolves when the database answers (for `GET /health`). */
   ping(): Promise<void>;
   /** Close the pool, then stop the embedded server if there is one. */
@@ -133,6 +140,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
           { cause: error },
         );
       }
+    },
+    async withService(work) {
+      return inTransaction(pool, work);
     },
     async ping() {
       await pool.query('SELECT 1');

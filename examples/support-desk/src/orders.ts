@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Database, Sql } from './database.ts';
 import { problem } from './problems.ts';
-import { inTenant } from './tenancy.ts';
+import type { MessageQueue } from './queue/message-queue.ts';
+import { publishOrderPlaced } from './queue/order-events.ts';
+import { inTenant, tenantIdOf } from './tenancy.ts';
 
 /** Most lines one order may have. */
 export const MAX_ORDER_LINES = 100;
@@ -217,10 +219,13 @@ const orderIdSchema = {
  * - `GET /orders`: the tenant's orders, newest first, without lines;
  * - `GET /orders/:id`: one order with its lines, 404 when the tenant has no such order.
  *
+ * With `events`, every order placed (or found again by its key) is published as `order.placed`
+ * once stored; a 503 `queue-unavailable` when the queue does not take it.
+ *
  * @example
  * registerOrderRoutes(app, database)
  */
-export function registerOrderRoutes(app: FastifyInstance, database: Database): void {
+export function registerOrderRoutes(app: FastifyInstance, database: Database, events?: MessageQueue): void {
   app.post<{ Body: CreateOrderBody; Headers: { [IDEMPOTENCY_KEY_HEADER]?: string } }>(
     '/orders',
     { schema: createOrderSchema },
@@ -262,6 +267,8 @@ export function registerOrderRoutes(app: FastifyInstance, database: Database): v
         );
         return { order: (await loadOrder(sql, orderId))!, replayed: false };
       });
+      // After the commit, and again on a replay: the queue drops a second publish of the same event.
+      if (events !== undefined) await publishOrderPlaced(events, tenantIdOf(request), placed.order);
       if (placed.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
       return reply.code(201).header('location', `/orders/${placed.order.id}`).send(placed.order);
     },

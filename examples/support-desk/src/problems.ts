@@ -24,6 +24,7 @@ export const PROBLEM_KINDS = {
   'payment-rejected': { status: 422, title: 'The payments provider refused the request' },
   'upstream-unavailable': { status: 502, title: 'The answering service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
+  'queue-unavailable': { status: 503, title: 'The message queue is unavailable' },
   'insufficient-storage': { status: 507, title: 'The server has no room left to store the result' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -9,6 +9,8 @@ import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
 import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-provider.ts';
 import type { ServiceObservability } from '../src/observability/service-observability.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
+import type { MessageQueue } from '../src/queue/message-queue.ts';
+import type { TenantQuotas } from '../src/quotas/tenant-quotas.ts';
 import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import type { User } from '../src/users.ts';
@@ -98,8 +100,12 @@ export interface DeskOptions {
   payments?: PaymentsProviderOptions;
   /** Where order exports go and how their links are signed; exports answer 404 without it. */
   exports?: ExportOptions;
+  /** Where `order.placed` events go (src/queue/); none by default. */
+  events?: MessageQueue;
   /** The realtime hub (`/realtime`) with its backpressure limits; one with the default limits by default. */
   realtime?: RealtimeHub;
+  /** Per-tenant rate limits and order quotas (src/quotas/); nothing is limited by default. */
+  quotas?: TenantQuotas;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
   /** The app's metrics and tracing (a tracer provider with an in-memory exporter); a fresh one by default. */
@@ -144,6 +150,8 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
     exports: options.exports,
     realtime: options.realtime,
+    quotas: options.quotas,
+    events: options.events,
     logger: options.logger,
     observability: options.observability,
   });

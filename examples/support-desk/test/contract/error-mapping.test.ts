@@ -37,6 +37,7 @@ describeErrorMapping(
       type: type('idempotency-key-reused'),
     },
     { error: problem('database-unavailable', 'The connection was lost.'), status: 503, type: type('database-unavailable') },
+    { error: problem('queue-unavailable', 'The event was not queued.'), status: 503, type: type('queue-unavailable') },
     { error: problem('insufficient-storage', 'The disk is full.'), status: 507, type: type('insufficient-storage') },
     { error: problem('link-expired', 'The download link expired.'), status: 403, type: type('link-expired') },
     { error: problem('link-invalid', 'The download link is not valid.'), status: 403, type: type('link-invalid') },
