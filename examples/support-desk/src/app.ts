@@ -2,7 +2,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
 import { registerExportRoutes, type ExportOptions } from './exports.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
-import { registerFaqEntryRoutes } from './faq-entries.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerLeadRoutes } from './leads.ts';
 import { redactingStream } from './observability/log-redaction.ts';
@@ -12,14 +11,11 @@ import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import type { PaymentsProvider } from './payments-provider.ts';
 import { registerProblemResponses } from './problems.ts';
-import { registerTenantQuotas, type TenantQuotas } from './quotas/tenant-quotas.ts';
 import type { MessageQueue } from './queue/message-queue.ts';
 import { Conversations, registerConversationRoutes } from './realtime/conversations.ts';
 import { registerOrderStatusRoutes } from './realtime/order-status.ts';
 import { registerRealtimeEndpoint } from './realtime/realtime-endpoint.ts';
 import { RealtimeHub } from './realtime/realtime-hub.ts';
-import { registerRoutingRoutes } from './router/agent-handoffs.ts';
-import { IntentRouter } from './router/intent-router.ts';
 import { registerTenantRoutes } from './tenants.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -30,23 +26,13 @@ export interface AppDependencies {
   payments: PaymentsProvider;
   /** Where `POST /orders/export` writes and how its download links are signed; without it, exports answer 404. */
   exports?: ExportOptions | undefined;
+  /** Where `order.placed` events go (src/queue/); without it, placing an order publishes nothing. */
+  events?: MessageQueue | undefined;
   /**
    * Fans order status changes and conversation messages out to the realtime sockets (`/realtime`,
    * src/realtime/), with its backpressure limits; a hub with the default limits when left out.
    */
   realtime?: RealtimeHub | undefined;
-  /**
-   * Per-tenant rate limits and order quotas, sized by each tenant's plan (src/quotas/): 429
-   * problem+json with `Retry-After` past them. Without it, nothing is limited.
-   */
-  quotas?: TenantQuotas | undefined;
-  /** Where `order.placed` events go (src/queue/); without it, placing an order publishes nothing. */
-  events?: MessageQueue | undefined;
-  /**
-   * Routes customer messages to an intent (`POST /conversations/:id/route`, src/router/) and hands
-   * the conversation to an agent queue when a person must answer; by keyword rules only when left out.
-   */
-  router?: IntentRouter | undefined;
   /**
    * Log with Fastify's logger (default false): `true` logs JSON lines to stdout, an object of
    * pino options (a `stream`, a `level`) logs there. Requests are logged by method, URL and id:
@@ -110,27 +96,23 @@ export function buildApp(appDependencies: AppDependencies): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   registerProblemResponses(app);
+  registerObservability(app, observability);
   const realtime = dependencies.realtime ?? new RealtimeHub();
   const conversations = new Conversations(dependencies.database, realtime, dependencies.assistant, app.log);
   registerRealtimeEndpoint(app, { database: dependencies.database, hub: realtime, conversations });
-  registerObservability(app, observability);
   // Routes go in a plugin, loaded at `ready()`: hooks the caller adds first (onRoute, onSend) see them all.
   void app.register((api, _options, done) => {
-    // First: its hooks refuse a request over its tenant's limits before any route's work.
-    registerTenantQuotas(api, dependencies.database, dependencies.quotas);
     registerTenantRoutes(api, dependencies.database);
     registerUserRoutes(api, dependencies.database);
     registerOrderRoutes(api, dependencies.database, dependencies.events);
     registerPaymentRoutes(api, dependencies.database, dependencies.payments, observability.tracing);
     registerLeadRoutes(api, dependencies.database);
     registerFaqRoutes(api, dependencies.database, dependencies.assistant, observability);
-    registerFaqEntryRoutes(api, dependencies.database);
     registerExportRoutes(api, dependencies.database, dependencies.exports);
     registerHealthRoutes(api, dependencies.database);
     registerMetricsRoute(api, observability);
     registerOrderStatusRoutes(api, dependencies.database, realtime);
     registerConversationRoutes(api, dependencies.database, conversations);
-    registerRoutingRoutes(api, dependencies.database, dependencies.router ?? new IntentRouter());
     done();
   });
   return app;

@@ -10,7 +10,6 @@ import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-
 import type { ServiceObservability } from '../src/observability/service-observability.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
 import type { MessageQueue } from '../src/queue/message-queue.ts';
-import type { TenantQuotas } from '../src/quotas/tenant-quotas.ts';
 import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import type { User } from '../src/users.ts';
@@ -100,12 +99,10 @@ export interface DeskOptions {
   payments?: PaymentsProviderOptions;
   /** Where order exports go and how their links are signed; exports answer 404 without it. */
   exports?: ExportOptions;
-  /** Where `order.placed` events go (src/queue/); none by default. */
-  events?: MessageQueue;
   /** The realtime hub (`/realtime`) with its backpressure limits; one with the default limits by default. */
   realtime?: RealtimeHub;
-  /** Per-tenant rate limits and order quotas (src/quotas/); nothing is limited by default. */
-  quotas?: TenantQuotas;
+  /** Where `order.placed` events go (src/queue/); none by default. */
+  events?: MessageQueue;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
   /** The app's metrics and tracing (a tracer provider with an in-memory exporter); a fresh one by default. */
@@ -149,9 +146,8 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     assistant: new FaqAssistant(options.llm ?? UNUSED_LLM),
     payments: new PaymentsProvider(options.payments ?? UNUSED_PAYMENTS),
     exports: options.exports,
-    realtime: options.realtime,
-    quotas: options.quotas,
     events: options.events,
+    realtime: options.realtime,
     logger: options.logger,
     observability: options.observability,
   });
