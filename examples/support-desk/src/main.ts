@@ -12,10 +12,15 @@ import { DownloadLinks } from './download-links.ts';
 import { FaqAssistant } from './faq.ts';
 import { ServiceObservability } from './observability/service-observability.ts';
 import { PaymentsProvider } from './payments-provider.ts';
+import { openMessageQueue } from './queue/open-message-queue.ts';
+import { startOrderNotifier } from './queue/order-events.ts';
 import { readSettings } from './settings.ts';
 
 const settings = readSettings(process.env);
 const database = await openDatabase({ url: settings.databaseUrl, dataDir: settings.pgliteDataDir });
+// NATS_URL: order.placed events on NATS JetStream; the embedded outbox in the database otherwise.
+const events = await openMessageQueue({ database, natsUrl: process.env['NATS_URL'] });
+const notifier = await startOrderNotifier(events, database);
 const assistant = new FaqAssistant(settings.llm);
 const payments = new PaymentsProvider(settings.payments);
 const exports = {
@@ -28,7 +33,7 @@ const tracerProvider =
     ? new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })] })
     : undefined;
 const observability = new ServiceObservability({ tracerProvider });
-const app = buildApp({ database, assistant, payments, exports, logger: true, observability });
+const app = buildApp({ database, assistant, payments, exports, logger: true, observability, events });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -36,6 +41,8 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   app.log.info({ signal }, 'stopping');
   await app.close();
+  await notifier.stop();
+  await events.close();
   await database.close();
 }
 process.once('SIGINT', (signal) => void stop(signal));
@@ -46,6 +53,7 @@ app.log.info(
   {
     database: database.location,
     backend: database.backend,
+    queue: events.backend,
     llm: settings.llm.baseURL,
     payments: settings.payments.baseURL,
     exports: exports.directory,
