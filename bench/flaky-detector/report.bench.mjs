@@ -146,8 +146,9 @@ try {
   }
   const out = join(folder, 'flaky-dashboard.html');
   const cli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/flaky-detector/package.json')), 'dist', 'cli.mjs');
-  // Preloaded into the command's own process: its peak resident memory, printed on exit.
-  const peak = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak '+process.resourceUsage().maxRSS+'\\n'))`;
+  // Preloaded into the command's own process: its peak resident memory and CPU time (user and system,
+  // all threads), printed on exit. CPU time moves less than wall time on a machine shared with other work.
+  const peak = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('peak '+process.resourceUsage().maxRSS+' cpu '+(u.user+u.system)/1e6+'\\n')})`;
   for (const window of [[], ['--last', String(Math.ceil(RUNS / 5))]]) {
     const started = performance.now();
     const command = spawnSync(
@@ -159,9 +160,11 @@ try {
     );
     if (command.status !== 0) throw new Error(`flaky-detector report failed: ${command.stderr}`);
     const seconds = (performance.now() - started) / 1000;
-    const peakKiB = Number(/peak (\d+)/.exec(command.stderr)?.[1] ?? NaN);
+    const measured = /peak (\d+) cpu ([\d.]+)/.exec(command.stderr);
+    const peakKiB = Number(measured?.[1] ?? NaN);
+    const cpuSeconds = Number(measured?.[2] ?? NaN);
     console.log(
-      `flaky-detector report --format html${window.length === 0 ? '' : ` ${window.join(' ')}`} on the SQLite store (${mib(statSync(file).size).toFixed(0)} MiB): ${seconds.toFixed(2)} s, ` +
+      `flaky-detector report --format html${window.length === 0 ? '' : ` ${window.join(' ')}`} on the SQLite store (${mib(statSync(file).size).toFixed(0)} MiB): ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s of CPU), ` +
         `peak resident ${mib(peakKiB * 1024).toFixed(0)} MiB, dashboard ${mib(statSync(out).size).toFixed(1)} MiB`,
     );
   }

@@ -7,6 +7,8 @@ import { OUTCOME, type TestTimeline, type Timelines } from '../scoring/test-time
  */
 function caughtFailures(test: TestTimeline, timelines: Timelines): Omit<CaughtFailure, 'testId' | 'file' | 'fullName'> | undefined {
   const { runs, outage } = timelines;
+  // Most tests never fail a run: nothing to look at, and no set of commits to build.
+  if (test.outcome.subarray(0, test.length).indexOf(OUTCOME.failed) < 0) return undefined;
   const passedCommits = new Set<string>();
   for (let p = 0; p < test.length; p++) {
     const commit = runs[test.runIndex[p]!]!.commit;

@@ -1,6 +1,6 @@
-import type { AttemptRecord, AttemptStatus, History, RunRecord } from '../model.js';
+import type { AttemptRecord, History, RunRecord } from '../model.js';
 import { ColumnEncoder, failureKey, type AttemptCatalog, type AttemptColumns } from '../store/attempt-columns.js';
-import { STATUS_CODES, STATUSES } from '../store/record-encoding.js';
+import { STATUS_CODES } from '../store/record-encoding.js';
 import type { Heatmap, RunSummary, TestSummary } from './report-model.js';
 
 /** How much of the history the dashboard's heatmap shows. */
@@ -61,7 +61,8 @@ interface TestAccumulator {
 interface RunCell {
   run: number;
   lastAttempt: number;
-  lastStatus: AttemptStatus;
+  /** The last attempt's status code (`STATUS_CODES`). */
+  lastCode: number;
   anyFailed: boolean;
 }
 
@@ -77,8 +78,8 @@ function median(values: Float64Array, count: number): number {
 }
 
 function outcomeOf(cell: RunCell): Outcome {
-  if (cell.lastStatus === 'passed') return cell.anyFailed ? 'k' : 'p';
-  if (cell.lastStatus === 'failed') return 'f';
+  if (cell.lastCode === STATUS_CODES.passed) return cell.anyFailed ? 'k' : 'p';
+  if (cell.lastCode === STATUS_CODES.failed) return 'f';
   return cell.anyFailed ? 'f' : 's';
 }
 
@@ -125,7 +126,7 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
         totalMs: 0,
         ringRun: new Int32Array(width).fill(-1),
         ringOutcome: new Uint8Array(width),
-        cell: { run: -1, lastAttempt: 0, lastStatus: 'skipped', anyFailed: false },
+        cell: { run: -1, lastAttempt: 0, lastCode: STATUS_CODES.skipped, anyFailed: false },
         lastFailure: undefined,
         lastFailureAttempt: 0,
       };
@@ -141,12 +142,12 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
       byKey = [];
     }
     const index = runs.length;
+    attemptCount += columns.length;
     // Each test's cell is reset the first time the run touches it; `touched` lists them in order.
     const touched: TestAccumulator[] = [];
     let testTimeMs = 0;
     let retries = 0;
     for (let row = 0; row < columns.length; row++) {
-      attemptCount++;
       const key = columns.test[row]!;
       const test = byKey[key] ?? accumulator(key);
       const code = columns.status[row]!;
@@ -159,7 +160,6 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
         testTimeMs += durationMs;
       }
       if (attempt > 1) retries++;
-      const status = STATUSES[code] ?? 'skipped';
       const failed = code === STATUS_CODES.failed;
       if (failed && (test.lastFailure?.runId !== run.runId || attempt >= test.lastFailureAttempt)) {
         const fingerprint = columns.fingerprint[row]!;
@@ -176,14 +176,14 @@ export function createHistoryDigest(limits: HeatmapLimits = {}): HistoryDigestBu
       if (cell.run !== index) {
         cell.run = index;
         cell.lastAttempt = attempt;
-        cell.lastStatus = status;
+        cell.lastCode = code;
         cell.anyFailed = failed;
         touched.push(test);
       } else {
         if (failed) cell.anyFailed = true;
         if (attempt >= cell.lastAttempt) {
           cell.lastAttempt = attempt;
-          cell.lastStatus = status;
+          cell.lastCode = code;
         }
       }
     }
