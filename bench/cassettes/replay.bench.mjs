@@ -5,7 +5,9 @@
 // after building test-modes and cassettes.
 //
 // 1. per request (global fetch): one replay from a cassette in use, against a hand-written msw handler;
-//    then per request by client (global fetch, node:http, axios if installed), cassette in use.
+//    then per request by client (global fetch, node:http, axios if installed), cassette in use: node:http
+//    and axios on the guard's fast path and, side by side, on the interceptors' socket path (fast path
+//    off); each client against the live server too (no cassette), for what the client itself costs.
 // 2. per test (global fetch): load the recording, replay the request, finish, against nock.back.
 // 3. per test (node:http, the only client Polly.js's Node adapter sees), against Polly.js.
 // 4. loading a cassette of 1,000 interactions.
@@ -14,6 +16,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASSETTE_VERSION, readCassette, withCassette, writeCassetteAtomically } from '@proving-ground/cassettes';
+import { networkGuard } from '@proving-ground/test-modes';
 import nock from 'nock';
 import { Bench } from 'tinybench';
 
@@ -87,6 +90,53 @@ async function measure(title, tasks) {
   console.log(`\n${title}`);
   for (const [name, mean] of Object.entries(results)) console.log(`  ${name.padEnd(48)} ${(mean * 1000).toFixed(1).padStart(8)} µs/op`);
   return results;
+}
+
+/**
+ * Side by side on a shared machine: rounds of `batch` calls of each task in turn (the order rotating
+ * each round), so every task sees the same load. Each task's mean per call is the median of its
+ * round means; each ratio to `reference` is the median of the per-round ratios; the same for the CPU
+ * time this process spent per call. `task.before` runs before each of its batches (e.g. switching
+ * the node:http fast path on or off).
+ */
+async function interleaved(title, tasks, reference, { rounds = 25, batch = 40, warmup = 200 } = {}) {
+  for (const task of tasks) {
+    await task.before?.();
+    for (let index = 0; index < warmup; index += 1) await task.fn();
+  }
+  const means = Object.fromEntries(tasks.map((task) => [task.name, []]));
+  const cpu = Object.fromEntries(tasks.map((task) => [task.name, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (let offset = 0; offset < tasks.length; offset += 1) {
+      const task = tasks[(round + offset) % tasks.length];
+      await task.before?.();
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      for (let index = 0; index < batch; index += 1) await task.fn();
+      const { user, system } = process.cpuUsage(cpuStarted);
+      means[task.name].push((performance.now() - started) / batch);
+      cpu[task.name].push((user + system) / 1000 / batch);
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const medians = (samples) => Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  const ratiosOf = (samples) =>
+    Object.fromEntries(
+      Object.entries(samples).map(([name, values]) => [name, median(values.map((value, round) => value / samples[reference][round]))]),
+    );
+  const results = medians(means);
+  const ratios = ratiosOf(means);
+  // CPU time of this process per call: much less moved than wall time by other processes on the machine.
+  const cpuResults = medians(cpu);
+  const cpuRatios = ratiosOf(cpu);
+  console.log(`\n${title}`);
+  for (const [name, mean] of Object.entries(results)) {
+    console.log(
+      `  ${name.padEnd(32)} ${(mean * 1000).toFixed(1).padStart(8)} µs/op ${ratios[name].toFixed(2).padStart(6)}x` +
+        ` | CPU ${(cpuResults[name] * 1000).toFixed(1).padStart(8)} µs/op ${cpuRatios[name].toFixed(2).padStart(6)}x  (x ${reference})`,
+    );
+  }
+  return { results, ratios, cpuResults, cpuRatios };
 }
 
 // --- each tool records the interaction from the live server --------------------------------------
@@ -201,6 +251,29 @@ const httpCassette = join(work, 'chat-http.json');
 await withCassette(cassette, callFetch, { mode: 'record-all' });
 await withCassette(httpCassette, callHttp, { mode: 'record-all' });
 
+let axios;
+try {
+  ({ default: axios } = await import('axios'));
+} catch {
+  axios = undefined; // not installed next to the bench: its rows are left out
+}
+async function callAxios() {
+  const response = await axios.post(url, REQUEST_BODY, { headers: { 'content-type': 'application/json' }, responseType: 'text' });
+  check(response.data);
+}
+
+// What each client costs against the live server (no cassette in use: the guard lets loopback
+// connections go straight to Node), to read the replay figures below against.
+const { results: liveByClient } = await interleaved(
+  '1c (live). one request to the live server on 127.0.0.1, by client, no cassette (interleaved)',
+  [
+    { name: 'global fetch', fn: callFetch },
+    { name: 'node:http', fn: callHttp },
+    ...(axios === undefined ? [] : [{ name: 'axios', fn: callAxios }]),
+  ],
+  'global fetch',
+);
+
 server.closeAllConnections();
 await new Promise((resolve) => server.close(resolve));
 // Let the clients see their keep-alive connections close, so no replay reuses a live socket.
@@ -256,27 +329,57 @@ rows.push([
 ]);
 
 // Per replayed request by client: global fetch is answered at the fetch level, without a socket;
-// node:http and axios (node:http underneath) still take the interceptors' socket path.
-let axios;
-try {
-  ({ default: axios } = await import('axios'));
-} catch {
-  axios = undefined; // not installed next to the bench: its row is left out
-}
-async function callAxios() {
-  const response = await axios.post(url, REQUEST_BODY, { headers: { 'content-type': 'application/json' }, responseType: 'text' });
-  check(response.data);
-}
-const byClient = await measure('1c. one request replayed by @proving-ground/cassettes, by client, cassette in use', [
-  ['global fetch', callFetch, insideCassette(cassette)],
-  ['node:http', callHttp, insideCassette(httpCassette)],
-  ...(axios === undefined ? [] : [['axios', callAxios, insideCassette(httpCassette)]]),
-]);
+// node:http and axios (node:http underneath) on the guard's fast path, and on the interceptors'
+// socket path with the fast path switched off, interleaved in this one run.
+const fastPath = networkGuard().clientRequestFastPath;
+const fast = () => void (fastPath.enabled = true);
+const socketPathOnly = () => void (fastPath.enabled = false);
+const answeredBefore = fastPath.answered;
+// One cassette in use for every client: the recorded request matches each client's.
+const {
+  results: byClient,
+  ratios,
+  cpuRatios,
+} = await withCassette(
+  httpCassette,
+  () =>
+    interleaved(
+      '1c. one request replayed by @proving-ground/cassettes, by client, cassette in use (interleaved)',
+      [
+        { name: 'global fetch', fn: callFetch, before: fast },
+        { name: 'node:http', fn: callHttp, before: fast },
+        { name: 'node:http (socket path)', fn: callHttp, before: socketPathOnly },
+        ...(axios === undefined
+          ? []
+          : [
+              { name: 'axios', fn: callAxios, before: fast },
+              { name: 'axios (socket path)', fn: callAxios, before: socketPathOnly },
+            ]),
+      ],
+      'global fetch',
+    ),
+  { mode: 'replay', match: { repeats: true } },
+);
+fastPath.enabled = true;
+if (fastPath.answered === answeredBefore) throw new Error('no node:http replay took the fast path');
 for (const [name, mean] of Object.entries(byClient)) {
   rows.push([`replay one request (${name})`, '(absolute)', mean, 'none', () => true]);
 }
-if (byClient['node:http'] !== undefined) {
-  rows.push(['replay one request: node:http / fetch', '(ratio)', byClient['node:http'] / byClient['global fetch'], 'none', () => true]);
+for (const client of ['node:http', 'axios']) {
+  if (byClient[client] === undefined) continue;
+  rows.push([`replay one request: ${client} / fetch`, '(ratio)', ratios[client], '<= 2x', (r) => r <= 2]);
+  rows.push([`replay one request: ${client} / fetch, CPU time`, '(ratio)', cpuRatios[client], '<= 2x', (r) => r <= 2]);
+  rows.push([`replay one request: ${client} socket path / fetch`, '(ratio)', ratios[`${client} (socket path)`], 'none', () => true]);
+  rows.push([
+    `replay one request: ${client} socket path / fetch, CPU time`,
+    '(ratio)',
+    cpuRatios[`${client} (socket path)`],
+    'none',
+    () => true,
+  ]);
+}
+for (const client of Object.keys(liveByClient)) {
+  rows.push([`replay one request / live request: ${client}`, '(ratio)', byClient[client] / liveByClient[client], 'none', () => true]);
 }
 
 const perTest = await measure('2b. one test with @proving-ground/cassettes: load the cassette, replay one request (global fetch), finish', [
