@@ -12,6 +12,21 @@ import { spawnSync } from 'node:child_process';
 
 const npmStage = (name, script, env = {}) => ({ name, command: ['npm', 'run', '--silent', script], env });
 
+/**
+ * The support desk once more on the real servers `.ci/run` starts: PostgreSQL (a database of its own)
+ * through DATABASE_URL and NATS JetStream through NATS_URL. Without them (a contributor's machine),
+ * the `support-desk mock` stage alone runs it, on the embedded defaults (PGlite, the PostgreSQL outbox).
+ */
+const SUPPORT_DESK_ON_REAL_SERVERS =
+  process.env.SUPPORT_DESK_DATABASE_URL && process.env.PROVING_GROUND_NATS_URL
+    ? [
+        npmStage('support-desk on PostgreSQL and NATS', 'test:example:mock', {
+          DATABASE_URL: process.env.SUPPORT_DESK_DATABASE_URL,
+          NATS_URL: process.env.PROVING_GROUND_NATS_URL,
+        }),
+      ]
+    : [];
+
 /** Every stage of `npm test`, in order. */
 const FULL = [
   npmStage('build', 'build'),
@@ -30,6 +45,7 @@ const FULL = [
   npmStage('packages (Node 22)', 'test:node22'),
   npmStage('smoke', 'test:smoke'),
   npmStage('support-desk mock', 'test:example:mock'),
+  ...SUPPORT_DESK_ON_REAL_SERVERS,
   npmStage('support-desk golden', 'test:example:golden'),
   npmStage('support-desk live_smoke', 'test:example:live'),
   npmStage('support-desk cassettes lint', 'test:example:cassettes'),
