@@ -147,16 +147,34 @@ function rawHeadersOf(headers: Headers): [string, string][] {
   return Array.isArray(raw) ? (raw as [string, string][]) : [...headers];
 }
 
+interface Head {
+  head: Buffer;
+  chunked: boolean;
+  hasBody: boolean;
+}
+
+/** Heads already written, by method, status and raw headers (a replayed answer repeats its head). */
+const heads = new Map<string, Head>();
+const MAX_HEADS = 256;
+
 /** The head of `response` to a `method` request, and its framing, exactly as the socket path's `ServerResponse` writes them. */
-function headOf(method: string, response: Response): { head: Buffer; chunked: boolean; hasBody: boolean } {
+function headOf(method: string, response: Response): Head {
+  const rawHeaders = rawHeadersOf(response.headers);
+  // Header names and values hold no line breaks (Headers refuses them): a safe separator.
+  const key = `${method}\n${response.status}\n${response.statusText}\n${rawHeaders.flat().join('\n')}`;
+  const known = heads.get(key);
+  if (known !== undefined) return known;
   const message = new IncomingMessage(null as unknown as Socket);
   message.method = method;
   const writer = new ServerResponse(message);
   writer.removeHeader('connection');
   writer.removeHeader('date');
-  writer.writeHead(response.status, response.statusText || STATUS_CODES[response.status], rawHeadersOf(response.headers));
+  writer.writeHead(response.status, response.statusText || STATUS_CODES[response.status], rawHeaders);
   const state = writer as unknown as { _header: string; chunkedEncoding: boolean; _hasBody: boolean };
-  return { head: Buffer.from(state._header, 'latin1'), chunked: state.chunkedEncoding, hasBody: state._hasBody };
+  const head = { head: Buffer.from(state._header, 'latin1'), chunked: state.chunkedEncoding, hasBody: state._hasBody };
+  if (heads.size >= MAX_HEADS) heads.clear();
+  heads.set(key, head);
+  return head;
 }
 
 /**
@@ -255,7 +273,7 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
     const push = (...chunks: Buffer[]): void => {
       if (!headSent) {
         headSent = true;
-        socket.push(head);
+        socket.push(Buffer.from(head)); // a copy: the cached head is shared between answers
       }
       for (const chunk of chunks) socket.push(chunk);
     };
