@@ -7,7 +7,7 @@ import { lastRunId, outcomesByTest, packageDir, storedHistory } from './reporter
 
 // The Jest config and quarantine file docs/flaky-detector.md shows, run as they are.
 const fixtures = join(packageDir, 'test', 'fixtures', 'reporter');
-const CONFIG = readFileSync(join(fixtures, 'jest.config.js'), 'utf8');
+const CONFIG = readFileSync(join(fixtures, 'jest.config.mjs'), 'utf8');
 const QUARANTINE = readFileSync(join(fixtures, 'flaky-quarantine.json'), 'utf8');
 
 declare const test: typeof import('@jest/globals').test;
@@ -36,11 +36,10 @@ describe('the documented Jest config', () => {
     expect(entry?.testId).toBe(testIdOf('checkout.test.js', 'checkout charges the card'));
   });
 
-  it('should record, quarantine and retry as the guide says, in native ESM', async () => {
+  it('should record, quarantine and retry as the guide says, in a CommonJS project as `npm init -y` makes one', async () => {
     const project = createJestProject({
       packageDir,
-      esm: true,
-      files: { 'jest.config.js': CONFIG, 'flaky-quarantine.json': QUARANTINE, 'checkout.test.js': testModule(checkout) },
+      files: { 'jest.config.mjs': CONFIG, 'flaky-quarantine.json': QUARANTINE, 'checkout.test.js': testModule(checkout) },
     });
     projects.push(project);
 
