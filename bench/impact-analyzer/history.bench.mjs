@@ -1,0 +1,129 @@
+// This monorepo's own history, with a map: in a clone, the unit projects (each package's
+// src/**/*.test.ts) run once with the recorder at the commit before the window, then for each
+// first-parent commit of the window `selectTests` (base: its parent) and `jest --changedSince`
+// list their picks, and the unit projects run in full at the commit: a failing test file that
+// a selection left out is a miss. Unit projects only: they run in about a minute, where the whole
+// suite (real Jest projects, servers) takes several.
+// `node impact-analyzer/history.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { JEST_BIN, MONOREPO, git } from './fixture-repo.mjs';
+import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, table, writeResult } from './shared.mjs';
+
+const selectTests = await loadSelectTests();
+const WINDOW = QUICK ? 4 : 20;
+
+/** Each package's unit project (`displayName` = the folder name, as the root jest.config.js names them). */
+const unitProjects = readdirSync(join(MONOREPO, 'packages')).filter((name) =>
+  existsSync(join(MONOREPO, 'packages', name, 'jest.config.js')),
+);
+const isUnitTest = (path) => /^packages\/[^/]+\/src\/.*\.test\.tsx?$/.test(path);
+
+/** Runs the unit projects in `root`; returns the failing test files (repository-relative). */
+function runUnits(root, { record = false } = {}) {
+  const output = join(TMP_DIR, 'history-results.json');
+  rmSync(output, { force: true });
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings',
+        JEST_BIN,
+        '--ci',
+        '--selectProjects',
+        ...unitProjects,
+        '--json',
+        `--outputFile=${output}`,
+        '--silent',
+      ],
+      { cwd: root, stdio: 'ignore', env: { ...process.env, ...(record ? { IMPACT_RECORD: '1' } : {}) } },
+    );
+  } catch {
+    // failing tests exit non-zero; the JSON says which
+  }
+  if (!existsSync(output)) throw new Error(`the unit projects did not run in ${root}: run them there by hand to see why`);
+  const result = JSON.parse(readFileSync(output, 'utf8'));
+  return {
+    total: result.numTotalTestSuites,
+    failing: result.testResults.filter((file) => file.status === 'failed').map((file) => relative(root, file.name).split('\\').join('/')),
+  };
+}
+
+const root = cloneMonorepo('history-monorepo');
+// The clone resolves @proving-ground/* through the workspace's node_modules, to the workspace's
+// builds; a package naming itself (the recorder in impact-analyzer's own project) resolves inside
+// the clone, so each package's dist/ there is the workspace's too (dist/ is ignored by git).
+for (const name of readdirSync(join(MONOREPO, 'packages'))) {
+  const built = join(MONOREPO, 'packages', name, 'dist');
+  if (existsSync(built) && existsSync(join(root, 'packages', name))) symlinkSync(built, join(root, 'packages', name, 'dist'));
+}
+const commits = git(root, 'rev-list', '--first-parent', `--max-count=${WINDOW}`, 'HEAD').split('\n').reverse();
+const start = git(root, 'rev-parse', `${commits[0]}^`);
+git(root, 'checkout', '-q', '--detach', start);
+const recording = runUnits(root, { record: true });
+process.stderr.write(`map recorded at ${start.slice(0, 8)} (${recording.total} unit test files, ${recording.failing.length} failing)\n`);
+
+const rows = [];
+for (const commit of commits) {
+  const parent = git(root, 'rev-parse', `${commit}^`);
+  git(root, 'checkout', '-q', '--detach', commit);
+  const selection = await selectTests({ cwd: root, base: parent, head: commit, history: false });
+  const ours = selection.runAll ? undefined : new Set(selection.selected.filter(isUnitTest));
+  const jest = new Set(jestList(root, [`--changedSince=${parent}`, '--selectProjects', ...unitProjects]).files.filter(isUnitTest));
+  const { total, failing } = runUnits(root);
+  const oursMisses = ours === undefined ? [] : failing.filter((test) => !ours.has(test));
+  const jestMisses = failing.filter((test) => !jest.has(test));
+  rows.push({
+    commit: commit.slice(0, 8),
+    files: git(root, 'diff', '--name-only', parent, commit).split('\n').filter(Boolean).length,
+    total,
+    runAll: selection.runAll,
+    runAllReasons: selection.runAllReasons.map((reason) => reason.code),
+    selected: ours === undefined ? total : ours.size,
+    changedSince: jest.size,
+    failing: failing.length,
+    oursMisses,
+    jestMisses,
+    elapsedMs: selection.elapsedMs,
+  });
+  process.stderr.write('.');
+}
+process.stderr.write('\n');
+
+console.log(
+  `\nThis monorepo, last ${rows.length} first-parent commits (a clone), unit projects only (${unitProjects.length} packages, ${rows[0]?.total} test files); map recorded at ${start.slice(0, 8)}`,
+);
+table(
+  ['commit', 'files changed', 'ours', 'changedSince', 'ours / all', 'failing', 'our misses', '--changedSince misses', 'analysis'],
+  rows.map((r) => [
+    r.commit,
+    String(r.files),
+    r.runAll ? `all ${r.total} (${r.runAllReasons.join(', ')})` : String(r.selected),
+    String(r.changedSince),
+    pct(r.selected / r.total),
+    String(r.failing),
+    String(r.oursMisses.length),
+    String(r.jestMisses.length),
+    ms(r.elapsedMs),
+  ]),
+);
+const summary = {
+  commits: rows.length,
+  unitTestFiles: rows[0]?.total,
+  medianSelectionRatio: median(rows.map((r) => r.selected / r.total)),
+  medianChangedSinceRatio: median(rows.map((r) => r.changedSince / r.total)),
+  runAllCommits: rows.filter((r) => r.runAll).length,
+  misses: rows.reduce((n, r) => n + r.oursMisses.length, 0),
+  changedSinceMisses: rows.reduce((n, r) => n + r.jestMisses.length, 0),
+  medianAnalysisMs: median(rows.map((r) => r.elapsedMs)),
+};
+console.log(
+  `median selection ${pct(summary.medianSelectionRatio)} (--changedSince ${pct(summary.medianChangedSinceRatio)}); everything ran on ${summary.runAllCommits} commits; misses: ours ${summary.misses}, --changedSince ${summary.changedSinceMisses}; analysis median ${ms(summary.medianAnalysisMs)}`,
+);
+for (const r of rows) {
+  for (const test of r.oursMisses) console.log(`  MISS (ours) ${r.commit}: ${test}`);
+  for (const test of r.jestMisses) console.log(`  miss (--changedSince) ${r.commit}: ${test}`);
+}
+writeResult('history', { summary, rows });
