@@ -16,6 +16,8 @@ import { Conversations, registerConversationRoutes } from './realtime/conversati
 import { registerOrderStatusRoutes } from './realtime/order-status.ts';
 import { registerRealtimeEndpoint } from './realtime/realtime-endpoint.ts';
 import { RealtimeHub } from './realtime/realtime-hub.ts';
+import { registerRoutingRoutes } from './router/agent-handoffs.ts';
+import { IntentRouter } from './router/intent-router.ts';
 import { registerTenantRoutes } from './tenants.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -28,6 +30,11 @@ export interface AppDependencies {
   exports?: ExportOptions | undefined;
   /** Where `order.placed` events go (src/queue/); without it, placing an order publishes nothing. */
   events?: MessageQueue | undefined;
+  /**
+   * Routes customer messages to an intent (`POST /conversations/:id/route`, src/router/) and hands
+   * the conversation to an agent queue when a person must answer; by keyword rules only when left out.
+   */
+  router?: IntentRouter | undefined;
   /**
    * Fans order status changes and conversation messages out to the realtime sockets (`/realtime`,
    * src/realtime/), with its backpressure limits; a hub with the default limits when left out.
@@ -113,6 +120,7 @@ export function buildApp(appDependencies: AppDependencies): FastifyInstance {
     registerMetricsRoute(api, observability);
     registerOrderStatusRoutes(api, dependencies.database, realtime);
     registerConversationRoutes(api, dependencies.database, conversations);
+    registerRoutingRoutes(api, dependencies.database, dependencies.router ?? new IntentRouter());
     done();
   });
   return app;

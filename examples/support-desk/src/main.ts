@@ -14,6 +14,7 @@ import { ServiceObservability } from './observability/service-observability.ts';
 import { PaymentsProvider } from './payments-provider.ts';
 import { openMessageQueue } from './queue/open-message-queue.ts';
 import { startOrderNotifier } from './queue/order-events.ts';
+import { IntentRouter } from './router/intent-router.ts';
 import { readSettings } from './settings.ts';
 
 const settings = readSettings(process.env);
@@ -23,6 +24,7 @@ const events = await openMessageQueue({ database, natsUrl: process.env['NATS_URL
 const notifier = await startOrderNotifier(events, database);
 const assistant = new FaqAssistant(settings.llm);
 const payments = new PaymentsProvider(settings.payments);
+const router = new IntentRouter({ llm: settings.llm });
 const exports = {
   directory: settings.exports.directory ?? join(tmpdir(), 'support-desk-exports'),
   links: new DownloadLinks({ secret: settings.exports.linkSecret ?? randomBytes(32) }),
@@ -33,7 +35,7 @@ const tracerProvider =
     ? new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })] })
     : undefined;
 const observability = new ServiceObservability({ tracerProvider });
-const app = buildApp({ database, assistant, payments, exports, logger: true, observability, events });
+const app = buildApp({ database, assistant, payments, router, exports, logger: true, observability, events });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

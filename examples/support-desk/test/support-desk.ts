@@ -11,6 +11,7 @@ import type { ServiceObservability } from '../src/observability/service-observab
 import type { CreateOrderBody, Order } from '../src/orders.ts';
 import type { MessageQueue } from '../src/queue/message-queue.ts';
 import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
+import type { IntentRouter } from '../src/router/intent-router.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
 import type { User } from '../src/users.ts';
 
@@ -103,6 +104,8 @@ export interface DeskOptions {
   realtime?: RealtimeHub;
   /** Where `order.placed` events go (src/queue/); none by default. */
   events?: MessageQueue;
+  /** Routes `POST /conversations/:id/route` (src/router/); keyword rules only by default. */
+  router?: IntentRouter;
   /** The app's Fastify logger (`{ stream, level }`); off by default. */
   logger?: AppLoggerOptions;
   /** The app's metrics and tracing (a tracer provider with an in-memory exporter); a fresh one by default. */
@@ -148,6 +151,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     exports: options.exports,
     events: options.events,
     realtime: options.realtime,
+    router: options.router,
     logger: options.logger,
     observability: options.observability,
   });
