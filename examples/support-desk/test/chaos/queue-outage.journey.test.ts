@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { connect } from 'nats';
 import { createLedger, createProxy, expectNoLossNoDuplicates, type TcpProxy } from '@proving-ground/chaos-injectors';
 import { postgresService } from '@proving-ground/test-modes';
 import { openDatabase, type Database } from '../../src/database.ts';
@@ -66,9 +67,11 @@ async function jetStreamBehindProxy(): Promise<Broker> {
   const service = await postgres.start();
   const database = await openDatabase({ url: service.url, poolSize: service.kind === 'embedded' ? 1 : undefined });
   const queueErrors: unknown[] = [];
+  const name = `outage-journey-${Date.now().toString(36)}`;
+  const streamBase = name.toUpperCase().replaceAll('-', '_');
   const queue = await JetStreamQueue.connect(proxy.url(nats.url), {
     ...QUEUE,
-    name: `outage-journey-${Date.now().toString(36)}`,
+    name,
     publishTimeoutMs: 1000,
     onError: (error) => queueErrors.push(error),
   });
@@ -79,6 +82,11 @@ async function jetStreamBehindProxy(): Promise<Broker> {
     queueErrors,
     async close() {
       await queue.close();
+      // A NATS server the environment names outlives the file: leave no journey streams on it.
+      const connection = await connect({ servers: nats.url });
+      const manager = await connection.jetstreamManager();
+      for (const suffix of ['EVENTS', 'DEAD']) await manager.streams.delete(`${streamBase}_${suffix}`);
+      await connection.close();
       await database.close();
       await proxy.close();
     },

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'nats';
 import { exactlyOnce } from '../../src/queue/exactly-once.ts';
 import { JetStreamQueue } from '../../src/queue/jetstream-queue.ts';
 import type { Consumer, Delivery, MessageHandler, MessageQueue, MessageQueueOptions, QueueMessage } from '../../src/queue/message-queue.ts';
@@ -278,5 +279,14 @@ describe.each(BACKENDS)('MessageQueue contract ($name)', (backend) => {
 
 afterAll(async () => {
   await db?.close();
+  // A NATS server the environment names outlives the file: leave no test streams on it.
+  if (nats.url !== undefined) {
+    const connection = await connect({ servers: nats.url });
+    const manager = await connection.jetstreamManager();
+    for await (const stream of manager.streams.list()) {
+      if (/^CONTRACT_[0-9A-F]{8}_(EVENTS|DEAD)$/.test(stream.config.name)) await manager.streams.delete(stream.config.name);
+    }
+    await connection.close();
+  }
   await nats.stop();
 });
