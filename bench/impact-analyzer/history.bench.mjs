@@ -5,11 +5,10 @@
 // a selection left out is a miss. Unit projects only: they run in about a minute, where the whole
 // suite (real Jest projects, servers) takes several.
 // `node impact-analyzer/history.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { JEST_BIN, MONOREPO, git } from './fixture-repo.mjs';
-import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, table, writeResult } from './shared.mjs';
+import { existsSync, readdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { MONOREPO, git } from './fixture-repo.mjs';
+import { QUICK, cloneMonorepo, jestList, loadSelectTests, median, ms, pct, runJestFailing, table, writeResult } from './shared.mjs';
 
 const selectTests = await loadSelectTests();
 const WINDOW = QUICK ? 4 : 20;
@@ -20,36 +19,9 @@ const unitProjects = readdirSync(join(MONOREPO, 'packages')).filter((name) =>
 );
 const isUnitTest = (path) => /^packages\/[^/]+\/src\/.*\.test\.tsx?$/.test(path);
 
-/** Runs the unit projects in `root`; returns the failing test files (repository-relative). */
-function runUnits(root, { record = false } = {}) {
-  const output = join(TMP_DIR, 'history-results.json');
-  rmSync(output, { force: true });
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        '--experimental-vm-modules',
-        '--no-warnings',
-        JEST_BIN,
-        '--ci',
-        '--selectProjects',
-        ...unitProjects,
-        '--json',
-        `--outputFile=${output}`,
-        '--silent',
-      ],
-      { cwd: root, stdio: 'ignore', env: { ...process.env, ...(record ? { IMPACT_RECORD: '1' } : {}) } },
-    );
-  } catch {
-    // failing tests exit non-zero; the JSON says which
-  }
-  if (!existsSync(output)) throw new Error(`the unit projects did not run in ${root}: run them there by hand to see why`);
-  const result = JSON.parse(readFileSync(output, 'utf8'));
-  return {
-    total: result.numTotalTestSuites,
-    failing: result.testResults.filter((file) => file.status === 'failed').map((file) => relative(root, file.name).split('\\').join('/')),
-  };
-}
+/** Runs the unit projects in `root`; returns the test file count and the failing ones. */
+const runUnits = (root, { record = false } = {}) =>
+  runJestFailing(root, ['--selectProjects', ...unitProjects], { env: record ? { IMPACT_RECORD: '1' } : {} });
 
 const root = cloneMonorepo('history-monorepo');
 // The clone resolves @proving-ground/* through the workspace's node_modules, to the workspace's

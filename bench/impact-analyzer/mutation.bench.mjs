@@ -3,12 +3,11 @@
 // source files of this monorepo; for each, `selectTests` against HEAD (the working tree as head),
 // then the full suite; every failing test file outside the selection is a miss.
 // `node impact-analyzer/mutation.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { JEST_BIN, countFiles, generateFixtureRepo, git, prng, runJest } from './fixture-repo.mjs';
+import { countFiles, generateFixtureRepo, git, prng, runJest } from './fixture-repo.mjs';
 import { mutateFile, mutateJson } from './mutants.mjs';
-import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, median, pct, table, writeResult } from './shared.mjs';
+import { QUICK, TMP_DIR, cloneMonorepo, jestList, loadSelectTests, runJestFailing, median, pct, table, writeResult } from './shared.mjs';
 
 const selectTests = await loadSelectTests();
 
@@ -139,32 +138,8 @@ for (let attempt = 0; monoRows.length < monoCount && attempt < monoCount * 6; at
       .filter((d) => d.reasons.some((reason) => ['static-dependency', 'test-changed', 'new-test'].includes(reason.code)))
       .map((d) => d.path),
   );
-  rmSync(outputFile, { force: true });
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        '--experimental-vm-modules',
-        '--no-warnings',
-        JEST_BIN,
-        '--ci',
-        '--selectProjects',
-        'kit',
-        '--json',
-        `--outputFile=${outputFile}`,
-        '--silent',
-      ],
-      {
-        cwd: monorepo,
-        stdio: 'ignore',
-      },
-    );
-  } catch {
-    // failing tests exit non-zero
-  }
-  const result = JSON.parse(readFileSync(outputFile, 'utf8'));
-  monoTotal = result.numTotalTestSuites;
-  const failing = result.testResults.filter((file) => file.status === 'failed').map((file) => relative(monorepo, file.name));
+  const { total, failing } = runJestFailing(monorepo, ['--selectProjects', 'kit']);
+  monoTotal = total;
   const misses = failing.filter((test) => !staticPart.has(test));
   mutant.undo();
   monoRows.push({

@@ -1,7 +1,7 @@
 // What the impact-analyzer benches share: loading the built analyzer, `jest --listTests` and
 // `--changedSince` in a repository, the monorepo clone, tables and the results folder.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, JEST_BIN, MONOREPO, git } from './fixture-repo.mjs';
@@ -81,3 +81,27 @@ export function writeResult(name, data) {
 }
 
 export const exists = existsSync;
+
+/**
+ * Runs `jest --ci <args> --json` in `root` (failures are expected: the JSON says which); returns
+ * the number of test files and the failing ones, repository-relative.
+ */
+export function runJestFailing(root, args, { env } = {}) {
+  const output = join(TMP_DIR, `jest-results-${process.pid}.json`);
+  rmSync(output, { force: true });
+  try {
+    execFileSync(
+      process.execPath,
+      ['--experimental-vm-modules', '--no-warnings', JEST_BIN, '--ci', ...args, '--json', `--outputFile=${output}`, '--silent'],
+      { cwd: root, stdio: 'ignore', env: { ...process.env, ...env } },
+    );
+  } catch {
+    // failing tests exit non-zero
+  }
+  if (!existsSync(output)) throw new Error(`jest ${args.join(' ')} did not run in ${root}: run it there by hand to see why`);
+  const result = JSON.parse(readFileSync(output, 'utf8'));
+  return {
+    total: result.numTotalTestSuites,
+    failing: result.testResults.filter((file) => file.status === 'failed').map((file) => relative(root, file.name).split('\\').join('/')),
+  };
+}
