@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
 import { registerExportRoutes, type ExportOptions } from './exports.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
+import { registerFaqEntryRoutes } from './faq-entries.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerLeadRoutes } from './leads.ts';
 import { redactingStream } from './observability/log-redaction.ts';
@@ -11,6 +12,7 @@ import { registerOrderRoutes } from './orders.ts';
 import { registerPaymentRoutes } from './payments.ts';
 import type { PaymentsProvider } from './payments-provider.ts';
 import { registerProblemResponses } from './problems.ts';
+import { registerTenantQuotas, type TenantQuotas } from './quotas/tenant-quotas.ts';
 import type { MessageQueue } from './queue/message-queue.ts';
 import { Conversations, registerConversationRoutes } from './realtime/conversations.ts';
 import { registerOrderStatusRoutes } from './realtime/order-status.ts';
@@ -40,6 +42,11 @@ export interface AppDependencies {
    * src/realtime/), with its backpressure limits; a hub with the default limits when left out.
    */
   realtime?: RealtimeHub | undefined;
+  /**
+   * Per-tenant rate limits and order quotas, sized by each tenant's plan (src/quotas/): 429
+   * problem+json with `Retry-After` past them. Without it, nothing is limited.
+   */
+  quotas?: TenantQuotas | undefined;
   /**
    * Log with Fastify's logger (default false): `true` logs JSON lines to stdout, an object of
    * pino options (a `stream`, a `level`) logs there. Requests are logged by method, URL and id:
@@ -109,12 +116,15 @@ export function buildApp(appDependencies: AppDependencies): FastifyInstance {
   registerRealtimeEndpoint(app, { database: dependencies.database, hub: realtime, conversations });
   // Routes go in a plugin, loaded at `ready()`: hooks the caller adds first (onRoute, onSend) see them all.
   void app.register((api, _options, done) => {
+    // First: its hooks refuse a request over its tenant's limits before any route's work.
+    registerTenantQuotas(api, dependencies.database, dependencies.quotas);
     registerTenantRoutes(api, dependencies.database);
     registerUserRoutes(api, dependencies.database);
     registerOrderRoutes(api, dependencies.database, dependencies.events);
     registerPaymentRoutes(api, dependencies.database, dependencies.payments, observability.tracing);
     registerLeadRoutes(api, dependencies.database);
     registerFaqRoutes(api, dependencies.database, dependencies.assistant, observability);
+    registerFaqEntryRoutes(api, dependencies.database);
     registerExportRoutes(api, dependencies.database, dependencies.exports);
     registerHealthRoutes(api, dependencies.database);
     registerMetricsRoute(api, observability);

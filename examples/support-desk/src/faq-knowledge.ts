@@ -56,17 +56,30 @@ function wordsOf(text: string): string[] {
 }
 
 /**
- * The entry that best matches `question`: the one with the most keywords found at the start of a
- * word of the question, the earlier entry on a tie; `undefined` when no keyword is found.
+ * The knowledge base of one tenant: its own entries (`faq_entries`, read under row level security,
+ * src/faq-entries.ts) first, so they win ties, then the shared {@link FAQ_ENTRIES}. Another
+ * tenant's entries can never be among `own`: the caller reads them inside this tenant's transaction.
+ *
+ * @example
+ * tenantKnowledge([]) === FAQ_ENTRIES // true: a tenant without entries gets the shared base as is
+ */
+export function tenantKnowledge(own: readonly FaqEntry[]): readonly FaqEntry[] {
+  return own.length === 0 ? FAQ_ENTRIES : [...own, ...FAQ_ENTRIES];
+}
+
+/**
+ * The entry of `entries` (the shared base by default) that best matches `question`: the one with
+ * the most keywords found at the start of a word of the question, the earlier entry on a tie;
+ * `undefined` when no keyword is found.
  *
  * @example
  * findFaqEntry('When will my parcel arrive?')?.id // 'shipping'
  */
-export function findFaqEntry(question: string): FaqEntry | undefined {
+export function findFaqEntry(question: string, entries: readonly FaqEntry[] = FAQ_ENTRIES): FaqEntry | undefined {
   const words = wordsOf(question);
   let best: FaqEntry | undefined;
   let bestScore = 0;
-  for (const entry of FAQ_ENTRIES) {
+  for (const entry of entries) {
     const score = entry.keywords.filter((keyword) => words.some((word) => word.startsWith(keyword))).length;
     if (score > bestScore) {
       best = entry;
@@ -77,11 +90,12 @@ export function findFaqEntry(question: string): FaqEntry | undefined {
 }
 
 /**
- * The answer to `question`: its entry's answer, or {@link FALLBACK_ANSWER}.
+ * The answer to `question` from `entries` (the shared base by default): its entry's answer, or
+ * {@link FALLBACK_ANSWER}.
  *
  * @example
  * answerFaq('Can I cancel my order?') // 'An order can be cancelled free of charge until it ships. ...'
  */
-export function answerFaq(question: string): string {
-  return findFaqEntry(question)?.answer ?? FALLBACK_ANSWER;
+export function answerFaq(question: string, entries: readonly FaqEntry[] = FAQ_ENTRIES): string {
+  return findFaqEntry(question, entries)?.answer ?? FALLBACK_ANSWER;
 }

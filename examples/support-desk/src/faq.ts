@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Database } from './database.ts';
-import { answerFaq, FAQ_ENTRIES } from './faq-knowledge.ts';
+import { tenantFaqEntries } from './faq-entries.ts';
+import { answerFaq, FAQ_ENTRIES, tenantKnowledge, type FaqEntry } from './faq-knowledge.ts';
 import { observeFaqAnswer } from './observability/llm-telemetry.ts';
 import { ServiceObservability } from './observability/service-observability.ts';
 import { Problem, problemDetailsOf } from './problems.ts';
@@ -93,8 +94,9 @@ export interface FaqReply {
 }
 
 /** The system prompt: who is asking, and the only answers the model may give. */
-function instructionsFor(tenantName: string): string {
-  const knowledge = FAQ_ENTRIES.map((entry) => `Q: ${entry.question}\nA: ${entry.answer}`).join('\n\n');
+function instructionsFor(tenantName: string, entries: readonly FaqEntry[]): string {
+  // With the shared base alone the prompt is byte for byte what the cassettes recorded.
+  const knowledge = entries.map((entry) => `Q: ${entry.question}\nA: ${entry.answer}`).join('\n\n');
   return `You are the support desk of ${tenantName}. Answer the customer's question in plain text, using only these answers:\n\n${knowledge}\n\nIf none applies, say that a support agent will reply by email.`;
 }
 
@@ -133,9 +135,13 @@ export class FaqAssistant {
    * @throws FaqTimeoutError when the upstream has not started answering within `timeoutMs` (after the retries)
    * @throws Problem `upstream-unavailable` when the upstream cannot be reached or refuses
    */
-  async ask(question: string, audience: { tenantName: string }, options: { signal?: AbortSignal | undefined } = {}): Promise<FaqAnswer> {
+  async ask(
+    question: string,
+    audience: { tenantName: string; knowledge?: readonly FaqEntry[] | undefined },
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<FaqAnswer> {
     const messages: ChatCompletionMessageParam[] = [
-      { role: 'system', content: instructionsFor(audience.tenantName) },
+      { role: 'system', content: instructionsFor(audience.tenantName, audience.knowledge ?? FAQ_ENTRIES) },
       { role: 'user', content: question },
     ];
     // The service's own deadline for the model to start answering, retries included. It does not
@@ -244,9 +250,14 @@ async function streamAnswer(request: FastifyRequest, reply: FastifyReply, answer
 }
 
 /** Answer from the knowledge base, marked degraded, in the form the client asked for. */
-function sendDegraded(request: FastifyRequest, reply: FastifyReply, question: string): FaqReply | Promise<void> {
+function sendDegraded(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  question: string,
+  knowledge: readonly FaqEntry[],
+): FaqReply | Promise<void> {
   const degraded: FaqReply = {
-    answer: answerFaq(question),
+    answer: answerFaq(question, knowledge),
     model: KNOWLEDGE_BASE_MODEL,
     usage: null,
     degraded: true,
@@ -291,17 +302,22 @@ export function registerFaqRoutes(
       if (!reply.raw.writableFinished) clientGone.abort();
     });
     // The tenant transaction ends before the model is asked: no connection is held while it streams.
-    const tenant = await inTenant(database, request, (_sql, found) => Promise.resolve(found));
+    // The knowledge base is read in the tenant's transaction: row level security keeps every other
+    // tenant's entries out of the prompt and out of the fallback.
+    const { tenant, knowledge } = await inTenant(database, request, async (sql, found) => ({
+      tenant: found,
+      knowledge: tenantKnowledge(await tenantFaqEntries(sql)),
+    }));
     let answer: FaqAnswer;
     try {
       answer = await observeFaqAnswer(observability, assistant.model, () =>
-        assistant.ask(request.body.question, { tenantName: tenant.name }, { signal: clientGone.signal }),
+        assistant.ask(request.body.question, { tenantName: tenant.name, knowledge }, { signal: clientGone.signal }),
       );
     } catch (error) {
       if (!(error instanceof FaqTimeoutError)) throw error;
       observability.metrics.faqAnswered('knowledge_base');
       request.log.warn({ err: error }, 'FAQ answered from the knowledge base: the language model timed out');
-      return sendDegraded(request, reply, request.body.question);
+      return sendDegraded(request, reply, request.body.question, knowledge);
     }
     if (!wantsJson(request)) return streamAnswer(request, reply, answer);
     let text = '';

@@ -22,6 +22,8 @@ export const PROBLEM_KINDS = {
   'unknown-reference': { status: 422, title: 'The request refers to something that does not exist' },
   'idempotency-key-reused': { status: 422, title: 'The idempotency key was used for another request' },
   'payment-rejected': { status: 422, title: 'The payments provider refused the request' },
+  'rate-limited': { status: 429, title: 'The tenant sends requests faster than its rate limit' },
+  'quota-exceeded': { status: 429, title: "The tenant has used its plan's quota for this period" },
   'upstream-unavailable': { status: 502, title: 'The answering service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'queue-unavailable': { status: 503, title: 'The message queue is unavailable' },

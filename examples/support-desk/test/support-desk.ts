@@ -10,6 +10,7 @@ import { PaymentsProvider, type PaymentsProviderOptions } from '../src/payments-
 import type { ServiceObservability } from '../src/observability/service-observability.ts';
 import type { CreateOrderBody, Order } from '../src/orders.ts';
 import type { MessageQueue } from '../src/queue/message-queue.ts';
+import type { TenantQuotas } from '../src/quotas/tenant-quotas.ts';
 import type { RealtimeHub } from '../src/realtime/realtime-hub.ts';
 import type { IntentRouter } from '../src/router/intent-router.ts';
 import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
@@ -102,6 +103,8 @@ export interface DeskOptions {
   exports?: ExportOptions;
   /** The realtime hub (`/realtime`) with its backpressure limits; one with the default limits by default. */
   realtime?: RealtimeHub;
+  /** Per-tenant rate limits and order quotas (src/quotas/); nothing is limited by default. */
+  quotas?: TenantQuotas;
   /** Where `order.placed` events go (src/queue/); none by default. */
   events?: MessageQueue;
   /** Routes `POST /conversations/:id/route` (src/router/); keyword rules only by default. */
@@ -151,6 +154,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
     exports: options.exports,
     events: options.events,
     realtime: options.realtime,
+    quotas: options.quotas,
     router: options.router,
     logger: options.logger,
     observability: options.observability,
