@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
 import { createLedger, createProxy, expectNoLossNoDuplicates, type TcpProxy } from '@proving-ground/chaos-injectors';
 import { postgresService } from '@proving-ground/test-modes';
@@ -34,6 +34,9 @@ interface Broker {
 
 /** One PostgreSQL for the file (PGlite unless DATABASE_URL names a server): starting it is the slow part. */
 const postgres = postgresService();
+
+// Started once, before the journeys' own time limits count (start() is memoized).
+beforeAll(() => postgres.start(), 60_000);
 
 /** The embedded queue: its broker is the service's PostgreSQL, so the proxy carries every query, the API's included. */
 async function outboxBehindProxy(): Promise<Broker> {
@@ -202,7 +205,7 @@ describe.each(BACKENDS)('a queue outage ($backend)', ({ backend, skipReason, ope
       await desk.close();
       await broker.close();
     }
-  });
+  }, 60_000);
 });
 
 /** The order of every notification row of the tenant, one entry per row (a duplicate shows twice). */

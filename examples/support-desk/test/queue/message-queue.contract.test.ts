@@ -41,7 +41,7 @@ beforeAll(async () => {
   const desk = await buildDesk(db.database);
   tenantId = (await desk.createTenant('Queue contract')).id;
   await desk.close();
-});
+}, 60_000);
 
 // The same contract for both queues: whatever the backend, the service sees the same guarantees.
 describe.each(BACKENDS)('MessageQueue contract ($name)', (backend) => {
