@@ -304,6 +304,11 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
         socket.destroy();
         return;
       }
+      // A client that went away cancelled the body: nothing more to write.
+      if (socket.destroyed) {
+        exchanges.delete(socket);
+        return;
+      }
       if (chunked && hasBody) push(Buffer.from('0\r\n\r\n', 'latin1'));
       else push();
     }
