@@ -1,3 +1,8 @@
+// `npm run demo` sets IMPACT_RECORD=1: the impact analyzer records what each test file loads and
+// reads (reports/impact-analyzer/map.json, repository-relative), so the demo can show its selection.
+const impact = process.env.IMPACT_RECORD === '1';
+const IMPACT_MAP = 'examples/support-desk/reports/impact-analyzer/map.json';
+
 /** @type {import('jest').Config} */
 export default {
   displayName: 'support-desk',
@@ -13,6 +18,7 @@ export default {
     '@proving-ground/chaos-injectors/setup',
     // Times every attempt of every test for the flaky-detector reporter below (quarantine, reruns).
     '@proving-ground/flaky-detector/setup',
+    ...(impact ? ['@proving-ground/impact-analyzer/recorder'] : []),
   ],
   reporters: [
     'default',
@@ -21,6 +27,7 @@ export default {
     // request log across the tests of a file (beforeAll), so a second run of one test in place sees
     // the first run's requests, which is not flakiness.
     ['@proving-ground/flaky-detector/reporter', { store: 'reports/flaky-detector/history.sqlite', earlyDetection: false }],
+    ...(impact ? [['@proving-ground/impact-analyzer/reporter', { map: IMPACT_MAP }]] : []),
   ],
   globalSetup: '@proving-ground/test-modes/global-setup',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

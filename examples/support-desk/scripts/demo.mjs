@@ -1,13 +1,16 @@
 /**
- * The support desk demo: run the whole Jest suite (in the mode TEST_MODE selects, mock by default),
- * write its JSON report to reports/jest-results.json, write the flaky-detector HTML dashboard of the
- * suite's history (the reporter in jest.config.js records every run into
- * reports/flaky-detector/history.sqlite) to reports/flaky-dashboard.html, and say where both are.
+ * The support desk demo: run the whole Jest suite (in the mode TEST_MODE selects, golden by default:
+ * recorded traffic replayed, the real database), write its JSON report to
+ * reports/jest-results.json, write the flaky-detector HTML dashboard of the suite's history (the
+ * reporter in jest.config.js records every run into reports/flaky-detector/history.sqlite) to
+ * reports/flaky-dashboard.html, and say where both are. The run also records the impact
+ * analyzer's map (IMPACT_RECORD=1), and the demo prints the analyzer's selection for the last
+ * commit: which of these tests that commit can affect, and why.
  * Exits with Jest's exit code (or 1 when the dashboard could not be written).
  *
  *   npm run demo                      from the repository root (builds the packages first)
  *   npm run demo -w examples/support-desk
- *   TEST_MODE=live_smoke npm run demo -w examples/support-desk
+ *   TEST_MODE=mock npm run demo -w examples/support-desk
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,9 +25,11 @@ const jestBin = join(dirname(createRequire(import.meta.url).resolve('jest/packag
 
 mkdirSync(reportsDir, { recursive: true });
 rmSync(reportFile, { force: true });
+const mode = process.env.TEST_MODE?.trim() || 'golden';
 const run = spawnSync(process.execPath, ['--experimental-vm-modules', jestBin, '--json', `--outputFile=${reportFile}`], {
   cwd: exampleDir,
   stdio: 'inherit',
+  env: { ...process.env, TEST_MODE: mode, IMPACT_RECORD: '1' },
 });
 if (run.error) throw run.error;
 
@@ -35,7 +40,6 @@ try {
 } catch (error) {
   summary = `the report could not be read (${error instanceof Error ? error.message : String(error)})`;
 }
-const mode = process.env.TEST_MODE?.trim() || 'mock (default)';
 process.stdout.write(`\nsupport-desk demo, mode ${mode}: ${summary}\nJest report: ${reportFile}\n`);
 
 // The dashboard, through the package's own command (it prints the path it wrote).
@@ -56,4 +60,15 @@ const dashboard = spawnSync(
 );
 if (dashboard.error) throw dashboard.error;
 if (dashboard.status === 0) process.stdout.write(`Flaky-test dashboard: ${dashboard.stdout.trim()}\n`);
+
+// The impact analyzer's selection for the last commit, from the map this run recorded.
+const impactCli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/impact-analyzer/package.json')), 'dist', 'cli.mjs');
+const impact = spawnSync(
+  process.execPath,
+  [impactCli, 'select', '--base', 'HEAD~1', '--head', 'HEAD', '--map', join(reportsDir, 'impact-analyzer', 'map.json'), '--format', 'summary'],
+  { cwd: exampleDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+);
+if (impact.error) throw impact.error;
+const impactText = (impact.status === 0 ? impact.stdout : impact.stderr).trim();
+process.stdout.write(`\nImpact analyzer, the last commit (HEAD~1..HEAD):\n${impactText.split('\n').slice(0, 30).join('\n')}\n`);
 process.exitCode = run.status || (dashboard.status === 0 ? 0 : 1);
