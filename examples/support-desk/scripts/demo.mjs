@@ -65,7 +65,18 @@ if (dashboard.status === 0) process.stdout.write(`Flaky-test dashboard: ${dashbo
 const impactCli = join(dirname(createRequire(import.meta.url).resolve('@proving-ground/impact-analyzer/package.json')), 'dist', 'cli.mjs');
 const impact = spawnSync(
   process.execPath,
-  [impactCli, 'select', '--base', 'HEAD~1', '--head', 'HEAD', '--map', join(reportsDir, 'impact-analyzer', 'map.json'), '--format', 'summary'],
+  [
+    impactCli,
+    'select',
+    '--base',
+    'HEAD~1',
+    '--head',
+    'HEAD',
+    '--map',
+    join(reportsDir, 'impact-analyzer', 'map.json'),
+    '--format',
+    'summary',
+  ],
   { cwd: exampleDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
 );
 if (impact.error) throw impact.error;
