@@ -56,7 +56,12 @@ const shardA = {
   runs: [sampleRun('ci-5-a', 1), shared],
   attempts: [
     sampleAttempt('ci-5-a', 'cart should add'),
-    sampleAttempt('ci-5-a', 'cart should remove', 'failed', { errorFingerprint: 'aaaaaaaaaaaa' }),
+    // Failure texts travel with their attempts.
+    sampleAttempt('ci-5-a', 'cart should remove', 'failed', {
+      errorFingerprint: 'aaaaaaaaaaaa',
+      failureMessage: 'Error: gone',
+      failureLine: 8,
+    }),
     sampleAttempt('ci-5-a', 'cart should remove', 'passed', { attempt: 2 }),
     sampleAttempt('ci-7-shared', 'cart should add'),
     sampleAttempt('ci-7-shared', 'cart should remove'),
@@ -66,7 +71,11 @@ const shardB = {
   runs: [shared, sampleRun('ci-9-b', 3, { shard: '2/2' })],
   attempts: [
     sampleAttempt('ci-7-shared', 'cart should remove'),
-    sampleAttempt('ci-7-shared', 'orders should total', 'failed', { errorFingerprint: 'bbbbbbbbbbbb', durationMs: 31.5 }),
+    sampleAttempt('ci-7-shared', 'orders should total', 'failed', {
+      errorFingerprint: 'bbbbbbbbbbbb',
+      failureMessage: 'Error: expected 3 lines',
+      durationMs: 31.5,
+    }),
     sampleAttempt('ci-9-b', 'orders should total', 'skipped', { durationMs: 0 }),
   ],
 };
