@@ -102,6 +102,14 @@ export function parseRoutingAnswer(content: unknown): { intent: Intent; confiden
   return { intent, confidence };
 }
 
+/** The first choice's text of a completion, as the upstream sent it (any JSON: it is not trusted). */
+function contentOf(completion: unknown): unknown {
+  const choices = typeof completion === 'object' && completion !== null ? (completion as { choices?: unknown }).choices : undefined;
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  const message = typeof first === 'object' && first !== null ? (first as { message?: unknown }).message : undefined;
+  return typeof message === 'object' && message !== null ? (message as { content?: unknown }).content : undefined;
+}
+
 /** What an upstream failure is, without its message (it can echo the request, and so the customer's text). */
 function failureOf(error: unknown): Record<string, unknown> {
   const name = error instanceof Error ? error.name : typeof error;
@@ -175,21 +183,20 @@ export class IntentRouter {
       fallbackReason,
     });
     if (this.#client === undefined || this.model === undefined) return fallback('no_model');
-    let content: unknown;
+    let completion: unknown;
     try {
-      const completion = await this.#client.chat.completions.create({
+      completion = await this.#client.chat.completions.create({
         model: this.model,
         messages: this.messagesFor(text, context),
         temperature: 0,
         max_completion_tokens: 50,
         response_format: { type: 'json_object' },
       });
-      content = completion.choices?.[0]?.message?.content;
     } catch (error) {
       log?.warn({ ...failureOf(error), model: this.model, characters: text.length }, 'routed by keyword rules: the model failed');
       return fallback('model_unavailable');
     }
-    const answer = parseRoutingAnswer(content);
+    const answer = parseRoutingAnswer(contentOf(completion));
     if (answer === undefined) {
       log?.warn({ model: this.model, characters: text.length }, 'routed by keyword rules: the model answered something unusable');
       return fallback('invalid_answer');
