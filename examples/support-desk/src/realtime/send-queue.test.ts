@@ -8,13 +8,13 @@ class ManualSocket implements MessageSink {
   bufferedAmount = 0;
   readonly sent: RealtimeEvent[] = [];
   closed: { code: number; reason: string } | undefined;
-  readonly #pending: { bytes: number; done: (error?: Error) => void }[] = [];
+  readonly #pending: { bytes: number; done: (error?: Error | null) => void }[] = [];
   /** While true the peer reads nothing: what is sent stays buffered. */
   stuck = true;
 
-  send(data: string, done: (error?: Error) => void): void {
+  send(data: string, done: (error?: Error | null) => void): void {
     this.sent.push(JSON.parse(data) as RealtimeEvent);
-    if (!this.stuck) return void queueMicrotask(() => done());
+    if (!this.stuck) return void queueMicrotask(() => done(null));
     this.bufferedAmount += Buffer.byteLength(data);
     this.#pending.push({ bytes: Buffer.byteLength(data), done });
   }
@@ -28,7 +28,7 @@ class ManualSocket implements MessageSink {
     while (this.#pending.length > 0) {
       const write = this.#pending.shift()!;
       this.bufferedAmount -= write.bytes;
-      write.done();
+      write.done(null);
     }
   }
 }

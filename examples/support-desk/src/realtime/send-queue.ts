@@ -28,8 +28,8 @@ export const DEFAULT_BACKPRESSURE_LIMITS: Readonly<BackpressureLimits> = Object.
 export interface MessageSink {
   /** Bytes handed to the socket and not yet written to the kernel. */
   readonly bufferedAmount: number;
-  /** Write one text message; `done` runs once it left the process (or failed). */
-  send(data: string, done: (error?: Error) => void): void;
+  /** Write one text message; `done` runs once it left the process (with an error if it failed). */
+  send(data: string, done: (error?: Error | null) => void): void;
   close(code: number, reason: string): void;
 }
 
@@ -78,8 +78,9 @@ export class SendQueue {
   #sequence = 0;
   #overSince: NodeJS.Timeout | undefined;
   #closed = false;
-  readonly #afterSend = (error?: Error): void => {
-    if (error === undefined) this.flush();
+  // Streams call back with null (not undefined) on success.
+  readonly #afterSend = (error?: Error | null): void => {
+    if (error === undefined || error === null) this.flush();
   };
 
   constructor(sink: MessageSink, limits: BackpressureLimits, counters: RealtimeCounters) {

@@ -36,12 +36,13 @@ export function realtimeUrl(port: number, userId?: string): string {
 }
 
 /**
- * Open a realtime socket as `tenantId` and collect what it receives.
+ * Open a realtime socket as `tenantId` and collect what it receives (`keepEvents: false`: the
+ * latest status per order and the other events only).
  *
  * @example
  * const client = await openRealtime(realtimeUrl(port), tenant.id)
  */
-export async function openRealtime(url: string, tenantId: string): Promise<RealtimeClient> {
+export async function openRealtime(url: string, tenantId: string, options: { keepEvents?: boolean } = {}): Promise<RealtimeClient> {
   const socket = new WebSocket(url, { headers: { [TENANT_HEADER]: tenantId } });
   const events: RealtimeEvent[] = [];
   const latest = new Map<string, { status: string; version: number }>();
@@ -51,7 +52,8 @@ export async function openRealtime(url: string, tenantId: string): Promise<Realt
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
     receivedBytes += Buffer.byteLength(text);
     const event = JSON.parse(text) as RealtimeEvent;
-    events.push(event);
+    // A soak keeps only the latest status per order: its own memory must not grow with the traffic.
+    if (options.keepEvents !== false || event.type !== 'order.status') events.push(event);
     if (event.type === 'order.status') {
       const known = latest.get(event.orderId);
       if (known === undefined || known.version < event.version) latest.set(event.orderId, { status: event.status, version: event.version });
