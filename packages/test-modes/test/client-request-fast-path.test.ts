@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { networkGuard, type NetworkGuardRuntime } from '../src/index.js';
 
@@ -312,6 +313,46 @@ describe('the guard node:http fast path', () => {
     } finally {
       guard.configure(before);
     }
+  });
+
+  it('should answer an HTTPS request on the TLS stand-in as the socket path does', async () => {
+    const send = (): Promise<{ status?: number; body: string; encrypted: boolean; events: string[] }> =>
+      new Promise((resolve, reject) => {
+        const events: string[] = [];
+        const outgoing = httpsRequest('https://api.example.test/answered/json', { method: 'POST', agent: false }, (incoming) => {
+          let body = '';
+          const encrypted = 'encrypted' in incoming.socket;
+          incoming.on('data', (chunk: Buffer) => (body += String(chunk)));
+          incoming.on('end', () => resolve({ status: incoming.statusCode, body, encrypted, events }));
+        });
+        outgoing.on('socket', (socket) => {
+          events.push('socket');
+          socket.once('secureConnect', () => events.push('secureConnect'));
+        });
+        outgoing.on('error', reject);
+        outgoing.end('{"secure":true}');
+      });
+    const { socketPath, fastPath, answered } = await bothWays(send);
+
+    expect(answered).toBe(1);
+    expect(fastPath).toEqual(socketPath);
+    expect(fastPath).toMatchObject({ status: 201, body: '{"a":1}\n', encrypted: true });
+  });
+
+  it('should let a client time out while the handler decides, as the socket path does', async () => {
+    const { socketPath, fastPath } = await bothWays(
+      () =>
+        new Promise<string>((resolve) => {
+          const outgoing = httpRequest(`${origin}/answered/slow-json`, { agent: false, timeout: 5 });
+          outgoing.on('timeout', () => outgoing.destroy(new Error('client timeout')));
+          outgoing.on('response', () => resolve('response'));
+          outgoing.on('error', (error) => resolve(error.message));
+          outgoing.end();
+        }),
+    );
+
+    expect(fastPath).toBe('client timeout');
+    expect(fastPath).toEqual(socketPath);
   });
 
   it('should leave a request whose body is still being written to the socket path', async () => {
