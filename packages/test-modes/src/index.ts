@@ -31,6 +31,7 @@ export { formatBanner } from './banner.js';
 export { networkGuard } from './network-guard/network-guard.js';
 export type {
   BlockedAttempt,
+  ClientRequestFastPath,
   ConnectionLoss,
   GuardConfig,
   InterceptedRequest,
