@@ -52,24 +52,44 @@ export interface RunColumnsEntry {
 /** Failure keys: a test key times this plus a fingerprint key (both stay far below 2 ** 26 in any real store). */
 const FAILURE_KEY_STRIDE = 2 ** 26;
 
-/** The key of a test's failure text with a fingerprint in {@link AttemptCatalog.failures}. */
+/**
+ * The key of a test's failure text with a fingerprint in {@link AttemptCatalog.failures}.
+ *
+ * @example
+ * catalog.failures.get(failureKey(columns.test[row], columns.fingerprint[row]))?.message
+ */
 export function failureKey(test: number, fingerprint: number): number {
   return test * FAILURE_KEY_STRIDE + fingerprint;
 }
 
-/** The stored text of row `row`'s failure, when it has one. */
+/**
+ * The stored text of row `row`'s failure, when it has one.
+ *
+ * @example
+ * for (let row = 0; row < columns.length; row++) console.log(failureTextOf(columns, row)?.line);
+ */
 export function failureTextOf(columns: AttemptColumns, row: number): FailureText | undefined {
   const fingerprint = columns.fingerprint[row]!;
   if (fingerprint < 0) return undefined;
   return columns.catalog.failures.get(failureKey(columns.test[row]!, fingerprint));
 }
 
-/** An empty catalog. */
+/**
+ * An empty catalog.
+ *
+ * @example
+ * const columns = allocateColumns(10_000, emptyCatalog());
+ */
 export function emptyCatalog(): AttemptCatalog {
   return { tests: [], fingerprints: [], failures: new Map() };
 }
 
-/** Columns for `capacity` rows, to fill and then cut with {@link trimColumns}. */
+/**
+ * Columns with room for `capacity` rows and none filled (`length` 0): fill them row by row.
+ *
+ * @example
+ * const columns = allocateColumns(rows.length, catalog);
+ */
 export function allocateColumns(capacity: number, catalog: AttemptCatalog): AttemptColumns {
   return {
     length: 0,
@@ -82,7 +102,12 @@ export function allocateColumns(capacity: number, catalog: AttemptCatalog): Atte
   };
 }
 
-/** `columns` with room for at least `capacity` rows (a bigger copy when needed). */
+/**
+ * `columns` with room for at least `capacity` rows (a bigger copy when needed).
+ *
+ * @example
+ * if (columns.length === columns.test.length) columns = growColumns(columns, columns.length * 2);
+ */
 export function growColumns(columns: AttemptColumns, capacity: number): AttemptColumns {
   if (capacity <= columns.test.length) return columns;
   const bigger = allocateColumns(Math.max(capacity, columns.test.length * 2), columns.catalog);
