@@ -12,6 +12,7 @@ import { DownloadLinks } from './download-links.ts';
 import { FaqAssistant } from './faq.ts';
 import { ServiceObservability } from './observability/service-observability.ts';
 import { PaymentsProvider } from './payments-provider.ts';
+import { TenantQuotas } from './quotas/tenant-quotas.ts';
 import { openMessageQueue } from './queue/open-message-queue.ts';
 import { startOrderNotifier } from './queue/order-events.ts';
 import { IntentRouter } from './router/intent-router.ts';
@@ -35,7 +36,9 @@ const tracerProvider =
     ? new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })] })
     : undefined;
 const observability = new ServiceObservability({ tracerProvider });
-const app = buildApp({ database, assistant, payments, router, exports, logger: true, observability, events });
+// Per-tenant rate limits and daily order quotas by plan (src/quotas/); TENANT_QUOTAS=off turns them off.
+const quotas = process.env['TENANT_QUOTAS'] === 'off' ? undefined : new TenantQuotas();
+const app = buildApp({ database, assistant, payments, router, exports, logger: true, observability, events, quotas });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
