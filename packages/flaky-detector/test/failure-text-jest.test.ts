@@ -121,6 +121,13 @@ describe('failure text and ids in a real Jest run', () => {
     };
 
     expect(await run(2)).toBe(0);
+    // The quarantined failure is still recorded, with the text and line the setup file saw in the worker.
+    const { attempts } = await storedHistory(projects[projects.length - 1]!);
+    expect(attempts.find((attempt) => attempt.status === 'failed')).toMatchObject({
+      testId: testIdOf('duplicates.test.js', 'adds the line', 2),
+      failureLine: duplicateLine,
+      failureMessage: expect.stringContaining('Expected: 5'),
+    });
     expect(await run(1)).toBe(1);
   });
 });
