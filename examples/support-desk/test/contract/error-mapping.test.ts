@@ -39,6 +39,16 @@ describeErrorMapping(
     { error: problem('database-unavailable', 'The connection was lost.'), status: 503, type: type('database-unavailable') },
     { error: problem('queue-unavailable', 'The event was not queued.'), status: 503, type: type('queue-unavailable') },
     { error: problem('insufficient-storage', 'The disk is full.'), status: 507, type: type('insufficient-storage') },
+    {
+      error: problem('rate-limited', 'Too many requests.', { plan: 'starter', limit: 10, retryAfterSeconds: 1 }),
+      status: 429,
+      type: type('rate-limited'),
+    },
+    {
+      error: problem('quota-exceeded', 'No orders left today.', { plan: 'starter', limit: 100, retryAfterSeconds: 3600 }),
+      status: 429,
+      type: type('quota-exceeded'),
+    },
     { error: problem('link-expired', 'The download link expired.'), status: 403, type: type('link-expired') },
     { error: problem('link-invalid', 'The download link is not valid.'), status: 403, type: type('link-invalid') },
     {
