@@ -43,9 +43,10 @@ const POSTAL_PREFIX =
   '(?:home|postal|mailing|billing|shipping|delivery|residential|street|customer|permanent|current|previous|registered|physical|invoice|correspondence|pickup|dropoff|recipient|contact|patient|employee|guest|private)';
 
 // A value that stands for a secret without being one: a placeholder, an environment reference, a
-// boolean, nothing at all, or elided (`password=${DB_PASSWORD}`, `"token": "<token>"`, `passwd=false`, `whsec_...`).
+// boolean, nothing at all, elided (`password=${DB_PASSWORD}`, `"token": "<token>"`, `passwd=false`, `whsec_...`),
+// or already redacted in any case (`token=[redacted]`, `password=REDACTED`), as a JSON value's placeholder may be.
 const NOT_A_SECRET =
-  /^(?:\$\{?[\w.]+\}?|%[\w.]+%|<[^>]*>|\{\{[^}]*\}\}|true|false|null|nil|none|undefined|changeme|\*+|x+|\.+|.*(?:\.{3}|…|x{4,}|\*{3,}))$/i;
+  /^(?:\$\{?[\w.]+\}?|%[\w.]+%|<[^>]*>|\{\{[^}]*\}\}|\[redacted(?::[a-z-]+)?\]|redacted|hidden|masked|true|false|null|nil|none|undefined|changeme|\*+|x+|\.+|.*(?:\.{3}|…|x{4,}|\*{3,}))$/i;
 
 // Words that name a secret when they end a property name (`db_pass`, `smtpPassword`,
 // `aws_secret_access_key`, `webhookSigningSecret`), and the words before `pass` that make it a ticket

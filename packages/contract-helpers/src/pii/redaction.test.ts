@@ -17,6 +17,14 @@ describe('findPii', () => {
     expect(findPii(value)).toEqual([]);
   });
 
+  it('should take a redaction marker under a secret key for a placeholder in text as in JSON, in any case', () => {
+    const redacted = ['GET /exports/1?token=[redacted]', 'password=REDACTED', 'api_key=[Redacted]', 'token: [redacted]', 'secret=masked'];
+
+    expect(redacted.flatMap((text) => findPii(text))).toEqual([]);
+    expect(findPii({ token: '[redacted]', password: 'REDACTED' })).toEqual([]);
+    expect(findPii('GET /exports/1?token=eyJhbGciOiJIUzI1NiJ9.e30.abc').map((finding) => finding.category)).toEqual(['secret']);
+  });
+
   it('should give each finding a category, a JSONPath, a risk and a masked sample', () => {
     const findings = findPii({ customer: { cards: ['4111-1111-1111-1111'], dob: '1985-04-12' } });
 
