@@ -4,7 +4,12 @@ import type { RealtimeHub } from '../../src/realtime/realtime-hub.ts';
 
 const NON_TERMINAL: readonly OrderStatus[] = ['placed', 'confirmed', 'shipped', 'out_for_delivery'];
 
-/** The UUID of the `n`th order of a tracking feed that the test publishes straight on the hub. */
+/**
+ * The UUID of the `n`th order of a tracking feed that the test publishes straight on the hub.
+ *
+ * @example
+ * trackedOrderId(0) // '7e57f33d-0000-4000-8000-000000000000'
+ */
 export function trackedOrderId(n: number): string {
   return `7e57f33d-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
@@ -13,6 +18,11 @@ export function trackedOrderId(n: number): string {
  * A tenant's live tracking feed for `orders` orders, published on the hub exactly as the order
  * status route publishes each committed change (`hub.publish`), without a database round trip per
  * update, so a test can outrun any socket. It remembers the last update of every order.
+ *
+ * @example
+ * const feed = new TrackingFeed(hub, tenant.id, user.id, 1_000)
+ * feed.burst(60_000)
+ * feed.finish()
  */
 export class TrackingFeed {
   /** Per order, the last update published. */
@@ -86,7 +96,12 @@ export class TrackingFeed {
   }
 }
 
-/** The orders named by the `updates.dropped` notices among `events`. */
+/**
+ * The orders named by the `updates.dropped` notices among `events`.
+ *
+ * @example
+ * expect(droppedOrderIds(client.events).count).toBe(hub.stats().updatesDropped)
+ */
 export function droppedOrderIds(events: readonly RealtimeEvent[]): { ids: Set<string>; count: number; more: boolean } {
   const notices = events.filter((event): event is UpdatesDroppedEvent => event.type === 'updates.dropped');
   return {

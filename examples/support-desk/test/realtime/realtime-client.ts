@@ -30,7 +30,12 @@ export interface RealtimeClient {
   close(): Promise<SocketClose>;
 }
 
-/** Where a client connects: the service's own address, or a proxy in front of it. */
+/**
+ * Where a client connects: the service's own address, or a proxy in front of it.
+ *
+ * @example
+ * realtimeUrl(proxy.port, user.id) // ws://127.0.0.1:<port>/realtime?userId=<id>
+ */
 export function realtimeUrl(port: number, userId?: string): string {
   return `ws://127.0.0.1:${port}${REALTIME_PATH}${userId === undefined ? '' : `?userId=${userId}`}`;
 }
