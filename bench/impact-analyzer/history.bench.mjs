@@ -1,8 +1,8 @@
 // This monorepo's own history, with a map: in a clone, the unit projects (each package's
 // src/**/*.test.ts) run once with the recorder at the commit before the window, then for each
 // first-parent commit of the window `selectTests` (base: its parent) and `jest --changedSince`
-// list their picks, and the unit projects run in full at the commit: a failing test file that
-// a selection left out is a miss. Unit projects only: they run in about a minute, where the whole
+// list their picks, and the unit projects run in full at the commit: a test file the commit broke
+// (failing there, passing at the parent) that a selection left out is a miss. Unit projects only: they run in about a minute, where the whole
 // suite (real Jest projects, servers) takes several.
 // `node impact-analyzer/history.bench.mjs [--quick]` after `npm run build -w packages/impact-analyzer`.
 import { existsSync, readdirSync, symlinkSync } from 'node:fs';
@@ -38,6 +38,9 @@ const recording = runUnits(root, { record: true });
 process.stderr.write(`map recorded at ${start.slice(0, 8)} (${recording.total} unit test files, ${recording.failing.length} failing)\n`);
 
 const rows = [];
+// A miss is a test file the commit broke: failing at the commit, passing at its parent. A file
+// that fails at both is counted apart (ours runs it again: it failed last time).
+let failingBefore = new Set(recording.failing);
 for (const commit of commits) {
   const parent = git(root, 'rev-parse', `${commit}^`);
   git(root, 'checkout', '-q', '--detach', commit);
@@ -45,8 +48,11 @@ for (const commit of commits) {
   const ours = selection.runAll ? undefined : new Set(selection.selected.filter(isUnitTest));
   const jest = new Set(jestList(root, [`--changedSince=${parent}`, '--selectProjects', ...unitProjects]).files.filter(isUnitTest));
   const { total, failing } = runUnits(root);
-  const oursMisses = ours === undefined ? [] : failing.filter((test) => !ours.has(test));
-  const jestMisses = failing.filter((test) => !jest.has(test));
+  const broken = failing.filter((test) => !failingBefore.has(test));
+  const stillFailing = failing.length - broken.length;
+  failingBefore = new Set(failing);
+  const oursMisses = ours === undefined ? [] : broken.filter((test) => !ours.has(test));
+  const jestMisses = broken.filter((test) => !jest.has(test));
   rows.push({
     commit: commit.slice(0, 8),
     files: git(root, 'diff', '--name-only', parent, commit).split('\n').filter(Boolean).length,
@@ -55,7 +61,8 @@ for (const commit of commits) {
     runAllReasons: selection.runAllReasons.map((reason) => reason.code),
     selected: ours === undefined ? total : ours.size,
     changedSince: jest.size,
-    failing: failing.length,
+    broken: broken.length,
+    stillFailing,
     oursMisses,
     jestMisses,
     elapsedMs: selection.elapsedMs,
@@ -68,14 +75,24 @@ console.log(
   `\nThis monorepo, last ${rows.length} first-parent commits (a clone), unit projects only (${unitProjects.length} packages, ${rows[0]?.total} test files); map recorded at ${start.slice(0, 8)}`,
 );
 table(
-  ['commit', 'files changed', 'ours', 'changedSince', 'ours / all', 'failing', 'our misses', '--changedSince misses', 'analysis'],
+  [
+    'commit',
+    'files changed',
+    'ours',
+    'changedSince',
+    'ours / all',
+    'broken (still failing)',
+    'our misses',
+    '--changedSince misses',
+    'analysis',
+  ],
   rows.map((r) => [
     r.commit,
     String(r.files),
     r.runAll ? `all ${r.total} (${r.runAllReasons.join(', ')})` : String(r.selected),
     String(r.changedSince),
     pct(r.selected / r.total),
-    String(r.failing),
+    `${r.broken} (${r.stillFailing})`,
     String(r.oursMisses.length),
     String(r.jestMisses.length),
     ms(r.elapsedMs),
