@@ -16,9 +16,9 @@ const SAMPLE_EVERY_MS = 100;
 /**
  * Without a full collection (where V8 refuses the flag), growth allowed between the lowest heap of the
  * first and of the last third of the soak: the old generation grows until a major collection, so
- * this only catches a leak of several megabytes a second.
+ * this only catches a leak of well over ten megabytes a second.
  */
-const HEAP_TREND_TOLERANCE_BYTES = 64 * 1024 * 1024;
+const HEAP_TREND_TOLERANCE_BYTES = 128 * 1024 * 1024;
 /** Growth allowed between the heap after a full collection a quarter into the soak and at its end. */
 const HEAP_AFTER_GC_TOLERANCE_BYTES = 8 * 1024 * 1024;
 
