@@ -90,6 +90,7 @@ describe('the guard node:http fast path', () => {
   const seenByHandler: string[] = [];
   const offered: string[] = [];
   let cancelled = 0;
+  let abortsSeen = 0;
   let connections = 0;
 
   beforeAll(async () => {
@@ -111,6 +112,12 @@ describe('the guard node:http fast path', () => {
       const body = await request.text();
       seenByHandler.push(`${request.method} ${request.url} ${request.headers.get('content-type') ?? '-'} ${body}`);
       let route = pathname.slice('/answered/'.length);
+      // A handler still deciding when the client gives up: it stops once the request is aborted.
+      if (route === 'until-aborted') {
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+        abortsSeen += 1;
+        return;
+      }
       // An answer that takes a while (a handler reading a file, a recording's real server).
       if (route === 'slow-json') {
         await new Promise((resolve) => setTimeout(resolve, 30));
@@ -339,11 +346,12 @@ describe('the guard node:http fast path', () => {
     expect(fastPath).toMatchObject({ status: 201, body: '{"a":1}\n', encrypted: true });
   });
 
-  it('should let a client time out while the handler decides, as the socket path does', async () => {
+  it('should let a client time out while the handler decides, and abort the request, as the socket path does', async () => {
+    abortsSeen = 0;
     const { socketPath, fastPath } = await bothWays(
       () =>
         new Promise<string>((resolve) => {
-          const outgoing = httpRequest(`${origin}/answered/slow-json`, { agent: false, timeout: 5 });
+          const outgoing = httpRequest(`${origin}/answered/until-aborted`, { agent: false, timeout: 20 });
           outgoing.on('timeout', () => outgoing.destroy(new Error('client timeout')));
           outgoing.on('response', () => resolve('response'));
           outgoing.on('error', (error) => resolve(error.message));
@@ -353,6 +361,8 @@ describe('the guard node:http fast path', () => {
 
     expect(fastPath).toBe('client timeout');
     expect(fastPath).toEqual(socketPath);
+    // Both ways, the handler saw its request aborted when the client gave up.
+    expect(abortsSeen).toBe(2);
   });
 
   it('should leave a request whose body is still being written to the socket path', async () => {
