@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './database.ts';
+import { registerApiKeyRoutes } from './api-keys.ts';
 import { registerExportRoutes, type ExportOptions } from './exports.ts';
 import { registerFaqRoutes, type FaqAssistant } from './faq.ts';
 import { registerFaqEntryRoutes } from './faq-entries.ts';
@@ -119,6 +120,7 @@ export function buildApp(appDependencies: AppDependencies): FastifyInstance {
     // First: its hooks refuse a request over its tenant's limits before any route's work.
     registerTenantQuotas(api, dependencies.database, dependencies.quotas);
     registerTenantRoutes(api, dependencies.database);
+    registerApiKeyRoutes(api, dependencies.database);
     registerUserRoutes(api, dependencies.database);
     registerOrderRoutes(api, dependencies.database, dependencies.events);
     registerPaymentRoutes(api, dependencies.database, dependencies.payments, observability.tracing);

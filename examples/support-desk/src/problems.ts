@@ -11,6 +11,7 @@ export const PROBLEM_TYPE_BASE = 'https://support-desk.example/problems/';
 export const PROBLEM_KINDS = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
   'tenant-required': { status: 400, title: 'A valid x-tenant-id header is required' },
+  'invalid-credentials': { status: 401, title: 'The credentials are not valid' },
   'unknown-tenant': { status: 404, title: 'The tenant does not exist' },
   'not-found': { status: 404, title: 'The resource does not exist' },
   'payment-declined': { status: 402, title: 'The card was declined' },

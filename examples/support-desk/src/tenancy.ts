@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import { isLiveApiKey, parseApiKey } from './api-key-credentials.ts';
 import type { Database, Sql } from './database.ts';
 import { isUuid } from './ids.ts';
 import { problem } from './problems.ts';
@@ -15,21 +16,43 @@ export interface Tenant {
 }
 
 /**
- * The tenant id from the {@link TENANT_HEADER} header of `request` (an HTTP request, or a socket's upgrade request).
+ * The tenant id from the {@link TENANT_HEADER} header of `request` (an HTTP request, or a socket's
+ * upgrade request), or else the tenant named by its API key (`Authorization: Bearer sdk_…`), not
+ * checked yet: {@link inTenant} checks the key.
  *
- * @throws Problem `tenant-required` when the header is missing, repeated or not a UUID
+ * @throws Problem `tenant-required` when neither is there, or the header is repeated or not a UUID
  * @example
  * const tenantId = tenantIdOf(request)
  */
 export function tenantIdOf(request: { headers: IncomingHttpHeaders }): string {
   const value = request.headers[TENANT_HEADER];
   if (value === undefined) {
-    throw problem('tenant-required', `The ${TENANT_HEADER} header is missing. Send the id returned by POST /tenants.`);
+    const key = parseApiKey(request.headers.authorization);
+    if (key !== undefined) return key.tenantId;
+    throw problem(
+      'tenant-required',
+      `The ${TENANT_HEADER} header is missing. Send the id returned by POST /tenants, or an API key as Authorization: Bearer.`,
+    );
   }
   if (!isUuid(value)) {
     throw problem('tenant-required', `The ${TENANT_HEADER} header must be one tenant id (a UUID), got "${String(value)}".`);
   }
   return value.toLowerCase();
+}
+
+/**
+ * The tenant `request` names (header or API key), or `undefined` when it names none validly: for
+ * code that must not fail the request itself (the rate limiter), the route answers it.
+ *
+ * @example
+ * const tenantId = requestedTenantId(request) // undefined without a valid x-tenant-id or key
+ */
+export function requestedTenantId(request: { headers: IncomingHttpHeaders }): string | undefined {
+  try {
+    return tenantIdOf(request);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Read a tenant row into its API shape. */
@@ -39,20 +62,29 @@ export function tenantFromRow(row: { id: string; name: string; created_at: Date 
 
 /**
  * Run `work` in a transaction scoped to the tenant of `request` (see {@link Database.withTenant}),
- * after checking that the tenant exists.
+ * after checking that the tenant exists and, when the request carries an `Authorization` header,
+ * that it is a live API key of that tenant (src/api-keys.ts), checked in the same transaction.
  *
- * @throws Problem `tenant-required` for a bad header, `unknown-tenant` for an id no tenant has
+ * @throws Problem `tenant-required` for a bad header, `unknown-tenant` for an id no tenant has,
+ *   `invalid-credentials` for an Authorization that is not a live key of the tenant
  * @example
  * const users = await inTenant(database, request, (sql) => sql.query('SELECT * FROM users'))
  */
 export async function inTenant<T>(database: Database, request: FastifyRequest, work: (sql: Sql, tenant: Tenant) => Promise<T>): Promise<T> {
+  const authorization = request.headers.authorization;
+  const key = parseApiKey(authorization);
+  // One answer for every bad credential: which part was wrong is not the caller's to learn.
+  const invalid = () => problem('invalid-credentials', 'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.');
+  if (authorization !== undefined && key === undefined) throw invalid();
   const tenantId = tenantIdOf(request);
+  if (key !== undefined && key.tenantId !== tenantId) throw invalid();
   return database.withTenant(tenantId, async (sql) => {
     const found = await sql.query<{ id: string; name: string; created_at: Date }>(
       'SELECT id, name, created_at FROM tenants WHERE id = $1',
       [tenantId],
     );
     const row = found.rows[0];
+    if (key !== undefined && (row === undefined || !(await isLiveApiKey(sql, key.secret)))) throw invalid();
     if (row === undefined) throw problem('unknown-tenant', `No tenant has the id ${tenantId}.`);
     return work(sql, tenantFromRow(row));
   });

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../database.ts';
-import { isUuid } from '../ids.ts';
 import { problem, sendProblem, type ProblemKind } from '../problems.ts';
-import { inTenant, TENANT_HEADER } from '../tenancy.ts';
+import { inTenant, requestedTenantId } from '../tenancy.ts';
 import { DailyQuota } from './daily-quota.ts';
 import { DEFAULT_PLAN_LIMITS, isTenantPlan, type PlanLimits, type TenantPlan } from './plans.ts';
 import { TokenBuckets } from './token-bucket.ts';
@@ -109,7 +108,7 @@ function placesOrder(request: FastifyRequest): boolean {
 /**
  * Enforce `quotas` on every route of `app` (register it first in the plugin that holds the tenant
  * routes) and register `GET /tenants/current/quotas`:
- * - a request naming a tenant (`x-tenant-id`) takes a token from that tenant's bucket, or is
+ * - a request naming a tenant (`x-tenant-id`, or an API key) takes a token from that tenant's bucket, or is
  *   answered `429` `rate-limited` with `Retry-After`; other tenants' buckets are untouched;
  * - `POST /orders` also reserves one of the tenant's orders for the UTC day, or is answered `429`
  *   `quota-exceeded` with `Retry-After` (seconds to midnight UTC); the reservation is given back
@@ -134,9 +133,8 @@ export function registerTenantQuotas(app: FastifyInstance, database: Database, q
 
   const reservations = new WeakMap<FastifyRequest, () => void>();
   app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers[TENANT_HEADER];
-    if (!isUuid(header)) return;
-    const tenantId = header.toLowerCase();
+    const tenantId = requestedTenantId(request);
+    if (tenantId === undefined) return;
     const plan = await quotas.planOf(database, tenantId);
     if (plan === undefined) return;
     const limits = quotas.limits[plan];

@@ -15,6 +15,7 @@ describeErrorMapping(
     { name: 'a schema validation failure', error: validationError, status: 400, type: type('validation-failed') },
     { error: problem('tenant-required', 'Send x-tenant-id.'), status: 400, type: type('tenant-required') },
     { error: problem('unknown-tenant', 'No tenant has this id.'), status: 404, type: type('unknown-tenant') },
+    { error: problem('invalid-credentials', 'The API key is not valid.'), status: 401, type: type('invalid-credentials') },
     { error: problem('not-found', 'No order has this id.'), status: 404, type: type('not-found') },
     {
       error: problem('conflict', 'A lead with this email already exists.', { pointer: '/body/email' }),

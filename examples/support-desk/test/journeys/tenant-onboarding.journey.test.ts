@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setupServer, type SetupServer } from 'msw/node';
+import type { ApiKey, CreatedApiKey } from '../../src/api-keys.ts';
 import type { TenantFaqEntry } from '../../src/faq-entries.ts';
 import type { Order } from '../../src/orders.ts';
 import { TenantQuotas, type QuotaStatus } from '../../src/quotas/tenant-quotas.ts';
@@ -29,7 +30,7 @@ describe('tenant onboarding journey', () => {
   });
 
   it('should take a new tenant from sign-up to its first order and its first FAQ answer, all through the HTTP API', async () => {
-    // 1. Sign-up: the tenant, on a plan. Its id is the credential every later request carries (x-tenant-id).
+    // 1. Sign-up: the tenant, on a plan. Until it has an API key, its id (x-tenant-id) names it.
     const signUp = await desk.app.inject({ method: 'POST', url: '/tenants', payload: { name: '  Nimbus Tea  ', plan: 'growth' } });
     const tenant = signUp.json<Tenant>();
     const as = { [TENANT_HEADER]: tenant.id };
@@ -54,35 +55,51 @@ describe('tenant onboarding journey', () => {
     expect(admin.statusCode).toBe(201);
     expect(users.json()).toEqual({ users: [admin.json<User>()] });
 
-    // 3. The tenant's own knowledge base, for its FAQ.
+    // 3. Credentials: an API key, shown once; from here on every request carries it alone.
+    const created = await desk.app.inject({
+      method: 'POST',
+      url: '/tenants/current/api-keys',
+      headers: as,
+      payload: { name: 'Shop backend' },
+    });
+    const apiKey = created.json<CreatedApiKey>();
+    const withKey = { authorization: `Bearer ${apiKey.key}` };
+    const keys = await desk.app.inject({ method: 'GET', url: '/tenants/current/api-keys', headers: withKey });
+
+    expect(created.statusCode).toBe(201);
+    expect(apiKey.key).toMatch(new RegExp(`^sdk_${tenant.id.replaceAll('-', '')}_`));
+    expect(keys.json()).toEqual({ apiKeys: [{ id: apiKey.id, name: 'Shop backend', createdAt: apiKey.createdAt, revokedAt: null }] });
+    expect(keys.body).not.toContain(apiKey.key.split('_').slice(2).join('_'));
+
+    // 4. The tenant's own knowledge base, for its FAQ.
     const entry = await desk.app.inject({
       method: 'POST',
       url: '/faq/entries',
-      headers: as,
+      headers: withKey,
       payload: { question: 'Do you gift-wrap?', keywords: ['Gift', 'wrap'], answer: GIFT_ANSWER },
     });
 
     expect(entry.statusCode).toBe(201);
     expect(entry.json<TenantFaqEntry>()).toMatchObject({ keywords: ['gift', 'wrap'], answer: GIFT_ANSWER });
 
-    // 4. The first order, counted against the plan's daily quota.
+    // 5. The first order, counted against the plan's daily quota.
     const order = await desk.app.inject({
       method: 'POST',
       url: '/orders',
-      headers: as,
+      headers: withKey,
       payload: { userId: admin.json<User>().id, currency: 'GBP', lines: [{ sku: 'EARL-GREY', quantity: 2, unitPriceCents: 650 }] },
     });
-    const afterOrder = (await desk.app.inject({ method: 'GET', url: '/tenants/current/quotas', headers: as })).json<QuotaStatus>();
+    const afterOrder = (await desk.app.inject({ method: 'GET', url: '/tenants/current/quotas', headers: withKey })).json<QuotaStatus>();
 
     expect(order.statusCode).toBe(201);
     expect(order.json<Order>()).toMatchObject({ totalCents: 1300, currency: 'GBP' });
     expect(afterOrder.orders).toMatchObject({ used: 1, remaining: 9_999 });
 
-    // 5. The first FAQ answer, from the model told the tenant's name and its own knowledge base.
+    // 6. The first FAQ answer, from the model told the tenant's name and its own knowledge base.
     const faq = await desk.app.inject({
       method: 'POST',
       url: '/faq',
-      headers: { ...as, accept: 'application/json' },
+      headers: { ...withKey, accept: 'application/json' },
       payload: { question: 'Can you gift wrap my order?' },
     });
     const system = prompts[0]?.messages.find((message) => message.role === 'system')?.content ?? '';
@@ -91,6 +108,16 @@ describe('tenant onboarding journey', () => {
     expect(faq.json()).toMatchObject({ answer: 'Yes, gift-wrapping is free.' });
     expect(system).toContain('You are the support desk of Nimbus Tea.');
     expect(system).toContain(GIFT_ANSWER);
+
+    // 7. A revoked key opens nothing any more.
+    const revoked = await desk.app.inject({ method: 'DELETE', url: `/tenants/current/api-keys/${apiKey.id}`, headers: withKey });
+    const afterRevoke = await desk.app.inject({ method: 'GET', url: '/orders', headers: withKey });
+    const listed = await desk.app.inject({ method: 'GET', url: '/tenants/current/api-keys', headers: as });
+
+    expect(revoked.statusCode).toBe(204);
+    expect(afterRevoke.statusCode).toBe(401);
+    expect(afterRevoke.json()).toMatchObject({ type: 'https://support-desk.example/problems/invalid-credentials' });
+    expect(listed.json<{ apiKeys: ApiKey[] }>().apiKeys[0]?.revokedAt).toEqual(expect.stringMatching(/^\d{4}-/));
   });
 
   it("should start a second tenant empty, on the starter plan, with none of the first tenant's data", async () => {

@@ -9,6 +9,7 @@ import { setupServer, type SetupServer } from 'msw/node';
 import { parse } from 'yaml';
 import { APP_ROLE } from '../../src/database.ts';
 import { DownloadLinks } from '../../src/download-links.ts';
+import type { CreatedApiKey } from '../../src/api-keys.ts';
 import type { OrderExport } from '../../src/exports.ts';
 import { TenantQuotas } from '../../src/quotas/tenant-quotas.ts';
 import { TENANT_HEADER } from '../../src/tenancy.ts';
@@ -40,6 +41,7 @@ interface Fixture {
   conversationOfA: string;
   exportOfA: OrderExport;
   exportOfB: OrderExport;
+  apiKeyOfA: CreatedApiKey;
   /**
    * Ids, names and texts of tenant A: none may appear in an answer to tenant B. Not the emails: B
    * reuses them on purpose (they are free in B) and gets its own copies back.
@@ -74,6 +76,22 @@ const PROBES: Record<string, Probe> = {
     kind: 'own',
     status: 200,
     request: (f) => ({ method: 'GET', url: '/tenants/current/quotas', headers: asB(f) }),
+  },
+  'POST /tenants/current/api-keys': {
+    kind: 'own',
+    status: 201,
+    request: (f) => ({ method: 'POST', url: '/tenants/current/api-keys', headers: asB(f), payload: { name: 'B deploy key' } }),
+  },
+  'GET /tenants/current/api-keys': {
+    kind: 'own',
+    status: 200,
+    request: (f) => ({ method: 'GET', url: '/tenants/current/api-keys', headers: asB(f) }),
+  },
+  'DELETE /tenants/current/api-keys/{id}': {
+    kind: 'foreign',
+    status: 404,
+    target: (f) => f.apiKeyOfA.id,
+    request: (id, f) => ({ method: 'DELETE', url: `/tenants/current/api-keys/${id}`, headers: asB(f) }),
   },
   'POST /users': {
     kind: 'own',
@@ -265,6 +283,9 @@ describe('cross-tenant probes', () => {
       headers: asA,
       payload: { question: 'Where is the zeppelin hangar?', keywords: ['zeppelin', 'hangar'], answer: 'Hangar 7, gate ZULU-ONLY.' },
     });
+    const apiKeyOfA = (
+      await desk.app.inject({ method: 'POST', url: '/tenants/current/api-keys', headers: asA, payload: { name: 'A production key' } })
+    ).json<CreatedApiKey>();
     const exportOfA = (await desk.app.inject({ method: 'POST', url: '/orders/export', headers: asA })).json<OrderExport>();
     const exportOfB = (
       await desk.app.inject({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantB.id } })
@@ -282,7 +303,11 @@ describe('cross-tenant probes', () => {
       conversationOfA,
       exportOfA,
       exportOfB,
+      apiKeyOfA,
       markers: [
+        apiKeyOfA.id,
+        apiKeyOfA.key,
+        'A production key',
         tenantA.id,
         tenantA.name,
         userOfA.id,
@@ -309,7 +334,7 @@ describe('cross-tenant probes', () => {
   async function viewOfA(): Promise<string[]> {
     const asA = { [TENANT_HEADER]: f.tenantA.id };
     const urls = ['/users', '/orders', `/orders/${f.orderOfA.id}`, `/orders/${f.orderOfA.id}/status`, `/orders/${f.orderOfA.id}/payments`];
-    const more = ['/leads', '/faq/entries', `/conversations/${f.conversationOfA}/messages`];
+    const more = ['/tenants/current/api-keys', '/leads', '/faq/entries', `/conversations/${f.conversationOfA}/messages`];
     const answers = await Promise.all([...urls, ...more].map((url) => desk.app.inject({ method: 'GET', url, headers: asA })));
     return answers.map((answer) => `${answer.statusCode} ${answer.body}`);
   }
@@ -368,6 +393,24 @@ describe('cross-tenant probes', () => {
     expect(leakedMarkers(prompt, f.markers)).toEqual([]);
     expect(prompt).toContain('Refunds are available within 30 days');
     expect(await viewOfA()).toEqual(before);
+  });
+
+  it("should refuse A's API key for B, a key forged for B with A's secret, and accept A's key for A alone", async () => {
+    const secretOfA = f.apiKeyOfA.key.split('_').slice(2).join('_');
+    const forged = `sdk_${f.tenantB.id.replaceAll('-', '')}_${secretOfA}`;
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const answers = await Promise.all([
+      desk.app.inject({ method: 'GET', url: '/orders', headers: { ...asB(f), ...bearer(f.apiKeyOfA.key) } }),
+      desk.app.inject({ method: 'GET', url: '/orders', headers: bearer(forged) }),
+      desk.app.inject({ method: 'GET', url: '/orders', headers: { ...asB(f), authorization: 'Bearer not-a-key' } }),
+      desk.app.inject({ method: 'GET', url: `/orders/${f.orderOfA.id}`, headers: bearer(f.apiKeyOfA.key) }),
+    ]);
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([401, 401, 401, 200]);
+    for (const refused of answers.slice(0, 3)) {
+      expect(refused.json()).toMatchObject({ type: 'https://support-desk.example/problems/invalid-credentials' });
+      expect(leakedMarkers(refused.body, f.markers)).toEqual([]);
+    }
   });
 
   it("should download tenant B's export without any of A's orders", async () => {
