@@ -37,7 +37,12 @@ export type Measures = Map<string, number[]>;
 /** How a measure is taken: wall-clock time (latency, throughput) or the process's CPU time. */
 export type MeasureClock = 'wall' | 'cpu';
 
-/** Whether `measure` (a name from {@link ratioMeasures}) is measured in CPU time. */
+/**
+ * Whether `measure` (a name from {@link ratioMeasures}) is measured in CPU time or wall-clock time.
+ *
+ * @example
+ * clockOf('pglite: POST /orders CPU time per request × GET /health') // 'cpu'
+ */
 export function clockOf(measure: string): MeasureClock {
   return measure.includes(' CPU time ') ? 'cpu' : 'wall';
 }
