@@ -5,8 +5,8 @@
 // after building test-modes and cassettes.
 //
 // 1. per request (global fetch): one replay from a cassette in use, against a hand-written msw handler;
-//    then per request by client (global fetch, node:http, axios if installed), cassette in use: node:http
-//    and axios on the guard's fast path and, side by side, on the interceptors' socket path (fast path
+//    then per request by client (global fetch, node:http, axios and got if installed), cassette in use: node:http,
+//    axios and got on the guard's fast path and, side by side, on the interceptors' socket path (fast path
 //    off); each client against the live server too (no cassette), for what the client itself costs.
 // 2. per test (global fetch): load the recording, replay the request, finish, against nock.back.
 // 3. per test (node:http, the only client Polly.js's Node adapter sees), against Polly.js.
@@ -262,6 +262,18 @@ async function callAxios() {
   check(response.data);
 }
 
+let got;
+try {
+  ({ default: got } = await import('got'));
+  got = got.extend({ retry: { limit: 0 } });
+} catch {
+  got = undefined; // not installed next to the bench: its rows are left out
+}
+async function callGot() {
+  const response = await got.post(url, { body: REQUEST_BODY, headers: { 'content-type': 'application/json' } });
+  check(response.body);
+}
+
 // What each client costs against the live server (no cassette in use: the guard lets loopback
 // connections go straight to Node), to read the replay figures below against.
 const { results: liveByClient } = await interleaved(
@@ -270,6 +282,7 @@ const { results: liveByClient } = await interleaved(
     { name: 'global fetch', fn: callFetch },
     { name: 'node:http', fn: callHttp },
     ...(axios === undefined ? [] : [{ name: 'axios', fn: callAxios }]),
+    ...(got === undefined ? [] : [{ name: 'got', fn: callGot }]),
   ],
   'global fetch',
 );
@@ -355,6 +368,12 @@ const {
               { name: 'axios', fn: callAxios, before: fast },
               { name: 'axios (socket path)', fn: callAxios, before: socketPathOnly },
             ]),
+        ...(got === undefined
+          ? []
+          : [
+              { name: 'got', fn: callGot, before: fast },
+              { name: 'got (socket path)', fn: callGot, before: socketPathOnly },
+            ]),
       ],
       'global fetch',
     ),
@@ -365,7 +384,7 @@ if (fastPath.answered === answeredBefore) throw new Error('no node:http replay t
 for (const [name, mean] of Object.entries(byClient)) {
   rows.push([`replay one request (${name})`, '(absolute)', mean, 'none', () => true]);
 }
-for (const client of ['node:http', 'axios']) {
+for (const client of ['node:http', 'axios', 'got']) {
   if (byClient[client] === undefined) continue;
   rows.push([`replay one request: ${client} / fetch`, '(ratio)', ratios[client], '<= 2x', (r) => r <= 2]);
   rows.push([`replay one request: ${client} / fetch, CPU time`, '(ratio)', cpuRatios[client], '<= 2x', (r) => r <= 2]);

@@ -4,6 +4,7 @@ import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:ht
 import { join, resolve } from 'node:path';
 import { networkGuard } from '@proving-ground/test-modes';
 import axios from 'axios';
+import got from 'got';
 import { withCassette, type CassetteOptions } from '../src/index.js';
 import { failureOf, stderrOf } from './outcomes.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
@@ -49,7 +50,7 @@ function readWithHttp(url: string, options: { method?: string; body?: string; ab
 
 const gapsOf = (times: number[]): number[] => times.slice(1).map((time, index) => time - times[index]!);
 
-describe('cassette replays to node:http and axios', () => {
+describe('cassette replays to node:http, axios and got', () => {
   let server: LocalServer;
   let options: CassetteOptions;
   const fastPath = networkGuard().clientRequestFastPath;
@@ -108,6 +109,28 @@ describe('cassette replays to node:http and axios', () => {
     const bodies = (run: unknown): unknown =>
       (run as { axios: { status: number; data: string }[] }).axios.map(({ status, data }) => [status, data]);
     expect(bodies(fast)).toEqual(bodies(live));
+  });
+
+  it('should replay got requests on the fast path, delivering what the socket path delivers', async () => {
+    // Arrange
+    const path = cassette('got');
+    const call = async (): Promise<unknown> => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const client = got.extend({ agent: { http: agent }, retry: { limit: 0 }, throwHttpErrors: false });
+      const posted = await client.post(`${server.origin}/echo`, { json: { question: 'got?' } });
+      const fetched = await client.get(`${server.origin}/json`);
+      agent.destroy();
+      return [posted, fetched].map(({ statusCode, body }) => ({ statusCode, body }));
+    };
+    const live = await withCassette(path, call, { ...options, mode: 'record-all' });
+
+    // Act
+    const { socketPath, fastPath: fast, answered } = await bothWays(() => withCassette(path, call, { ...options, mode: 'replay' }));
+
+    // Assert
+    expect(answered).toBe(2);
+    expect(fast).toEqual(socketPath);
+    expect(fast).toEqual(live);
   });
 
   it('should replay a server-sent event stream to node:http chunk by chunk, at the recorded pace in real-time mode', async () => {
