@@ -5,12 +5,12 @@ import { REDACTED, redactingStream, redactLogLine, redactText } from './log-reda
 describe('log redaction', () => {
   it('should redact e-mails, phones, cards, bearer tokens, provider keys and secret query parameters', () => {
     const text =
-      'ann.smith@acme.example called +351 912 345 678 with card 4242 4242 4242 4242, Bearer abc.def.ghi, key sk_live_abc123, GET /exports/1?token=eyJhbGciOi&x=1';
+      'ann.smith@acme.example called +351 912 345 678 with card 4242 4242 4242 4242, Bearer abc.def.ghi, key sk_live_abc123, sdk_0123abcd_secret, GET /exports/1?token=eyJhbGciOi&x=1';
 
     const redacted = redactText(text);
 
     expect(redacted).toBe(
-      `${REDACTED} called ${REDACTED} with card ${REDACTED}, Bearer ${REDACTED}, key ${REDACTED}, GET /exports/1?token=${REDACTED}&x=1`,
+      `${REDACTED} called ${REDACTED} with card ${REDACTED}, Bearer ${REDACTED}, key ${REDACTED}, ${REDACTED}, GET /exports/1?token=${REDACTED}&x=1`,
     );
     expect(findPii(redacted)).toEqual([]);
   });

@@ -16,8 +16,8 @@ const CARD_CANDIDATE = /\b[2-6](?:[ -]?\d){12,18}\b/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi;
 /** Credentials in a query string or `key=value` text: `?token=...`, `api_key=...`, `password=...`. */
 const SECRET_PARAMETER = /\b(token|access_token|api_key|apikey|password|secret|signature)=([^&\s"]+)/gi;
-/** Card tokens of the payments provider and API keys shaped like `sk_live_...`, `pk_test_...`. */
-const PROVIDER_KEY = /\b(?:tok|sk|pk|rk)_[A-Za-z0-9_]{3,}/g;
+/** Card tokens of the payments provider, API keys shaped like `sk_live_...`, `pk_test_...`, and the service's own `sdk_...` keys. */
+const PROVIDER_KEY = /\b(?:tok|sk|pk|rk|sdk)_[A-Za-z0-9_]{3,}/g;
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
