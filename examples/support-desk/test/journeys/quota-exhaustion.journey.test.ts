@@ -145,6 +145,25 @@ describe('quota exhaustion journey', () => {
     expect(againLimited.statusCode).toBe(429);
   });
 
+  it("should count requests made with an API key against the key's tenant", async () => {
+    const e = await tenantOnPlan('Keyed Co', 'starter');
+    await using settled = skewClock(3_000);
+    const created = await desk.app.inject({
+      method: 'POST',
+      url: '/tenants/current/api-keys',
+      headers: { [TENANT_HEADER]: e.tenant.id },
+      payload: { name: 'ci' },
+    });
+    const withKey = { authorization: `Bearer ${created.json<{ key: string }>().key}` };
+
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push(await desk.app.inject({ method: 'GET', url: '/orders', headers: withKey }));
+
+    expect(settled.active).toBe(true);
+    expect([created.statusCode, ...answers.map((answer) => answer.statusCode)]).toEqual([201, 200, 200, 429]);
+    expectTooManyRequests(answers[2]!, 'rate-limited');
+  });
+
   it('should refuse a plan that does not exist when a tenant is created', async () => {
     const response = await desk.app.inject({ method: 'POST', url: '/tenants', payload: { name: 'Platinum Ltd', plan: 'platinum' } });
 
