@@ -281,6 +281,9 @@ function sendDegraded(
  * `{ answer, model, usage }` (or an `error` event holding problem details). A client that sends
  * `Accept: application/json` gets `{ answer, model, usage }` in one piece instead.
  *
+ * The knowledge base, in the model's instructions and in the fallback, is the tenant's own entries
+ * (`POST /faq/entries`) first, then the shared ones: never another tenant's.
+ *
  * When the model does not start answering within the assistant's timeout, the answer comes from
  * the knowledge base (`answerFaq()`), as `{ answer, model: 'faq-knowledge-base', usage: null,
  * degraded: true, reason: 'network_timeout' }`, in the same form: not a 502.
