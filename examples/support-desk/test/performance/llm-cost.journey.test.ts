@@ -12,8 +12,8 @@ declare module 'expect' {
 
 expect.extend(cassetteMatchers);
 
-/** The FAQ journey's committed recordings (test/faq.cassettes.journey.test.ts): one answer each. */
-const FAQ_CASSETTES = fileURLToPath(new URL('../../cassettes/test/faq.cassettes.journey.test.ts/', import.meta.url));
+/** The FAQ journey's committed recordings (test/e2e/faq.cassettes.journey.test.ts): one answer each. */
+const FAQ_CASSETTES = fileURLToPath(new URL('../../cassettes/test/e2e/faq.cassettes.journey.test.ts/', import.meta.url));
 
 /** What one FAQ answer may cost, in US dollars, and what a thousand may: the budget the service is run on. */
 const CEILING_PER_ANSWER_USD = 0.0001;

@@ -3,17 +3,17 @@ import type { LookupFunction } from 'node:net';
 import { currentMode, isTestModesError, live, networkGuard } from '@proving-ground/test-modes';
 import { http, HttpResponse } from 'msw';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { chatCompletionChunk } from '../src/chat-chunks.ts';
-import { FaqAssistant } from '../src/faq.ts';
-import { answerFaq, findFaqEntry } from '../src/faq-knowledge.ts';
-import { startLlmUpstream, type LlmUpstream } from '../src/llm-upstream.ts';
-import { Problem, PROBLEM_CONTENT_TYPE } from '../src/problems.ts';
-import { formatServerSentEvent } from '../src/sse.ts';
-import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
+import { chatCompletionChunk } from '../../src/chat-chunks.ts';
+import { FaqAssistant } from '../../src/faq.ts';
+import { answerFaq, findFaqEntry } from '../../src/faq-knowledge.ts';
+import { startLlmUpstream, type LlmUpstream } from '../../src/llm-upstream.ts';
+import { Problem, PROBLEM_CONTENT_TYPE } from '../../src/problems.ts';
+import { formatServerSentEvent } from '../../src/sse.ts';
+import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
 import { setupServer, type SetupServer } from 'msw/node';
-import { MOCK_USAGE, streamingChatCompletion } from './mock-llm.ts';
-import { parseServerSentEvents, readServerSentEvents, type ServerSentEvent } from './sse-events.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import { MOCK_USAGE, streamingChatCompletion } from '../mock-llm.ts';
+import { parseServerSentEvents, readServerSentEvents, type ServerSentEvent } from '../sse-events.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 /** Not loopback: in mock mode only an msw handler may answer it. */
 const MOCK_LLM_BASE_URL = 'https://llm.support-desk.test/v1';

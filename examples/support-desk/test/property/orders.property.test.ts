@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { fc, test } from '@fast-check/jest';
 import type { BuiltOf, CreatedOf } from '@proving-ground/factories';
-import { TENANT_HEADER } from '../src/tenancy.ts';
-import { Order, OrderLine, Tenant, User, useSupportDesk } from './factories/index.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import { TENANT_HEADER } from '../../src/tenancy.ts';
+import { Order, OrderLine, Tenant, User, useSupportDesk } from '../factories/index.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 let desk: RunningSupportDesk;
 let user: CreatedOf<typeof User>;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { aliasOrigin, cassetteMatchers, currentCassette, setupCassettes, type CassetteMatchers } from '@proving-ground/cassettes';
 import { currentMode, live } from '@proving-ground/test-modes';
-import { answerFaq } from '../src/faq-knowledge.ts';
-import { LLM_UPSTREAM_MODEL, startLlmUpstream, type LlmUpstream } from '../src/llm-upstream.ts';
-import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
-import { readServerSentEvents, type ServerSentEvent } from './sse-events.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import { answerFaq } from '../../src/faq-knowledge.ts';
+import { LLM_UPSTREAM_MODEL, startLlmUpstream, type LlmUpstream } from '../../src/llm-upstream.ts';
+import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
+import { readServerSentEvents, type ServerSentEvent } from '../sse-events.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 declare module 'expect' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the cassette matchers to expect()

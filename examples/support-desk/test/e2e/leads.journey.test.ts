@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Lead } from '../src/leads.ts';
-import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import type { Lead } from '../../src/leads.ts';
+import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 describe('leads journey', () => {
   let desk: RunningSupportDesk;

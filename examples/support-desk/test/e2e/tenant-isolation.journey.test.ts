@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { APP_ROLE } from '../src/database.ts';
-import { TENANT_HEADER } from '../src/tenancy.ts';
+import { APP_ROLE } from '../../src/database.ts';
+import { TENANT_HEADER } from '../../src/tenancy.ts';
 import { withTenant, type CreatedOf } from '@proving-ground/factories';
-import { Order, Tenant, User, useSupportDesk } from './factories/index.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import { Order, Tenant, User, useSupportDesk } from '../factories/index.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 const TENANT_TABLES = ['tenants', 'users', 'orders', 'order_lines'];
 

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { setupServer, type SetupServer } from 'msw/node';
-import type { Order } from '../src/orders.ts';
-import type { Payment } from '../src/payments.ts';
-import { PROBLEM_CONTENT_TYPE } from '../src/problems.ts';
-import { TENANT_HEADER, type Tenant } from '../src/tenancy.ts';
-import { mockPaymentsProvider, type MockPaymentsProvider } from './mock-payments.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import type { Order } from '../../src/orders.ts';
+import type { Payment } from '../../src/payments.ts';
+import { PROBLEM_CONTENT_TYPE } from '../../src/problems.ts';
+import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
+import { mockPaymentsProvider, type MockPaymentsProvider } from '../mock-payments.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 /** Not loopback: in mock mode only the msw handlers may answer it. */
 const PAYMENTS_BASE_URL = 'https://payments.support-desk.test/v1';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROBLEM_CONTENT_TYPE } from '../src/problems.ts';
-import { TENANT_HEADER } from '../src/tenancy.ts';
+import { PROBLEM_CONTENT_TYPE } from '../../src/problems.ts';
+import { TENANT_HEADER } from '../../src/tenancy.ts';
 import { withTenant } from '@proving-ground/factories';
-import { Order, Tenant, User, useSupportDesk } from './factories/index.ts';
-import { startSupportDesk, type RunningSupportDesk } from './support-desk.ts';
+import { Order, Tenant, User, useSupportDesk } from '../factories/index.ts';
+import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
 
 describe('orders journey', () => {
   let desk: RunningSupportDesk;
