@@ -74,7 +74,11 @@ export async function inTenant<T>(database: Database, request: FastifyRequest, w
   const authorization = request.headers.authorization;
   const key = parseApiKey(authorization);
   // One answer for every bad credential: which part was wrong is not the caller's to learn.
-  const invalid = () => problem('invalid-credentials', 'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.');
+  const invalid = () =>
+    problem(
+      'invalid-credentials',
+      'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.',
+    );
   if (authorization !== undefined && key === undefined) throw invalid();
   const tenantId = tenantIdOf(request);
   if (key !== undefined && key.tenantId !== tenantId) throw invalid();
