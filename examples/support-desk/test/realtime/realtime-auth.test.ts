@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
 import type { ConversationMessageEvent, OrderStatusEvent, RealtimeErrorEvent } from '../../src/realtime/events.ts';
 import { TENANT_HEADER } from '../../src/tenancy.ts';
 import { buildDesk, startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
@@ -67,6 +68,40 @@ describe('realtime endpoint', () => {
       const refused = await refusedUpgrade(realtimeUrl(port, outsider.id), { [TENANT_HEADER]: tenant.id });
 
       expect(refused).toMatchObject({ status: 422, body: { type: 'https://support-desk.example/problems/unknown-reference' } });
+    });
+
+    it('should check an API key on the upgrade as the HTTP API does: a live key opens, a forged or revoked one is refused', async () => {
+      const tenant = await desk.createTenant('Realtime Keys');
+      const other = await desk.createTenant('Realtime Key Thieves');
+      const created = await desk.app.inject({
+        method: 'POST',
+        url: '/tenants/current/api-keys',
+        headers: { [TENANT_HEADER]: tenant.id },
+        payload: { name: 'socket client' },
+      });
+      const key = created.json<{ id: string; key: string }>().key;
+      const secret = key.split('_').slice(2).join('_');
+      const forged = `sdk_${other.id.replaceAll('-', '')}_${secret}`;
+
+      const socket = new WebSocket(realtimeUrl(port), { headers: { authorization: `Bearer ${key}` } });
+      const opened = await new Promise<boolean>((resolve) => {
+        socket.once('open', () => resolve(true));
+        socket.once('error', () => resolve(false));
+      });
+      socket.close();
+      const withForged = await refusedUpgrade(realtimeUrl(port), { authorization: `Bearer ${forged}` });
+      const malformed = await refusedUpgrade(realtimeUrl(port), { authorization: 'Bearer not-a-key', [TENANT_HEADER]: tenant.id });
+      await desk.app.inject({
+        method: 'DELETE',
+        url: `/tenants/current/api-keys/${created.json<{ id: string }>().id}`,
+        headers: { [TENANT_HEADER]: tenant.id },
+      });
+      const revoked = await refusedUpgrade(realtimeUrl(port), { authorization: `Bearer ${key}` });
+
+      expect(opened).toBe(true);
+      for (const refused of [withForged, malformed, revoked]) {
+        expect(refused).toMatchObject({ status: 401, body: { type: 'https://support-desk.example/problems/invalid-credentials' } });
+      }
     });
 
     it('should answer an upgrade on another path with a 404 problem', async () => {
