@@ -26,7 +26,11 @@ export default {
     // writes the HTML dashboard from it. Early detection is off: the journeys share a server and its
     // request log across the tests of a file (beforeAll), so a second run of one test in place sees
     // the first run's requests, which is not flakiness.
-    ['@proving-ground/flaky-detector/reporter', { store: 'reports/flaky-detector/history.sqlite', earlyDetection: false }],
+    // `npm run test:flaky` points it at a store of its own (SUPPORT_DESK_FLAKY_STORE).
+    [
+      '@proving-ground/flaky-detector/reporter',
+      { store: process.env.SUPPORT_DESK_FLAKY_STORE ?? 'reports/flaky-detector/history.sqlite', earlyDetection: false },
+    ],
     ...(impact ? [['@proving-ground/impact-analyzer/reporter', { map: IMPACT_MAP }]] : []),
   ],
   globalSetup: '@proving-ground/test-modes/global-setup',
