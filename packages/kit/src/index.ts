@@ -12,6 +12,7 @@ export {
 } from './errors.js';
 export { listOptionProblems, countProblems, checks, describe as describeOptionValue, type OptionCheck } from './options.js';
 export { maskUrlCredentials, maskValue, MASK } from './masking.js';
+export { luhnValid } from './luhn.js';
 export {
   addCircusEventHandler,
   circusHandlerOwners,

@@ -1,18 +1,4 @@
-/** Whether `digits` passes the Luhn checksum. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let index = digits.length - 1; index >= 0; index--) {
-    let digit = digits.charCodeAt(index) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid } from '@proving-ground/kit';
 
 const between = (value: number, low: number, high: number): boolean => value >= low && value <= high;
 

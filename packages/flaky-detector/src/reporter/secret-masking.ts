@@ -1,4 +1,4 @@
-import { MASK, maskUrlCredentials } from '@proving-ground/kit';
+import { luhnValid, MASK, maskUrlCredentials } from '@proving-ground/kit';
 
 /** PEM private keys, whole (or to the end of the text when it was cut). */
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
@@ -16,19 +16,6 @@ const SECRET_ASSIGNMENT =
 const EMAIL = /\b[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g;
 /** 13 to 19 digits, optionally grouped by spaces or dashes: a payment card number when the Luhn check passes. */
 const CARD_NUMBER = /\b\d(?:[ -]?\d){12,18}\b/g;
-
-function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 /**
  * `text` with the secrets and personal values a test failure may print replaced by `***`: URL
@@ -49,5 +36,5 @@ export function maskFailureSecrets(text: string): string {
     .replace(AUTH_SCHEME, (_match, scheme: string, space: string) => `${scheme}${space}${MASK}`)
     .replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${MASK}`)
     .replace(EMAIL, (_match, domain: string) => `${MASK}@${domain}`)
-    .replace(CARD_NUMBER, (match) => (passesLuhn(match.replace(/\D/g, '')) ? MASK : match));
+    .replace(CARD_NUMBER, (match) => (luhnValid(match.replace(/\D/g, '')) ? MASK : match));
 }
