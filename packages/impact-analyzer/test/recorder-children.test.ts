@@ -34,6 +34,11 @@ function childrenTest(): void {
   test('leaves out what a child loaded and then deleted', () => {
     expect(childProcess.execFileSync(node, ['scripts/temporary.cjs'], { cwd: root, encoding: 'utf8' })).toBe('temporary\n');
   });
+  test('keeps the promisified forms of execFile and exec', async () => {
+    const { promisify } = require('node:util') as typeof import('node:util');
+    expect(await promisify(childProcess.execFile)(node, ['scripts/tool.cjs'], { cwd: root })).toEqual({ stdout: 'tool 42\n', stderr: '' });
+    expect(await promisify(childProcess.exec)(`"${node}" scripts/shell.cjs`, { cwd: root })).toEqual({ stdout: 'shell\n', stderr: '' });
+  });
 }
 
 /** The same children, from a native ESM test file. */
@@ -60,6 +65,12 @@ async function esmChildrenTest(): Promise<void> {
   });
   test('leaves out what a child loaded and then deleted', () => {
     expect(execFileSync(node, ['scripts/temporary.cjs'], { cwd: root, encoding: 'utf8' })).toBe('temporary\n');
+  });
+  test('keeps the promisified forms of execFile and exec', async () => {
+    const { promisify } = await import('node:util');
+    const { execFile } = await import('node:child_process');
+    expect(await promisify(execFile)(node, ['scripts/tool.cjs'], { cwd: root })).toEqual({ stdout: 'tool 42\n', stderr: '' });
+    expect(await promisify(exec)(`"${node}" scripts/shell.cjs`, { cwd: root })).toEqual({ stdout: 'shell\n', stderr: '' });
   });
 }
 

@@ -1,5 +1,6 @@
 import type * as ChildProcess from 'node:child_process';
 import type * as Fs from 'node:fs';
+import { promisify } from 'node:util';
 
 /** Names the file a child process started by a recorded test appends what it loaded to. */
 export const CHILD_LOG_VARIABLE = 'IMPACT_ANALYZER_CHILD_LOG';
@@ -64,9 +65,21 @@ export class ChildProcessLog {
       if (typeof original !== 'function' || this.originals.has(name)) continue;
       this.originals.set(name, original);
       const environment = (env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv => this.environment(env);
-      target[name] = function (this: unknown, ...args: unknown[]) {
+      const wrapper = function (this: unknown, ...args: unknown[]) {
         return original.apply(this, withEnvironment(args, first, environment));
       };
+      // `promisify(execFile)` and `promisify(exec)` resolve with `{ stdout, stderr }` through the
+      // original's custom form: the wrapper keeps one, with the same environment.
+      const custom = (original as { [promisify.custom]?: unknown })[promisify.custom];
+      if (typeof custom === 'function') {
+        Object.defineProperty(wrapper, promisify.custom, {
+          configurable: true,
+          value: function (this: unknown, ...args: unknown[]) {
+            return (custom as AnyFunction).apply(this, withEnvironment(args, first, environment));
+          },
+        });
+      }
+      target[name] = wrapper;
     }
   }
 
