@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
-import { isLiveApiKey, parseApiKey } from './api-key-credentials.ts';
+import { isLiveApiKey, parseApiKey, type ParsedApiKey } from './api-key-credentials.ts';
 import type { Database, Sql } from './database.ts';
 import { isUuid } from './ids.ts';
 import { problem } from './problems.ts';
@@ -61,6 +61,38 @@ export function tenantFromRow(row: { id: string; name: string; created_at: Date 
 }
 
 /**
+ * The one answer for every bad credential (an unknown, revoked, malformed or misdirected key):
+ * which part was wrong is not the caller's to learn.
+ *
+ * @example
+ * if (!(await isLiveApiKey(sql, key.secret))) throw invalidCredentials()
+ */
+export function invalidCredentials(): Error {
+  return problem(
+    'invalid-credentials',
+    'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.',
+  );
+}
+
+/**
+ * The tenant a request (an HTTP request, or a socket's upgrade request) acts for and the API key it
+ * sent, if any, checked as far as it can be without the database: a malformed key, or one issued
+ * to another tenant than the header names, is refused. The caller checks the key is live.
+ *
+ * @throws Problem `invalid-credentials`, or `tenant-required` (see {@link tenantIdOf})
+ * @example
+ * const { tenantId, key } = requestCredentials(request)
+ */
+export function requestCredentials(request: { headers: IncomingHttpHeaders }): { tenantId: string; key: ParsedApiKey | undefined } {
+  const authorization = request.headers.authorization;
+  const key = parseApiKey(authorization);
+  if (authorization !== undefined && key === undefined) throw invalidCredentials();
+  const tenantId = tenantIdOf(request);
+  if (key !== undefined && key.tenantId !== tenantId) throw invalidCredentials();
+  return { tenantId, key };
+}
+
+/**
  * Run `work` in a transaction scoped to the tenant of `request` (see {@link Database.withTenant}),
  * after checking that the tenant exists and, when the request carries an `Authorization` header,
  * that it is a live API key of that tenant (src/api-keys.ts), checked in the same transaction.
@@ -71,24 +103,14 @@ export function tenantFromRow(row: { id: string; name: string; created_at: Date 
  * const users = await inTenant(database, request, (sql) => sql.query('SELECT * FROM users'))
  */
 export async function inTenant<T>(database: Database, request: FastifyRequest, work: (sql: Sql, tenant: Tenant) => Promise<T>): Promise<T> {
-  const authorization = request.headers.authorization;
-  const key = parseApiKey(authorization);
-  // One answer for every bad credential: which part was wrong is not the caller's to learn.
-  const invalid = () =>
-    problem(
-      'invalid-credentials',
-      'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.',
-    );
-  if (authorization !== undefined && key === undefined) throw invalid();
-  const tenantId = tenantIdOf(request);
-  if (key !== undefined && key.tenantId !== tenantId) throw invalid();
+  const { tenantId, key } = requestCredentials(request);
   return database.withTenant(tenantId, async (sql) => {
     const found = await sql.query<{ id: string; name: string; created_at: Date }>(
       'SELECT id, name, created_at FROM tenants WHERE id = $1',
       [tenantId],
     );
     const row = found.rows[0];
-    if (key !== undefined && (row === undefined || !(await isLiveApiKey(sql, key.secret)))) throw invalid();
+    if (key !== undefined && (row === undefined || !(await isLiveApiKey(sql, key.secret)))) throw invalidCredentials();
     if (row === undefined) throw problem('unknown-tenant', `No tenant has the id ${tenantId}.`);
     return work(sql, tenantFromRow(row));
   });

@@ -6,8 +6,8 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Database } from '../database.ts';
 import { isUuid, UUID_PATTERN } from '../ids.ts';
 import { PROBLEM_CONTENT_TYPE, problem, problemDetailsOf, type ProblemDetails } from '../problems.ts';
-import { isLiveApiKey, parseApiKey } from '../api-key-credentials.ts';
-import { tenantIdOf } from '../tenancy.ts';
+import { isLiveApiKey } from '../api-key-credentials.ts';
+import { invalidCredentials, requestCredentials } from '../tenancy.ts';
 import { MAX_MESSAGE_LENGTH, type Conversations } from './conversations.ts';
 import type { RealtimeHub } from './realtime-hub.ts';
 import type { MessageSink, SendQueue } from './send-queue.ts';
@@ -57,17 +57,7 @@ function sinkOf(socket: WebSocket): MessageSink {
 
 /** The tenant (and customer, with `?userId=`) an upgrade request acts for, checked in the database. */
 async function authenticate(database: Database, request: IncomingMessage, url: URL): Promise<{ tenantId: string; userId?: string }> {
-  const authorization = request.headers.authorization;
-  const key = parseApiKey(authorization);
-  // The same answer as the HTTP API's for every bad credential (see inTenant).
-  const invalid = () =>
-    problem(
-      'invalid-credentials',
-      'The API key is not valid, was revoked, or is not for this tenant. Create one with POST /tenants/current/api-keys.',
-    );
-  if (authorization !== undefined && key === undefined) throw invalid();
-  const tenantId = tenantIdOf(request);
-  if (key !== undefined && key.tenantId !== tenantId) throw invalid();
+  const { tenantId, key } = requestCredentials(request);
   const userId = url.searchParams.get('userId') ?? undefined;
   if (userId !== undefined && !UUID_PATTERN.test(userId)) {
     throw problem('validation-failed', `The userId query parameter must be a user id (a UUID), got "${userId}".`, {
@@ -76,7 +66,7 @@ async function authenticate(database: Database, request: IncomingMessage, url: U
   }
   await database.withTenant(tenantId, async (sql) => {
     const tenant = await sql.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
-    if (key !== undefined && (tenant.rowCount === 0 || !(await isLiveApiKey(sql, key.secret)))) throw invalid();
+    if (key !== undefined && (tenant.rowCount === 0 || !(await isLiveApiKey(sql, key.secret)))) throw invalidCredentials();
     if (tenant.rowCount === 0) throw problem('unknown-tenant', `No tenant has the id ${tenantId}.`);
     if (userId === undefined) return;
     const user = await sql.query('SELECT 1 FROM users WHERE id = $1', [userId]);
