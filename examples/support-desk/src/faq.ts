@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatModelOptions } from './chat-model-options.ts';
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Database } from './database.ts';
@@ -13,21 +14,11 @@ import { inTenant } from './tenancy.ts';
 /** The model asked when `OPENAI_MODEL` is not set. */
 export const DEFAULT_FAQ_MODEL = 'gpt-4o-mini';
 
-/** Options of {@link FaqAssistant}. */
-export interface FaqAssistantOptions {
-  /** Any OpenAI-compatible API, ending in `/v1` (`OPENAI_BASE_URL`). */
-  baseURL: string;
-  /** Sent as the bearer token (`OPENAI_API_KEY`). */
-  apiKey: string;
-  /** The chat model (default {@link DEFAULT_FAQ_MODEL}). */
-  model?: string | undefined;
-  /** Retries of failed connections and 429/5xx answers (the SDK's default is 2). */
-  maxRetries?: number | undefined;
-  /** Time allowed for the model to start answering, retries included, in milliseconds (default 30 s). */
-  timeoutMs?: number | undefined;
-  /** The `fetch` the SDK uses; the global one when left out. */
-  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
-}
+/**
+ * Options of {@link FaqAssistant}: the model ({@link DEFAULT_FAQ_MODEL} by default), retries (the
+ * SDK's 2 by default) and the time allowed for the model to start answering (30 s by default).
+ */
+export type FaqAssistantOptions = ChatModelOptions;
 
 /** Tokens an upstream reported for one answer. */
 export interface TokenUsage {

@@ -1,4 +1,5 @@
 import OpenAI, { APIError } from 'openai';
+import type { ChatModelOptions } from '../chat-model-options.ts';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { handoffQueueFor, INTENT_DESCRIPTIONS, INTENTS, isIntent, type AgentQueue, type Intent } from './intents.ts';
 import { classifyByKeywords, MAX_ROUTED_CHARACTERS } from './keyword-rules.ts';
@@ -9,21 +10,12 @@ export const DEFAULT_ROUTER_MODEL = 'gpt-4o-mini';
 /** Routed with a confidence below this, a message goes to a person (see {@link handoffQueueFor}). */
 export const DEFAULT_ESCALATE_BELOW = 0.5;
 
-/** Where the router asks its model: any OpenAI-compatible API, as the FAQ assistant's settings. */
-export interface RouterModelOptions {
-  /** Ends in `/v1` (`OPENAI_BASE_URL`). */
-  baseURL: string;
-  /** Sent as the bearer token (`OPENAI_API_KEY`). */
-  apiKey: string;
-  /** The chat model (default {@link DEFAULT_ROUTER_MODEL}). */
-  model?: string | undefined;
-  /** Retries of failed connections and 429/5xx answers (default 1: routing is on the customer's path). */
-  maxRetries?: number | undefined;
-  /** Time allowed for an answer, retries included, in milliseconds (default 10 s). */
-  timeoutMs?: number | undefined;
-  /** The `fetch` the SDK uses; the global one when left out. */
-  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
-}
+/**
+ * Where the router asks its model, as the FAQ assistant's settings: the model
+ * ({@link DEFAULT_ROUTER_MODEL} by default), 1 retry (routing is on the customer's path) and 10 s
+ * for an answer, retries included, by default.
+ */
+export type RouterModelOptions = ChatModelOptions;
 
 /** Options of {@link IntentRouter}. */
 export interface IntentRouterOptions {
