@@ -374,8 +374,10 @@ export function installClientRequestAnswers(options: ClientRequestAnswersOptions
 
   /** Take `client`'s request on the fast path when the whole of it waits to be written to `socket`. */
   const take = (client: ClientRequest, socket: StandInSocket): void => {
-    if (socket.destroyed || (socket as { _httpMessage?: unknown })._httpMessage !== client || exchanges.has(socket) || !options.enabled())
-      return;
+    // Node 24 ties the socket to the request in onSocket; Node 22 a tick later (before it flushes
+    // the request's bytes): a socket tied to no request yet is this one's.
+    const owner = (socket as { _httpMessage?: unknown })._httpMessage;
+    if (socket.destroyed || (owner != null && owner !== client) || exchanges.has(socket) || !options.enabled()) return;
     const outgoing = readOutgoing(client);
     if (outgoing === undefined) return;
     const { size, ...request } = outgoing;
