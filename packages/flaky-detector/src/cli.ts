@@ -4,7 +4,7 @@
  * quarantine checks). Each command is a file under src/cli/.
  */
 import { parseArgs } from 'node:util';
-import { describeChoice, firstLine } from '@proving-ground/kit';
+import { describeChoice, firstLine, runWhenInvoked } from '@proving-ground/kit';
 import type { Command, CommandIo } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { FlakyError, isFlakyError } from './errors.js';
@@ -70,24 +70,4 @@ export async function runCli(args: readonly string[], io: CommandIo): Promise<nu
   }
 }
 
-const invokedDirectly =
-  typeof process !== 'undefined' && process.argv[1] !== undefined && /flaky-detector|cli\.[cm]?js$/.test(process.argv[1]);
-if (invokedDirectly) {
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    isTTY: process.stderr.isTTY === true,
-    stdoutIsTTY: process.stdout.isTTY === true,
-  };
-  runCli(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenInvoked('flaky-detector', runCli);

@@ -3,6 +3,7 @@
  * `impact-analyzer`: the command line of the analyzer (select, why, shards, merge, report). Each
  * command is a file under src/cli/.
  */
+import { runWhenInvoked } from '@proving-ground/kit';
 import type { CommandIo } from './cli/command.js';
 import { runCommandLine, type CommandLine } from './cli/command-line.js';
 import { COMMANDS } from './cli/commands.js';
@@ -27,16 +28,4 @@ export async function runCli(args: readonly string[], io: CommandIo): Promise<nu
   return runCommandLine(IMPACT_CLI, args, io);
 }
 
-const invokedDirectly =
-  typeof process !== 'undefined' && process.argv[1] !== undefined && /impact-analyzer|cli\.[cm]?js$/.test(process.argv[1]);
-if (invokedDirectly) {
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  };
-  void runCli(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  });
-}
+runWhenInvoked('impact-analyzer', runCli);
