@@ -306,6 +306,8 @@ async function ping(port: number): Promise<string> {
 }
 
 describe('proxyContainer with a real testcontainers container', () => {
+  // Opt-in (CHAOS_DOCKER=1): neither this machine nor CI has a Docker engine. The adapter itself is
+  // covered above against a stand-in over a real TCP server; with the opt-in and no engine in CI, it fails.
   if (dockerSkip !== undefined) {
     it.skip(`should stop and restart a Redis container behind a stable proxy port (skipped: ${dockerSkip})`, () => undefined);
     return;

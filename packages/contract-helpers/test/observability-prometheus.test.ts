@@ -4,6 +4,8 @@ import { serverSource, startOwnServer, type OwnServer } from './fixtures/own-pro
 
 expect.extend(observabilityMatchers);
 
+// A real Prometheus and Pushgateway: `.ci/run` starts them; on a developer's machine without them the
+// suites skip with the reason in their titles, and in CI serverSource() fails instead.
 const source = serverSource('prometheus');
 const describeReal = 'skipReason' in source ? describe.skip : describe;
 const gatewaySource = serverSource('pushgateway');

@@ -114,6 +114,8 @@ describe('a version 1 store', () => {
     expect(sha(file)).toBe(before);
   });
 
+  // A real PostgreSQL: `.ci/run` starts one; without it a developer's run skips with the reason in the
+  // title (CI fails instead, see the real-services helper).
   const describeWithPostgres = postgres.url === undefined ? describe.skip : describe;
   describeWithPostgres(`in PostgreSQL ${postgres.skipReason ?? ''}`.trim(), () => {
     async function postgresV1(version: number): Promise<{ url: string; drop(): Promise<void> }> {

@@ -102,6 +102,8 @@ const BACKENDS = [
 ];
 
 describe.each(BACKENDS)('a queue outage ($backend)', ({ backend, skipReason, open }) => {
+  // JetStream needs a NATS server (NATS_URL, or a `nats-server` to start): without one a developer's
+  // run skips that backend with the reason; in CI test/queue/nats-server.ts fails instead.
   if (skipReason !== undefined) {
     it.skip(`should lose or duplicate no message across an outage ${skipReason}`, () => undefined);
     return;

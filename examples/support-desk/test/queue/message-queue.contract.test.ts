@@ -45,6 +45,8 @@ beforeAll(async () => {
 
 // The same contract for both queues: whatever the backend, the service sees the same guarantees.
 describe.each(BACKENDS)('MessageQueue contract ($name)', (backend) => {
+  // JetStream needs a NATS server (NATS_URL, or a `nats-server` to start): without one a developer's
+  // run skips that backend with the reason; in CI test/queue/nats-server.ts fails instead.
   if (backend.skipReason !== undefined) {
     it.skip(`should keep the message queue contract ${backend.skipReason}`, () => undefined);
     return;

@@ -124,6 +124,7 @@ describe('episode replay', () => {
   const sources = (answers: RoutedMessage[]) => answers.map((answer) => answer.source);
   const intents = (answers: RoutedMessage[]) => answers.map((answer) => answer.intent);
 
+  // Records the cassette: runs only in live_smoke (skipped with the reason in mock and golden, which replay it).
   live.it('should record the episode through the API from the local routing upstream', async () => {
     const upstream = await startRoutingUpstream();
     aliasOrigin(new URL(upstream.baseURL).origin, UPSTREAM_ALIAS);
