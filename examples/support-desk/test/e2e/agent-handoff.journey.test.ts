@@ -1,44 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { aliasOrigin, cassetteMatchers, currentCassette, setupCassettes, type CassetteMatchers } from '@proving-ground/cassettes';
+import { aliasOrigin } from '@proving-ground/cassettes';
 import { currentMode, live } from '@proving-ground/test-modes';
 import { answerFaq } from '../../src/faq-knowledge.ts';
 import type { Conversation } from '../../src/realtime/conversations.ts';
 import type { AgentHandoff, RoutedMessage } from '../../src/router/agent-handoffs.ts';
 import { IntentRouter } from '../../src/router/intent-router.ts';
 import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
+import { expectWithinCostCeiling, setupRoutingCassettes, UPSTREAM_ALIAS } from '../router/routing-cassettes.ts';
 import { ROUTING_MODEL } from '../router/routing-model.ts';
 import { startRoutingUpstream, type RoutingUpstream } from '../router/routing-upstream.ts';
 import { buildDesk, openDeskDatabase, type DeskDatabase, type RunningSupportDesk } from '../support-desk.ts';
 
-declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the cassette matchers to expect()
-  interface Matchers<R> extends CassetteMatchers<R> {}
-}
-
-/** The stable name of the local routing upstream in cassettes; nothing listens there. */
-const UPSTREAM_ALIAS = 'http://llm-router.cassettes.test';
-
 // The router's prompt names the conversation (a fresh UUID each run) and the time: similar
 // matching is blind to both, so the recorded answers replay for a new conversation.
-setupCassettes({
-  dir: 'cassettes',
-  inMock: 'replay',
-  hosts: [UPSTREAM_ALIAS],
-  match: { strategy: 'similar' },
-  normalize: { responseJson: { id: 'chatcmpl-recorded', created: 0 } },
-  prices: { [ROUTING_MODEL]: { input: 0.15, output: 0.6 } },
-});
-expect.extend(cassetteMatchers);
+setupRoutingCassettes('similar');
 
 const recording = currentMode() === 'live_smoke';
 const journey = recording ? live.describe.bind(live) : describe;
-
-/** In golden and mock the cassette replays (and records under live_smoke with TEST_RECORD): its cost stays under `usd`. */
-function expectWithinCostCeiling(usd: number): void {
-  const cassette = currentCassette();
-  if (cassette === undefined) return; // live_smoke without recording: nothing is recorded to price
-  expect(cassette).toCostAtMost(usd);
-}
 
 journey('agent hand-off journey', () => {
   let upstream: RoutingUpstream | undefined;

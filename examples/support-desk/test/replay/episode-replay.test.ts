@@ -13,12 +13,10 @@ import { live } from '@proving-ground/test-modes';
 import type { RoutedMessage } from '../../src/router/agent-handoffs.ts';
 import { IntentRouter } from '../../src/router/intent-router.ts';
 import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
+import { UPSTREAM_ALIAS } from '../router/routing-cassettes.ts';
 import { ROUTING_MODEL } from '../router/routing-model.ts';
 import { startRoutingUpstream } from '../router/routing-upstream.ts';
 import { buildDesk, openDeskDatabase, type DeskDatabase, type RunningSupportDesk } from '../support-desk.ts';
-
-/** The stable name of the local routing upstream in the cassette; nothing listens there. */
-const UPSTREAM_ALIAS = 'http://llm-router.cassettes.test';
 
 /** The recorded episode (one conversation, four customer turns, four model calls): `<dir>/<name>.json`. */
 const EPISODE_DIR = fileURLToPath(new URL('../../cassettes/test', import.meta.url));

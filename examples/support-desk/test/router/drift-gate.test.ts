@@ -1,49 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { aliasOrigin, cassetteMatchers, currentCassette, setupCassettes, type CassetteMatchers } from '@proving-ground/cassettes';
+import { aliasOrigin } from '@proving-ground/cassettes';
 import { currentMode, live } from '@proving-ground/test-modes';
 import type { Intent } from '../../src/router/intents.ts';
 import { IntentRouter, type RoutingDecision } from '../../src/router/intent-router.ts';
 import { expectWithinDriftThreshold, formatDriftReport, scoreRouter, type GoldenUtterance } from './drift-gate.ts';
+import { expectWithinCostCeiling, setupRoutingCassettes, UPSTREAM_ALIAS } from './routing-cassettes.ts';
 import { ROUTING_MODEL } from './routing-model.ts';
 import { startRoutingUpstream, type RoutingUpstream } from './routing-upstream.ts';
-
-declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- adds the cassette matchers to expect()
-  interface Matchers<R> extends CassetteMatchers<R> {}
-}
 
 /** The router fails the suite when more than this share of the golden set is misrouted. */
 const MISROUTE_THRESHOLD = 0.1;
 /** The keyword rules only stand in while the model is down: they may misroute more, not much more. */
 const FALLBACK_MISROUTE_THRESHOLD = 0.2;
 
-/** The stable name of the local routing upstream in cassettes; nothing listens there. */
-const UPSTREAM_ALIAS = 'http://llm-router.cassettes.test';
-
 const golden = JSON.parse(readFileSync(new URL('./golden-set.json', import.meta.url), 'utf8')) as { utterances: GoldenUtterance[] };
 
 // golden and mock replay the committed answers; live_smoke with TEST_RECORD=missing records them
 // from the local routing upstream. The golden prompts carry no conversation context: exact matching.
-setupCassettes({
-  dir: 'cassettes',
-  inMock: 'replay',
-  hosts: [UPSTREAM_ALIAS],
-  match: { strategy: 'exact' },
-  normalize: { responseJson: { id: 'chatcmpl-recorded', created: 0 } },
-  prices: { [ROUTING_MODEL]: { input: 0.15, output: 0.6 } },
-});
-expect.extend(cassetteMatchers);
+setupRoutingCassettes('exact');
 
 const recording = currentMode() === 'live_smoke';
 const replayed = recording ? live.describe.bind(live) : describe;
-
-/** In golden and mock the cassette replays (and records under live_smoke with TEST_RECORD): its cost stays under `usd`. */
-function expectWithinCostCeiling(usd: number): void {
-  const cassette = currentCassette();
-  if (cassette === undefined) return; // live_smoke without recording: nothing is recorded to price
-  expect(cassette).toCostAtMost(usd);
-}
 
 replayed('router drift gate', () => {
   let upstream: RoutingUpstream | undefined;
