@@ -2,11 +2,12 @@
 // with `--cpu-prof` to see where a replay's time goes. Prints the mean per replay; `--compare` alternates
 // batches on the guard's node:http fast path and on the interceptors' socket path.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withCassette } from '@proving-ground/cassettes';
 import { networkGuard } from '@proving-ground/test-modes';
+import { postWithHttp } from './http-post.mjs';
 
 const client = process.argv[2] ?? 'http';
 const count = Number(process.argv[3] ?? 3000);
@@ -32,25 +33,7 @@ const callFetch = async () => {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
   check(await response.text());
 };
-const callHttp = () =>
-  new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (incoming) => {
-      let text = '';
-      incoming.setEncoding('utf8');
-      incoming.on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => {
-        try {
-          check(text);
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
-      incoming.on('error', reject);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(BODY);
-  });
+const callHttp = async () => check(await postWithHttp(url, BODY));
 let call = { fetch: callFetch, http: callHttp }[client];
 if (client === 'axios') {
   const { default: axios } = await import('axios');

@@ -12,11 +12,12 @@
 // 3. per test (node:http, the only client Polly.js's Node adapter sees), against Polly.js.
 // 4. loading a cassette of 1,000 interactions.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASSETTE_VERSION, readCassette, withCassette, writeCassetteAtomically } from '@proving-ground/cassettes';
 import { networkGuard } from '@proving-ground/test-modes';
+import { postWithHttp } from './http-post.mjs';
 import nock from 'nock';
 import { Bench } from 'tinybench';
 
@@ -61,25 +62,8 @@ async function callFetch() {
   check(await response.text());
 }
 
-function callHttp() {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (incoming) => {
-      let text = '';
-      incoming.setEncoding('utf8');
-      incoming.on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => {
-        try {
-          check(text);
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
-      incoming.on('error', reject);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(REQUEST_BODY);
-  });
+async function callHttp() {
+  check(await postWithHttp(url, REQUEST_BODY));
 }
 
 async function measure(title, tasks) {
