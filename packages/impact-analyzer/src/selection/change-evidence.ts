@@ -193,7 +193,10 @@ export function collectEvidence(input: EvidenceInput): Evidence {
     }
   }
 
-  for (const [reached, edges] of reverseClosure(graph, moduleLevel)) {
+  // Each closure once: the static reasons, the build-output links and the body-only narrowing share them.
+  const moduleClosure = reverseClosure(graph, moduleLevel);
+  const bodyClosures = new Map([...bodyOnly.keys()].map((path) => [path, reverseClosure(graph, [path])] as const));
+  for (const [reached, edges] of moduleClosure) {
     const chain = chainOf(edges, reached);
     if (reached !== chain[0])
       select(reached, 'static-dependency', `It depends on ${chain[0]} (${describeChain(chain)}).`, chain[0]!, chain, edges.length, edges);
@@ -208,7 +211,6 @@ export function collectEvidence(input: EvidenceInput): Evidence {
   // sources it was built from, and on what they depend on, whatever the function bodies say.
   const builtFrom = map === undefined ? undefined : builtFromIndex(index, (path) => graph.sourceOf(path));
   if (builtFrom !== undefined && builtFrom.size > 0) {
-    const changed = [...moduleLevel, ...bodyOnly.keys()];
     const ranBuildOutput = (source: string, chain: readonly string[], edges?: readonly GraphEdge[]): void => {
       for (const [test, output] of builtFrom.get(source) ?? []) {
         const through = chain.length > 1 ? `; ${source} depends on ${chain[0]} (${describeChain(chain)})` : '';
@@ -223,16 +225,22 @@ export function collectEvidence(input: EvidenceInput): Evidence {
         );
       }
     };
-    for (const path of changed) ranBuildOutput(path, [path]);
-    for (const [reached, edges] of reverseClosure(graph, changed)) {
-      const chain = chainOf(edges, reached);
-      if (reached !== chain[0]) ranBuildOutput(reached, chain, edges);
+    const closures: [readonly string[], ReadonlyMap<string, readonly GraphEdge[]>][] = [
+      [moduleLevel, moduleClosure],
+      ...[...bodyClosures].map(([path, closure]): [readonly string[], ReadonlyMap<string, readonly GraphEdge[]>] => [[path], closure]),
+    ];
+    for (const [roots, closure] of closures) {
+      for (const path of roots) ranBuildOutput(path, [path]);
+      for (const [reached, edges] of closure) {
+        const chain = chainOf(edges, reached);
+        if (reached !== chain[0]) ranBuildOutput(reached, chain, edges);
+      }
     }
   }
 
   for (const [path, change] of bodyOnly) {
     const names = new Set(change.functions);
-    const plain = reverseClosure(graph, [path]);
+    const plain = bodyClosures.get(path)!;
     const precise = reverseClosure(graph, [path], { precise: new Map([[path, new Set(change.exports)]]) });
     const candidates = new Set([...[...plain.keys()].filter((file) => testSet.has(file)), ...(index.byFile.get(path) ?? [])]);
     for (const test of candidates) {
