@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { FlakyError } from './errors.js';
 
 /** How one attempt of a test ended. */
@@ -80,7 +80,7 @@ export interface History {
  */
 export function testIdOf(file: string, fullName: string, occurrence = 1): string {
   const key = `${file.split('\\').join('/')}\u0000${fullName}${occurrence > 1 ? `\u0000${occurrence}` : ''}`;
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return hash('sha256', key, 'hex').slice(0, 16);
 }
 
 /**
@@ -118,5 +118,5 @@ export function errorFingerprint(message: string): string {
     .replace(ANSI_COLOUR, '')
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{8,}\b/gi, '<hex>')
     .replace(/\d+(\.\d+)?/g, '<n>');
-  return createHash('sha256').update(normalised).digest('hex').slice(0, 12);
+  return hash('sha256', normalised, 'hex').slice(0, 12);
 }

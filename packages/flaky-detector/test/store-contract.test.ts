@@ -13,6 +13,7 @@ import {
   type HistoryStore,
   type HistoryStoreOptions,
 } from '../src/index.js';
+import type { HistorySource } from '../src/store/history-source.js';
 import { attemptKeys, sampleAttempt, sampleRun } from './history-samples.js';
 import { scratchDatabase, type ScratchDatabase } from './postgres-database.js';
 
@@ -138,6 +139,42 @@ describe.each(KINDS)('openHistoryStore ($name)', (kind) => {
         ['run-2', 'a kept'],
         ['run-3', 'a kept'],
         ['run-4', 'a kept'],
+      ]);
+    });
+
+    it('should name the tests that failed in the last runs, every known test by file, and count the tests of runs', async () => {
+      for (let hour = 0; hour < 4; hour += 1) {
+        const runId = `run-${hour}`;
+        await store.recordRun(sampleRun(runId, hour));
+        await store.recordAttempts([
+          sampleAttempt(runId, 'orders steady'),
+          // Fails its first attempt in run 1 and passes the retry.
+          ...(hour === 1
+            ? [sampleAttempt(runId, 'orders retried', 'failed'), sampleAttempt(runId, 'orders retried', 'passed', { attempt: 2 })]
+            : [sampleAttempt(runId, 'orders retried')]),
+          // Failed only in run 0, outside the window of the last 4 runs (run-now is one of them).
+          sampleAttempt(runId, 'refunds old', hour === 0 ? 'failed' : 'passed'),
+          sampleAttempt(runId, 'refunds skipped', 'skipped'),
+        ]);
+      }
+      await store.recordRun(sampleRun('run-now', 9));
+      const source = store as unknown as HistorySource;
+
+      const digest = await source.runStartDigest({ lastRuns: 4, knownTests: true });
+      const brief = await source.runStartDigest({ lastRuns: 4, knownTests: false });
+      const counted = await source.testsPerRun(['run-1', 'run-now', 'run-unknown']);
+
+      expect(digest.failing).toEqual([sampleAttempt('x', 'orders retried').testId]);
+      expect([...digest.knownByFile!].map(([file, ids]) => [file, [...ids].sort()]).sort()).toEqual([
+        ['src/orders.test.ts', [sampleAttempt('x', 'orders steady').testId, sampleAttempt('x', 'orders retried').testId].sort()],
+        ['src/refunds.test.ts', [sampleAttempt('x', 'refunds old').testId, sampleAttempt('x', 'refunds skipped').testId].sort()],
+      ]);
+      expect(brief).toEqual({ failing: digest.failing, knownByFile: undefined });
+      // Skipped tests do not count; a retried test counts once.
+      expect([...counted]).toEqual([
+        ['run-1', 3],
+        ['run-now', 0],
+        ['run-unknown', 0],
       ]);
     });
 

@@ -34,9 +34,11 @@ function dispatcher(registry: Registry) {
   // jest-circus awaits asynchronous handlers for `dispatch` and ignores results for `dispatchSync`
   // (`add_test`, ...): run in order, and only turn asynchronous when a handler returns a promise.
   return (event: unknown, state: unknown): void | Promise<void> => {
-    const entries = [...registry.entries];
+    // Handlers are only ever added, at the end: those added while this event runs wait for the next.
+    const { entries } = registry;
+    const count = entries.length;
     const runFrom = (index: number): void | Promise<void> => {
-      for (let i = index; i < entries.length; i++) {
+      for (let i = index; i < count; i++) {
         const result = (entries[i]!.handler as (event: unknown, state: unknown) => unknown)(event, state);
         if (result instanceof Promise) return result.then(() => runFrom(i + 1));
       }

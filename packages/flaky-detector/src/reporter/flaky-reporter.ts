@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { firstLine } from '@proving-ground/kit';
 import { FlakyError } from '../errors.js';
-import type { History, RunKey, RunRecord } from '../model.js';
+import type { RunKey, RunRecord } from '../model.js';
 import {
   activeQuarantine,
   DEFAULT_QUARANTINE_FILE,
@@ -12,10 +12,10 @@ import {
   type QuarantineEntry,
   type QuarantineFile,
 } from '../quarantine/quarantine-file.js';
-import { knownFlakyTests, knownTestsByFile } from '../reruns/known-tests.js';
+import { knownFlakyInStore } from '../reruns/known-tests.js';
 import { DEFAULT_EARLY_RUNS } from '../reruns/rerun-policy.js';
-import type { HistoryStore } from '../store/history-store.js';
-import { isPostgresUrl, openHistoryStore } from '../store/open-store.js';
+import type { HistorySource } from '../store/history-source.js';
+import { isPostgresUrl, openHistorySource } from '../store/open-store.js';
 import { assembleAttempts, type JestTestCase } from './attempt-assembly.js';
 import { changedFilesSince } from './changed-files.js';
 import { hasJsonSummaryReporter, readCoverageSummary } from './coverage-summary.js';
@@ -30,6 +30,13 @@ import {
   type ChannelAttempt,
   type RunConfig,
 } from './run-folder.js';
+
+/** What a run start reads from the history. */
+interface KnownTests {
+  flaky: string[];
+  /** Every test the history has recorded, by file: the others are new. */
+  byFile: ReadonlyMap<string, readonly string[]>;
+}
 
 /** The part of Jest's global config the reporter reads. */
 export interface ReporterGlobalConfig {
@@ -88,7 +95,7 @@ export class FlakyDetectorReporter {
   private readonly quarantinePath: string;
   private readonly expired: QuarantineEntry[];
   private readonly folder: string;
-  private store: HistoryStore | undefined;
+  private store: HistorySource | undefined;
   private key: RunKey | undefined;
   private config: RunConfig | undefined;
   private lastError: Error | undefined;
@@ -143,34 +150,42 @@ export class FlakyDetectorReporter {
     this.key = key;
     this.store = await this.openStore();
     await this.store.recordRun(key);
-    const history = await this.readHistory();
-    this.config = this.runConfig(key, history);
-    writeRunFolder(this.folder, this.config, history === undefined ? new Map() : knownTestsByFile(history));
+    const known = await this.readKnownTests();
+    this.config = this.runConfig(key, known);
+    writeRunFolder(this.folder, this.config, known.byFile);
   }
 
-  private async openStore(): Promise<HistoryStore> {
+  private async openStore(): Promise<HistorySource> {
     const target = this.options.store ?? process.env[DATABASE_URL_VARIABLE];
-    if (target !== undefined && target !== '' && isPostgresUrl(target)) return openHistoryStore({ url: target, cwd: this.rootDir });
+    if (target !== undefined && target !== '' && isPostgresUrl(target)) return openHistorySource({ url: target, cwd: this.rootDir });
     // No full quick check at every run start (about a second for 10 M attempts): damage met while
     // reading or writing is still reported as FLAKY_CORRUPT_STORE, and the file is never overwritten.
-    return openHistoryStore({ path: target === '' ? undefined : target, cwd: this.rootDir, quickCheck: false });
+    return openHistorySource({ path: target === '' ? undefined : target, cwd: this.rootDir, quickCheck: false });
   }
 
-  private async readHistory(): Promise<History | undefined> {
+  /**
+   * What the run needs from the recent history: the known-flaky tests (to retry) and the tests each
+   * file had (new ones run several times). The store digests the window itself; only the failing
+   * tests' attempts are read and scored.
+   */
+  private async readKnownTests(): Promise<KnownTests> {
     const retries = this.options.retries;
     const wantsFlaky = retries !== false && retries?.knownFlaky !== false;
-    if (!wantsFlaky && this.options.earlyDetection === false) return undefined;
-    return this.store!.history({ lastRuns: this.options.historyRuns ?? DEFAULT_HISTORY_RUNS });
+    const wantsKnown = this.options.earlyDetection !== false;
+    if (!wantsFlaky && !wantsKnown) return { flaky: [], byFile: new Map() };
+    const lastRuns = this.options.historyRuns ?? DEFAULT_HISTORY_RUNS;
+    const digest = await this.store!.runStartDigest({ lastRuns, knownTests: wantsKnown });
+    return {
+      flaky: wantsFlaky ? await knownFlakyInStore(this.store!, lastRuns, digest.failing) : [],
+      byFile: digest.knownByFile ?? new Map(),
+    };
   }
 
-  private runConfig(key: RunKey, history: History | undefined): RunConfig {
+  private runConfig(key: RunKey, known: KnownTests): RunConfig {
     const retries = this.options.retries === false ? { maxRetries: 0, budget: 0 } : (this.options.retries ?? {});
     const early = this.options.earlyDetection === false ? undefined : (this.options.earlyDetection ?? {});
     const pattern = typeof retries.errorPattern === 'string' ? new RegExp(retries.errorPattern) : retries.errorPattern;
-    const knownFlaky = new Set(retries.tests ?? []);
-    // Earlier runs only: this run is recorded already, with no attempts yet.
-    const earlier = history?.runs.filter((run) => run.runId !== key.runId) ?? [];
-    if (history !== undefined && retries.knownFlaky !== false) for (const id of knownFlakyTests(history)) knownFlaky.add(id);
+    const knownFlaky = new Set([...(retries.tests ?? []), ...known.flaky]);
     return {
       version: 1,
       runId: key.runId,
@@ -192,8 +207,8 @@ export class FlakyDetectorReporter {
         seed: retries.seed ?? createHash('sha256').update(key.runId).digest().readUInt32BE(0),
       },
       earlyDetection: {
-        // With no earlier run every test would be new: early detection starts once there is a history.
-        enabled: early !== undefined && earlier.length > 0,
+        // With no test recorded yet every test would be new: early detection starts once there is a history.
+        enabled: early !== undefined && known.byFile.size > 0,
         changedFiles: early?.changedSince === undefined ? [] : changedFilesSince(early.changedSince, this.rootDir),
         budgetMs: early?.budgetMs ?? 30_000,
         runs: early?.runs ?? [...DEFAULT_EARLY_RUNS],

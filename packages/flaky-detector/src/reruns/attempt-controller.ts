@@ -31,7 +31,7 @@ interface TestState {
   attempts: ChannelAttempt[];
   copies: CircusTest[];
   /** Errors of each attempt, in order (the copies' are cleared when they fold). */
-  attemptErrors: unknown[][];
+  attemptErrors: (readonly unknown[])[];
   /** The cause and the wait of the attempt about to start. */
   nextCause: AttemptCause;
   nextDelayMs: number;
@@ -43,6 +43,9 @@ interface TestState {
 type CircusEvent = { name: string; test?: CircusTest };
 
 const kRetryTimes = Symbol.for('RETRY_TIMES');
+
+/** The errors of an attempt that had none, shared (never changed). */
+const NO_ERRORS: readonly unknown[] = Object.freeze([]);
 
 /** The error or stack text of a jest-circus error entry, the way Jest's results carry it. */
 export function errorText(entry: unknown): string {
@@ -139,9 +142,18 @@ export class AttemptController {
     return state;
   }
 
-  private async onStart(test: CircusTest): Promise<void> {
+  /** Synchronous for a first attempt (jest-circus then waits for nothing); a copy may wait for its backoff first. */
+  private onStart(test: CircusTest): void | Promise<void> {
     const state = this.stateOf(originalOf(test));
-    if (isCopy(test)) {
+    if (!isCopy(test)) {
+      this.started(test, state);
+      return undefined;
+    }
+    return this.onCopyStart(test, state);
+  }
+
+  private async onCopyStart(test: CircusTest, state: TestState): Promise<void> {
+    {
       // Jest's own retries roll back what a failed attempt did to the snapshots (counters, written
       // and checked keys), keyed by the test object that ran it: do the same for the attempts before
       // this copy, so it matches `name 1` again rather than a new `name 2`.
@@ -150,13 +162,18 @@ export class AttemptController {
       for (const earlier of [originalOf(test), ...state.copies]) if (earlier !== test) snapshots?.clear?.(earlier);
       if (state.nextDelayMs > 0) await sleep(state.nextDelayMs);
     }
+    this.started(test, state);
+  }
+
+  private started(test: CircusTest, state: TestState): void {
     state.errorsBefore = test.errors.length;
     state.startedAt = hrtime.bigint();
   }
 
   private onDone(test: CircusTest): void {
-    const durationMs = Number(hrtime.bigint() - this.stateOf(originalOf(test)).startedAt) / 1e6;
+    const endedAt = hrtime.bigint();
     const state = this.stateOf(originalOf(test));
+    const durationMs = Number(endedAt - state.startedAt) / 1e6;
     const failed = test.errors.length > 0;
     const attempt: ChannelAttempt = {
       testId: state.testId,
@@ -175,7 +192,7 @@ export class AttemptController {
       attempt.quarantined = true;
       test.errors.splice(state.errorsBefore);
     }
-    state.attemptErrors.push([...test.errors]);
+    state.attemptErrors.push(test.errors.length === 0 ? NO_ERRORS : [...test.errors]);
     if (!this.another(test, state, failed && !attempt.quarantined, durationMs, attempt.error ?? '')) this.settle(state);
   }
 
@@ -214,7 +231,8 @@ export class AttemptController {
   private onFinish(): void {
     const written: ChannelAttempt[] = [];
     for (const [original, state] of this.tests) {
-      written.push(...state.attempts);
+      for (const attempt of state.attempts) written.push(attempt);
+      if (state.copies.length === 0 && !state.early) continue;
       const lastErrors = state.attemptErrors[state.attemptErrors.length - 1] ?? original.errors;
       const failures = state.attempts.filter((attempt) => attempt.status === 'failed');
       let errors = lastErrors;
@@ -222,7 +240,7 @@ export class AttemptController {
         const firstFailed = state.attemptErrors[state.attempts.indexOf(failures[0]!)] ?? [];
         errors = [this.earlyDetectionError(state, failures.length), ...firstFailed];
       }
-      if (state.copies.length > 0 || errors !== lastErrors) foldCopies(original, state.copies, errors);
+      if (state.copies.length > 0 || errors !== lastErrors) foldCopies(original, state.copies, [...errors]);
     }
     if (this.testPath !== undefined) writeChannelAttempts(this.folder, this.testPath, written);
   }

@@ -1,7 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AttemptRecord, AttemptStatus, History, RunRecord } from '../model.js';
 import { analyzeHistory } from '../scoring/analyze-history.js';
-import { knownFlakyTests, knownTestsByFile } from './known-tests.js';
+import type { HistorySource } from '../store/history-source.js';
+import { openHistorySource } from '../store/open-store.js';
+import { knownFlakyInStore, knownFlakyTests } from './known-tests.js';
 
 /** A history of `runs` runs of `tests` tests, where `outcome(run, test)` gives each test's attempts' statuses. */
 function history(runs: number, tests: number, outcome: (run: number, test: number) => AttemptStatus[]): History {
@@ -64,11 +69,43 @@ describe('knownFlakyTests', () => {
   });
 });
 
-describe('knownTestsByFile', () => {
-  it('should list each file with the ids of its tests', () => {
-    const known = knownTestsByFile(history(2, 6, () => ['passed']));
+describe('knownFlakyInStore', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'flaky-known-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-    expect([...known.keys()].sort()).toEqual(['f0.test.js', 'f1.test.js', 'f2.test.js']);
-    expect(known.get('f0.test.js')?.sort()).toEqual([(0).toString(16).padStart(16, '0'), (3).toString(16).padStart(16, '0')]);
+  /** The history written to a new SQLite store, and that store (for the store's run-start digest). */
+  async function stored(input: History): Promise<HistorySource> {
+    const store = await openHistorySource({ cwd: folder });
+    for (const run of input.runs) await store.recordRun(run);
+    await store.recordAttempts(input.attempts);
+    return store;
+  }
+
+  const idOf = (test: number): string => test.toString(16).padStart(16, '0');
+  const withoutOutage = history(12, 40, (run, test) => {
+    if (test === 3) return run % 3 === 0 ? ['failed', 'passed'] : ['passed']; // flaky
+    if (test === 7) return run >= 6 ? ['failed'] : ['passed']; // broken
+    return ['passed'];
+  });
+  const withOutage = history(12, 20, (run, test) => (run === 5 || (test === 2 && run % 3 === 0) ? ['failed', 'passed'] : ['passed']));
+
+  it.each([
+    ['without an outage', withoutOutage, idOf(3)],
+    ['with an outage', withOutage, idOf(2)],
+  ])('should find what the full analysis of the window finds, %s', async (_name, input, flaky) => {
+    const store = await stored(input);
+    try {
+      const { failing } = await store.runStartDigest({ lastRuns: 10, knownTests: false });
+      const runs = input.runs.slice(-10);
+      const window: History = { runs, attempts: input.attempts.filter((attempt) => runs.some((run) => run.runId === attempt.runId)) };
+
+      expect((await knownFlakyInStore(store, 10, failing)).sort()).toEqual(fullAnalysis(window));
+      expect(fullAnalysis(window)).toContain(flaky);
+    } finally {
+      await store.close();
+    }
   });
 });

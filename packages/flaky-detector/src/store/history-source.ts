@@ -1,6 +1,7 @@
 import type { AttemptRecord, RunRecord } from '../model.js';
 import type { RunColumnsEntry } from './attempt-columns.js';
 import type { HistoryQuery, HistoryStore } from './history-store.js';
+import type { RunStartDigest, RunStartDigestQuery } from './run-start-digest.js';
 
 /** One run and its attempts, as a store yields them run by run. */
 export interface RunWithAttempts {
@@ -19,6 +20,10 @@ export interface HistorySource extends HistoryStore {
   eachRun(query?: HistoryQuery): AsyncIterable<RunWithAttempts>;
   /** {@link eachRun} with each run's attempts as typed-array columns over one catalog: no object per attempt. */
   eachRunColumns(query?: HistoryQuery): AsyncIterable<RunColumnsEntry>;
+  /** What a run start needs (the tests that failed in the last runs, the known tests by file), computed in the store. */
+  runStartDigest(query: RunStartDigestQuery): Promise<RunStartDigest>;
+  /** For each of these runs, how many tests had a passed or failed attempt in it (0 for a run it does not hold). */
+  testsPerRun(runIds: readonly string[]): Promise<Map<string, number>>;
   /** {@link HistoryStore.recordAttempts}, resolving to how many attempts were new. */
   writeAttempts(attempts: readonly AttemptRecord[]): Promise<number>;
 }

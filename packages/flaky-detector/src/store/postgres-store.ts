@@ -6,7 +6,8 @@ import { allocateColumns, emptyCatalog, failureKey, recordsOf, type AttemptCatal
 import { collectHistory, type HistorySource, type RunWithAttempts } from './history-source.js';
 import type { HistoryQuery } from './history-store.js';
 import { POSTGRES_RUN_COLUMNS, POSTGRES_SCHEMA, SCHEMA_LOCK_KEY } from './postgres-schema.js';
-import { SCHEMA_VERSION, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { SCHEMA_VERSION, STATUS_CODES, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { groupByFile, type RunStartDigest, type RunStartDigestQuery } from './run-start-digest.js';
 
 type PgModule = { Client: new (config: ClientConfig) => Client };
 
@@ -292,15 +293,18 @@ export class PostgresHistoryStore implements HistorySource {
     const { runs, catalog, wanted } = await this.#serial('read', () => this.#readIndex(query));
     for (const [key, run] of runs) {
       const columns = await this.#serial('read', async () => {
+        // Only some tests: the server reads just their rows (the key starts with run and test).
         const result = await this.#client.query({
-          text: 'SELECT test, attempt, status, duration_ms, fingerprint FROM flaky_attempts WHERE run = $1 ORDER BY test, attempt',
-          values: [key],
+          text:
+            'SELECT test, attempt, status, duration_ms, fingerprint FROM flaky_attempts WHERE run = $1' +
+            (wanted === undefined ? '' : ' AND test = ANY($2::integer[])') +
+            ' ORDER BY test, attempt',
+          values: wanted === undefined ? [key] : [key, [...wanted]],
           rowMode: 'array',
         });
         const rows = result.rows as [number, number, number, number, number | null][];
         const filled = allocateColumns(rows.length, catalog);
         for (const [test, attempt, status, durationMs, fingerprint] of rows) {
-          if (wanted !== undefined && !wanted.has(test)) continue;
           const at = filled.length++;
           filled.test[at] = test;
           filled.attempt[at] = attempt;
@@ -312,6 +316,39 @@ export class PostgresHistoryStore implements HistorySource {
       });
       yield { run, columns };
     }
+  }
+
+  /** {@link HistorySource.runStartDigest}: two queries, no object per attempt. */
+  runStartDigest(query: RunStartDigestQuery): Promise<RunStartDigest> {
+    return this.#serial('read', async () => {
+      const { sql, parameters } = runSelection({ lastRuns: query.lastRuns }, 'id, started_at');
+      const failing = await this.#client.query({
+        text: `SELECT test_id FROM flaky_tests WHERE id IN (SELECT test FROM flaky_attempts WHERE run IN (SELECT id FROM (${sql}) AS window_runs) AND status = ${STATUS_CODES.failed})`,
+        values: parameters,
+        rowMode: 'array',
+      });
+      const known = query.knownTests
+        ? await this.#client.query({ text: 'SELECT file, test_id FROM flaky_tests', rowMode: 'array' })
+        : undefined;
+      return {
+        failing: (failing.rows as [string][]).map(([testId]) => testId),
+        knownByFile: known === undefined ? undefined : groupByFile(known.rows as [string, string][]),
+      };
+    });
+  }
+
+  /** {@link HistorySource.testsPerRun}: one query for every run asked for. */
+  testsPerRun(runIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#serial('read', async () => {
+      const { rows } = await this.#client.query({
+        text: `SELECT r.run_id, count(DISTINCT a.test) FROM flaky_runs r JOIN flaky_attempts a ON a.run = r.id
+               WHERE r.run_id = ANY($1::text[]) AND a.status IN (${STATUS_CODES.passed}, ${STATUS_CODES.failed}) GROUP BY r.run_id`,
+        values: [[...runIds]],
+        rowMode: 'array',
+      });
+      const counts = new Map((rows as [string, string][]).map(([runId, tests]) => [runId, Number(tests)]));
+      return new Map(runIds.map((runId) => [runId, counts.get(runId) ?? 0]));
+    });
   }
 
   async #readIndex(

@@ -8,7 +8,8 @@ import { allocateColumns, emptyCatalog, failureKey, recordsOf, type AttemptCatal
 import { collectHistory, type HistorySource, type RunWithAttempts } from './history-source.js';
 import type { HistoryQuery } from './history-store.js';
 import { nodeSqlite } from './node-sqlite.js';
-import { SCHEMA_VERSION, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { SCHEMA_VERSION, STATUS_CODES, runColumns, runFromColumns, statusCode, unknownRunError } from './record-encoding.js';
+import { groupByFile, type RunStartDigest, type RunStartDigestQuery } from './run-start-digest.js';
 import { SQLITE_RUN_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 
 /** Packing of test key, attempt number and status code into one number when reading (status < 16, attempt < 65,536). */
@@ -338,19 +339,21 @@ export class SqliteHistoryStore implements HistorySource {
     const { runs, catalog, wanted } = await this.#guard('read', () => this.#readIndex(query));
     // Test, attempt and status packed in one number: fewer values for node:sqlite to convert per row,
     // the largest part of reading 10 M attempts. A run's rows are read in one call (faster than iterating).
+    // Only some tests: SQLite reads just their rows of each run (the key starts with run and test).
+    const only = wanted === undefined ? undefined : JSON.stringify([...wanted]);
     const select = this.#db.prepare(
-      `SELECT test * ${PACK_TEST} + attempt * ${PACK_ATTEMPT} + status, duration_ms, fingerprint FROM attempts WHERE run = ?`,
+      `SELECT test * ${PACK_TEST} + attempt * ${PACK_ATTEMPT} + status, duration_ms, fingerprint FROM attempts WHERE run = ?` +
+        (only === undefined ? '' : ' AND test IN (SELECT value FROM json_each(?))'),
     );
     const row = asArrays(select);
     for (const [key, run] of runs) {
       const columns = await this.#guard('read', () => {
-        const rows = select.all(key);
+        const rows = only === undefined ? select.all(key) : select.all(key, only);
         const filled = allocateColumns(rows.length, catalog);
         for (const raw of rows) {
           const values = row(raw) as [number, number, number | null];
           const packed = values[0];
           const test = Math.floor(packed / PACK_TEST);
-          if (wanted !== undefined && !wanted.has(test)) continue;
           const rest = packed - test * PACK_TEST;
           const at = filled.length++;
           filled.test[at] = test;
@@ -363,6 +366,35 @@ export class SqliteHistoryStore implements HistorySource {
       });
       yield { run, columns };
     }
+  }
+
+  /** {@link HistorySource.runStartDigest}: two queries, no object per attempt. */
+  runStartDigest(query: RunStartDigestQuery): Promise<RunStartDigest> {
+    return this.#guard('read', () => {
+      const { sql, parameters } = runSelection({ lastRuns: query.lastRuns }, 'id, started_at');
+      const failing = this.#db.prepare(
+        `SELECT test_id FROM tests WHERE id IN (SELECT test FROM attempts WHERE run IN (SELECT id FROM (${sql})) AND status = ${STATUS_CODES.failed})`,
+      );
+      const failingRow = asArrays(failing);
+      let knownByFile: Map<string, string[]> | undefined;
+      if (query.knownTests) {
+        const known = this.#db.prepare('SELECT file, test_id FROM tests');
+        const knownRow = asArrays(known);
+        knownByFile = groupByFile(known.all().map((raw) => knownRow(raw) as [string, string]));
+      }
+      return { failing: failing.all(...parameters).map((raw) => String(failingRow(raw)[0])), knownByFile };
+    });
+  }
+
+  /** {@link HistorySource.testsPerRun}: one range of the attempts' key per run. */
+  testsPerRun(runIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#guard('read', () => {
+      const count = this.#db.prepare(
+        `SELECT count(DISTINCT test) FROM attempts WHERE run = (SELECT id FROM runs WHERE run_id = ?) AND status IN (${STATUS_CODES.passed}, ${STATUS_CODES.failed})`,
+      );
+      const countRow = asArrays(count);
+      return new Map(runIds.map((runId) => [runId, Number(countRow(count.get(runId))[0] ?? 0)]));
+    });
   }
 
   /** The runs `query` selects, and the catalog of tests, fingerprints and failure texts by key. */
