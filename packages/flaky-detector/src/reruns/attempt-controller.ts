@@ -17,7 +17,7 @@ import { backoffDelay } from './backoff.js';
 import { earlyDetectionRuns, mayRetry } from './rerun-policy.js';
 import { RetryBudget, SharedTimeBudget } from './retry-budget.js';
 import { foldCopies, isCopy, originalOf, runAgain, type CircusTest } from './test-copies.js';
-import { testOccurrences } from './test-occurrences.js';
+import { testOccurrences, type TestOccurrence } from './test-occurrences.js';
 
 /** What the controller keeps about one test of the file (the original and its copies). */
 interface TestState {
@@ -73,7 +73,7 @@ export class AttemptController {
   private file = '';
   private knownTests: Set<string> | undefined;
   /** Each test's place among the file's tests of the same name, counted once per file. */
-  private occurrences: Map<CircusTest, number> | undefined;
+  private occurrences: Map<CircusTest, TestOccurrence> | undefined;
   /** The test file set Jest's own retryTimes: its retries run as Jest does them, and are recorded. */
   private jestRetries = false;
 
@@ -114,9 +114,12 @@ export class AttemptController {
       this.file = relative(this.config.rootDir, this.testPath).split(sep).join('/');
       this.knownTests = this.config.earlyDetection.enabled ? readKnownTests(this.folder, this.file) : undefined;
     }
-    const fullName = blockNames(original as unknown as CircusBlock).join(' ');
     this.occurrences ??= testOccurrences(original);
-    const testId = testIdOf(this.file, fullName, this.occurrences.get(original) ?? 1);
+    const { fullName, occurrence } = this.occurrences.get(original) ?? {
+      fullName: blockNames(original as unknown as CircusBlock).join(' '),
+      occurrence: 1,
+    };
+    const testId = testIdOf(this.file, fullName, occurrence);
     const quarantine = this.config.quarantine[testId];
     const ed = this.config.earlyDetection;
     const early =

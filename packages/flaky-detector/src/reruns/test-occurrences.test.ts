@@ -45,7 +45,9 @@ describe('testOccurrences', () => {
 
     const occurrences = testOccurrences(second);
 
-    expect([first, other, second, third, ambiguous].map((entry) => occurrences.get(entry))).toEqual([1, 1, 2, 3, 1]);
+    expect([first, other, second, third, ambiguous].map((entry) => occurrences.get(entry)?.occurrence)).toEqual([1, 1, 2, 3, 1]);
+    expect(occurrences.get(third)?.fullName).toBe('cart adds');
+    expect(occurrences.get(ambiguous)?.fullName).toBe('adds x');
     expect(occurrences.size).toBe(5);
   });
 });
