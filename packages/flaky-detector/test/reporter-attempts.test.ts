@@ -43,6 +43,27 @@ function timedFile(): void {
   test('waits 30 ms', () => timed());
 }
 
+/**
+ * Under Jest's fake timers from the first test on (still on when each test starts and ends): one
+ * test moves the fake clock a minute, the next blocks for 40 ms of real time while the fake clock stands.
+ */
+function fakeTimersFile(): void {
+  const { afterAll, jest } = require('@jest/globals') as typeof import('@jest/globals');
+  jest.useFakeTimers();
+  afterAll(() => {
+    jest.useRealTimers();
+  });
+  test('moves the fake clock a minute', () => {
+    let fired = false;
+    setTimeout(() => (fired = true), 60_000);
+    jest.advanceTimersByTime(60_000);
+    if (!fired) throw new Error('the fake timer did not fire');
+  });
+  test('blocks for 40 ms of real time under fake timers', () => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40);
+  });
+}
+
 const LOCKFILE = '{"name":"fixture","lockfileVersion":3}\n';
 
 describe('reporter: every attempt of every test', () => {
@@ -92,6 +113,23 @@ describe('reporter: every attempt of every test', () => {
         finishedAt: expect.any(String),
       }),
     ]);
+  });
+
+  it("should time attempts by the real clock when a test uses Jest's fake timers", async () => {
+    const project = reporterProject({
+      setup: true,
+      options: { earlyDetection: false },
+      files: { 'clock.test.js': testModule(fakeTimersFile) },
+    });
+    projects.push(project);
+
+    const run = await project.run();
+
+    expect(run.exitCode).toBe(0);
+    const history = await storedHistory(project);
+    const duration = (name: string): number | undefined => history.attempts.find((attempt) => attempt.fullName === name)?.durationMs;
+    expect(duration('moves the fake clock a minute')).toBeLessThan(5_000);
+    expect(duration('blocks for 40 ms of real time under fake timers')).toBeGreaterThanOrEqual(38);
   });
 
   it('should key the run by the lockfile hash and the shard, one run per shard', async () => {

@@ -69,7 +69,7 @@ describe('assembleAttempts', () => {
       cases: [final({ duration: 1 })],
       channel: [
         {
-          testId: 'x',
+          testId: testIdOf('cart.test.js', 'cart totals'),
           file: 'cart.test.js',
           fullName: 'cart totals',
           attempt: 1,
@@ -87,6 +87,7 @@ describe('assembleAttempts', () => {
       ['cart later', 1, 'skipped', 0],
       ['cart someday', 1, 'todo', 0],
     ]);
+    expect(records[0]!.testId).toBe(testIdOf('cart.test.js', 'cart totals'));
   });
 
   it('should give tests that share a full name in one file ids by their place, the first keeping the plain id', () => {

@@ -72,9 +72,10 @@ export function assembleAttempts(input: FileAttempts): AttemptRecord[] {
     // Tests sharing a full name in one file get ids by their place among them, in the file's order.
     const occurrence = (occurrences.get(final.fullName) ?? 0) + 1;
     occurrences.set(final.fullName, occurrence);
-    const testId = testIdOf(input.file, final.fullName, occurrence);
-    const base = { runId: input.runId, testId, file: input.file, fullName: final.fullName };
     const fromChannel = take(channelByTest, final.fullName);
+    // The setup file named the test with the same file, name and place: no second hash.
+    const testId = fromChannel?.[0]?.testId ?? testIdOf(input.file, final.fullName, occurrence);
+    const base = { runId: input.runId, testId, file: input.file, fullName: final.fullName };
     if (fromChannel !== undefined && fromChannel.length > 0) {
       for (const attempt of fromChannel) {
         records.push(

@@ -78,6 +78,10 @@ export interface ChannelAttempt {
   earlyDetection?: { runs: number; failures: number } | undefined;
 }
 
+// Taken once: in a test file (the setup file runs there) `JSON` is a global, looked up through the
+// vm context at each use.
+const { stringify } = JSON;
+
 /** A short, file-name-safe key of a test file's absolute path. */
 export function testFileKey(testPath: string): string {
   return createHash('sha1').update(testPath).digest('hex').slice(0, 20);
@@ -145,7 +149,7 @@ export function readKnownTests(folder: string, file: string): Set<string> | unde
 export function writeChannelAttempts(folder: string, testPath: string, attempts: readonly ChannelAttempt[]): void {
   if (attempts.length === 0) return;
   const path = join(runFolderPaths(folder).attempts, `${testFileKey(testPath)}.ndjson`);
-  appendFileSync(path, `${attempts.map((attempt) => JSON.stringify(attempt)).join('\n')}\n`);
+  appendFileSync(path, `${attempts.map((attempt) => stringify(attempt)).join('\n')}\n`);
 }
 
 /** Take (read, then delete) the attempts the setup file wrote for the test file `testPath`; undefined when it wrote none. */

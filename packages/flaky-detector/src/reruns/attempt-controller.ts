@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import { hrtime } from 'node:process';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { blockNames, currentTestPath, type CircusBlock } from '@proving-ground/kit';
 import { FlakyError } from '../errors.js';
@@ -37,7 +37,7 @@ interface TestState {
   nextDelayMs: number;
   /** Errors the test had before this attempt ran (a failed beforeAll): never hidden, never retried. */
   errorsBefore: number;
-  startedAt: bigint;
+  startedAt: number;
 }
 
 type CircusEvent = { name: string; test?: CircusTest };
@@ -46,6 +46,11 @@ const kRetryTimes = Symbol.for('RETRY_TIMES');
 
 /** The errors of an attempt that had none, shared (never changed). */
 const NO_ERRORS: readonly unknown[] = Object.freeze([]);
+
+// Taken once: in a test file every global (Math, Number, ...) is looked up through the vm context,
+// and this code runs at every test.
+const { round } = Math;
+const now = performance.now.bind(performance);
 
 /** The error or stack text of a jest-circus error entry, the way Jest's results carry it. */
 export function errorText(entry: unknown): string {
@@ -67,6 +72,7 @@ export function errorText(entry: unknown): string {
 export class AttemptController {
   private readonly tests = new Map<CircusTest, TestState>();
   private readonly knownFlaky: Set<string>;
+  private readonly quarantine: Map<string, QuarantinedTest>;
   private readonly budget: RetryBudget;
   private readonly earlyTime: SharedTimeBudget;
   private testPath: string | undefined;
@@ -83,6 +89,7 @@ export class AttemptController {
   ) {
     const paths = runFolderPaths(folder);
     this.knownFlaky = new Set(config.reruns.knownFlaky);
+    this.quarantine = new Map(Object.entries(config.quarantine));
     this.budget = new RetryBudget(paths.budget, config.reruns.budget);
     this.earlyTime = new SharedTimeBudget(paths.earlyTime, config.earlyDetection.budgetMs, process.pid);
   }
@@ -120,7 +127,7 @@ export class AttemptController {
       occurrence: 1,
     };
     const testId = testIdOf(this.file, fullName, occurrence);
-    const quarantine = this.config.quarantine[testId];
+    const quarantine = this.quarantine.get(testId);
     const ed = this.config.earlyDetection;
     const early =
       ed.enabled &&
@@ -139,7 +146,7 @@ export class AttemptController {
       nextCause: 'first',
       nextDelayMs: 0,
       errorsBefore: 0,
-      startedAt: 0n,
+      startedAt: 0,
     };
     this.tests.set(original, state);
     return state;
@@ -170,13 +177,13 @@ export class AttemptController {
 
   private started(test: CircusTest, state: TestState): void {
     state.errorsBefore = test.errors.length;
-    state.startedAt = hrtime.bigint();
+    state.startedAt = now();
   }
 
   private onDone(test: CircusTest): void {
-    const endedAt = hrtime.bigint();
+    const endedAt = now();
     const state = this.stateOf(originalOf(test));
-    const durationMs = Number(endedAt - state.startedAt) / 1e6;
+    const durationMs = endedAt - state.startedAt;
     const failed = test.errors.length > 0;
     const attempt: ChannelAttempt = {
       testId: state.testId,
@@ -184,7 +191,7 @@ export class AttemptController {
       fullName: state.fullName,
       attempt: state.attempts.length + 1,
       status: failed ? 'failed' : 'passed',
-      durationMs: Math.round(durationMs * 1000) / 1000,
+      durationMs: round(durationMs * 1000) / 1000,
       cause: state.nextCause,
     };
     if (failed) attempt.error = errorText(test.errors[test.errors.length - 1]);
