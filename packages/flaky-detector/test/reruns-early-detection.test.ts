@@ -21,6 +21,13 @@ function newFile(): void {
   test('counts the orders', () => undefined);
 }
 
+/** A new test that fails every time. */
+function brokenFile(): void {
+  test('refunds the order', () => {
+    throw new Error('refunds are not written yet');
+  });
+}
+
 // --- The checks ---
 
 const passed = (times: number): string[] => Array.from({ length: times }, () => 'passed');
@@ -62,6 +69,21 @@ describe('early detection of flaky new tests in real Jest runs', () => {
     expect(failure.failureMessages.join('\n')).toContain('it failed 1 of its 3 early-detection runs, and a new test must pass every run');
     expect(failure.failureMessages.join('\n')).toContain('the export raced the writer');
     expect(second.stderr).toContain('flaky-detector: early detection ran 2 new or changed tests 13 times in all; 1 failed a run');
+  });
+
+  it('should stop repeating a new test that fails its first two runs, and fail the run with its own error', async () => {
+    const orders = project();
+    await orders.run();
+    orders.write('refunds.test.js', testModule(brokenFile));
+
+    const second = await orders.run();
+
+    expect(second.exitCode).toBe(1);
+    const history = await storedHistory(orders);
+    expect(outcomesByTest(history, history.runs[1]!.runId)['refunds the order']).toEqual(['failed', 'failed']);
+    const failure = second.tests.find((outcome) => outcome.fullName === 'refunds the order')!;
+    expect(failure.failureMessages.join('\n')).toContain('refunds are not written yet');
+    expect(failure.failureMessages.join('\n')).not.toContain('Failed to let the new test');
   });
 
   it('should stop repeating new tests when the run time budget is spent', async () => {

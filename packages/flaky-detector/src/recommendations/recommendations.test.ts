@@ -45,6 +45,21 @@ describe('recommendations', () => {
     );
   });
 
+  it('should not ask to split or speed up tests that take a few milliseconds, whatever their share', () => {
+    const history = scriptedHistory({
+      tests: { a: times('P', 12), b: times('P', 12) },
+      durations: { a: Array<number>(12).fill(2), b: Array<number>(12).fill(1) },
+    });
+
+    const speedUps = (slowMinMs?: number): string[] =>
+      analyzeHistory(history, { recommendations: slowMinMs === undefined ? {} : { slowMinMs } })
+        .recommendations.filter((item) => item.action === 'speed-up')
+        .map((item) => item.fullName);
+
+    expect(speedUps()).toEqual([]);
+    expect(speedUps(0)).toEqual(['a', 'b']);
+  });
+
   it('should point at groups that fail together and at slowdowns', () => {
     const durations = [...Array<number>(12).fill(100), 200, 210];
     const history = scriptedHistory({

@@ -26,7 +26,7 @@ export interface RecommendationInput {
  * never-failing expensive tests less often. At most `limit` of each action.
  *
  * @example
- * recommend(analysis, { limit: 5, slowShare: 0.05, quarantineScore: 0.05 })[0].message
+ * recommend(analysis, { limit: 5, slowShare: 0.05, slowMinMs: 100, quarantineScore: 0.05 })[0].message
  * // 'Fix the regression in "orders should total" (src/orders.test.ts): it failed every attempt of 3 runs since commit 4f2a9c1.'
  */
 export function recommend(input: RecommendationInput, options: RecommendationOptions): Recommendation[] {
@@ -71,7 +71,7 @@ export function recommend(input: RecommendationInput, options: RecommendationOpt
 
   const suiteMs = input.tests.reduce((sum, test) => sum + test.totalMs, 0);
   if (suiteMs > 0) {
-    const slow = input.tests.filter((test) => test.totalMs / suiteMs >= options.slowShare);
+    const slow = input.tests.filter((test) => test.totalMs / suiteMs >= options.slowShare && test.medianMs >= options.slowMinMs);
     slow.sort((a, b) => b.totalMs - a.totalMs || a.fullName.localeCompare(b.fullName));
     for (const test of slow.slice(0, limit)) {
       const share = test.totalMs / suiteMs;

@@ -44,6 +44,9 @@ type CircusEvent = { name: string; test?: CircusTest };
 
 const kRetryTimes = Symbol.for('RETRY_TIMES');
 
+/** Early-detection runs a new test that fails every one of them gets: it fails the run as broken, not flaky. */
+const BROKEN_AFTER = 2;
+
 /** The errors of an attempt that had none, shared (never changed). */
 const NO_ERRORS: readonly unknown[] = Object.freeze([]);
 
@@ -213,7 +216,9 @@ export class AttemptController {
       if (state.attempts.length === 1) state.plannedRuns = earlyDetectionRuns(this.config.earlyDetection.runs, durationMs);
       const outcomes = new Set(state.attempts.map((attempt) => attempt.status));
       const firstMs = state.attempts[0]!.durationMs;
-      if (state.attempts.length >= state.plannedRuns || outcomes.size > 1 || !this.earlyTime.allows(firstMs)) return false;
+      // Failed every run so far, BROKEN_AFTER times: broken, not flaky; more runs would prove nothing.
+      const broken = outcomes.size === 1 && outcomes.has('failed') && state.attempts.length >= BROKEN_AFTER;
+      if (state.attempts.length >= state.plannedRuns || outcomes.size > 1 || broken || !this.earlyTime.allows(firstMs)) return false;
       this.schedule(test, state, 'early-detection', 0);
       return true;
     }

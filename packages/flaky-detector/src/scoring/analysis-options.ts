@@ -27,7 +27,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: ResolvedAnalysisOptions = Object.freeze({
   outage: Object.freeze({ share: 0.5, minTests: 10 }),
   groups: Object.freeze({ minSupport: 3, minJaccard: 0.6, maxFailuresPerRun: 500 }),
   durations: Object.freeze({ window: 30, minSamples: 10, threshold: 0.2, floorMs: 5, madFactor: 3 }),
-  recommendations: Object.freeze({ limit: 5, slowShare: 0.05, quarantineScore: 0.05 }),
+  recommendations: Object.freeze({ limit: 5, slowShare: 0.05, slowMinMs: 100, quarantineScore: 0.05 }),
   effectiveness: Object.freeze({ minRuns: 50, expensiveMs: 1000 }),
   coverage: Object.freeze({ dropThreshold: 1 }),
 });
@@ -69,7 +69,7 @@ const SECTION_CHECKS: Record<keyof ResolvedAnalysisOptions, Record<string, Optio
     floorMs: checks.number(0),
     madFactor: checks.number(0),
   },
-  recommendations: { limit: checks.integer(0), slowShare: probability, quarantineScore: probability },
+  recommendations: { limit: checks.integer(0), slowShare: probability, slowMinMs: checks.number(0), quarantineScore: probability },
   effectiveness: { minRuns: checks.integer(1), expensiveMs: checks.number(0) },
   coverage: { dropThreshold: checks.number(0) },
 };

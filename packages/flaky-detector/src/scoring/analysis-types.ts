@@ -363,6 +363,8 @@ export interface RecommendationOptions {
   limit: number;
   /** Tests above this share of suite time get `speed-up`. Default 0.05 (5 %). */
   slowShare: number;
+  /** ...when their median run takes at least this long: a suite of 1 ms tests has nothing to split. Default 100 ms. */
+  slowMinMs: number;
   /** Flaky tests with a score at or above this get `quarantine` (below: `fix`). Default 0.05. */
   quarantineScore: number;
 }
