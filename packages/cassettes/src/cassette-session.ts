@@ -15,6 +15,7 @@ import { withGlobalAliases } from './origin-aliases.js';
 import { replayResponse, type OpenReplay } from './replay.js';
 import { testFileReference } from './internal/test-file-reference.js';
 import { prefixed } from './internal/prefix.js';
+import { jestCommand } from '@proving-ground/kit';
 
 /** Unused interactions named in a message; the rest are counted (a long cassette would flood the test output). */
 const MAX_LISTED_UNUSED = 10;
@@ -222,7 +223,7 @@ export class CassetteSession {
     }
     const testFilter = this.test === undefined ? '' : ` -t ${JSON.stringify(this.test.name)}`;
     const testFile = this.test === undefined ? '' : ` ${relative(process.cwd(), this.test.path)}`;
-    const suggestions = [`Re-record: TEST_MODE=live_smoke TEST_RECORD=missing npx jest${testFile}${testFilter}`];
+    const suggestions = [`Re-record: TEST_MODE=live_smoke TEST_RECORD=missing ${jestCommand()}${testFile}${testFilter}`];
     const first = sameRoute[0]?.differences ?? [];
     const ignorable = suggestIgnore(first);
     if (ignorable !== undefined) suggestions.push(ignorable.text);

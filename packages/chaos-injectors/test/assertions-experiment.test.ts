@@ -60,7 +60,8 @@ describe('chaosExperiment', () => {
     expect(report.faults).toEqual([expect.stringMatching(/^fs EIO on read\/write\/fsync /)]);
     expect(report.timeline.map((entry) => `${entry.event} ${entry.kind}`)).toEqual(['injected fs', 'fired fs', 'restored fs']);
     expect(report.seed).toBe(chaosSeed());
-    expect(report.replay).toContain(`CHAOS_SEED=${chaosSeed()} npx jest `);
+    // This suite runs with native ES modules: the line turns them on, or it would not run.
+    expect(report.replay).toContain(`CHAOS_SEED=${chaosSeed()} NODE_OPTIONS=--experimental-vm-modules npx jest `);
     expect(activeFaults()).toEqual([]);
     expect(await health()).toEqual({ status: 'ok' });
   });

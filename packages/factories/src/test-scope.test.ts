@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { jestCommand } from '@proving-ground/kit';
 import { defineFactory } from './factory/define.js';
 import { configureFactories } from './sequences.js';
 import { DEFAULT_REF_DATE, replayLineFor, stableTestName } from './test-scope.js';
@@ -9,13 +10,13 @@ describe('replayLineFor', () => {
   it('should name the run seed, the test file and the test, escaped for -t', () => {
     const line = replayLineFor(state, "orders should total (in cents) for Ann's mugs");
 
-    expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(in cents\\) for Ann'\\''s mugs$'");
+    expect(line).toBe(`FACTORIES_SEED=42 ${jestCommand()} src/orders.test.ts -t '^orders should total \\(in cents\\) for Ann'\\''s mugs$'`);
   });
 
   it("should replay a @fast-check/jest property with Jest's seed instead of the seed in its name", () => {
     const line = replayLineFor(state, 'orders should total (with seed=-123)');
 
-    expect(line).toBe("FACTORIES_SEED=42 npx jest src/orders.test.ts -t '^orders should total \\(with seed=' --seed=-123");
+    expect(line).toBe(`FACTORIES_SEED=42 ${jestCommand()} src/orders.test.ts -t '^orders should total \\(with seed=' --seed=-123`);
   });
 });
 

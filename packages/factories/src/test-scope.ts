@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { Faker } from '@faker-js/faker';
 import { faker as englishFaker } from '@faker-js/faker/locale/en';
 import { SEED_ENV, SeededRandom, deriveSeed, hashString, parseRunSeed } from './seed.js';
+import { jestCommand } from '@proving-ground/kit';
 
 /**
  * The default pinned reference date of faker's relative dates (`faker.date.past()` and friends).
@@ -263,7 +264,7 @@ export function replayLineFor(state: Pick<ScopeState, 'runSeed' | 'testPath'>, t
         ? ` -t '^${escapeForJest(testName)}$'`
         : ` -t '^${escapeForJest(stableTestName(testName))} \\(with seed=' --seed=${propertySeed}`;
   }
-  return `${SEED_ENV}=${state.runSeed} npx jest${path === '' ? '' : ` ${path}`}${filter}`;
+  return `${SEED_ENV}=${state.runSeed} ${jestCommand()}${path === '' ? '' : ` ${path}`}${filter}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { defineFactory } from './factory/define.js';
 import { memoryAdapter } from './persistence.js';
 import { resetSequences } from './sequences.js';
 import { verifyFactories } from './verify.js';
+import { jestCommand } from '@proving-ground/kit';
 
 /** This file as the replay line names it: relative to where Jest was started (the package or the repository root). */
 const thisFile = relative(process.cwd(), fileURLToPath(import.meta.url));
@@ -24,7 +25,7 @@ describe('Factory.schema', () => {
 
     expect(valid.age).toBe(30);
     expect(attempt).toThrow(
-      `[factories] Failed to build "user": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: FACTORIES_SEED=20260101 npx jest ${thisFile} -t '^Factory\\.schema should validate every build against a Standard Schema \\(zod 4\\) and list every problem$'`,
+      `[factories] Failed to build "user": the built object does not match its schema: email: Invalid email address; age: Too small: expected number to be >=18. Fix the factory's defaults or the trait/overrides that produced it; replay its data with: FACTORIES_SEED=20260101 ${jestCommand()} ${thisFile} -t '^Factory\\.schema should validate every build against a Standard Schema \\(zod 4\\) and list every problem$'`,
     );
   });
 

@@ -26,3 +26,4 @@ export {
 export { MINIMUM_NODE, isSupportedNode, refuseUnsupportedNode, nodeCheckBanner } from './node-version.js';
 export { nativeRequire, nativeRequireFrom, nativeRequireFromProject, isModuleNotFound } from './native-require.js';
 export { loadJestSequencer, INSTALL_JEST_SEQUENCER } from './jest-sequencer.js';
+export { jestCommand, type JestProcess } from './jest-command.js';

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { addCircusEventHandler, blockNames, currentTestPath, firstLine, type CircusBlock } from '@proving-ground/kit';
+import { addCircusEventHandler, blockNames, type CircusBlock, currentTestPath, firstLine, jestCommand } from '@proving-ground/kit';
 import { ChaosError } from '../errors.js';
 import { faultsOf, formatTimeline, registryState, restoreFaults, seedAssignment, type TestScope } from './registry.js';
 
@@ -58,7 +58,7 @@ function doubleQuoted(text: string): string {
  */
 export function replayLine(testPath: string | undefined, testName: string, seed?: string): string {
   const file = testPath === undefined ? '' : ` ${relative(process.cwd(), testPath) || testPath}`;
-  return `${seedAssignment(seed)} npx jest${file} -t ${doubleQuoted(`^${escapeRegExp(testName)}$`)}`;
+  return `${seedAssignment(seed)} ${jestCommand()}${file} -t ${doubleQuoted(`^${escapeRegExp(testName)}$`)}`;
 }
 
 /** Whether a test error (jest-circus keeps `[error, asyncError]` pairs) already prints a replay line. */
