@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const exampleDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -80,6 +80,21 @@ const impact = spawnSync(
   { cwd: exampleDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
 );
 if (impact.error) throw impact.error;
-const impactText = (impact.status === 0 ? impact.stdout : impact.stderr).trim();
-process.stdout.write(`\nImpact analyzer, the last commit (HEAD~1..HEAD):\n${impactText.split('\n').slice(0, 30).join('\n')}\n`);
+const impactLines = (impact.status === 0 ? impact.stdout : impact.stderr).trim().split('\n');
+const SHOWN = 30;
+const more = impactLines.length > SHOWN ? [`... and ${impactLines.length - SHOWN} more lines.`] : [];
+process.stdout.write(
+  [
+    '',
+    'Impact analyzer, the last commit (HEAD~1..HEAD):',
+    ...impactLines.slice(0, SHOWN),
+    ...more,
+    '',
+    // A commit to a file every test loads (a package's setup file, the Jest config) selects every test.
+    'To see a narrower selection, change one file (say src/orders.ts) and, in this folder, compare the working tree with HEAD:',
+    // The package's bin (`npx impact-analyzer` in a project that installed it), by its path in this monorepo.
+    `  node ${relative(exampleDir, impactCli)} select --base HEAD --map reports/impact-analyzer/map.json --format summary`,
+    '',
+  ].join('\n'),
+);
 process.exitCode = run.status || (dashboard.status === 0 ? 0 : 1);

@@ -44,8 +44,14 @@ export const CATEGORIES = {
   },
   performance: { paths: ['test/performance'], what: 'the load gate against its baseline and the LLM cost ceiling' },
   observability: { paths: ['src/observability', 'test/observability'], what: 'metrics, spans and redacted logs' },
-  tenancy: { paths: ['test/tenancy'], what: 'cross-tenant probes, row level security and scoped retrieval' },
-  router: { paths: ['test/router', 'src/router'], what: 'the intent router and its drift gate' },
+  tenancy: {
+    paths: ['test/tenancy', 'test/e2e/quota-exhaustion.journey.test.ts', 'test/e2e/tenant-isolation.journey.test.ts'],
+    what: 'cross-tenant probes, row level security, scoped retrieval, quotas and their journeys',
+  },
+  router: {
+    paths: ['test/router', 'src/router', 'test/property/router.property.test.ts'],
+    what: 'the intent router, its drift gate and its fuzzing',
+  },
   replay: { paths: ['test/replay'], what: 'episode replay with exact, similar and adaptive matching' },
   unit: { paths: ['src'], what: 'the unit tests beside the code' },
 };
