@@ -8,7 +8,8 @@
 //    one onTestFileResult per file, onRunComplete) with synthetic results, against the same loop
 //    without it: the reporter's own cost, SQLite writes included, free of Jest's noise.
 // 2. Real Jest (--runInBand) on a generated suite of the same size: Jest alone, with the reporter,
-//    and with the reporter and the setup file (which times every attempt in the worker).
+//    with the reporter and a no-op jest-circus event handler (jest-circus's own cost of any
+//    handler), and with the reporter and the setup file (which times every attempt in the worker).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -112,9 +113,25 @@ function generatedSuite() {
     '@proving-ground/flaky-detector/reporter',
     { store: 'history.sqlite', silent: true, historyRuns: HISTORY, earlyDetection: false },
   ];
+  // A setup file that adds one jest-circus event handler doing nothing: what jest-circus itself
+  // costs for any handler (it awaits each one, with its state, at every event of every test).
+  writeFileSync(
+    join(dir, 'noop-handler.js'),
+    `const slot = Symbol.for('EVENT_HANDLERS');
+const noop = () => undefined;
+if (Array.isArray(globalThis[slot])) globalThis[slot].unshift(noop);
+else Object.defineProperty(globalThis, slot, { configurable: true, get: () => undefined, set(value) { Object.defineProperty(globalThis, slot, { value, writable: true, configurable: true }); value.unshift(noop); } });
+`,
+  );
   const configs = {
     jest: { testEnvironment: 'node', transform: {}, reporters: ['summary'] },
     reporter: { testEnvironment: 'node', transform: {}, reporters: ['summary', reporter] },
+    handler: {
+      testEnvironment: 'node',
+      transform: {},
+      reporters: ['summary', reporter],
+      setupFilesAfterEnv: ['<rootDir>/noop-handler.js'],
+    },
     setup: {
       testEnvironment: 'node',
       transform: {},
@@ -144,7 +161,7 @@ async function realJest() {
   const dir = generatedSuite();
   try {
     jestOnce(dir, 'jest'); // warm the transform cache
-    const times = { jest: [], reporter: [], setup: [] };
+    const times = { jest: [], reporter: [], handler: [], setup: [] };
     // Interleaved, so a change in the machine's load hits the three alike; differences are taken within a repetition.
     for (let rep = 0; rep < REPS; rep++) for (const config of Object.keys(times)) times[config].push(jestOnce(dir, config));
     return times;
@@ -172,6 +189,7 @@ console.log(`real Jest --runInBand, ${TESTS} tests, ${REPS} interleaved runs of 
 console.log(`  Jest alone: ${perTest(base).toFixed(1)} µs per test (${base.toFixed(0)} ms)`);
 for (const [config, label] of [
   ['reporter', 'with the reporter'],
+  ['handler', 'with the reporter and a no-op jest-circus handler (what any event handler costs)'],
   ['setup', 'with the reporter and the setup file'],
 ]) {
   const ms = median(jest[config]);
