@@ -68,7 +68,7 @@ export interface ReporterAggregatedResult {
   numRuntimeErrorTestSuites: number;
 }
 
-/** Recent runs read at each run start (known-flaky and known tests): about 0.7 µs per stored attempt. */
+/** Recent runs searched at each run start for known-flaky tests (only the tests that failed in them are read). */
 export const DEFAULT_HISTORY_RUNS = 20;
 
 /** The environment variable that names a PostgreSQL store when the `store` option is left out. */

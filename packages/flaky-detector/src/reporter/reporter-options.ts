@@ -51,8 +51,9 @@ export interface FlakyReporterOptions {
   /** The CI job's name. Default read from the CI's variables (GitHub Actions, GitLab, CircleCI, Buildkite). */
   ciJob?: string | undefined;
   /**
-   * How many recent runs are read at the start to find known-flaky and known tests (shards count as
-   * runs). Default 20. Reading costs about 0.7 µs per stored attempt: lower it for very large suites.
+   * How many recent runs are searched at the start for known-flaky tests (shards count as runs):
+   * the tests that failed in them are read and scored. Default 20. A test is new (for early
+   * detection) when the history has never recorded it, whatever this is.
    */
   historyRuns?: number | undefined;
   /** Retries of failed tests, or false for none. Needs the setup file. */
