@@ -3,6 +3,7 @@ import { postgresService } from '@proving-ground/test-modes';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppLoggerOptions } from '../src/app.ts';
+import { deskHttpClient, type DeskRequest, type DeskResponse } from './desk-http.ts';
 import { openDatabase, type Database } from '../src/database.ts';
 import type { ExportOptions } from '../src/exports.ts';
 import { FaqAssistant, type FaqAssistantOptions } from '../src/faq.ts';
@@ -20,6 +21,8 @@ import type { User } from '../src/users.ts';
 export interface RunningSupportDesk {
   app: FastifyInstance;
   database: Database;
+  /** Send a request over a real connection on 127.0.0.1 (the app listens from the first one on), as `inject` takes it. */
+  http(request: DeskRequest): Promise<DeskResponse>;
   /** `POST /tenants`, expecting 201. */
   createTenant(name: string): Promise<Tenant>;
   /** `POST /users` as `tenantId`, expecting 201. */
@@ -166,6 +169,7 @@ export async function buildDesk(database: Database, options: DeskOptions = {}): 
   return {
     app,
     database,
+    http: deskHttpClient(app),
     contractViolations,
     async createTenant(name) {
       return expectCreated<Tenant>(await app.inject({ method: 'POST', url: '/tenants', payload: { name } }), `tenant ${name}`);

@@ -122,7 +122,7 @@ journey('agent hand-off journey', () => {
   it('should hand off by the keyword rules when the model is down, still answering 200', async () => {
     const { tenant, conversation } = await startConversation('Fallback Mugs');
 
-    const routed = await modelDown.app.inject({
+    const routed = await modelDown.http({
       method: 'POST',
       url: `/conversations/${conversation.id}/route`,
       headers: { [TENANT_HEADER]: tenant.id },
@@ -140,7 +140,7 @@ journey('agent hand-off journey', () => {
   it("should keep a tenant's hand-offs and conversations out of another tenant's reach", async () => {
     const { tenant, conversation } = await startConversation('Owner Mugs');
     const other = await desk.createTenant('Prying Mugs');
-    await modelDown.app.inject({
+    await modelDown.http({
       method: 'POST',
       url: `/conversations/${conversation.id}/route`,
       headers: { [TENANT_HEADER]: tenant.id },

@@ -45,10 +45,10 @@ describe('data export journey', () => {
   });
 
   async function exportOf(tenantId: string): Promise<{ created: OrderExport; text: string; bytes: Buffer; contentType: string }> {
-    const response = await desk.app.inject({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantId } });
+    const response = await desk.http({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantId } });
     expect(response.statusCode).toBe(201);
     const created = response.json<OrderExport>();
-    const download = await desk.app.inject({ method: 'GET', url: created.download.url });
+    const download = await desk.http({ method: 'GET', url: created.download.url });
     expect(download.statusCode).toBe(200);
     expect(Number(download.headers['content-length'])).toBe(download.rawPayload.length);
     return { created, text: download.body, bytes: download.rawPayload, contentType: String(download.headers['content-type']) };
@@ -63,7 +63,7 @@ describe('data export journey', () => {
       .map((line) => JSON.parse(line) as { id: string });
     const shown = await Promise.all(
       ordersOfA.map(async (order) =>
-        (await desk.app.inject({ method: 'GET', url: `/orders/${order.id}`, headers: { [TENANT_HEADER]: tenantA.id } })).json<{
+        (await desk.http({ method: 'GET', url: `/orders/${order.id}`, headers: { [TENANT_HEADER]: tenantA.id } })).json<{
           id: string;
         }>(),
       ),
@@ -80,7 +80,7 @@ describe('data export journey', () => {
 
   it('should carry user ids but no personal data: no user name or email, no lead', async () => {
     const { text } = await exportOf(tenantA.id);
-    const leads = (await desk.app.inject({ method: 'GET', url: '/leads', headers: { [TENANT_HEADER]: tenantA.id } })).json<{
+    const leads = (await desk.http({ method: 'GET', url: '/leads', headers: { [TENANT_HEADER]: tenantA.id } })).json<{
       leads: { email: string; name: string }[];
     }>().leads;
 
@@ -105,13 +105,9 @@ describe('data export journey', () => {
 
   it("should export an empty file for a tenant without orders, and refuse A's export through B's link", async () => {
     const empty = await exportOf((await Tenant.create()).id);
-    const ofA = (
-      await desk.app.inject({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantA.id } })
-    ).json<OrderExport>();
-    const ofB = (
-      await desk.app.inject({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantB.id } })
-    ).json<OrderExport>();
-    const crossed = await desk.app.inject({ method: 'GET', url: ofB.download.url.replace(ofB.id, ofA.id) });
+    const ofA = (await desk.http({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantA.id } })).json<OrderExport>();
+    const ofB = (await desk.http({ method: 'POST', url: '/orders/export', headers: { [TENANT_HEADER]: tenantB.id } })).json<OrderExport>();
+    const crossed = await desk.http({ method: 'GET', url: ofB.download.url.replace(ofB.id, ofA.id) });
 
     expect({ orderCount: empty.created.orderCount, bytes: empty.created.bytes, text: empty.text }).toEqual({
       orderCount: 0,

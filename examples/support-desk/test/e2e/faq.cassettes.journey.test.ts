@@ -92,7 +92,7 @@ journey('FAQ journey replayed from cassettes', () => {
   it('should answer a refund question as JSON from its own recording', async () => {
     const question = 'How do refunds work?';
 
-    const response = await desk.app.inject({
+    const response = await desk.http({
       method: 'POST',
       url: '/faq',
       headers: { accept: 'application/json', [TENANT_HEADER]: tenant.id },

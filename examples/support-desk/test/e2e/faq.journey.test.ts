@@ -151,7 +151,7 @@ describe('FAQ in mock mode', () => {
         streamingChatCompletion(MOCK_LLM_BASE_URL, { pieces: ['Standard ', 'shipping ', 'takes 3 to 5 days.'], delayMs: 5 }, received),
       );
 
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/faq',
         headers: { accept: 'application/json', [TENANT_HEADER]: tenant.id },
@@ -177,7 +177,7 @@ describe('FAQ in mock mode', () => {
         ),
       );
 
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/faq',
         headers: { [TENANT_HEADER]: tenant.id },
@@ -210,7 +210,7 @@ describe('FAQ in mock mode', () => {
         }),
       );
 
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/faq',
         headers: { [TENANT_HEADER]: tenant.id },
@@ -238,7 +238,7 @@ describe('FAQ in mock mode', () => {
     ])('should answer $name with a $status problem before asking the LLM', async ({ headers, status, type }) => {
       msw.use(streamingChatCompletion(MOCK_LLM_BASE_URL, { pieces: ['Refunds ', 'take ', '5 business days.'] }, received));
 
-      const response = await desk.app.inject({ method: 'POST', url: '/faq', headers, payload: { question: 'Refund?' } });
+      const response = await desk.http({ method: 'POST', url: '/faq', headers, payload: { question: 'Refund?' } });
 
       expect(response.statusCode).toBe(status);
       expect(response.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);

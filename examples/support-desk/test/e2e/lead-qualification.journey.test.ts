@@ -21,11 +21,11 @@ describe('lead capture and qualification journey', () => {
   });
 
   function move(id: string, status: LeadStatus, tenantId = tenant.id) {
-    return desk.app.inject({ method: 'PATCH', url: `/leads/${id}`, headers: { [TENANT_HEADER]: tenantId }, payload: { status } });
+    return desk.http({ method: 'PATCH', url: `/leads/${id}`, headers: { [TENANT_HEADER]: tenantId }, payload: { status } });
   }
 
   async function listed(status: LeadStatus): Promise<string[]> {
-    const response = await desk.app.inject({ method: 'GET', url: `/leads?status=${status}`, headers: { [TENANT_HEADER]: tenant.id } });
+    const response = await desk.http({ method: 'GET', url: `/leads?status=${status}`, headers: { [TENANT_HEADER]: tenant.id } });
     return response.json<{ leads: Lead[] }>().leads.map((lead) => lead.id);
   }
 
@@ -77,7 +77,7 @@ describe('lead capture and qualification journey', () => {
     const other = await Tenant.create();
 
     const attempt = await move(lead.id, 'qualified', other.id);
-    const afterwards = await desk.app.inject({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
+    const afterwards = await desk.http({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
 
     expect(attempt.statusCode).toBe(404);
     expect(afterwards.json<Lead>().status).toBe('contacted');
@@ -94,7 +94,7 @@ describe('lead capture and qualification journey', () => {
           expect(answer.statusCode).toBe(allowed ? 200 : 409);
           if (allowed) expected = status;
         }
-        const stored = await desk.app.inject({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
+        const stored = await desk.http({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
         expect(stored.json<Lead>().status).toBe(expected);
       }),
       { numRuns: 15 },

@@ -17,11 +17,11 @@ describe('leads journey', () => {
   });
 
   function createLead(payload: Record<string, unknown>, tenantId = tenant.id) {
-    return desk.app.inject({ method: 'POST', url: '/leads', headers: { [TENANT_HEADER]: tenantId }, payload });
+    return desk.http({ method: 'POST', url: '/leads', headers: { [TENANT_HEADER]: tenantId }, payload });
   }
 
   function moveLead(id: string, status: string) {
-    return desk.app.inject({ method: 'PATCH', url: `/leads/${id}`, headers: { [TENANT_HEADER]: tenant.id }, payload: { status } });
+    return desk.http({ method: 'PATCH', url: `/leads/${id}`, headers: { [TENANT_HEADER]: tenant.id }, payload: { status } });
   }
 
   it('should capture a lead and walk it through the pipeline to converted', async () => {
@@ -38,7 +38,7 @@ describe('leads journey', () => {
     // Act
     const steps = [];
     for (const status of ['contacted', 'qualified', 'converted']) steps.push(await moveLead(lead.id, status));
-    const readBack = await desk.app.inject({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
+    const readBack = await desk.http({ method: 'GET', url: `/leads/${lead.id}`, headers: { [TENANT_HEADER]: tenant.id } });
 
     // Assert
     expect(created.statusCode).toBe(201);
@@ -80,7 +80,7 @@ describe('leads journey', () => {
     const other = await desk.createTenant('Filter Co');
     const first = (await createLead({ email: 'one@f.test', name: 'One', source: 'referral' }, other.id)).json<Lead>();
     const second = (await createLead({ email: 'two@f.test', name: 'Two', source: 'partner' }, other.id)).json<Lead>();
-    await desk.app.inject({
+    await desk.http({
       method: 'PATCH',
       url: `/leads/${first.id}`,
       headers: { [TENANT_HEADER]: other.id },
@@ -88,9 +88,9 @@ describe('leads journey', () => {
     });
 
     // Act
-    const all = await desk.app.inject({ method: 'GET', url: '/leads', headers: { [TENANT_HEADER]: other.id } });
-    const fresh = await desk.app.inject({ method: 'GET', url: '/leads?status=new', headers: { [TENANT_HEADER]: other.id } });
-    const unknownStatus = await desk.app.inject({ method: 'GET', url: '/leads?status=won', headers: { [TENANT_HEADER]: other.id } });
+    const all = await desk.http({ method: 'GET', url: '/leads', headers: { [TENANT_HEADER]: other.id } });
+    const fresh = await desk.http({ method: 'GET', url: '/leads?status=new', headers: { [TENANT_HEADER]: other.id } });
+    const unknownStatus = await desk.http({ method: 'GET', url: '/leads?status=won', headers: { [TENANT_HEADER]: other.id } });
 
     // Assert
     expect(all.json<{ leads: Lead[] }>().leads.map((lead) => lead.id)).toEqual([second.id, first.id]);
@@ -106,8 +106,8 @@ describe('leads journey', () => {
     // Act
     const duplicate = await createLead({ email: 'DUP@prospect.test', name: 'Dup again', source: 'web' });
     const sameEmailElsewhere = await createLead({ email: 'dup@prospect.test', name: 'Dup', source: 'web' }, other.id);
-    const peek = await desk.app.inject({ method: 'GET', url: `/leads/${mine.id}`, headers: { [TENANT_HEADER]: other.id } });
-    const move = await desk.app.inject({
+    const peek = await desk.http({ method: 'GET', url: `/leads/${mine.id}`, headers: { [TENANT_HEADER]: other.id } });
+    const move = await desk.http({
       method: 'PATCH',
       url: `/leads/${mine.id}`,
       headers: { [TENANT_HEADER]: other.id },

@@ -34,7 +34,7 @@ describe('multi-channel conversation journey', () => {
   });
 
   const startConversation = async (tenantId: string, userId: string) => {
-    const response = await desk.app.inject({
+    const response = await desk.http({
       method: 'POST',
       url: '/conversations',
       headers: { [TENANT_HEADER]: tenantId },
@@ -44,7 +44,7 @@ describe('multi-channel conversation journey', () => {
     return response.json<{ id: string; userId: string }>();
   };
   const listMessages = (tenantId: string, conversationId: string) =>
-    desk.app.inject({ method: 'GET', url: `/conversations/${conversationId}/messages`, headers: { [TENANT_HEADER]: tenantId } });
+    desk.http({ method: 'GET', url: `/conversations/${conversationId}/messages`, headers: { [TENANT_HEADER]: tenantId } });
 
   it('should carry one conversation across HTTP and the socket: each question and answer is seen on both channels', async () => {
     // Arrange: Carla has a conversation and her socket open.
@@ -54,7 +54,7 @@ describe('multi-channel conversation journey', () => {
     const overSocket = 'Can I get a refund for a broken mug?';
 
     // Act 1: a question over HTTP; the answer comes back on the socket.
-    const sent = await desk.app.inject({
+    const sent = await desk.http({
       method: 'POST',
       url: `/conversations/${conversation.id}/messages`,
       headers: { [TENANT_HEADER]: tenant.id },
@@ -109,7 +109,7 @@ describe('multi-channel conversation journey', () => {
     danSocket.send({ type: 'message', conversationId: carlasConversation.id, text: 'Where is my order?' });
     const refused = await danSocket.waitFor((event) => event.type === 'error');
     const foreignRead = await listMessages(other.id, carlasConversation.id);
-    const foreignWrite = await desk.app.inject({
+    const foreignWrite = await desk.http({
       method: 'POST',
       url: `/conversations/${carlasConversation.id}/messages`,
       headers: { [TENANT_HEADER]: other.id },
@@ -137,13 +137,13 @@ describe('multi-channel conversation journey', () => {
     const stranger = await desk.createUser(other.id, { email: 'sam@strangers.test', name: 'Sam' });
     const conversation = await startConversation(tenant.id, carla.id);
 
-    const forStranger = await desk.app.inject({
+    const forStranger = await desk.http({
       method: 'POST',
       url: '/conversations',
       headers: { [TENANT_HEADER]: tenant.id },
       payload: { userId: stranger.id },
     });
-    const blank = await desk.app.inject({
+    const blank = await desk.http({
       method: 'POST',
       url: `/conversations/${conversation.id}/messages`,
       headers: { [TENANT_HEADER]: tenant.id },

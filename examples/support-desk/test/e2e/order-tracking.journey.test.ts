@@ -27,9 +27,9 @@ describe('order tracking journey', () => {
   });
 
   const move = (orderId: string, status: string) =>
-    desk.app.inject({ method: 'POST', url: `/orders/${orderId}/status`, headers: { [TENANT_HEADER]: tenant.id }, payload: { status } });
+    desk.http({ method: 'POST', url: `/orders/${orderId}/status`, headers: { [TENANT_HEADER]: tenant.id }, payload: { status } });
   const statusOf = (orderId: string) =>
-    desk.app.inject({ method: 'GET', url: `/orders/${orderId}/status`, headers: { [TENANT_HEADER]: tenant.id } });
+    desk.http({ method: 'GET', url: `/orders/${orderId}/status`, headers: { [TENANT_HEADER]: tenant.id } });
 
   it('should show the customer every status of their order live, from placed to delivered, as the HTTP API reports it', async () => {
     // Arrange: Ann places an order and follows her orders on a socket of her own.
@@ -142,7 +142,7 @@ describe('order tracking journey', () => {
     const staffSocket = await openRealtime(realtimeUrl(port), tenant.id);
 
     await move(bobOrder.id, 'confirmed');
-    const foreign = await desk.app.inject({
+    const foreign = await desk.http({
       method: 'POST',
       url: `/orders/${olgaOrder.id}/status`,
       headers: { [TENANT_HEADER]: other.id },

@@ -23,7 +23,7 @@ describe('orders journey', () => {
     const user = await desk.createUser(tenant.id, { email: 'Ann@Acme.test', name: 'Ann' });
 
     // Act
-    const created = await desk.app.inject({
+    const created = await desk.http({
       method: 'POST',
       url: '/orders',
       headers: { [TENANT_HEADER]: tenant.id },
@@ -37,14 +37,16 @@ describe('orders journey', () => {
         ],
       },
     });
-    const readBack = await desk.app.inject({
+    const readBack = await desk.http({
       method: 'GET',
       url: `/orders/${created.json<{ id: string }>().id}`,
       headers: { [TENANT_HEADER]: tenant.id },
     });
-    const listed = await desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenant.id } });
+    const listed = await desk.http({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenant.id } });
 
     // Assert
+    // Over a real connection: the service listens on 127.0.0.1 like a deployed one.
+    expect(desk.app.server.listening).toBe(true);
     expect(user.email).toBe('ann@acme.test');
     expect(created.statusCode).toBe(201);
     expect(created.headers['location']).toBe(`/orders/${created.json<{ id: string }>().id}`);
@@ -82,7 +84,7 @@ describe('orders journey', () => {
     const user = await desk.createUser(tenant.id, { email: 'tim@totals.test', name: 'Tim' });
 
     // Act
-    const response = await desk.app.inject({
+    const response = await desk.http({
       method: 'POST',
       url: '/orders',
       headers: { [TENANT_HEADER]: tenant.id },
@@ -107,9 +109,9 @@ describe('orders journey', () => {
     const first = await Order.create({ userId: ann!, currency: 'USD', lines: [{ sku: 'BOOK', quantity: 1, unitPriceCents: 2500 }] });
     const second = await Order.create({ userId: bob!, currency: 'USD', lines: [{ sku: 'BOOK', quantity: 2, unitPriceCents: 2500 }] });
 
-    const users = await desk.app.inject({ method: 'GET', url: '/users', headers: { [TENANT_HEADER]: tenant.id } });
-    const orders = await desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenant.id } });
-    const current = await desk.app.inject({ method: 'GET', url: '/tenants/current', headers: { [TENANT_HEADER]: tenant.id } });
+    const users = await desk.http({ method: 'GET', url: '/users', headers: { [TENANT_HEADER]: tenant.id } });
+    const orders = await desk.http({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenant.id } });
+    const current = await desk.http({ method: 'GET', url: '/tenants/current', headers: { [TENANT_HEADER]: tenant.id } });
 
     expect(users.json<{ users: { email: string }[] }>().users.map((user) => user.email)).toEqual(['ann@beta.test', 'bob@beta.test']);
     expect(orders.json<{ orders: { id: string; totalCents: number }[] }>().orders).toMatchObject([
@@ -163,7 +165,7 @@ describe('orders journey', () => {
     ])('should answer $name with a $status problem', async ({ request, status, type, withTenant }) => {
       const headers = withTenant === true ? { ...request.headers, [TENANT_HEADER]: tenantId } : request.headers;
 
-      const response = await desk.app.inject({ ...request, headers });
+      const response = await desk.http({ ...request, headers });
 
       expect(response.statusCode).toBe(status);
       expect(response.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
@@ -177,7 +179,7 @@ describe('orders journey', () => {
     });
 
     it('should reject an order without lines, naming what is wrong', async () => {
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/orders',
         headers: { [TENANT_HEADER]: tenantId },
@@ -195,7 +197,7 @@ describe('orders journey', () => {
     });
 
     it('should reject a fractional price instead of rounding it', async () => {
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/orders',
         headers: { [TENANT_HEADER]: tenantId },
@@ -214,7 +216,7 @@ describe('orders journey', () => {
       { name: 'a null price', line: { quantity: 3, unitPriceCents: null }, pointer: '/body/lines/0/unitPriceCents' },
       { name: 'a boolean price', line: { quantity: 3, unitPriceCents: false }, pointer: '/body/lines/0/unitPriceCents' },
     ])('should reject $name instead of coercing it', async ({ line, pointer }) => {
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/orders',
         headers: { [TENANT_HEADER]: tenantId },
@@ -233,13 +235,13 @@ describe('orders journey', () => {
     it('should answer 409 when the email is taken in the tenant, and accept it in another tenant', async () => {
       const otherTenant = await desk.createTenant('Delta Drinks');
 
-      const duplicate = await desk.app.inject({
+      const duplicate = await desk.http({
         method: 'POST',
         url: '/users',
         headers: { [TENANT_HEADER]: tenantId },
         payload: { email: 'GIL@gamma.test', name: 'Gil again' },
       });
-      const elsewhere = await desk.app.inject({
+      const elsewhere = await desk.http({
         method: 'POST',
         url: '/users',
         headers: { [TENANT_HEADER]: otherTenant.id },
@@ -255,7 +257,7 @@ describe('orders journey', () => {
       const otherTenant = await desk.createTenant('Epsilon Eyewear');
       const outsider = await desk.createUser(otherTenant.id, { email: 'eve@epsilon.test', name: 'Eve' });
 
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/orders',
         headers: { [TENANT_HEADER]: tenantId },
@@ -267,7 +269,7 @@ describe('orders journey', () => {
     });
 
     it('should answer malformed JSON with a 400 problem that carries no stack trace', async () => {
-      const response = await desk.app.inject({
+      const response = await desk.http({
         method: 'POST',
         url: '/users',
         headers: { [TENANT_HEADER]: tenantId, 'content-type': 'application/json' },

@@ -42,7 +42,7 @@ describe('payments journey', () => {
   }
 
   function pay(orderId: string, token: string, tenantId = tenant.id) {
-    return desk.app.inject({
+    return desk.http({
       method: 'POST',
       url: `/orders/${orderId}/payments`,
       headers: { [TENANT_HEADER]: tenantId },
@@ -56,7 +56,7 @@ describe('payments journey', () => {
 
     // Act
     const paid = await pay(order.id, 'tok_visa');
-    const listed = await desk.app.inject({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
+    const listed = await desk.http({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
 
     // Assert
     expect(paid.statusCode).toBe(201);
@@ -102,7 +102,7 @@ describe('payments journey', () => {
     // Act
     const declined = await pay(order.id, 'tok_decline_insufficient_funds');
     const retried = await pay(order.id, 'tok_visa');
-    const listed = await desk.app.inject({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
+    const listed = await desk.http({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
 
     // Assert
     expect(declined.statusCode).toBe(402);
@@ -138,7 +138,7 @@ describe('payments journey', () => {
     // Act
     const unavailable = await pay(order.id, 'tok_unavailable');
     const refused = await pay(order.id, 'tok_invalid');
-    const listed = await desk.app.inject({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
+    const listed = await desk.http({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: tenant.id } });
 
     // Assert
     expect(unavailable.statusCode).toBe(502);
@@ -156,7 +156,7 @@ describe('payments journey', () => {
 
     // Act
     const paid = await pay(order.id, 'tok_visa', other.id);
-    const listed = await desk.app.inject({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: other.id } });
+    const listed = await desk.http({ method: 'GET', url: `/orders/${order.id}/payments`, headers: { [TENANT_HEADER]: other.id } });
 
     // Assert
     expect(paid.statusCode).toBe(404);

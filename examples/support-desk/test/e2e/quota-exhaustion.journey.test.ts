@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { skewClock } from '@proving-ground/chaos-injectors';
-import type { LightMyRequestResponse } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '../../src/problems.ts';
 import { RETRY_AFTER_HEADER, TenantQuotas, type QuotaStatus } from '../../src/quotas/tenant-quotas.ts';
 import { TENANT_HEADER, type Tenant } from '../../src/tenancy.ts';
 import { startSupportDesk, type RunningSupportDesk } from '../support-desk.ts';
+import type { DeskResponse } from '../desk-http.ts';
 
 const ORDERS_PER_DAY = 3;
 const DAY_MS = 86_400_000;
@@ -20,7 +20,7 @@ const quotas = () =>
 
 const ORDER = { currency: 'EUR', lines: [{ sku: 'TEA-BOX', quantity: 1, unitPriceCents: 900 }] };
 
-function expectTooManyRequests(response: LightMyRequestResponse, kind: 'rate-limited' | 'quota-exceeded'): { retryAfterSeconds: number } {
+function expectTooManyRequests(response: DeskResponse, kind: 'rate-limited' | 'quota-exceeded'): { retryAfterSeconds: number } {
   const body = response.json<{ type: string; status: number; plan: string; limit: number; retryAfterSeconds: number }>();
   expect({ status: response.statusCode, contentType: response.headers['content-type'], type: body.type }).toEqual({
     status: 429,
@@ -44,14 +44,14 @@ describe('quota exhaustion journey', () => {
   });
 
   async function tenantOnPlan(name: string, plan: 'starter' | 'growth'): Promise<{ tenant: Tenant; userId: string }> {
-    const created = await desk.app.inject({ method: 'POST', url: '/tenants', payload: { name, plan } });
+    const created = await desk.http({ method: 'POST', url: '/tenants', payload: { name, plan } });
     const tenant = created.json<Tenant>();
     const user = await desk.createUser(tenant.id, { email: `owner@${tenant.id.slice(0, 8)}.test`, name: 'Owner' });
     return { tenant, userId: user.id };
   }
 
   function placeOrder(tenantId: string, userId: string, extra: Record<string, string> = {}) {
-    return desk.app.inject({
+    return desk.http({
       method: 'POST',
       url: '/orders',
       headers: { [TENANT_HEADER]: tenantId, ...extra },
@@ -60,9 +60,7 @@ describe('quota exhaustion journey', () => {
   }
 
   async function quotaOf(tenantId: string): Promise<QuotaStatus> {
-    return (
-      await desk.app.inject({ method: 'GET', url: '/tenants/current/quotas', headers: { [TENANT_HEADER]: tenantId } })
-    ).json<QuotaStatus>();
+    return (await desk.http({ method: 'GET', url: '/tenants/current/quotas', headers: { [TENANT_HEADER]: tenantId } })).json<QuotaStatus>();
   }
 
   it("should refuse a tenant's order past its daily quota with 429 problem+json and Retry-After, leave other tenants alone, and start again the next UTC day", async () => {
@@ -71,7 +69,7 @@ describe('quota exhaustion journey', () => {
     const b = await tenantOnPlan('Quota Tea B', 'growth');
 
     // Act: requests that place no order use none of the quota (a refused body, an idempotent replay).
-    const invalid = await desk.app.inject({
+    const invalid = await desk.http({
       method: 'POST',
       url: '/orders',
       headers: { [TENANT_HEADER]: a.tenant.id },
@@ -82,7 +80,7 @@ describe('quota exhaustion journey', () => {
     const more = [await placeOrder(a.tenant.id, a.userId), await placeOrder(a.tenant.id, a.userId)];
     const refused = await placeOrder(a.tenant.id, a.userId);
     const usage = await quotaOf(a.tenant.id);
-    const listed = await desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: a.tenant.id } });
+    const listed = await desk.http({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: a.tenant.id } });
     const otherTenant = await placeOrder(b.tenant.id, b.userId);
 
     // Assert
@@ -121,7 +119,7 @@ describe('quota exhaustion journey', () => {
     // Arrange: bursts of 3, one request a second, on the starter plan.
     const c = await tenantOnPlan('Chatty Co', 'starter');
     const d = await tenantOnPlan('Quiet Co', 'starter');
-    const list = (tenantId: string) => desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenantId } });
+    const list = (tenantId: string) => desk.http({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenantId } });
     // Creating the user took a token: one second later the bucket is full again.
     await using settled = skewClock(3_000);
 
@@ -148,7 +146,7 @@ describe('quota exhaustion journey', () => {
   it("should count requests made with an API key against the key's tenant", async () => {
     const e = await tenantOnPlan('Keyed Co', 'starter');
     await using settled = skewClock(3_000);
-    const created = await desk.app.inject({
+    const created = await desk.http({
       method: 'POST',
       url: '/tenants/current/api-keys',
       headers: { [TENANT_HEADER]: e.tenant.id },
@@ -157,7 +155,7 @@ describe('quota exhaustion journey', () => {
     const withKey = { authorization: `Bearer ${created.json<{ key: string }>().key}` };
 
     const answers = [];
-    for (let i = 0; i < 3; i += 1) answers.push(await desk.app.inject({ method: 'GET', url: '/orders', headers: withKey }));
+    for (let i = 0; i < 3; i += 1) answers.push(await desk.http({ method: 'GET', url: '/orders', headers: withKey }));
 
     expect(settled.active).toBe(true);
     expect([created.statusCode, ...answers.map((answer) => answer.statusCode)]).toEqual([201, 200, 200, 429]);
@@ -165,7 +163,7 @@ describe('quota exhaustion journey', () => {
   });
 
   it('should refuse a plan that does not exist when a tenant is created', async () => {
-    const response = await desk.app.inject({ method: 'POST', url: '/tenants', payload: { name: 'Platinum Ltd', plan: 'platinum' } });
+    const response = await desk.http({ method: 'POST', url: '/tenants', payload: { name: 'Platinum Ltd', plan: 'platinum' } });
 
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ type: 'https://support-desk.example/problems/validation-failed' });

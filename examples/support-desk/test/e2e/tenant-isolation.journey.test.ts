@@ -30,9 +30,9 @@ describe('tenant isolation', () => {
   });
 
   it("should not let tenant B read tenant A's order through the API", async () => {
-    const asA = await desk.app.inject({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantA.id } });
-    const asB = await desk.app.inject({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantB.id } });
-    const listAsB = await desk.app.inject({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenantB.id } });
+    const asA = await desk.http({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantA.id } });
+    const asB = await desk.http({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantB.id } });
+    const listAsB = await desk.http({ method: 'GET', url: '/orders', headers: { [TENANT_HEADER]: tenantB.id } });
 
     expect(asA.statusCode).toBe(200);
     expect(asB.statusCode).toBe(404);
@@ -71,7 +71,7 @@ describe('tenant isolation', () => {
       updated: (await sql.query('UPDATE orders SET total_cents = 0')).rowCount,
       deleted: (await sql.query('DELETE FROM order_lines')).rowCount,
     }));
-    const afterwards = await desk.app.inject({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantA.id } });
+    const afterwards = await desk.http({ method: 'GET', url: `/orders/${orderOfA.id}`, headers: { [TENANT_HEADER]: tenantA.id } });
 
     expect(changed).toEqual({ updated: 0, deleted: 0 });
     expect(afterwards.json()).toEqual(orderOfA);

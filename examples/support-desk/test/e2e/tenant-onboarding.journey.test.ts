@@ -31,11 +31,11 @@ describe('tenant onboarding journey', () => {
 
   it('should take a new tenant from sign-up to its first order and its first FAQ answer, all through the HTTP API', async () => {
     // 1. Sign-up: the tenant, on a plan. Until it has an API key, its id (x-tenant-id) names it.
-    const signUp = await desk.app.inject({ method: 'POST', url: '/tenants', payload: { name: '  Nimbus Tea  ', plan: 'growth' } });
+    const signUp = await desk.http({ method: 'POST', url: '/tenants', payload: { name: '  Nimbus Tea  ', plan: 'growth' } });
     const tenant = signUp.json<Tenant>();
     const as = { [TENANT_HEADER]: tenant.id };
-    const current = await desk.app.inject({ method: 'GET', url: '/tenants/current', headers: as });
-    const plan = (await desk.app.inject({ method: 'GET', url: '/tenants/current/quotas', headers: as })).json<QuotaStatus>();
+    const current = await desk.http({ method: 'GET', url: '/tenants/current', headers: as });
+    const plan = (await desk.http({ method: 'GET', url: '/tenants/current/quotas', headers: as })).json<QuotaStatus>();
 
     expect(signUp.statusCode).toBe(201);
     expect(signUp.headers['location']).toBe('/tenants/current');
@@ -44,19 +44,19 @@ describe('tenant onboarding journey', () => {
     expect(plan).toMatchObject({ plan: 'growth', orders: { perDay: 10_000, used: 0, remaining: 10_000 } });
 
     // 2. The first user: the tenant's administrator.
-    const admin = await desk.app.inject({
+    const admin = await desk.http({
       method: 'POST',
       url: '/users',
       headers: as,
       payload: { email: 'Admin@Nimbus.test', name: 'Nia Admin' },
     });
-    const users = await desk.app.inject({ method: 'GET', url: '/users', headers: as });
+    const users = await desk.http({ method: 'GET', url: '/users', headers: as });
 
     expect(admin.statusCode).toBe(201);
     expect(users.json()).toEqual({ users: [admin.json<User>()] });
 
     // 3. Credentials: an API key, shown once; from here on every request carries it alone.
-    const created = await desk.app.inject({
+    const created = await desk.http({
       method: 'POST',
       url: '/tenants/current/api-keys',
       headers: as,
@@ -64,7 +64,7 @@ describe('tenant onboarding journey', () => {
     });
     const apiKey = created.json<CreatedApiKey>();
     const withKey = { authorization: `Bearer ${apiKey.key}` };
-    const keys = await desk.app.inject({ method: 'GET', url: '/tenants/current/api-keys', headers: withKey });
+    const keys = await desk.http({ method: 'GET', url: '/tenants/current/api-keys', headers: withKey });
 
     expect(created.statusCode).toBe(201);
     expect(apiKey.key).toMatch(new RegExp(`^sdk_${tenant.id.replaceAll('-', '')}_`));
@@ -72,7 +72,7 @@ describe('tenant onboarding journey', () => {
     expect(keys.body).not.toContain(apiKey.key.split('_').slice(2).join('_'));
 
     // 4. The tenant's own knowledge base, for its FAQ.
-    const entry = await desk.app.inject({
+    const entry = await desk.http({
       method: 'POST',
       url: '/faq/entries',
       headers: withKey,
@@ -83,20 +83,20 @@ describe('tenant onboarding journey', () => {
     expect(entry.json<TenantFaqEntry>()).toMatchObject({ keywords: ['gift', 'wrap'], answer: GIFT_ANSWER });
 
     // 5. The first order, counted against the plan's daily quota.
-    const order = await desk.app.inject({
+    const order = await desk.http({
       method: 'POST',
       url: '/orders',
       headers: withKey,
       payload: { userId: admin.json<User>().id, currency: 'GBP', lines: [{ sku: 'EARL-GREY', quantity: 2, unitPriceCents: 650 }] },
     });
-    const afterOrder = (await desk.app.inject({ method: 'GET', url: '/tenants/current/quotas', headers: withKey })).json<QuotaStatus>();
+    const afterOrder = (await desk.http({ method: 'GET', url: '/tenants/current/quotas', headers: withKey })).json<QuotaStatus>();
 
     expect(order.statusCode).toBe(201);
     expect(order.json<Order>()).toMatchObject({ totalCents: 1300, currency: 'GBP' });
     expect(afterOrder.orders).toMatchObject({ used: 1, remaining: 9_999 });
 
     // 6. The first FAQ answer, from the model told the tenant's name and its own knowledge base.
-    const faq = await desk.app.inject({
+    const faq = await desk.http({
       method: 'POST',
       url: '/faq',
       headers: { ...withKey, accept: 'application/json' },
@@ -110,9 +110,9 @@ describe('tenant onboarding journey', () => {
     expect(system).toContain(GIFT_ANSWER);
 
     // 7. A revoked key opens nothing any more.
-    const revoked = await desk.app.inject({ method: 'DELETE', url: `/tenants/current/api-keys/${apiKey.id}`, headers: withKey });
-    const afterRevoke = await desk.app.inject({ method: 'GET', url: '/orders', headers: withKey });
-    const listed = await desk.app.inject({ method: 'GET', url: '/tenants/current/api-keys', headers: as });
+    const revoked = await desk.http({ method: 'DELETE', url: `/tenants/current/api-keys/${apiKey.id}`, headers: withKey });
+    const afterRevoke = await desk.http({ method: 'GET', url: '/orders', headers: withKey });
+    const listed = await desk.http({ method: 'GET', url: '/tenants/current/api-keys', headers: as });
 
     expect(revoked.statusCode).toBe(204);
     expect(afterRevoke.statusCode).toBe(401);
@@ -126,7 +126,7 @@ describe('tenant onboarding journey', () => {
 
     const views = await Promise.all(
       ['/users', '/orders', '/leads', '/faq/entries', '/tenants/current/quotas'].map(async (url) =>
-        (await desk.app.inject({ method: 'GET', url, headers: as })).json<unknown>(),
+        (await desk.http({ method: 'GET', url, headers: as })).json<unknown>(),
       ),
     );
 
@@ -140,8 +140,8 @@ describe('tenant onboarding journey', () => {
   });
 
   it('should refuse every tenant-scoped request without the credential, or with an id no tenant has', async () => {
-    const missing = await desk.app.inject({ method: 'GET', url: '/users' });
-    const unknown = await desk.app.inject({
+    const missing = await desk.http({ method: 'GET', url: '/users' });
+    const unknown = await desk.http({
       method: 'GET',
       url: '/users',
       headers: { [TENANT_HEADER]: '00000000-0000-4000-8000-000000000000' },
