@@ -1,3 +1,23 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** The flags of a command as node:util parseArgs read them. */
+export type CommandValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/**
+ * One `<program> <name>` command of a package's command line: its flags (node:util parseArgs
+ * options), its help, and what it does with the `Io` the package gives its commands.
+ */
+export interface CliCommand<Io> {
+  name: string;
+  /** One line for the program's overview (`<program> --help`). */
+  summary: string;
+  /** The usage lines printed by `<program> <name> --help` and after a bad flag. */
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Runs the command; resolves to the process exit code. */
+  run(values: CommandValues, positionals: string[], io: Io): number | Promise<number>;
+}
+
 /** What a package's command line reads and writes when it runs as a process. */
 export interface ProcessIo {
   cwd: string;

@@ -13,7 +13,7 @@ export {
 export { listOptionProblems, countProblems, checks, describe as describeOptionValue, type OptionCheck } from './options.js';
 export { maskUrlCredentials, maskValue, MASK } from './masking.js';
 export { luhnValid } from './luhn.js';
-export { isInvokedAs, runWhenInvoked, type ProcessIo } from './command-line.js';
+export { isInvokedAs, runWhenInvoked, type CliCommand, type CommandValues, type ProcessIo } from './command-line.js';
 export {
   addCircusEventHandler,
   circusHandlerOwners,
