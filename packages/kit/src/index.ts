@@ -27,3 +27,4 @@ export { MINIMUM_NODE, isSupportedNode, refuseUnsupportedNode, nodeCheckBanner }
 export { nativeRequire, nativeRequireFrom, nativeRequireFromProject, isModuleNotFound } from './native-require.js';
 export { loadJestSequencer, INSTALL_JEST_SEQUENCER } from './jest-sequencer.js';
 export { jestCommand, type JestProcess } from './jest-command.js';
+export { packLongestFirst, type ShardCost } from './shards.js';

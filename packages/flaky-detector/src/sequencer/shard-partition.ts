@@ -1,3 +1,5 @@
+import { packLongestFirst } from '@proving-ground/kit';
+
 /** A test file to place in a shard: its path (relative to the root, `/` separators) and its cost. */
 export interface ShardItem {
   path: string;
@@ -16,15 +18,10 @@ export interface ShardItem {
  * // [['a.test.ts'], ['c.test.ts', 'b.test.ts']]
  */
 export function partitionByDuration(items: readonly ShardItem[], shardCount: number): string[][] {
-  const ordered = [...items].sort((a, b) => b.durationMs - a.durationMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const shards = Array.from({ length: shardCount }, () => ({ total: 0, paths: [] as string[] }));
-  for (const item of ordered) {
-    let least = shards[0]!;
-    for (const shard of shards) if (shard.total < least.total) least = shard;
-    least.paths.push(item.path);
-    least.total += item.durationMs;
-  }
-  return shards.map((shard) => shard.paths);
+  return packLongestFirst(
+    items.map((item) => ({ path: item.path, cost: item.durationMs })),
+    shardCount,
+  );
 }
 
 /**

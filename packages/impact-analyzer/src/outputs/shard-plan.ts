@@ -1,3 +1,4 @@
+import { packLongestFirst } from '@proving-ground/kit';
 import { ImpactError } from '../errors.js';
 import type { Selection } from '../model.js';
 import { testsToRun } from './test-paths.js';
@@ -41,16 +42,11 @@ export function packShards(paths: readonly string[], total: number, durations: R
     median(unique.map(known).filter((value) => value !== undefined)) ??
     median(Object.values(durations).filter((value) => Number.isFinite(value) && value >= 0)) ??
     1;
-  const costs = unique.map((path) => ({ path, cost: known(path) ?? fallback }));
-  costs.sort((a, b) => b.cost - a.cost || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const loads = Array.from({ length: total }, () => 0);
-  const shardOf = new Map<string, number>();
-  for (const { path, cost } of costs) {
-    let least = 0;
-    for (let index = 1; index < total; index++) if (loads[index]! < loads[least]!) least = index;
-    loads[least]! += cost;
-    shardOf.set(path, least);
-  }
+  const packed = packLongestFirst(
+    unique.map((path) => ({ path, cost: known(path) ?? fallback })),
+    total,
+  );
+  const shardOf = new Map(packed.flatMap((shardPaths, index) => shardPaths.map((path) => [path, index] as const)));
   const shards: string[][] = Array.from({ length: total }, () => []);
   for (const path of unique) shards[shardOf.get(path)!]!.push(path);
   return shards;
