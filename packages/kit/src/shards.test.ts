@@ -10,7 +10,11 @@ describe('packLongestFirst', () => {
       { path: 'd', cost: 400 },
     ];
 
-    expect(packLongestFirst(items, 2)).toEqual([['a'], ['c', 'd', 'b']]);
+    // a (900) and c (500) open the shards, d (400) joins c (500 < 900), b (300) goes to the first on a 900-900 tie.
+    expect(packLongestFirst(items, 2)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('should break ties by path and then to the lowest shard, whatever the input order', () => {
