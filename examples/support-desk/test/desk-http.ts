@@ -7,7 +7,7 @@ export interface DeskRequest {
   url: string;
   /** Headers left undefined are not sent. */
   headers?: Record<string, string | undefined>;
-  /** An object is sent as JSON (`content-type: application/json` unless set); a string as it is. */
+  /** An object is sent as JSON (`content-type: application/json` unless set); a string or bytes as they are. */
   payload?: unknown;
 }
 
@@ -39,13 +39,18 @@ export function deskHttpClient(app: FastifyInstance): (request: DeskRequest) => 
     return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   };
   return async (request) => {
-    origin ??= listening();
+    // A listen that failed is tried again by the next request rather than remembered.
+    origin ??= listening().catch((error: unknown) => {
+      origin = undefined;
+      throw error;
+    });
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers ?? {})) if (value !== undefined) headers.set(name, value);
-    let body: string | undefined;
-    if (request.payload !== undefined) {
-      body = typeof request.payload === 'string' ? request.payload : JSON.stringify(request.payload);
-      if (typeof request.payload !== 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    let body: string | Uint8Array | undefined;
+    if (typeof request.payload === 'string' || request.payload instanceof Uint8Array) body = request.payload;
+    else if (request.payload !== undefined) {
+      body = JSON.stringify(request.payload);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     }
     const response = await fetch(`${await origin}${request.url}`, { method: request.method, headers, body });
     const rawPayload = Buffer.from(await response.arrayBuffer());

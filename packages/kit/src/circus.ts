@@ -40,9 +40,11 @@ function dispatcher(registry: Registry) {
     const runFrom = (index: number): void | Promise<void> => {
       for (let i = index; i < count; i++) {
         const result = (entries[i]!.handler as (event: unknown, state: unknown) => unknown)(event, state);
-        // No `instanceof Promise`: in a test file a global is looked up through the vm context, at
-        // every event of every test. Handlers return undefined or a promise.
-        if (result !== undefined) return (result as Promise<void>).then(() => runFrom(i + 1));
+        // A thenable, not `instanceof Promise`: in a test file a global is looked up through the vm
+        // context at every event of every test (and a promise may come from another realm). Any
+        // other value a handler returns is ignored, as jest-circus does.
+        if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === 'function')
+          return (result as Promise<void>).then(() => runFrom(i + 1));
       }
       return undefined;
     };

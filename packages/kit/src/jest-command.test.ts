@@ -9,8 +9,17 @@ describe('jestCommand', () => {
 
   it('should turn native ES modules on when the run had them, from the flags or from NODE_OPTIONS', () => {
     expect(jestCommand({ execArgv: ['--experimental-vm-modules'], env: {} })).toBe('NODE_OPTIONS=--experimental-vm-modules npx jest');
-    expect(jestCommand({ execArgv: [], env: { NODE_OPTIONS: '--no-warnings --experimental-vm-modules' } })).toBe(
+    expect(jestCommand({ execArgv: [], env: { NODE_OPTIONS: '--experimental-vm-modules' } })).toBe(
       'NODE_OPTIONS=--experimental-vm-modules npx jest',
+    );
+  });
+
+  it("should keep the run's other NODE_OPTIONS with the flag, quoted for the shell", () => {
+    expect(jestCommand({ execArgv: [], env: { NODE_OPTIONS: '--max-old-space-size=8192 --experimental-vm-modules' } })).toBe(
+      "NODE_OPTIONS='--max-old-space-size=8192 --experimental-vm-modules' npx jest",
+    );
+    expect(jestCommand({ execArgv: [], env: { NODE_OPTIONS: "--experimental-vm-modules --title=it's" } })).toBe(
+      "NODE_OPTIONS='--experimental-vm-modules --title=it'\\''s' npx jest",
     );
   });
 });

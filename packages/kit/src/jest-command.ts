@@ -16,6 +16,13 @@ const VM_MODULES = '--experimental-vm-modules';
  * `FACTORIES_SEED=42 ${jestCommand()} src/orders.test.ts -t '^orders should total$'`
  */
 export function jestCommand(from: JestProcess = process): string {
-  const esm = from.execArgv.includes(VM_MODULES) || (from.env['NODE_OPTIONS'] ?? '').split(/\s+/).includes(VM_MODULES);
-  return esm ? `NODE_OPTIONS=${VM_MODULES} npx jest` : 'npx jest';
+  const nodeOptions = (from.env['NODE_OPTIONS'] ?? '').trim();
+  // Set in NODE_OPTIONS: the run's other options (a larger heap, ...) go with it, as they were.
+  if (nodeOptions.split(/\s+/).includes(VM_MODULES)) return `NODE_OPTIONS=${shellWord(nodeOptions)} npx jest`;
+  return from.execArgv.includes(VM_MODULES) ? `NODE_OPTIONS=${VM_MODULES} npx jest` : 'npx jest';
+}
+
+/** `text` as one word of a POSIX shell command line: as it is when that is safe, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

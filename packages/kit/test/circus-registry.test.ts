@@ -63,6 +63,15 @@ async function renamingSetup(): Promise<void> {
   });
 }
 
+/** A handler written in JavaScript that returns whatever its expression gives (false, a number). */
+async function valueReturningSetup(): Promise<void> {
+  const copy: string = './copy-a.mjs';
+  const kit = (await import(copy)) as typeof import('../src/index.js');
+  const holder = globalThis as unknown as { seen?: string[] };
+  const handler = (event: { name: string }): unknown => event.name === 'test_start' && (holder.seen ??= []).push('value');
+  kit.addCircusEventHandler('value', handler as (event: { name: string }) => void);
+}
+
 async function writesWhatWasSeen(): Promise<void> {
   const { writeFileSync } = await import('node:fs');
   const path = await import('node:path');
@@ -139,6 +148,16 @@ describe('addCircusEventHandler', () => {
         expect.arrayContaining(['a:test_start:first', 'legacy:test_start:first', 'a:test_start:second', 'legacy:test_start:second']),
       );
     }
+  });
+
+  it('should ignore what a handler returns when it is not a promise, and run the next handlers', async () => {
+    const { seen, exitCode } = await run(['<rootDir>/setup-value.mjs', '<rootDir>/setup-a.mjs'], {
+      'setup-value.mjs': testModule(valueReturningSetup),
+      'setup-a.mjs': testModule(setupA, register),
+    });
+
+    expect(exitCode).toBe(0);
+    expect(seen).toEqual(['value', 'a:test_start:first', 'a:test_done:first', 'value', 'a:test_start:second', 'a:test_done:second']);
   });
 
   it('should let a handler rewrite add_test, which jest-circus dispatches synchronously', async () => {

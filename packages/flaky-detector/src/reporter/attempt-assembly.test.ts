@@ -90,6 +90,34 @@ describe('assembleAttempts', () => {
     expect(records[0]!.testId).toBe(testIdOf('cart.test.js', 'cart totals'));
   });
 
+  it("should leave a skipped test's name-sharing neighbour its own attempts and id from the setup file", () => {
+    // it.skip('cart totals') then it('cart totals'): the setup file saw only the second run.
+    const second = testIdOf('cart.test.js', 'cart totals', 2);
+    const records = assembleAttempts({
+      runId: 'r1',
+      file: 'cart.test.js',
+      finals: [final({ status: 'pending' }), final({ status: 'failed', failureMessages: ['Error: declined'] })],
+      cases: [],
+      channel: [
+        {
+          testId: second,
+          file: 'cart.test.js',
+          fullName: 'cart totals',
+          attempt: 1,
+          status: 'failed',
+          durationMs: 3.5,
+          cause: 'first',
+          error: 'Error: declined',
+        },
+      ],
+    });
+
+    expect(records.map(({ testId, status, durationMs }) => [testId, status, durationMs])).toEqual([
+      [testIdOf('cart.test.js', 'cart totals'), 'skipped', 0],
+      [second, 'failed', 3.5],
+    ]);
+  });
+
   it('should give tests that share a full name in one file ids by their place, the first keeping the plain id', () => {
     const records = assembleAttempts({
       runId: 'r1',

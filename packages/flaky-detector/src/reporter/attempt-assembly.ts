@@ -72,7 +72,10 @@ export function assembleAttempts(input: FileAttempts): AttemptRecord[] {
     // Tests sharing a full name in one file get ids by their place among them, in the file's order.
     const occurrence = (occurrences.get(final.fullName) ?? 0) + 1;
     occurrences.set(final.fullName, occurrence);
-    const fromChannel = take(channelByTest, final.fullName);
+    const status = attemptStatus(final.status);
+    // Skipped and todo tests never run: the setup file writes nothing for them, and taking by name
+    // would hand them the attempts (and the id) of a later test of the same name.
+    const fromChannel = status === 'skipped' || status === 'todo' ? undefined : take(channelByTest, final.fullName);
     // The setup file named the test with the same file, name and place: no second hash.
     const testId = fromChannel?.[0]?.testId ?? testIdOf(input.file, final.fullName, occurrence);
     const base = { runId: input.runId, testId, file: input.file, fullName: final.fullName };
@@ -84,7 +87,6 @@ export function assembleAttempts(input: FileAttempts): AttemptRecord[] {
       }
       continue;
     }
-    const status = attemptStatus(final.status);
     const invocations = status === 'skipped' || status === 'todo' ? 1 : Math.max(1, final.invocations ?? 1);
     const cases = casesByTest.get(final.fullName)?.splice(0, invocations) ?? [];
     if (cases.length === invocations && status !== 'skipped') {
