@@ -91,7 +91,7 @@ describe('assembleAttempts', () => {
   });
 
   it("should leave a skipped test's name-sharing neighbour its own attempts and id from the setup file", () => {
-    // it.skip('cart totals') then it('cart totals'): the setup file saw only the second run.
+    // A skipped "cart totals" then a running one of the same name: the setup file saw only the second.
     const second = testIdOf('cart.test.js', 'cart totals', 2);
     const records = assembleAttempts({
       runId: 'r1',
