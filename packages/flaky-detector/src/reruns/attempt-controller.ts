@@ -166,15 +166,13 @@ export class AttemptController {
   }
 
   private async onCopyStart(test: CircusTest, state: TestState): Promise<void> {
-    {
-      // Jest's own retries roll back what a failed attempt did to the snapshots (counters, written
-      // and checked keys), keyed by the test object that ran it: do the same for the attempts before
-      // this copy, so it matches `name 1` again rather than a new `name 2`.
-      const expectGlobal = (globalThis as { expect?: { getState?: () => { snapshotState?: { clear?: (test: unknown) => void } } } }).expect;
-      const snapshots = expectGlobal?.getState?.().snapshotState;
-      for (const earlier of [originalOf(test), ...state.copies]) if (earlier !== test) snapshots?.clear?.(earlier);
-      if (state.nextDelayMs > 0) await sleep(state.nextDelayMs);
-    }
+    // Jest's own retries roll back what a failed attempt did to the snapshots (counters, written
+    // and checked keys), keyed by the test object that ran it: do the same for the attempts before
+    // this copy, so it matches `name 1` again rather than a new `name 2`.
+    const expectGlobal = (globalThis as { expect?: { getState?: () => { snapshotState?: { clear?: (test: unknown) => void } } } }).expect;
+    const snapshots = expectGlobal?.getState?.().snapshotState;
+    for (const earlier of [originalOf(test), ...state.copies]) if (earlier !== test) snapshots?.clear?.(earlier);
+    if (state.nextDelayMs > 0) await sleep(state.nextDelayMs);
     this.started(test, state);
   }
 
