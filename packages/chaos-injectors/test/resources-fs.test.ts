@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { injectFsFault, isChaosError } from '../src/index.js';
 
 /** What a caller can see of an error: what the fidelity checks compare. */
@@ -113,12 +113,20 @@ describe('injectFsFault errors', () => {
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     fs.chmodSync(locked, 0o000);
     const run = (node: string) => spawnSync(node, ['-e', probe, file, locked], { encoding: 'utf8', ...asNobody });
-    // This Node may live where nobody may run it (npx's cache under root's home): then the one on PATH.
-    const first = run(process.execPath);
-    const childSees = first.status === 0 ? first : run('node');
+    // This Node may live where nobody may run it (npx's cache under root's home, a checkout in a
+    // private temporary folder): then the first Node on PATH that nobody may run.
+    const nodes = [process.execPath, ...(process.env['PATH'] ?? '').split(delimiter).map((folder) => join(folder, 'node'))];
+    let childSees: ReturnType<typeof run> | undefined;
+    for (const node of nodes) {
+      if (!fs.existsSync(node)) continue;
+      childSees = run(node);
+      if (childSees.status === 0) break;
+    }
     fs.chmodSync(locked, 0o777);
     fs.chmodSync(file, 0o644);
-    const real = JSON.parse(childSees.stdout || '{}') as Record<string, unknown>;
+    if (childSees?.status !== 0)
+      throw new Error(`No Node on PATH runs as nobody to show the real errors: ${childSees?.stderr ?? 'none found'}`);
+    const real = JSON.parse(childSees.stdout) as Record<string, unknown>;
 
     const injected: Record<string, unknown> = {};
     {
