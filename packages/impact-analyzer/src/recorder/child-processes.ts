@@ -32,7 +32,8 @@ function withHook(options: string | undefined, hook: string): string {
  * a whole Jest and its workers) append the files they loaded when they exit.
  *
  * A caller's own `env` is kept and extended; without one, the child gets the test's `process.env`
- * plus the two variables.
+ * plus the two variables. A child started as another user (`uid`, `gid`) is left as it is: that
+ * user may not read the hook, and its files are not recorded.
  *
  * @example
  * const children = new ChildProcessLog({ childProcess, fs, env: process.env, hook, log });
@@ -121,6 +122,13 @@ export class ChildProcessLog {
   }
 }
 
+/** Whether `options` start the child as a user or group other than this process's. */
+function asAnotherUser(options: { uid?: number; gid?: number }): boolean {
+  return (
+    (options.uid !== undefined && options.uid !== process.getuid?.()) || (options.gid !== undefined && options.gid !== process.getgid?.())
+  );
+}
+
 /**
  * The starter's arguments with an options object whose `env` preloads the hook: the caller's
  * options extended, or new options put where the starter takes them (before a callback).
@@ -144,7 +152,10 @@ function withEnvironment(
       else copy.splice(i, 0, { env: environment(undefined) });
       return copy;
     } else if (typeof value === 'object') {
-      const options = value as { env?: NodeJS.ProcessEnv };
+      const options = value as { env?: NodeJS.ProcessEnv; uid?: number; gid?: number };
+      // A child started as another user may be unable to read the hook (or write the log) in this
+      // user's folders, and Node would refuse to start: it runs as it would without the recorder.
+      if (asAnotherUser(options)) return copy;
       copy[i] = { ...options, env: environment(options.env) };
       return copy;
     }
